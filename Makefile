@@ -1,0 +1,35 @@
+# njbulletin: `make` on its own lists every target (the `## comment` above each rule).
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MONTH ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install report ingest check test lab notebooks bench fuzz clean
+
+## List every target with its description
+help:
+	@awk '/^## /{desc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(desc){split($$1,t,":"); printf "  \033[1m%-10s\033[0m %s\n", t[1], desc}; desc=""}' $(MAKEFILE_LIST)
+
+$(INSTALLED): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(INSTALLED)
+
+## Create .venv and install the project with its dev extras (other targets do this when needed)
+install: $(INSTALLED)
+
+## Run the main job: ingest and check every bulletin in data/raw (default: the embedded 2024-11)
+report: $(INSTALLED)
+	$(BIN)/njbulletin ingest data/raw/*.txt
+	$(BIN)/njbulletin check data/raw/*.txt
+
+## Run every test
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+## Remove generated data and reports (never data/raw)
+clean:
+	rm -rf data/processed/*/ reports/

@@ -1,0 +1,72 @@
+"""The `njbulletin` command line. Start-up stays light: each command imports its own module.
+
+Exit codes: 0 success; 1 validation errors (or a pipeline step failed);
+2 a file could not be read or an argument is invalid; 3 another run holds the lock.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from njbulletin import config
+from njbulletin.errors import EXIT_UNREADABLE, BulletinError, UsageError
+
+# command -> (module, function). Each function takes the parsed arguments and returns an exit code.
+COMMANDS = {
+    "ingest": ("njbulletin.ingest", "ingest_command"),
+    "check": ("njbulletin.validate", "check_command"),
+    "run": ("njbulletin.pipeline", "run_command"),
+    "synth": ("njbulletin.synth", "synth_command"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="njbulletin", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="parse bulletins, validate them, and write processed parquet")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="bulletin files (YYYY-MM.txt or .pdf)")
+    ingest.add_argument("--processed", default=str(config.PROCESSED_DIR), metavar="DIR",
+                        help="processed data folder (default: data/processed)")
+    ingest.add_argument("--allow-errors", action="store_true",
+                        help="write a month even when validation finds errors (stored in quality_flags)")
+
+    check = commands.add_parser("check", help="validate bulletins: reconcile totals, list quality warnings")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+
+    run = commands.add_parser("run", help="run the notebook pipeline for months found in the raw folder")
+    run.add_argument("months", nargs="*", metavar="MONTH", help="YYYY-MM (default: every month in RAW)")
+    run.add_argument("--all", action="store_true", help="run every month found in RAW")
+    run.add_argument("--raw", default=str(config.RAW_DIR), metavar="DIR")
+    run.add_argument("--processed", default=str(config.PROCESSED_DIR), metavar="DIR")
+    run.add_argument("--reports", default=str(config.REPORTS_DIR), metavar="DIR")
+    run.add_argument("--force", action="store_true", help="run even when nothing changed")
+    run.add_argument("--jobs", type=int, default=None, metavar="N", help="months run in parallel (default: cores)")
+    run.add_argument("--with-code", action="store_true", help="show code cells in the HTML reports")
+    run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of chart labels")
+
+    synth = commands.add_parser("synth", help="write synthetic bulletins for scale and trend tests")
+    synth.add_argument("--months", type=int, required=True, metavar="N")
+    synth.add_argument("--out", required=True, metavar="DIR")
+    synth.add_argument("--start", default="2024-12", metavar="YYYY-MM")
+    synth.add_argument("--seed", type=int, default=0, metavar="S")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module_name, function_name = COMMANDS[args.command]
+    try:
+        command = getattr(importlib.import_module(module_name), function_name)
+        return command(args)
+    except (BulletinError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Every path and tunable limit of the project, anchored in one place.
+
+Paths are resolved from this file's location, never from the current
+directory, so notebooks, tests and the command line agree on where data lives.
+Environment variables may move the data folders (handy for tests and CI).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+RAW_DIR = Path(os.environ.get("NJBULLETIN_RAW", PROJECT_ROOT / "data" / "raw"))
+PROCESSED_DIR = Path(os.environ.get("NJBULLETIN_PROCESSED", PROJECT_ROOT / "data" / "processed"))
+REPORTS_DIR = Path(os.environ.get("NJBULLETIN_REPORTS", PROJECT_ROOT / "reports"))
+REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+DOCS_DIR = PROJECT_ROOT / "docs"
+
+DEFAULT_MONTH = "2024-11"
+
+# Inputs larger than this are refused before they are read in full.
+MAX_INPUT_BYTES = int(os.environ.get("NJBULLETIN_MAX_INPUT_BYTES", 20 * 1024 * 1024))
+
+# Raw bulletins are named after their month.
+RAW_NAME_PATTERN = r"^(?P<month>\d{4}-\d{2})\.(?P<ext>txt|pdf)$"

@@ -1,0 +1,574 @@
+"""Read the statistics section of a monthly bulletin into tidy, typed polars tables.
+
+The bulletin is text extracted from a PDF, so the parser expects the damage
+extraction does: tables split across pages with repeated headers and page
+numbers, rows wrapped onto two lines (even inside a name), names that contain
+digits, two records per line, '/' for a missing value. Sections are found by
+their Chinese headings, never by line numbers, and no unit list is built in.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Callable, Iterable
+
+import polars as pl
+
+from njbulletin.errors import BulletinError
+from njbulletin.textio import decode_bulletin_bytes, read_bulletin_bytes, split_normalised_lines, PDF_MAGIC
+
+# --------------------------------------------------------------------------- contract
+
+CHANNELS = ("online_12320", "quick", "in_clinic", "third_party")
+CHANNEL_LABELS = {"12320在线预约": "online_12320", "快速预约": "quick", "诊间预约": "in_clinic",
+                  "第三方": "third_party", "小计": "subtotal"}
+
+TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
+    "hotline": {"month": pl.String, "category": pl.String, "kind": pl.String, "count": pl.Int64},
+    "bookings": {"month": pl.String, "seq": pl.Int64, "hospital": pl.String, "channel": pl.String,
+                 "count": pl.Int64},
+    "booking_platforms": {"month": pl.String, "platform": pl.String, "count": pl.Int64},
+    "uploads": {"month": pl.String, "level": pl.String, "unit": pl.String,
+                "scheduled_records": pl.Int64, "realtime_days": pl.Int64,
+                "forms_uploaded": pl.Int64, "forms_expected": pl.Int64,
+                "outpatient_visits": pl.Int64, "outpatient_income_k": pl.Float64,
+                "discharges": pl.Int64, "inpatient_income_k": pl.Float64},
+    "declared_totals": {"month": pl.String, "table": pl.String, "item": pl.String, "value": pl.Float64},
+}
+TABLE_NAMES = tuple(TABLE_SCHEMAS)
+
+# Section keys, the heading that opens each (matched on the line with spaces removed),
+# and a readable name for messages.
+SECTION_HEADINGS: dict[str, re.Pattern[str]] = {
+    "hotline": re.compile(r"12320卫生热线(\d{4})年(\d{1,2})月(?:份)?数据统计$"),
+    "bookings": re.compile(r"(\d{4})年(\d{1,2})月(?:份)?12320预约挂号服务统计$"),
+    "booking_platforms": re.compile(r"(\d{4})年(\d{1,2})月(?:份|度)?线上预约情况统计$"),
+    "uploads_district": re.compile(r"(\d{4})年(\d{1,2})月(?:份)?南京市卫生信息平台数据采集情况[(（]区[)）]$"),
+    "uploads_hospital": re.compile(r"(\d{4})年(\d{1,2})月(?:份)?南京市卫生信息平台数据采集情况[(（]医院[)）]$"),
+}
+SECTION_TITLES = {
+    "hotline": "12320 hotline (12320卫生热线数据统计)",
+    "bookings": "bookings (12320预约挂号服务统计)",
+    "booking_platforms": "online booking platforms (线上预约情况统计)",
+    "uploads_district": "uploads by district (数据采集情况（区）)",
+    "uploads_hospital": "uploads by hospital (数据采集情况（医院）)",
+}
+MAX_HEADING_CHARS = 60
+
+# --------------------------------------------------------------------------- tokens
+
+INT = r"\d{1,3}(?:,\d{3})+|\d+"
+NUMBER = rf"(?:{INT})(?:\.\d+)?"
+VALUE = rf"(?:{NUMBER}|/)"  # '/' is a missing value
+# A name: its first token holds a character that is not a digit, so a stray page number
+# in front of a row is never read as part of the name. Later tokens may be digits (12320).
+NAME = r"\S*[^\d\s,./]\S*(?:\s\S+)*?"
+
+BOOKING_ROW = re.compile(rf"(?P<seq>\d+) (?P<name>{NAME})" + "".join(f" (?P<c{i}>{VALUE})" for i in range(5)))
+BOOKING_TOTAL = re.compile(r"合 ?计[:：]?" + "".join(f" ?(?P<c{i}>{VALUE})" for i in range(5)))
+UPLOAD_ROW = re.compile(
+    rf"(?P<unit>{NAME}) (?P<scheduled>{VALUE}) (?P<days>{VALUE}) (?P<forms>\d+ ?/ ?\d+|/)"
+    rf" (?P<visits>{VALUE}) (?P<op_income>{VALUE}) (?P<discharges>{VALUE}) (?P<ip_income>{VALUE})")
+# A platform name ends with a token that is not a number, so "南京卫生 12320 网 368" reads right.
+PLATFORM_NAME = r"(?:\S+ )*?\S*[^\d\s,./]\S*"
+
+
+def _platform_record(i: int) -> str:
+    return rf"(?P<seq{i}>\d+) (?P<name{i}>{PLATFORM_NAME}) (?P<count{i}>{VALUE})"
+
+
+PLATFORM_ROW = re.compile(_platform_record(0) + "(?: " + _platform_record(1) + ")?")
+PLATFORM_TOTAL = re.compile(r"合 ?计 ?[:：]? ?(?P<total>\d[\d,]*)")
+
+PAGE_MARKER = re.compile(r"[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}")
+FOOTNOTE_START = re.compile(r"^[(（]\s*(?:截止|截至|注|不包含)")
+PROSE_PUNCTUATION = re.compile(r"[，。；;！？!?]")
+
+BOOKING_HEADER_WORDS = ("序号", "单位", "名称", *CHANNEL_LABELS)
+PLATFORM_HEADER_WORDS = ("序号", "名称", "预约数量", "平台")
+UPLOAD_HEADER_WORDS = ("接入单位", "定时数据上传量", "实时数据上传天数", "实时数据表单上传情况",
+                       "门急诊信息", "出院信息", "住院收入（千元）", "住院收入(千元)",
+                       "收入（千元）", "收入(千元)", "人次", "（千元）", "(千元)")
+
+CUMULATIVE_BOOKINGS = re.compile(r"总预约挂号量为?(?P<value>\d[\d,]*(?:\.\d+)?)(?P<unit>亿|万)?人?次")
+CUMULATIVE_RECORDS = re.compile(r"累计校验入库数据(?P<value>\d[\d,]*(?:\.\d+)?)(?P<unit>亿|万)?条")
+UNIT_MULTIPLIERS = {None: 1, "万": 10_000, "亿": 100_000_000}
+
+
+# --------------------------------------------------------------------------- result
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """One month's statistics: the month, its length, and the tidy tables of the contract."""
+
+    month: str
+    days_in_month: int
+    tables: dict[str, pl.DataFrame]
+    source: str = "<text>"
+    encoding: str = "utf-8"
+    # Where each item was printed: (table, item) -> line number, for messages that name a line.
+    provenance: dict[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
+
+    def line_of(self, table: str, item: str) -> int | None:
+        """The line on which an item of a table was printed, when known."""
+        return self.provenance.get((table, item))
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based, as an editor shows it
+    text: str  # normalised: one space between tokens
+    compact: str  # with every space removed
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def parse_bulletin(path: str | Path) -> Bulletin:
+    """Parse a bulletin file (text in any supported encoding, or a PDF with a text layer)."""
+    path = Path(path)
+    source = str(path)
+    try:
+        data = read_bulletin_bytes(path)
+        if data.startswith(PDF_MAGIC):
+            from njbulletin.pdf import extract_pdf_text  # deferred: only PDFs need pypdfium2
+
+            text, encoding = extract_pdf_text(data), "pdf"
+        else:
+            text, encoding = decode_bulletin_bytes(data)
+        bulletin = _parse(text, source=source, encoding=encoding)
+    except BulletinError as exc:
+        raise exc.with_source(source) from None
+    return bulletin
+
+
+def parse_text(text: str) -> Bulletin:
+    """Parse the text of a bulletin given as a string."""
+    if not isinstance(text, str):
+        raise BulletinError(f"expected text (str), got {type(text).__name__}")
+    return _parse(text.lstrip("\ufeff"), source="<text>", encoding="str")
+
+
+def _parse(text: str, *, source: str, encoding: str) -> Bulletin:
+    if not text.strip():
+        raise BulletinError("file is empty", line=1)
+    lines = [Line(i + 1, t, t.replace(" ", "")) for i, t in enumerate(split_normalised_lines(text))]
+    spans, month = locate_sections(lines)
+    year, month_number = (int(part) for part in month.split("-"))
+    days_in_month = calendar.monthrange(year, month_number)[1]
+    provenance: dict[tuple[str, str], int] = {}
+    totals: list[tuple[str, str, float]] = []
+
+    hotline = read_hotline(lines[spans["hotline"]], provenance, totals)
+    bookings = read_bookings(lines[spans["bookings"]], provenance, totals)
+    platforms = read_platforms(lines[spans["booking_platforms"]], provenance, totals)
+    districts = read_uploads(lines[spans["uploads_district"]], "uploads_district", provenance)
+    hospitals = read_uploads(lines[spans["uploads_hospital"]], "uploads_hospital", provenance)
+    statistics_start = min(span.start for span in spans.values())
+    read_cumulative_counters(lines[statistics_start:], provenance, totals)
+
+    tables = {
+        "hotline": build_frame("hotline", month, hotline),
+        "bookings": build_frame("bookings", month, bookings),
+        "booking_platforms": build_frame("booking_platforms", month, platforms),
+        "uploads": build_frame("uploads", month,
+                               [("district", *row) for row in districts] + [("hospital", *row) for row in hospitals]),
+        "declared_totals": build_frame("declared_totals", month, totals),
+    }
+    return Bulletin(month=month, days_in_month=days_in_month, tables=tables, source=source,
+                    encoding=encoding, provenance=provenance)
+
+
+def build_frame(table: str, month: str, rows: list[tuple]) -> pl.DataFrame:
+    """Build one contract table from row tuples that lack only the month column."""
+    schema = TABLE_SCHEMAS[table]
+    columns = list(schema)[1:]
+    data = {name: [row[i] for row in rows] for i, name in enumerate(columns)}
+    data = {"month": [month] * len(rows), **data}
+    return pl.DataFrame(data, schema=schema)
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def locate_sections(lines: list[Line]) -> tuple[dict[str, slice], str]:
+    """Find each section's heading; return each section's line span and the bulletin's month."""
+    found: list[tuple[int, str]] = []  # (index, section)
+    months: dict[str, tuple[str, int]] = {}
+    for index, line in enumerate(lines):
+        if len(line.compact) > MAX_HEADING_CHARS or "年" not in line.compact or "月" not in line.compact:
+            continue
+        for section, pattern in SECTION_HEADINGS.items():
+            match = pattern.search(line.compact)
+            if match and not PROSE_PUNCTUATION.search(line.compact):
+                if section in months:
+                    break  # a heading repeated after a page break continues the same section
+                month_number = int(match.group(2))
+                if not 1 <= month_number <= 12:
+                    raise BulletinError(f"heading names month {month_number}, which does not exist",
+                                        line=line.number, section=SECTION_TITLES[section])
+                months[section] = (f"{int(match.group(1)):04d}-{month_number:02d}", line.number)
+                found.append((index, section))
+                break
+    missing = [SECTION_TITLES[s] for s in SECTION_HEADINGS if s not in months]
+    if missing:
+        raise BulletinError("missing section: " + "; ".join(missing) + " (heading not found)",
+                            line=len(lines), section=missing[0])
+    first_section = found[0][1]
+    month = months[first_section][0]
+    for section, (other_month, number) in months.items():
+        if other_month != month:
+            raise BulletinError(f"heading says {other_month}, but the {SECTION_TITLES[first_section]} "
+                                f"heading says {month}", line=number, section=SECTION_TITLES[section])
+    found.sort()
+    spans = {}
+    for position, (index, section) in enumerate(found):
+        end = found[position + 1][0] if position + 1 < len(found) else len(lines)
+        spans[section] = slice(index + 1, end)
+    return spans, month
+
+
+# --------------------------------------------------------------------------- hotline
+
+HOTLINE_TOTAL = re.compile(r"共受理[^\d，,。；;]*?(?P<total>\d[\d,]*)(?:个|通|件|次|起|例)")
+HOTLINE_ITEM = re.compile(r"(?:其中|受理|另|以及|和|及)?(?P<category>.*?\D)(?P<count>\d[\d,]*)(?:个|通|件|次|起|例)")
+HOTLINE_SEPARATORS = re.compile(r"[、，,；;。]")
+
+
+def read_hotline(lines: list[Line], provenance: dict, totals: list) -> list[tuple]:
+    """Read the hotline paragraph: total calls, then each category with its count."""
+    section = SECTION_TITLES["hotline"]
+    paragraph: list[Line] = []
+    for line in lines:
+        if not line.compact or PAGE_MARKER.fullmatch(line.text):
+            continue
+        paragraph.append(line)
+        if line.compact.endswith("。"):
+            break
+    if not paragraph:
+        raise BulletinError("the hotline paragraph is empty", line=lines[0].number - 1 if lines else None,
+                            section=section)
+    text = "".join(line.compact for line in paragraph)
+    first_line = paragraph[0].number
+    total_match = HOTLINE_TOTAL.search(text)
+    if not total_match:
+        raise BulletinError("the hotline paragraph does not state the total calls (共受理…个)",
+                            line=first_line, section=section)
+    total = parse_int(total_match.group("total"))
+    totals.append(("hotline", "total_calls", float(total)))
+    provenance[("declared_totals", "hotline/total_calls")] = first_line
+
+    rest = text[total_match.end():]
+    rows: list[tuple] = []
+    seen: set[str] = set()
+    for piece in HOTLINE_SEPARATORS.split(rest):
+        if not piece or not any(ch.isdigit() for ch in piece):
+            continue
+        match = HOTLINE_ITEM.fullmatch(piece)
+        if not match:
+            raise BulletinError(f"cannot read hotline item '{piece}'", line=first_line, section=section)
+        category = match.group("category")
+        if category in seen:
+            raise BulletinError(f"hotline category '{category}' is given twice", line=first_line, section=section)
+        seen.add(category)
+        kind = "work_order" if category.endswith("工单") else "call"
+        rows.append((category, kind, parse_int(match.group("count"))))
+        provenance[("hotline", category)] = first_line
+    if not rows:
+        raise BulletinError("the hotline paragraph lists no categories", line=first_line, section=section)
+    return rows
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def is_header_line(line: Line, words: Iterable[str]) -> bool:
+    """True when a line is made only of a table's header words (a header repeated after a page break)."""
+    rest = line.compact
+    for word in sorted(words, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return rest == "" and line.compact != ""
+
+
+def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
+                  is_header: Callable[[Line], bool], is_end: Callable[[Line], bool],
+                  max_lines_per_row: int = 3) -> tuple[list[tuple[int, re.Match[str]]], int]:
+    """Match table rows, joining rows that text extraction wrapped onto several lines.
+
+    Skips blank lines, page markers and repeated headers. Returns (line number,
+    match) per row and the index of the first line after the table.
+    """
+    rows: list[tuple[int, re.Match[str]]] = []
+    pending: list[Line] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if not line.text or is_header(line):
+            index += 1
+            continue
+        if is_end(line):
+            break
+        joined = " ".join([*(p.text for p in pending), line.text])
+        match = row.fullmatch(joined)
+        if match:
+            rows.append((pending[0].number if pending else line.number, match))
+            pending = []
+            index += 1
+            continue
+        alone = row.fullmatch(line.text) if pending else None
+        if alone:
+            if all(PAGE_MARKER.fullmatch(p.text) for p in pending):  # a page number, not a fragment
+                rows.append((line.number, alone))
+                pending = []
+                index += 1
+                continue
+            raise BulletinError(f"cannot read table row '{' '.join(p.text for p in pending)}'",
+                                line=pending[0].number, section=section)
+        if PAGE_MARKER.fullmatch(line.text) and not pending and _header_follows(lines, index + 1, is_header, row):
+            index += 1
+            continue
+        if len(pending) + 1 < max_lines_per_row and len(joined) <= 120 and not PROSE_PUNCTUATION.search(joined):
+            pending.append(line)
+            index += 1
+            continue
+        if pending and all(PAGE_MARKER.fullmatch(p.text) for p in pending):
+            pending = []
+            continue
+        # Page furniture (a running title) is tolerated when a repeated header follows it.
+        if not pending and _header_follows(lines, index + 1, is_header, row):
+            index += 1
+            continue
+        break
+    end = pending[0] if pending else (lines[index] if index < len(lines) else None)
+    end_index = lines.index(end) if end is not None else len(lines)
+    if pending and not any(row.fullmatch(l.text) for l in lines[end_index + 1:]):
+        # The table ends here; what is pending is the text that follows it, unless it holds numbers.
+        if any(_looks_numeric(p.text) for p in pending) and not all(PAGE_MARKER.fullmatch(p.text) for p in pending) \
+                and not is_end(pending[0]) and _is_row_prefix(" ".join(p.text for p in pending), row):
+            raise BulletinError(f"incomplete table row '{' '.join(p.text for p in pending)}'",
+                                line=pending[0].number, section=section)
+    return rows, end_index
+
+
+def _looks_numeric(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
+
+
+def _is_row_prefix(text: str, row: re.Pattern[str]) -> bool:
+    """Heuristic: text that starts like a row (its tokens are mostly numbers) but ends too soon."""
+    tokens = text.split()
+    numeric = sum(1 for t in tokens if re.fullmatch(VALUE, t) or re.fullmatch(r"\d+/\d+", t))
+    return numeric >= 2
+
+
+def _header_follows(lines: list[Line], start: int, is_header: Callable[[Line], bool],
+                    row: re.Pattern[str], lookahead: int = 4) -> bool:
+    """True when a repeated table header comes within a few lines, before any row."""
+    seen = 0
+    for line in lines[start:]:
+        if not line.text:
+            continue
+        if is_header(line):
+            return True
+        if row.fullmatch(line.text):
+            return False
+        seen += 1
+        if seen >= lookahead:
+            return False
+    return False
+
+
+def check_no_stray_rows(lines: list[Line], end_index: int, stop: Callable[[Line], bool],
+                        row: re.Pattern[str], section: str) -> None:
+    """After a table ends, no row may follow before the section ends: that would be data lost."""
+    for line in lines[end_index + 1:]:
+        if stop(line):
+            return
+        if row.fullmatch(line.text):
+            culprit = lines[end_index]
+            raise BulletinError(f"unreadable line '{culprit.text}' inside the table "
+                                f"(rows continue at line {line.number})", line=culprit.number, section=section)
+
+
+def find_header(lines: list[Line], words: tuple[str, ...], required: Iterable[str], section: str,
+                first_line: int) -> tuple[int, str]:
+    """Find the table header: the index just after it and its text with spaces removed."""
+    for index, line in enumerate(lines):
+        if is_header_line(line, words) and all(any(w in line.compact for w in group.split("|"))
+                                               for group in required[:1]):
+            header = line.compact
+            after = index + 1
+            # A header may wrap over a few lines.
+            while after < len(lines) and len(header) < 200 and (not lines[after].text or is_header_line(lines[after], words)):
+                header += lines[after].compact
+                after += 1
+            missing = [group for group in required if not any(w in header for w in group.split("|"))]
+            if missing:
+                raise BulletinError(f"table header lacks column(s) {', '.join(missing)}",
+                                    line=line.number, section=section)
+            return after, header
+    raise BulletinError("table header not found", line=first_line, section=section)
+
+
+def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tuple]:
+    """Read bookings per hospital, one row per hospital and channel, and the printed 小计/合计."""
+    section = SECTION_TITLES["bookings"]
+    first = lines[0].number - 1 if lines else 0
+    start, header = find_header(lines, BOOKING_HEADER_WORDS,
+                                ("序号", "12320在线预约", "快速预约", "诊间预约", "第三方", "小计"), section, first)
+    order = sorted(CHANNEL_LABELS, key=header.find)
+    columns = [CHANNEL_LABELS[label] for label in order]  # the five numeric columns in printed order
+    body = lines[start:]
+    is_header = lambda line: is_header_line(line, BOOKING_HEADER_WORDS)  # noqa: E731
+    is_end = lambda line: line.compact.startswith("合计") or bool(FOOTNOTE_START.match(line.text))  # noqa: E731
+    matches, end_index = assemble_rows(body, section=section, row=BOOKING_ROW, is_header=is_header, is_end=is_end)
+    if not matches:
+        raise BulletinError("the bookings table has no rows", line=body[0].number if body else first, section=section)
+    check_no_stray_rows(body, end_index, lambda line: line.compact.startswith("合计"), BOOKING_ROW, section)
+
+    rows: list[tuple] = []
+    seen_seq: dict[int, int] = {}
+    seen_names: dict[str, int] = {}
+    for number, match in matches:
+        seq = int(match.group("seq"))
+        name = match.group("name").replace(" ", "")
+        if seq in seen_seq:
+            raise BulletinError(f"row number {seq} appears twice (also on line {seen_seq[seq]})",
+                                line=number, section=section)
+        if name in seen_names:
+            raise BulletinError(f"hospital '{name}' appears twice (also on line {seen_names[name]})",
+                                line=number, section=section)
+        seen_seq[seq], seen_names[name] = number, number
+        values = dict(zip(columns, (parse_count(match.group(f"c{i}"), number, section) for i in range(5))))
+        for channel in CHANNELS:
+            rows.append((seq, name, channel, values[channel]))
+        if values["subtotal"] is not None:
+            totals.append(("bookings", name, float(values["subtotal"])))
+            provenance[("declared_totals", f"bookings/{name}")] = number
+        provenance[("bookings", name)] = number
+
+    if end_index < len(body) and body[end_index].compact.startswith("合计"):
+        total_line = body[end_index]
+        match = BOOKING_TOTAL.fullmatch(total_line.text)
+        if not match:
+            raise BulletinError(f"cannot read the 合计 row '{total_line.text}'", line=total_line.number,
+                                section=section)
+        for i, column in enumerate(columns):
+            value = parse_count(match.group(f"c{i}"), total_line.number, section)
+            if value is None:
+                continue
+            item = "total" if column == "subtotal" else f"total_{column}"
+            totals.append(("bookings", item, float(value)))
+            provenance[("declared_totals", f"bookings/{item}")] = total_line.number
+    return rows
+
+
+def read_platforms(lines: list[Line], provenance: dict, totals: list) -> list[tuple]:
+    """Read the online platforms table (two records per printed line) and its 合计."""
+    section = SECTION_TITLES["booking_platforms"]
+    first = lines[0].number - 1 if lines else 0
+    start, _ = find_header(lines, PLATFORM_HEADER_WORDS, ("序号", "名称|平台", "预约数量"), section, first)
+    body = lines[start:]
+    is_header = lambda line: is_header_line(line, PLATFORM_HEADER_WORDS)  # noqa: E731
+    is_end = lambda line: line.compact.startswith("合计") or bool(FOOTNOTE_START.match(line.text))  # noqa: E731
+    matches, end_index = assemble_rows(body, section=section, row=PLATFORM_ROW, is_header=is_header, is_end=is_end)
+    if not matches:
+        raise BulletinError("the platforms table has no rows", line=body[0].number if body else first, section=section)
+    check_no_stray_rows(body, end_index, lambda line: line.compact.startswith("合计"), PLATFORM_ROW, section)
+
+    records: dict[int, tuple[str, int | None]] = {}
+    for number, match in matches:
+        for i in (0, 1):
+            if match.group(f"seq{i}") is None:
+                continue
+            seq = int(match.group(f"seq{i}"))
+            name = match.group(f"name{i}").replace(" ", "")
+            if seq in records or any(name == existing for existing, _ in records.values()):
+                raise BulletinError(f"platform {seq} '{name}' appears twice", line=number, section=section)
+            records[seq] = (name, parse_count(match.group(f"count{i}"), number, section))
+            provenance[("booking_platforms", name)] = number
+    for line in body[end_index:]:
+        match = PLATFORM_TOTAL.match(line.text) if line.compact.startswith("合计") else None
+        if match:
+            totals.append(("booking_platforms", "total", float(parse_int(match.group("total")))))
+            provenance[("declared_totals", "booking_platforms/total")] = line.number
+            break
+    return [records[seq] for seq in sorted(records)]
+
+
+def read_uploads(lines: list[Line], section_key: str, provenance: dict) -> list[tuple]:
+    """Read one data-collection table (districts or hospitals)."""
+    section = SECTION_TITLES[section_key]
+    level = "district" if section_key == "uploads_district" else "hospital"
+    first = lines[0].number - 1 if lines else 0
+    start, _ = find_header(lines, UPLOAD_HEADER_WORDS, ("接入单位", "定时数据上传量", "实时数据上传天数",
+                                                        "实时数据表单上传情况", "人次"), section, first)
+    body = lines[start:]
+    is_header = lambda line: is_header_line(line, UPLOAD_HEADER_WORDS)  # noqa: E731
+    is_end = lambda line: bool(FOOTNOTE_START.match(line.text))  # noqa: E731
+    matches, end_index = assemble_rows(body, section=section, row=UPLOAD_ROW, is_header=is_header, is_end=is_end)
+    if not matches:
+        raise BulletinError(f"the {level} uploads table has no rows", line=body[0].number if body else first,
+                            section=section)
+    check_no_stray_rows(body, end_index, is_end, UPLOAD_ROW, section)
+
+    rows: list[tuple] = []
+    seen: dict[str, int] = {}
+    for number, match in matches:
+        unit = match.group("unit").replace(" ", "")
+        if unit in seen:
+            raise BulletinError(f"unit '{unit}' appears twice (also on line {seen[unit]})", line=number, section=section)
+        seen[unit] = number
+        forms = match.group("forms").replace(" ", "")
+        uploaded, expected = (None, None) if forms == "/" else (int(part) for part in forms.split("/"))
+        rows.append((
+            unit,
+            parse_count(match.group("scheduled"), number, section),
+            parse_count(match.group("days"), number, section),
+            uploaded,
+            expected,
+            parse_count(match.group("visits"), number, section),
+            parse_amount(match.group("op_income")),
+            parse_count(match.group("discharges"), number, section),
+            parse_amount(match.group("ip_income")),
+        ))
+        provenance[("uploads", f"{level}/{unit}")] = number
+    return rows
+
+
+def read_cumulative_counters(lines: list[Line], provenance: dict, totals: list) -> None:
+    """Read the cumulative counters printed under the tables (总预约挂号量, 累计校验入库数据)."""
+    for key, pattern, table in (("cumulative_bookings", CUMULATIVE_BOOKINGS, "bookings"),
+                                ("cumulative_records", CUMULATIVE_RECORDS, "uploads")):
+        for line in lines:
+            match = pattern.search(line.compact)
+            if match:
+                value = Decimal(match.group("value").replace(",", "")) * UNIT_MULTIPLIERS[match.group("unit")]
+                totals.append((table, key, float(value)))
+                provenance[("declared_totals", f"{table}/{key}")] = line.number
+                break
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+def parse_int(token: str) -> int:
+    return int(token.replace(",", ""))
+
+
+def parse_count(token: str, line: int, section: str) -> int | None:
+    """A whole-number cell: '/' is missing, a decimal is an error."""
+    if token == "/":
+        return None
+    if "." in token:
+        raise BulletinError(f"expected a whole number, found '{token}'", line=line, section=section)
+    return parse_int(token)
+
+
+def parse_amount(token: str) -> float | None:
+    """A money cell in thousand yuan: '/' is missing."""
+    return None if token == "/" else float(token.replace(",", ""))

@@ -1,0 +1,70 @@
+"""Processed data on disk: one hive-partitioned parquet dataset per table.
+
+Layout: ``PROCESSED/<table>/month=YYYY-MM/data.parquet``, read back with
+``pl.scan_parquet(PROCESSED / table)``. A month is replaced atomically: every
+table is first written under ``PROCESSED/.staging/`` (outside the datasets, so a
+half-written file is never scanned), then each file is renamed into place.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Mapping
+
+import polars as pl
+
+STAGING_DIRNAME = ".staging"
+PARTITION_FILENAME = "data.parquet"
+
+
+def partition_path(processed_dir: Path, table: str, month: str) -> Path:
+    """Where one table's month lives."""
+    return Path(processed_dir) / table / f"month={month}" / PARTITION_FILENAME
+
+
+def write_month_tables(tables: Mapping[str, pl.DataFrame], processed_dir: Path, month: str) -> list[Path]:
+    """Write every table of one month, replacing that month's earlier partitions atomically per file.
+
+    Nothing under the datasets changes until all tables are written in full to the
+    staging folder; then each file is moved into place with an atomic rename.
+    """
+    processed_dir = Path(processed_dir)
+    staging_root = processed_dir / STAGING_DIRNAME
+    staging_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{month}-{uuid.uuid4().hex[:8]}-", dir=staging_root))
+    try:
+        staged: list[tuple[Path, Path]] = []
+        for table, frame in tables.items():
+            staged_file = staging / f"{table}.parquet"
+            frame.write_parquet(staged_file)
+            with open(staged_file, "rb") as handle:
+                os.fsync(handle.fileno())
+            staged.append((staged_file, partition_path(processed_dir, table, month)))
+        for staged_file, target in staged:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged_file, target)
+        return [target for _, target in staged]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def scan_table(processed_dir: Path, table: str) -> pl.LazyFrame:
+    """Every processed month of one table, as a lazy frame (month comes from the data and the path)."""
+    root = Path(processed_dir) / table
+    return pl.scan_parquet(root / "month=*" / PARTITION_FILENAME, hive_partitioning=True)
+
+
+def read_month_table(processed_dir: Path, table: str, month: str) -> pl.DataFrame:
+    """One table of one processed month."""
+    return pl.read_parquet(partition_path(processed_dir, table, month))
+
+
+def processed_months(processed_dir: Path, table: str = "bookings") -> list[str]:
+    """The months that have a partition of a table, oldest first."""
+    root = Path(processed_dir) / table
+    if not root.is_dir():
+        return []
+    return sorted(p.name.split("=", 1)[1] for p in root.glob("month=*") if (p / PARTITION_FILENAME).is_file())
