@@ -68,6 +68,7 @@ VALUE = rf"(?:{NUMBER}|/)"  # '/' is a missing value
 NAME = r"\S*[^\d\s,./]\S*(?:\s\S+)*?"
 
 BOOKING_ROW = re.compile(rf"(?P<seq>\d+) (?P<name>{NAME})" + "".join(f" (?P<c{i}>{VALUE})" for i in range(5)))
+NUMBERED_ROW_START = re.compile(r"\d+ \S*[^\d\s,./]")  # a row number, then a name
 BOOKING_TOTAL = re.compile(r"合 ?计[:：]?" + "".join(f" ?(?P<c{i}>{VALUE})" for i in range(5)))
 UPLOAD_ROW = re.compile(
     rf"(?P<unit>{NAME}) (?P<scheduled>{VALUE}) (?P<days>{VALUE}) (?P<forms>\d+ ?/ ?\d+|/)"
@@ -83,7 +84,10 @@ def _platform_record(i: int) -> str:
 PLATFORM_ROW = re.compile(_platform_record(0) + "(?: " + _platform_record(1) + ")?")
 PLATFORM_TOTAL = re.compile(r"合 ?计 ?[:：]? ?(?P<total>\d[\d,]*)")
 
-PAGE_MARKER = re.compile(r"[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d{1,3}")
+# Page markers: '- 2 -' and '第 2 页' are always skipped; a bare number may also be the row number of
+# a wrapped row, so it is only dropped when nothing joins it.
+PAGE_MARKER = re.compile(r"[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?")
+BARE_NUMBER = re.compile(r"\d{1,3}")
 FOOTNOTE_START = re.compile(r"^[(（]\s*(?:截止|截至|注|不包含)")
 PROSE_PUNCTUATION = re.compile(r"[，。；;！？!?]")
 
@@ -244,7 +248,7 @@ def read_hotline(lines: list[Line], provenance: dict, totals: list) -> list[tupl
     section = SECTION_TITLES["hotline"]
     paragraph: list[Line] = []
     for line in lines:
-        if not line.compact or PAGE_MARKER.fullmatch(line.text):
+        if not line.compact or PAGE_MARKER.fullmatch(line.text) or BARE_NUMBER.fullmatch(line.text):
             continue
         paragraph.append(line)
         if line.compact.endswith("。"):
@@ -296,69 +300,65 @@ def is_header_line(line: Line, words: Iterable[str]) -> bool:
 
 def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
                   is_header: Callable[[Line], bool], is_end: Callable[[Line], bool],
+                  row_start: re.Pattern[str] | None = None,
                   max_lines_per_row: int = 3) -> tuple[list[tuple[int, re.Match[str]]], int]:
     """Match table rows, joining rows that text extraction wrapped onto several lines.
 
-    Skips blank lines, page markers and repeated headers. Returns (line number,
-    match) per row and the index of the first line after the table.
+    Skips blank lines, page markers, repeated headers and page furniture (a line
+    followed by a repeated header). `row_start` matches the beginning of a row in
+    tables whose rows begin with a number; such a line is never taken for furniture.
+    Returns (line number, match) per row and the index of the first line after the table.
     """
     rows: list[tuple[int, re.Match[str]]] = []
     pending: list[Line] = []
-    index = 0
+    pending_start = index = 0
     while index < len(lines):
         line = lines[index]
-        if not line.text or is_header(line):
+        if not line.text or is_header(line) or PAGE_MARKER.fullmatch(line.text):
             index += 1
             continue
         if is_end(line):
             break
         joined = " ".join([*(p.text for p in pending), line.text])
         match = row.fullmatch(joined)
+        if pending and row.fullmatch(line.text):
+            pending_text = " ".join(p.text for p in pending)
+            # The line is a row of its own. What is pending joins it only if it is a bare name fragment.
+            if not match or _is_row_prefix(pending_text):
+                if all(BARE_NUMBER.fullmatch(p.text) for p in pending):  # a page number, not a fragment
+                    pending = []
+                    continue
+                raise BulletinError(f"cannot read table row '{pending_text}'", line=pending[0].number,
+                                    section=section)
         if match:
             rows.append((pending[0].number if pending else line.number, match))
             pending = []
             index += 1
             continue
-        alone = row.fullmatch(line.text) if pending else None
-        if alone:
-            if all(PAGE_MARKER.fullmatch(p.text) for p in pending):  # a page number, not a fragment
-                rows.append((line.number, alone))
-                pending = []
-                index += 1
-                continue
-            raise BulletinError(f"cannot read table row '{' '.join(p.text for p in pending)}'",
-                                line=pending[0].number, section=section)
-        if PAGE_MARKER.fullmatch(line.text) and not pending and _header_follows(lines, index + 1, is_header, row):
-            index += 1
+        is_row_start = bool(row_start and row_start.match(line.text))
+        if not pending and not is_row_start and _header_follows(lines, index + 1, is_header, row):
+            index += 1  # page furniture: a running title or page number before a repeated header
             continue
         if len(pending) + 1 < max_lines_per_row and len(joined) <= 120 and not PROSE_PUNCTUATION.search(joined):
+            if not pending:
+                pending_start = index
             pending.append(line)
             index += 1
             continue
-        if pending and all(PAGE_MARKER.fullmatch(p.text) for p in pending):
+        if pending and all(BARE_NUMBER.fullmatch(p.text) for p in pending):
             pending = []
             continue
-        # Page furniture (a running title) is tolerated when a repeated header follows it.
-        if not pending and _header_follows(lines, index + 1, is_header, row):
-            index += 1
-            continue
         break
-    end = pending[0] if pending else (lines[index] if index < len(lines) else None)
-    end_index = lines.index(end) if end is not None else len(lines)
-    if pending and not any(row.fullmatch(l.text) for l in lines[end_index + 1:]):
-        # The table ends here; what is pending is the text that follows it, unless it holds numbers.
-        if any(_looks_numeric(p.text) for p in pending) and not all(PAGE_MARKER.fullmatch(p.text) for p in pending) \
-                and not is_end(pending[0]) and _is_row_prefix(" ".join(p.text for p in pending), row):
-            raise BulletinError(f"incomplete table row '{' '.join(p.text for p in pending)}'",
-                                line=pending[0].number, section=section)
+    end_index = pending_start if pending else index
+    if pending and not all(BARE_NUMBER.fullmatch(p.text) for p in pending) \
+            and not any(row.fullmatch(l.text) for l in lines[end_index + 1:]) \
+            and _is_row_prefix(" ".join(p.text for p in pending)):
+        raise BulletinError(f"incomplete table row '{' '.join(p.text for p in pending)}'",
+                            line=pending[0].number, section=section)
     return rows, end_index
 
 
-def _looks_numeric(text: str) -> bool:
-    return any(ch.isdigit() for ch in text)
-
-
-def _is_row_prefix(text: str, row: re.Pattern[str]) -> bool:
+def _is_row_prefix(text: str) -> bool:
     """Heuristic: text that starts like a row (its tokens are mostly numbers) but ends too soon."""
     tokens = text.split()
     numeric = sum(1 for t in tokens if re.fullmatch(VALUE, t) or re.fullmatch(r"\d+/\d+", t))
@@ -425,7 +425,8 @@ def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tup
     body = lines[start:]
     is_header = lambda line: is_header_line(line, BOOKING_HEADER_WORDS)  # noqa: E731
     is_end = lambda line: line.compact.startswith("合计") or bool(FOOTNOTE_START.match(line.text))  # noqa: E731
-    matches, end_index = assemble_rows(body, section=section, row=BOOKING_ROW, is_header=is_header, is_end=is_end)
+    matches, end_index = assemble_rows(body, section=section, row=BOOKING_ROW, is_header=is_header, is_end=is_end,
+                                       row_start=NUMBERED_ROW_START)
     if not matches:
         raise BulletinError("the bookings table has no rows", line=body[0].number if body else first, section=section)
     check_no_stray_rows(body, end_index, lambda line: line.compact.startswith("合计"), BOOKING_ROW, section)
@@ -475,7 +476,8 @@ def read_platforms(lines: list[Line], provenance: dict, totals: list) -> list[tu
     body = lines[start:]
     is_header = lambda line: is_header_line(line, PLATFORM_HEADER_WORDS)  # noqa: E731
     is_end = lambda line: line.compact.startswith("合计") or bool(FOOTNOTE_START.match(line.text))  # noqa: E731
-    matches, end_index = assemble_rows(body, section=section, row=PLATFORM_ROW, is_header=is_header, is_end=is_end)
+    matches, end_index = assemble_rows(body, section=section, row=PLATFORM_ROW, is_header=is_header, is_end=is_end,
+                                       row_start=NUMBERED_ROW_START)
     if not matches:
         raise BulletinError("the platforms table has no rows", line=body[0].number if body else first, section=section)
     check_no_stray_rows(body, end_index, lambda line: line.compact.startswith("合计"), PLATFORM_ROW, section)
