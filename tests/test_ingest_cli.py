@@ -1,0 +1,131 @@
+"""`njbulletin ingest`: partitions on disk, atomic replacement, one-line errors with exit 2."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+from seedtools import SEED_PATH, replace_once, seed_text
+
+from njbulletin import storage
+from njbulletin.cli import main
+from njbulletin.parser import TABLE_NAMES
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "njbulletin.cli", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def processed(tmp_path):
+    return tmp_path / "processed"
+
+
+def test_ingest_writes_hive_partitions(processed, capsys):
+    assert main(["ingest", str(SEED_PATH), "--processed", str(processed)]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and out[0].startswith("2024-11")
+    assert "bookings 140" in out[0] and "uploads 51" in out[0]
+    for table in TABLE_NAMES:
+        assert storage.partition_path(processed, table, "2024-11").is_file(), table
+    bookings = pl.scan_parquet(processed / "bookings").collect()
+    assert bookings["count"].sum() == 276195
+    assert bookings["month"].unique().to_list() == ["2024-11"]
+    assert not any((processed / ".staging").iterdir())
+
+
+def test_ingest_two_months_reads_as_one_dataset(tmp_path, processed):
+    december = tmp_path / "2024-12.txt"
+    december.write_text(seed_text().replace("2024 年 11 月", "2024 年 12 月"), encoding="utf-8")
+    assert main(["ingest", str(SEED_PATH), str(december), "--processed", str(processed)]) == 0
+    uploads = storage.scan_table(processed, "uploads").collect()
+    assert uploads.group_by("month").len().sort("month")["len"].to_list() == [51, 51]
+    assert storage.processed_months(processed) == ["2024-11", "2024-12"]
+
+
+def test_reingest_replaces_the_month(tmp_path, processed):
+    assert main(["ingest", str(SEED_PATH), "--processed", str(processed)]) == 0
+    changed = tmp_path / "2024-11.txt"
+    text = replace_once(seed_text(), "35 南京市雨花医院 1 0 0 0 1\n", "")
+    changed.write_text(text, encoding="utf-8")
+    assert main(["ingest", str(changed), "--processed", str(processed), "--allow-errors"]) == 0
+    bookings = storage.scan_table(processed, "bookings").collect()
+    assert bookings["hospital"].n_unique() == 34
+
+
+def test_failed_ingest_keeps_earlier_data(tmp_path, processed, capsys):
+    assert main(["ingest", str(SEED_PATH), "--processed", str(processed)]) == 0
+    before = {t: storage.partition_path(processed, t, "2024-11").read_bytes() for t in TABLE_NAMES}
+    broken = tmp_path / "2024-11.txt"
+    text = seed_text()
+    broken.write_text(text[:text.index("2024 年 11 月南京市卫生信息平台数据采集情况（医院）")], encoding="utf-8")
+    assert main(["ingest", str(broken), "--processed", str(processed)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {broken}:") and "missing section" in err
+    after = {t: storage.partition_path(processed, t, "2024-11").read_bytes() for t in TABLE_NAMES}
+    assert after == before
+
+
+def test_write_failure_midway_leaves_every_partition_as_it_was(processed, monkeypatch):
+    from njbulletin import parse_bulletin
+
+    bulletin = parse_bulletin(SEED_PATH)
+    storage.write_month_tables(bulletin.tables, processed, "2024-11")
+    before = {t: storage.partition_path(processed, t, "2024-11").read_bytes() for t in TABLE_NAMES}
+    calls = {"n": 0}
+    original = pl.DataFrame.write_parquet
+
+    def failing_write(self, file, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError("disk full")
+        return original(self, file, *args, **kwargs)
+
+    monkeypatch.setattr(pl.DataFrame, "write_parquet", failing_write)
+    changed = {name: frame.with_columns(pl.lit("x").alias("month")) for name, frame in bulletin.tables.items()}
+    with pytest.raises(OSError):
+        storage.write_month_tables(changed, processed, "2024-11")
+    after = {t: storage.partition_path(processed, t, "2024-11").read_bytes() for t in TABLE_NAMES}
+    assert after == before
+    assert not any((processed / ".staging").iterdir())
+
+
+def test_month_in_name_must_match_headings(tmp_path, processed, capsys):
+    misnamed = tmp_path / "2024-10.txt"
+    shutil.copy(SEED_PATH, misnamed)
+    assert main(["ingest", str(misnamed), "--processed", str(processed)]) == 2
+    err = capsys.readouterr().err
+    assert "named for 2024-10" in err and "2024-11" in err
+    assert not (processed / "bookings").exists()
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "file is empty"),
+    (bytes(range(256)) * 40, "not a text bulletin"),
+    ("南京 12320 卫生热线\n".encode("utf-8") * 3, "missing section"),
+])
+def test_unreadable_files_exit_2_with_one_line(tmp_path, processed, content, message):
+    path = tmp_path / "2024-11.txt"
+    path.write_bytes(content)
+    result = run_cli("ingest", str(path), "--processed", str(processed))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"error: {path}:") and message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_exits_2(tmp_path, processed):
+    result = run_cli("ingest", str(tmp_path / "2024-11.txt"), "--processed", str(processed))
+    assert result.returncode == 2 and "file not found" in result.stderr
+
+
+def test_refuses_to_write_under_raw(tmp_path):
+    from njbulletin import config
+
+    result = run_cli("ingest", str(SEED_PATH), "--processed", str(config.RAW_DIR / "processed"))
+    assert result.returncode == 2 and "raw data folder" in result.stderr
+    assert not (config.RAW_DIR / "processed").exists()
