@@ -177,6 +177,17 @@ def test_row_wrapped_inside_a_name(seed):
         assert bulletin.tables[name].equals(seed.tables[name]), name
 
 
+def test_platform_record_wrapped_after_a_number_in_its_name(seed):
+    text = replace_once(seed_text(), "5 南京卫生 12320 网 368", "5 南京卫生 12320\n网 368")
+    assert parse_text(text).tables["booking_platforms"].equals(seed.tables["booking_platforms"])
+
+
+def test_bare_page_number_after_a_row_is_not_read_as_a_value(seed):
+    text = replace_once(seed_text(), "1 南京鼓楼医院（含分院） 7139 1151 903 258137 267330\n",
+                        "1 南京鼓楼医院（含分院） 7139 1151 903 258137 267330\n\n3\n")
+    assert parse_text(text).tables["bookings"].equals(seed.tables["bookings"])
+
+
 def test_page_break_inside_tables_with_repeated_headers(seed):
     header = "序号 单位 12320 在线预约 快速预约 诊间预约 第三方 小计"
     text = replace_once(seed_text(), "\n9 中国医学科学院皮肤病研究所",

@@ -68,6 +68,7 @@ VALUE = rf"(?:{NUMBER}|/)"  # '/' is a missing value
 NAME = r"\S*[^\d\s,./]\S*(?:\s\S+)*?"
 
 BOOKING_ROW = re.compile(rf"(?P<seq>\d+) (?P<name>{NAME})" + "".join(f" (?P<c{i}>{VALUE})" for i in range(5)))
+NAME_CONTINUATION = re.compile(r"\S*[^\d\s,./]")  # the rest of a wrapped name starts with a non-digit
 NUMBERED_ROW_START = re.compile(r"\d+ \S*[^\d\s,./]")  # a row number, then a name
 BOOKING_TOTAL = re.compile(r"合 ?计[:：]?" + "".join(f" ?(?P<c{i}>{VALUE})" for i in range(5)))
 UPLOAD_ROW = re.compile(
@@ -248,7 +249,7 @@ def read_hotline(lines: list[Line], provenance: dict, totals: list) -> list[tupl
     section = SECTION_TITLES["hotline"]
     paragraph: list[Line] = []
     for line in lines:
-        if not line.compact or PAGE_MARKER.fullmatch(line.text) or BARE_NUMBER.fullmatch(line.text):
+        if not line.compact or PAGE_MARKER.fullmatch(line.text):
             continue
         paragraph.append(line)
         if line.compact.endswith("。"):
@@ -331,9 +332,17 @@ def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
                 raise BulletinError(f"cannot read table row '{pending_text}'", line=pending[0].number,
                                     section=section)
         if match:
-            rows.append((pending[0].number if pending else line.number, match))
-            pending = []
+            first_number = pending[0].number if pending else line.number
             index += 1
+            if row_start is not None:  # a numbered row may go on over the next line: "… 12320" / "网 368"
+                following = _next_text_line(lines, index, is_header)
+                if following is not None and NAME_CONTINUATION.match(lines[following].text) \
+                        and not row_start.match(lines[following].text) and not is_end(lines[following]):
+                    longer = row.fullmatch(f"{joined} {lines[following].text}")
+                    if longer:
+                        match, index = longer, following + 1
+            rows.append((first_number, match))
+            pending = []
             continue
         is_row_start = bool(row_start and row_start.match(line.text))
         if not pending and not is_row_start and _header_follows(lines, index + 1, is_header, row):
@@ -356,6 +365,15 @@ def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
         raise BulletinError(f"incomplete table row '{' '.join(p.text for p in pending)}'",
                             line=pending[0].number, section=section)
     return rows, end_index
+
+
+def _next_text_line(lines: list[Line], start: int, is_header: Callable[[Line], bool]) -> int | None:
+    """Index of the next line with text that is not a header or page marker."""
+    for index in range(start, min(start + 6, len(lines))):
+        line = lines[index]
+        if line.text and not is_header(line) and not PAGE_MARKER.fullmatch(line.text):
+            return index
+    return None
 
 
 def _is_row_prefix(text: str) -> bool:
