@@ -251,6 +251,25 @@ def test_hospital_added_and_dropped():
         (123456, 250.5, 99.75)
 
 
+def test_booking_columns_are_located_by_their_header_labels(seed):
+    """A table that prints the channels in another order still reads right."""
+    lines = seed_text().split("\n")
+    reordered = []
+    for line in lines:
+        if line.endswith("12320 在线预约 快速预约 诊间预约 第三方 小计"):
+            line = line.replace("12320 在线预约 快速预约 诊间预约 第三方 小计", "第三方 快速预约 12320 在线预约 诊间预约 小计")
+        else:
+            parts = line.split(" ")
+            if len(parts) >= 6 and (parts[0].isdigit() or parts[0] == "合计") and all(p.isdigit() for p in parts[-5:]) \
+                    and "预约" not in line:
+                online, quick, clinic, third, subtotal = parts[-5:]
+                line = " ".join(parts[:-5] + [third, quick, online, clinic, subtotal])
+        reordered.append(line)
+    bulletin = parse_text("\n".join(reordered))
+    assert bulletin.tables["bookings"].equals(seed.tables["bookings"])
+    assert bulletin.tables["declared_totals"].equals(seed.tables["declared_totals"])
+
+
 def test_more_hospitals_than_the_seed():
     extra = "".join(f"{36 + i} 新增测试医院{i}号 {i} 0 0 {i} {2 * i}\n\n" for i in range(1, 41))
     text = replace_once(seed_text(), "\n合计 13407", f"\n{extra}合计 13407")
