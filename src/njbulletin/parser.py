@@ -476,8 +476,10 @@ def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tup
         if not match:
             raise BulletinError(f"cannot read the 合计 row '{total_line.text}'", line=total_line.number,
                                 section=section)
-        for i, column in enumerate(columns):
-            value = parse_count(match.group(f"c{i}"), total_line.number, section)
+        printed = {column: parse_count(match.group(f"c{i}"), total_line.number, section)
+                   for i, column in enumerate(columns)}
+        for column in (*CHANNELS, "subtotal"):  # canonical order, whatever the printed order
+            value = printed[column]
             if value is None:
                 continue
             item = "total" if column == "subtotal" else f"total_{column}"
