@@ -1,0 +1,276 @@
+"""`make bench`: measure the speed and memory targets side by side, in one invocation.
+
+Every figure is the median of several runs; every comparison alternates its two
+sides run by run, so a noisy neighbour slows both. The table is printed and
+written to benchmarks/results.md with the machine and the date.
+
+    python benchmarks/bench.py [--quick] [--only parse,month,noop,backfill,memory]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from njbulletin import config
+
+BIN = Path(sys.executable).parent
+RESULTS = Path(__file__).resolve().parent / "results.md"
+SEED = config.RAW_DIR / "2024-11.txt"
+
+
+@dataclass
+class Result:
+    measure: str
+    target: str
+    value: str
+    ratio: float | None
+    limit: float | None
+    detail: str
+
+    @property
+    def verdict(self) -> str:
+        if self.limit is None or self.ratio is None:
+            return "-"
+        return "met" if self.ratio <= self.limit else f"NOT met ({self.ratio / self.limit:.2f}x the target)"
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def median_seconds(function, repeats: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def run(command: list[str], **kwargs) -> float:
+    """Run a command to completion; return its wall time. A failure aborts the benchmark loudly."""
+    start = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    elapsed = time.perf_counter() - start
+    if result.returncode not in (0,):
+        raise SystemExit(f"benchmark command failed ({result.returncode}): {' '.join(command)}\n"
+                         f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return elapsed
+
+
+def tree_rss_bytes(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+            parent, pages = int(fields[1]), int(fields[21])
+        except (OSError, IndexError, ValueError):
+            continue
+        pid = int(entry.name)
+        children.setdefault(parent, []).append(pid)
+        rss[pid] = pages * os.sysconf("SC_PAGE_SIZE")
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(children.get(pid, []))
+    return total
+
+
+def peak_tree_memory(command: list[str], env: dict | None = None, interval: float = 0.05) -> tuple[int, float]:
+    """Run a command, sampling the summed RSS of its whole process tree; return (peak bytes, seconds)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    peak = 0
+    stop = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, tree_rss_bytes(process.pid))
+            time.sleep(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    stop.set()
+    sampler.join()
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark command failed: {' '.join(command)}\n{stderr.decode()[-2000:]}")
+    return peak, time.perf_counter() - start
+
+
+class Workspace:
+    """Temporary raw/processed/reports folders for one side of a comparison."""
+
+    def __init__(self, root: Path, name: str, raw_files: dict[str, bytes]):
+        self.root = root / name
+        self.raw = self.root / "raw"
+        self.processed = self.root / "processed"
+        self.reports = self.root / "reports"
+        self.raw.mkdir(parents=True)
+        for filename, data in raw_files.items():
+            (self.raw / filename).write_bytes(data)
+
+    def run_command(self, *months: str, force: bool = True, jobs: int = 1) -> list[str]:
+        command = [str(BIN / "njbulletin"), "run", *months, "--raw", str(self.raw), "--processed",
+                   str(self.processed), "--reports", str(self.reports), "--jobs", str(jobs)]
+        return command + (["--force"] if force else [])
+
+
+# ----------------------------------------------------------------------------- measures
+
+
+def bench_parse(repeats: int) -> list[Result]:
+    from njbulletin import parse_bulletin
+    from njbulletin.parser import parse_text
+    from njbulletin.synth import generate_bulletins
+
+    parse_bulletin(SEED)  # warm the regex cache and polars
+    one, _ = median_seconds(lambda: parse_bulletin(SEED), repeats)
+    results = [Result("parse one bulletin in-process (seed, file to tables)", "<= 5 ms median",
+                      f"{one * 1000:.2f} ms", one * 1000, 5.0, f"median of {repeats} runs")]
+
+    texts = [text for _, text, _ in generate_bulletins(months=1000, start="2000-01", seed=7)]
+    batch_times = []
+    for _ in range(3):
+        start = time.process_time()  # CPU time of this one process: one core
+        for text in texts:
+            parse_text(text)
+        batch_times.append(time.process_time() - start)
+    batch = statistics.median(batch_times)
+    results.append(Result("parse 1,000 synthetic bulletins, one core", "<= 5 s", f"{batch:.2f} s CPU",
+                          batch, 5.0, f"median of 3 batches; {batch / len(texts) * 1000:.2f} ms per bulletin"))
+    return results
+
+
+def naive_chain(workspace: Workspace, month: str) -> None:
+    """What a researcher would script by hand: papermill's CLI, then nbconvert's, per notebook."""
+    out_dir = workspace.root / "naive" / month
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in sorted(path.stem for path in config.NOTEBOOKS_DIR.glob("[0-9]*.ipynb")):  # numbered order
+        executed = out_dir / f"{name}.ipynb"
+        run([str(BIN / "papermill"), str(config.NOTEBOOKS_DIR / f"{name}.ipynb"), str(executed),
+             "-p", "month", month, "-p", "raw_dir", str(workspace.raw), "-p", "processed_dir",
+             str(workspace.processed), "-p", "reports_dir", str(workspace.reports), "--log-level", "WARNING"],
+            cwd=config.NOTEBOOKS_DIR)
+        run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)])
+
+
+def bench_month(root: Path, repeats: int) -> list[Result]:
+    seed_bytes = SEED.read_bytes()
+    ours = Workspace(root, "ours", {"2024-11.txt": seed_bytes})
+    naive = Workspace(root, "naive", {"2024-11.txt": seed_bytes})
+    run(ours.run_command("2024-11"))  # warm-up: font cache, bytecode, disk cache
+    ours_times, naive_times, noop_times = [], [], []
+    for _ in range(repeats):
+        ours_times.append(run(ours.run_command("2024-11")))
+        naive_start = time.perf_counter()
+        naive_chain(naive, "2024-11")
+        naive_times.append(time.perf_counter() - naive_start)
+        noop_times.append(run(ours.run_command("2024-11", force=False)))
+    forced, chain, noop = (statistics.median(x) for x in (ours_times, naive_times, noop_times))
+    return [
+        Result("one month forced, all notebooks + HTML, vs the naive chain", "<= 0.35x",
+               f"{forced:.1f} s vs {chain:.1f} s", forced / chain, 0.35,
+               f"medians of {repeats} alternating runs; naive = papermill CLI + jupyter nbconvert per notebook"),
+        Result("a run where nothing changed, vs a forced run", "<= 0.05x",
+               f"{noop:.2f} s vs {forced:.1f} s", noop / forced, 0.05, f"medians of {repeats} runs"),
+    ]
+
+
+def bench_backfill(root: Path, months: int) -> list[Result]:
+    from njbulletin.synth import generate_bulletins
+
+    generated = generate_bulletins(months=months, start="2023-01", seed=11)
+    files = {f"{month}.txt": text.encode("utf-8") for month, text, _ in generated}
+    one_month = Workspace(root, "one-month", {name: data for name, data in list(files.items())[:1]})
+    first = generated[0][0]
+    run(one_month.run_command(first))  # warm-up
+    singles = [run(one_month.run_command(first, jobs=1)) for _ in range(3)]
+    backfill = Workspace(root, "backfill", files)
+    parallel = run(backfill.run_command(jobs=2))
+    serial_estimate = months * statistics.median(singles)
+    return [Result(f"backfill of {months} synthetic months with --jobs 2, vs {months} x one forced month "
+                   "with --jobs 1", "<= 0.6x", f"{parallel:.1f} s vs {serial_estimate:.1f} s",
+                   parallel / serial_estimate, 0.6,
+                   f"one forced month: median of 3 = {statistics.median(singles):.1f} s")]
+
+
+def bench_memory(root: Path) -> list[Result]:
+    workspace = Workspace(root, "memory", {"2024-11.txt": SEED.read_bytes()})
+    peaks = [peak_tree_memory(workspace.run_command("2024-11"))[0] for _ in range(3)]
+    peak = max(peaks)
+    gib = peak / 2**30
+    return [Result("peak memory of a one-month run, all processes together", "<= 1.5 GiB", f"{gib:.2f} GiB",
+                   gib, 1.5, "max over 3 forced runs of the summed RSS of the process tree, sampled every 50 ms")]
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def describe_machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    packages = ", ".join(f"{name} {metadata.version(name)}" for name in
+                         ("polars", "pandas", "pyarrow", "papermill", "nbconvert", "matplotlib", "seaborn"))
+    return (f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n"
+            f"- machine: {os.cpu_count()} cores, {memory:.1f} GiB memory, {platform.machine()}, "
+            f"{platform.system()} {platform.release()}\n"
+            f"- Python {platform.python_version()}; {packages}")
+
+
+def format_table(results: list[Result]) -> str:
+    lines = ["| measure | target | measured | ratio / value | verdict | how |", "|---|---|---|---|---|---|"]
+    for r in results:
+        ratio = "-" if r.ratio is None else f"{r.ratio:.3f}"
+        lines.append(f"| {r.measure} | {r.target} | {r.value} | {ratio} | {r.verdict} | {r.detail} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run, not for the record)")
+    parser.add_argument("--only", default="parse,month,backfill,memory")
+    parser.add_argument("--no-write", action="store_true", help="print only; leave results.md alone")
+    args = parser.parse_args(argv)
+    only = set(args.only.split(","))
+    results: list[Result] = []
+    root = Path(tempfile.mkdtemp(prefix="njbulletin-bench-"))
+    try:
+        if "parse" in only:
+            results += bench_parse(repeats=50 if args.quick else 300)
+        if "month" in only:
+            results += bench_month(root, repeats=1 if args.quick else 3)
+        if "backfill" in only:
+            results += bench_backfill(root, months=4 if args.quick else 24)
+        if "memory" in only:
+            results += bench_memory(root)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    report = f"# Benchmark results\n\n{describe_machine()}\n\n{format_table(results)}\n"
+    print(report)
+    if not args.no_write and not args.quick:
+        notes = RESULTS.read_text(encoding="utf-8").split("<!-- notes -->", 1)[1] if RESULTS.exists() and \
+            "<!-- notes -->" in RESULTS.read_text(encoding="utf-8") else "\n"
+        RESULTS.write_text(report + "\n<!-- notes -->" + notes, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
