@@ -30,6 +30,10 @@ report: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
 
+## Measure the speed and memory targets; writes benchmarks/results.md
+bench: $(INSTALLED)
+	$(BIN)/python benchmarks/bench.py
+
 ## Remove generated data and reports (never data/raw)
 clean:
 	rm -rf data/processed/*/ reports/
