@@ -1,0 +1,426 @@
+"""Validation of a parsed bulletin: schemas, reconciliation of printed totals, quality flags.
+
+Three kinds of finding, each a row of the `quality_flags` table
+(month, level, unit, rule, detail, severity):
+
+- schema failures (pandera, collected lazily): errors;
+- printed totals that do not reconcile with the rows they total: errors;
+- data-quality flags (incomplete uploads, income without visits, hospitals that appear in one
+  table but not the other, names the registry does not know): warnings.
+
+Every rule is a small function from frames to a frame of findings (level, unit, rule, detail and the
+(table, item) whose printed line the message names). docs/validation.md lists the rules.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS, BulletinError
+from njbulletin.names import load_registry, normalise_name, resolve_institutions
+from njbulletin.parser import CHANNELS, Bulletin
+from njbulletin.schemas import QUALITY_FLAGS_SCHEMA, SCHEMAS, describe_failure, schema_failures
+
+FINDING_SCHEMA = {"level": pl.String, "unit": pl.String, "rule": pl.String, "detail": pl.String,
+                  "line_table": pl.String, "line_item": pl.String}
+CHANNEL_HEADINGS = {"online_12320": "12320在线预约", "quick": "快速预约", "in_clinic": "诊间预约",
+                    "third_party": "第三方"}
+QUICK_PLATFORM = normalise_name("12320快速预约")
+
+# Rules about one upload row, in the order they are reported. A unit with no uploads of any kind
+# gets only `no_uploads`; a unit with 0 real-time days gets `no_realtime_days` instead of
+# `realtime_days_short`.
+UPLOAD_RULES = ("no_uploads", "no_realtime_days", "forms_incomplete", "realtime_days_short",
+                "outpatient_income_without_visits", "inpatient_income_without_discharges")
+UPLOAD_VALUE_COLUMNS = ("scheduled_records", "realtime_days", "forms_uploaded", "outpatient_visits",
+                        "outpatient_income_k", "discharges", "inpatient_income_k")
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding, located in the bulletin when its line is known."""
+
+    severity: str  # 'error' | 'warning'
+    rule: str
+    level: str
+    unit: str
+    detail: str
+    source: str
+    line: int | None = None
+
+    def format(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{self.severity}: {where}: {self.detail} [{self.rule}]"
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Every finding for one month; `quality_flags` holds them all as a table (errors included)."""
+
+    month: str
+    source: str
+    issues: tuple[Issue, ...]
+    quality_flags: pl.DataFrame
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.severity == "warning"]
+
+
+def validate_bulletin(bulletin: Bulletin, registry: pl.DataFrame | None = None) -> ValidationReport:
+    """Check one parsed bulletin: schemas, then reconciliation and quality flags."""
+    tables = bulletin.tables
+    schema_findings = [schema_findings_of(table, tables[table]) for table in SCHEMAS if table in tables]
+    missing = [table for table in SCHEMAS if table != "quality_flags" and table not in tables]
+    findings = [with_severity(pl.concat(schema_findings), "error"),
+                with_severity(missing_table_findings(missing), "error")]
+    if not missing and not structural_failures(schema_findings):
+        registry = load_registry() if registry is None else registry
+        findings += [
+            with_severity(reconcile_totals(tables), "error"),
+            with_severity(flag_missing_totals(tables["declared_totals"]), "warning"),
+            with_severity(flag_uploads(tables["uploads"]), "warning"),
+            with_severity(flag_unmatched_hospitals(tables["bookings"], tables["uploads"], registry), "warning"),
+            with_severity(flag_unknown_names(tables["bookings"], tables["uploads"], registry), "warning"),
+        ]
+    all_findings = pl.concat(findings)
+    issues = tuple(issues_of(all_findings, bulletin))
+    return ValidationReport(month=bulletin.month, source=bulletin.source, issues=issues,
+                            quality_flags=quality_flags_of(all_findings, bulletin.month))
+
+
+def with_severity(findings: pl.DataFrame, severity: str) -> pl.DataFrame:
+    return findings.with_columns(pl.lit(severity).alias("severity"))
+
+
+def issues_of(findings: pl.DataFrame, bulletin: Bulletin) -> list[Issue]:
+    """Findings as Issues, errors first, each with the line its item was printed on."""
+    ordered = findings.with_columns((pl.col("severity") != "error").alias("_warning")) \
+        .sort("_warning", maintain_order=True)
+    return [Issue(severity=row["severity"], rule=row["rule"], level=row["level"], unit=row["unit"],
+                  detail=row["detail"], source=bulletin.source,
+                  line=bulletin.line_of(row["line_table"], row["line_item"]) if row["line_table"] else None)
+            for row in ordered.iter_rows(named=True)]
+
+
+def quality_flags_of(findings: pl.DataFrame, month: str) -> pl.DataFrame:
+    """The quality_flags table: one row per (level, unit, rule, severity); details of repeats joined."""
+    return (findings
+            .group_by("level", "unit", "rule", "severity", maintain_order=True)
+            .agg(pl.col("detail").str.join("; "))
+            .select(pl.lit(month).alias("month"), "level", "unit", "rule", "detail", "severity")
+            .cast(QUALITY_FLAGS_SCHEMA))
+
+
+def findings_frame(rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=FINDING_SCHEMA)
+
+
+def number(value: float | int | None) -> str:
+    """A value as printed: whole numbers without a decimal point."""
+    if value is None:
+        return "missing"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value) if isinstance(value, int) else str(round(value, 6))
+
+
+# --------------------------------------------------------------------------- schemas
+
+
+def row_item(table: str, row: dict) -> tuple[str, str, str, str]:
+    """(level, unit, line table, line item) of one row of a contract table."""
+    if table == "bookings":
+        return "bookings", f"{row['hospital']}/{row['channel']}", "bookings", row["hospital"]
+    if table == "uploads":
+        return row["level"], row["unit"], "uploads", f"{row['level']}/{row['unit']}"
+    if table == "hotline":
+        return "hotline", row["category"], "hotline", row["category"]
+    if table == "booking_platforms":
+        return "booking_platforms", row["platform"], "booking_platforms", row["platform"]
+    if table == "declared_totals":
+        key = f"{row['table']}/{row['item']}"
+        return "declared_totals", key, "declared_totals", key
+    return table, str(row.get("unit") or table), "", ""
+
+
+def schema_findings_of(table: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """pandera's failure cases for one table, as findings naming the row's item."""
+    failures = schema_failures(table, frame)
+    rows = []
+    for failure in failures.iter_rows(named=True):
+        phrase = describe_failure(failure["column"], failure["check"], failure["failure_case"])
+        if failure["row"] is None or failure["row"] >= frame.height:
+            rows.append({"level": table, "unit": failure["column"] or table, "rule": "schema",
+                         "detail": f"{table}: {phrase}", "line_table": None, "line_item": None})
+            continue
+        record = frame.row(failure["row"], named=True)
+        try:
+            level, unit, line_table, line_item = row_item(table, record)
+        except KeyError:  # a key column itself is missing: reported as a structural failure too
+            level, unit, line_table, line_item = table, table, None, None
+        column = failure["column"] if failure["column"] not in (None, table) else "key"
+        rows.append({"level": level, "unit": unit, "rule": f"schema_{column}",
+                     "detail": f"{table}: {unit}: {phrase}", "line_table": line_table, "line_item": line_item})
+    return findings_frame(rows)
+
+
+def structural_failures(findings: list[pl.DataFrame]) -> bool:
+    """True when a table lacks a column or has a wrong type: the rules below cannot run on it."""
+    return any(frame.filter(pl.col("rule") == "schema").height for frame in findings)
+
+
+def missing_table_findings(missing: list[str]) -> pl.DataFrame:
+    return findings_frame([{"level": table, "unit": table, "rule": "schema", "detail": f"{table}: table is missing",
+                            "line_table": None, "line_item": None} for table in missing])
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def reconcile_totals(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every printed total that does not equal what it totals (errors)."""
+    declared = tables["declared_totals"]
+    return pl.concat([
+        reconcile_booking_rows(tables["bookings"], declared),
+        reconcile_booking_channels(tables["bookings"], declared),
+        reconcile_booking_grand_total(declared),
+        reconcile_platforms(tables["booking_platforms"], declared),
+        reconcile_hotline(tables["hotline"], declared),
+        reconcile_quick_bookings(tables["bookings"], tables["booking_platforms"]),
+    ])
+
+
+def declared_values(declared: pl.DataFrame, table: str) -> dict[str, float]:
+    return dict(declared.filter(pl.col("table") == table).select("item", "value").iter_rows())
+
+
+def mismatch(printed: float | None, computed: float | int | None) -> bool:
+    return printed is not None and computed is not None and round(printed - computed, 6) != 0
+
+
+def reconcile_booking_rows(bookings: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
+    """Each hospital's printed 小计 equals the sum of its four channels."""
+    computed = bookings.group_by("hospital", maintain_order=True).agg(pl.col("count").sum().alias("computed"))
+    printed = declared_values(declared, "bookings")
+    rows = []
+    for hospital, total in computed.iter_rows():
+        if mismatch(printed.get(hospital), total):
+            rows.append({"level": "bookings", "unit": hospital, "rule": "booking_row_subtotal",
+                         "detail": f"bookings: {hospital}: printed 小计 {number(printed[hospital])}, "
+                                   f"computed sum of its four channels {number(total)}",
+                         "line_table": "bookings", "line_item": hospital})
+    return findings_frame(rows)
+
+
+def reconcile_booking_channels(bookings: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
+    """Each channel's printed 合计 equals the sum of its column."""
+    computed = dict(bookings.group_by("channel").agg(pl.col("count").sum()).iter_rows())
+    printed = declared_values(declared, "bookings")
+    rows = []
+    for channel in CHANNELS:
+        item = f"total_{channel}"
+        if mismatch(printed.get(item), computed.get(channel, 0)):
+            rows.append({"level": "bookings", "unit": item, "rule": "booking_channel_total",
+                         "detail": f"bookings: 合计 of {CHANNEL_HEADINGS[channel]} ({channel}): printed "
+                                   f"{number(printed[item])}, computed column sum {number(computed.get(channel, 0))}",
+                         "line_table": "declared_totals", "line_item": f"bookings/{item}"})
+    return findings_frame(rows)
+
+
+def reconcile_booking_grand_total(declared: pl.DataFrame) -> pl.DataFrame:
+    """The overall 合计 equals the sum of the printed channel totals (when all four are printed)."""
+    printed = declared_values(declared, "bookings")
+    channel_totals = [printed.get(f"total_{channel}") for channel in CHANNELS]
+    if "total" not in printed or any(value is None for value in channel_totals):
+        return findings_frame([])
+    computed = sum(channel_totals)
+    if not mismatch(printed["total"], computed):
+        return findings_frame([])
+    return findings_frame([{"level": "bookings", "unit": "total", "rule": "booking_grand_total",
+                            "detail": f"bookings: 合计 小计: printed {number(printed['total'])}, computed sum of "
+                                      f"the four channel 合计 {number(computed)}",
+                            "line_table": "declared_totals", "line_item": "bookings/total"}])
+
+
+def reconcile_platforms(platforms: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
+    """The platforms' printed 合计 equals the sum of the platforms."""
+    printed = declared_values(declared, "booking_platforms").get("total")
+    computed = platforms["count"].sum()
+    if not mismatch(printed, computed):
+        return findings_frame([])
+    return findings_frame([{"level": "booking_platforms", "unit": "total", "rule": "platform_total",
+                            "detail": f"booking_platforms: 合计: printed {number(printed)}, computed sum of the "
+                                      f"{platforms.height} platforms {number(computed)}",
+                            "line_table": "declared_totals", "line_item": "booking_platforms/total"}])
+
+
+def reconcile_hotline(hotline: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
+    """The hotline's printed total calls equals the sum of the call categories (work orders apart)."""
+    printed = declared_values(declared, "hotline").get("total_calls")
+    calls = hotline.filter(pl.col("kind") == "call")
+    computed = calls["count"].sum()
+    if not mismatch(printed, computed):
+        return findings_frame([])
+    return findings_frame([{"level": "hotline", "unit": "total_calls", "rule": "hotline_total",
+                            "detail": f"hotline: total_calls (共受理咨询电话): printed {number(printed)}, computed sum "
+                                      f"of the {calls.height} call categories {number(computed)}",
+                            "line_table": "declared_totals", "line_item": "hotline/total_calls"}])
+
+
+def reconcile_quick_bookings(bookings: pl.DataFrame, platforms: pl.DataFrame) -> pl.DataFrame:
+    """Platform 12320快速预约 equals the bookings' quick channel (the sum of its column)."""
+    quick = platforms.filter(pl.col("platform").map_elements(normalise_name, return_dtype=pl.String)
+                             == QUICK_PLATFORM)
+    if quick.height == 0:
+        return findings_frame([])
+    printed = quick["count"][0]
+    computed = bookings.filter(pl.col("channel") == "quick")["count"].sum()
+    if not mismatch(printed, computed):
+        return findings_frame([])
+    platform = quick["platform"][0]
+    return findings_frame([{"level": "booking_platforms", "unit": platform, "rule": "quick_bookings_cross_table",
+                            "detail": f"booking_platforms: {platform}: printed {number(printed)}, but the bookings "
+                                      f"table's 快速预约 (quick) channel sums to {number(computed)}",
+                            "line_table": "booking_platforms", "line_item": platform}])
+
+
+def flag_missing_totals(declared: pl.DataFrame) -> pl.DataFrame:
+    """A total the bulletin normally prints but this one does not (nothing to reconcile against)."""
+    expected = [("bookings", f"total_{channel}") for channel in CHANNELS] + [("bookings", "total"),
+                                                                             ("booking_platforms", "total")]
+    present = set(declared.select("table", "item").iter_rows())
+    return findings_frame([{"level": table, "unit": item, "rule": "total_not_printed",
+                            "detail": f"{table}: {item} is not printed, so it cannot be reconciled",
+                            "line_table": None, "line_item": None}
+                           for table, item in expected if (table, item) not in present])
+
+
+# --------------------------------------------------------------------------- quality flags
+
+
+def upload_rule_conditions(uploads: pl.DataFrame) -> pl.DataFrame:
+    """One boolean column per upload rule (UPLOAD_RULES), for every upload row."""
+    def zero(column: str) -> pl.Expr:
+        return pl.col(column).fill_null(0) == 0
+
+    days_of_month = pl.col("month").str.to_date("%Y-%m").dt.month_end().dt.day()
+    nothing = pl.all_horizontal(*(zero(column) for column in UPLOAD_VALUE_COLUMNS))
+    zero_days = (pl.col("realtime_days") == 0) & (pl.col("scheduled_records").fill_null(0) > 0)
+    return uploads.with_columns(
+        days_of_month.alias("days_of_month"),
+        nothing.alias("no_uploads"),
+        (zero_days & ~nothing).alias("no_realtime_days"),
+        ((pl.col("forms_uploaded") < pl.col("forms_expected")) & ~nothing).fill_null(False).alias("forms_incomplete"),
+        ((pl.col("realtime_days") < days_of_month) & ~zero_days & ~nothing).fill_null(False)
+        .alias("realtime_days_short"),
+        (zero("outpatient_visits") & (pl.col("outpatient_income_k") > 0)).fill_null(False)
+        .alias("outpatient_income_without_visits"),
+        (zero("discharges") & (pl.col("inpatient_income_k") > 0)).fill_null(False)
+        .alias("inpatient_income_without_discharges"),
+    )
+
+
+def upload_flag_detail(rule: str, row: dict) -> str:
+    where = f"uploads ({row['level']}): {row['unit']}"
+    if rule == "no_uploads":
+        return f"{where}: no uploads of any kind (every value 0 or missing)"
+    if rule == "no_realtime_days":
+        return (f"{where}: 0 real-time upload days while {number(row['scheduled_records'])} records were uploaded "
+                f"on schedule (outpatient visits {number(row['outpatient_visits'])})")
+    if rule == "forms_incomplete":
+        return f"{where}: {row['forms_uploaded']} of {row['forms_expected']} real-time forms uploaded"
+    if rule == "realtime_days_short":
+        return f"{where}: real-time uploads on {row['realtime_days']} of the {row['days_of_month']} days of the month"
+    if rule == "outpatient_income_without_visits":
+        return (f"{where}: outpatient visits {number(row['outpatient_visits'])} but outpatient income "
+                f"{number(row['outpatient_income_k'])} thousand yuan")
+    return (f"{where}: discharges {number(row['discharges'])} but inpatient income "
+            f"{number(row['inpatient_income_k'])} thousand yuan")
+
+
+def flag_uploads(uploads: pl.DataFrame) -> pl.DataFrame:
+    """Quality flags of the uploads tables, one per unit and rule that applies."""
+    conditions = upload_rule_conditions(uploads)
+    rows = []
+    for row in conditions.iter_rows(named=True):
+        for rule in UPLOAD_RULES:
+            if row[rule]:
+                rows.append({"level": row["level"], "unit": row["unit"], "rule": rule,
+                             "detail": upload_flag_detail(rule, row),
+                             "line_table": "uploads", "line_item": f"{row['level']}/{row['unit']}"})
+    return findings_frame(rows)
+
+
+def flag_unmatched_hospitals(bookings: pl.DataFrame, uploads: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
+    """Hospitals in bookings with no match in uploads, and the reverse, after name resolution.
+
+    Names match by institution: a campus (南京市妇幼保健院(丁家庄院区)) matches its parent hospital.
+    """
+    booked = resolve_institutions(bookings.select("hospital").unique(maintain_order=True), "hospital", registry)
+    uploading = resolve_institutions(uploads.filter(pl.col("level") == "hospital").select("unit"), "unit", registry)
+    only_booked = booked.join(uploading.select("institution"), on="institution", how="anti", maintain_order="left")
+    only_uploading = uploading.join(booked.select("institution"), on="institution", how="anti",
+                                    maintain_order="left")
+    rows = [{"level": "bookings", "unit": row["hospital"], "rule": "booking_without_uploads",
+             "detail": f"bookings: {row['hospital']} ({row['english_name']}) has no match in the uploads table",
+             "line_table": "bookings", "line_item": row["hospital"]}
+            for row in only_booked.iter_rows(named=True)]
+    rows += [{"level": "hospital", "unit": row["unit"], "rule": "uploads_without_bookings",
+              "detail": f"uploads (hospital): {row['unit']} ({row['english_name']}) has no match in the bookings table",
+              "line_table": "uploads", "line_item": f"hospital/{row['unit']}"}
+             for row in only_uploading.iter_rows(named=True)]
+    return findings_frame(rows)
+
+
+def flag_unknown_names(bookings: pl.DataFrame, uploads: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
+    """Hospitals and districts the registry does not know: kept as printed, and flagged."""
+    booked = resolve_institutions(bookings.select("hospital").unique(maintain_order=True), "hospital", registry)
+    uploading = resolve_institutions(uploads.select("level", "unit"), "unit", registry)
+    hint = "not in data/reference/hospitals.csv (kept as printed; see docs/hospitals.md)"
+    rows = [{"level": "bookings", "unit": row["hospital"], "rule": "unknown_name",
+             "detail": f"bookings: {row['hospital']} is {hint}", "line_table": "bookings", "line_item": row["hospital"]}
+            for row in booked.filter(~pl.col("name_known")).iter_rows(named=True)]
+    rows += [{"level": row["level"], "unit": row["unit"], "rule": "unknown_name",
+              "detail": f"uploads ({row['level']}): {row['unit']} is {hint}",
+              "line_table": "uploads", "line_item": f"{row['level']}/{row['unit']}"}
+             for row in uploading.filter(~pl.col("name_known")).iter_rows(named=True)]
+    return findings_frame(rows)
+
+
+# --------------------------------------------------------------------------- command
+
+
+def summarise_report(report: ValidationReport) -> str:
+    return f"{report.month}: {report.source}: {len(report.errors)} errors, {len(report.warnings)} warnings"
+
+
+def check_command(args) -> int:
+    """`njbulletin check PATH...`: print every error and warning; exit 0 (no errors), 1 (errors), 2 (unreadable)."""
+    from njbulletin.ingest import read_bulletin  # the same reading (and file-name month check) as ingest
+
+    status = EXIT_OK
+    for path in map(Path, args.paths):
+        try:
+            bulletin = read_bulletin(path)
+        except BulletinError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = max(status, EXIT_UNREADABLE)
+            continue
+        report = validate_bulletin(bulletin)
+        for issue in report.issues:
+            print(issue.format())
+        print(summarise_report(report))
+        if report.errors:
+            status = max(status, EXIT_VALIDATION_ERRORS)
+    return status
