@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 from njbulletin import config
-from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, BulletinError, UsageError
+from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS, BulletinError, UsageError
 from njbulletin.parser import Bulletin, parse_bulletin
 from njbulletin.storage import write_month_tables
+from njbulletin.validate import ValidationReport, validate_bulletin
 
 RAW_NAME = re.compile(config.RAW_NAME_PATTERN)
 
@@ -37,14 +38,27 @@ def ensure_outside_raw(directory: Path) -> None:
         raise UsageError(f"refusing to write under the raw data folder {raw}")
 
 
-def summarise_tables(bulletin: Bulletin) -> str:
+def summarise_tables(bulletin: Bulletin, report: ValidationReport | None = None) -> str:
     counts = ", ".join(f"{name} {frame.height}" for name, frame in bulletin.tables.items())
-    return f"{bulletin.month}: {bulletin.source}: {counts} rows"
+    line = f"{bulletin.month}: {bulletin.source}: {counts} rows"
+    if report is not None:
+        line += f"; {len(report.warnings)} warnings"
+        if report.errors:
+            line += f", {len(report.errors)} errors stored in quality_flags (--allow-errors)"
+    return line
+
+
+def tables_to_write(bulletin: Bulletin, report: ValidationReport) -> dict:
+    """The month's tables plus its quality flags (errors among them only when they are allowed)."""
+    return {**bulletin.tables, "quality_flags": report.quality_flags}
 
 
 def ingest_command(args) -> int:
+    """Parse, validate and write each bulletin. A month with validation errors is not written
+    unless --allow-errors is given; then its errors are stored as quality_flags rows."""
     processed = Path(args.processed)
     ensure_outside_raw(processed)
+    allow_errors = bool(getattr(args, "allow_errors", False))
     status = EXIT_OK
     for raw_path in map(Path, args.paths):
         try:
@@ -53,6 +67,14 @@ def ingest_command(args) -> int:
             print(f"error: {exc}", file=sys.stderr)
             status = max(status, EXIT_UNREADABLE)
             continue
-        write_month_tables(bulletin.tables, processed, bulletin.month)
-        print(summarise_tables(bulletin))
+        report = validate_bulletin(bulletin)
+        if report.errors and not allow_errors:
+            for issue in report.errors:
+                print(issue.format(), file=sys.stderr)
+            print(f"error: {bulletin.source}: {len(report.errors)} validation errors; {bulletin.month} not written "
+                  f"(fix the file, or pass --allow-errors to store them in quality_flags)", file=sys.stderr)
+            status = max(status, EXIT_VALIDATION_ERRORS)
+            continue
+        write_month_tables(tables_to_write(bulletin, report), processed, bulletin.month)
+        print(summarise_tables(bulletin, report))
     return status
