@@ -20,6 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS, BulletinError
+from njbulletin.months import days_in_month
 from njbulletin.names import load_registry, normalise_name, resolve_institutions
 from njbulletin.parser import CHANNELS, Bulletin
 from njbulletin.schemas import QUALITY_FLAGS_SCHEMA, SCHEMAS, describe_failure, schema_failures
@@ -170,9 +171,19 @@ def schema_findings_of(table: str, frame: pl.DataFrame) -> pl.DataFrame:
         except KeyError:  # a key column itself is missing: reported as a structural failure too
             level, unit, line_table, line_item = table, table, None, None
         column = failure["column"] if failure["column"] not in (None, table) else "key"
+        phrase += bound_of(failure["check"], record)
         rows.append({"level": level, "unit": unit, "rule": f"schema_{column}",
                      "detail": f"{table}: {unit}: {phrase}", "line_table": line_table, "line_item": line_item})
     return findings_frame(rows)
+
+
+def bound_of(check: str, record: dict) -> str:
+    """The bound a value broke, for the checks that compare two values."""
+    if check == "within_days_of_month" and record.get("month"):
+        return f" ({days_in_month(record['month'])} days in {record['month']})"
+    if check == "within_forms_expected":
+        return f" ({record.get('forms_expected')})"
+    return ""
 
 
 def structural_failures(findings: list[pl.DataFrame]) -> bool:
