@@ -26,6 +26,10 @@ report: $(INSTALLED)
 	$(BIN)/njbulletin ingest data/raw/*.txt
 	$(BIN)/njbulletin check data/raw/*.txt
 
+## Validate every bulletin in data/raw: reconcile printed totals, list quality warnings (exit 1 on errors)
+check: $(INSTALLED)
+	$(BIN)/njbulletin check data/raw/*.txt
+
 ## Run every test
 test: $(INSTALLED)
 	$(BIN)/python -m pytest
