@@ -1,0 +1,105 @@
+"""The text layer of a PDF bulletin, extracted with pypdfium2 so it can go through the same parser.
+
+PDFium writes each printed line of a page as one line of text, inserts a space where a gap separates
+two pieces of text (so the cells of a typeset table come out as space-separated tokens, in the order
+they were drawn) and keeps page numbers as their own lines, which the parser already skips.
+docs/pdf-and-synthetic.md gives the measurements behind the choice of library.
+
+A PDF without a text layer (a scan) cannot be read without OCR, and this module says so rather than
+let the parser report missing sections or, worse, return empty tables.
+"""
+from __future__ import annotations
+
+from njbulletin.errors import BulletinError
+
+# Fewer visible characters than this per page, on average, means there is no real text layer
+# (a scan may still carry a stray page number or a producer stamp as text).
+MIN_CHARS_PER_PAGE = 20
+
+# PDFium's document-loading error codes (FPDF_ERR_*) that deserve their own message.
+PASSWORD_ERROR = 4
+SECURITY_ERROR = 5
+
+
+def extract_pdf_text(data: bytes) -> str:
+    """Return the text of every page of a PDF, pages joined by a newline.
+
+    Raises BulletinError for a PDF that cannot be opened (broken, truncated, password-protected)
+    and for one without a text layer, which needs OCR first.
+    """
+    import pypdfium2 as pdfium  # deferred: only PDF input pays for loading PDFium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise BulletinError(describe_open_failure(exc)) from None
+    try:
+        pages = [page_text(document, index) for index in range(len(document))]
+    except pdfium.PdfiumError as exc:
+        raise BulletinError(f"cannot read the PDF's text: {exc}") from None
+    finally:
+        document.close()
+    check_text_layer(pages)
+    return "\n".join(pages)
+
+
+def page_text(document, index: int) -> str:
+    """The text of one page, in the order it was drawn, with PDFium's line breaks."""
+    page = document[index]
+    try:
+        text_page = page.get_textpage()
+        try:
+            return text_page.get_text_range()
+        finally:
+            text_page.close()
+    finally:
+        page.close()
+
+
+def describe_open_failure(exc: Exception) -> str:
+    """One line saying why PDFium could not open the file."""
+    code = getattr(exc, "err_code", None)
+    if code == PASSWORD_ERROR:
+        return "the PDF is password-protected; save an unprotected copy and read that"
+    if code == SECURITY_ERROR:
+        return "the PDF uses an unsupported security handler; save an unprotected copy and read that"
+    return f"not a readable PDF (broken or truncated?): {exc}"
+
+
+def count_visible_chars(text: str) -> int:
+    return sum(1 for char in text if not char.isspace())
+
+
+def check_text_layer(pages: list[str]) -> None:
+    """Raise when the PDF has no text layer worth the name: it is a scan and needs OCR."""
+    if not pages:
+        raise BulletinError("the PDF has no pages")
+    visible = sum(count_visible_chars(text) for text in pages)
+    if visible < MIN_CHARS_PER_PAGE * len(pages):
+        found = "no text at all" if visible == 0 else f"only {visible} characters of text"
+        raise BulletinError(f"the PDF has no text layer ({found} on {len(pages)} pages; a scanned or "
+                            f"image-only PDF?); it needs OCR before it can be read")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m njbulletin.pdf FILE.pdf`: print the extracted text, whose line numbers errors name."""
+    import sys
+    from pathlib import Path
+
+    from njbulletin.textio import read_bulletin_bytes
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m njbulletin.pdf FILE.pdf", file=sys.stderr)
+        return 2
+    try:
+        text = extract_pdf_text(read_bulletin_bytes(Path(args[0])))
+    except BulletinError as exc:
+        print(f"error: {exc.with_source(args[0])}", file=sys.stderr)
+        return 2
+    sys.stdout.write(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
