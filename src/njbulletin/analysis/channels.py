@@ -1,0 +1,154 @@
+"""Bookings by channel, hospital and platform; hotline calls; printed totals; booking penetration.
+
+Shares are fractions in [0, 1] (the notebooks format them as percentages). The channel order is the
+bulletin's (parser.CHANNELS); a channel missing from a month counts 0.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from njbulletin.parser import CHANNELS
+
+CHANNEL_ORDER = pl.Enum(list(CHANNELS))
+
+
+def share_of_total(column: str) -> pl.Expr:
+    """A column divided by its total (null when the total is 0)."""
+    total = pl.col(column).sum()
+    return pl.when(total > 0).then(pl.col(column) / total)
+
+
+def summarise_channels(bookings: pl.DataFrame) -> pl.DataFrame:
+    """channel, count, share: every channel of the contract, in the bulletin's order."""
+    counts = bookings.group_by("channel").agg(pl.col("count").sum())
+    return (pl.DataFrame({"channel": list(CHANNELS)})
+            .join(counts, on="channel", how="left")
+            .with_columns(pl.col("count").fill_null(0).cast(pl.Int64))
+            .with_columns(share_of_total("count").alias("share")))
+
+
+def pivot_channel_mix(bookings: pl.DataFrame) -> pl.DataFrame:
+    """One row per hospital (largest first): a count column per channel, total, and a share column per channel."""
+    wide = (bookings.group_by("hospital", maintain_order=True)
+            .agg([pl.col("count").filter(pl.col("channel") == channel).sum().alias(channel)
+                  for channel in CHANNELS]))
+    return (wide.with_columns(pl.sum_horizontal(*CHANNELS).alias("total"))
+            .with_columns([pl.when(pl.col("total") > 0).then(pl.col(c) / pl.col("total")).alias(f"{c}_share")
+                           for c in CHANNELS])
+            .sort("total", descending=True, maintain_order=True))
+
+
+def rank_hospital_shares(bookings: pl.DataFrame) -> pl.DataFrame:
+    """hospital, total, share of all bookings, cumulative share; largest first."""
+    return (bookings.group_by("hospital", maintain_order=True).agg(pl.col("count").sum().alias("total"))
+            .sort("total", descending=True, maintain_order=True)
+            .with_columns(share_of_total("total").alias("share"))
+            .with_columns(pl.col("share").cum_sum().alias("cumulative_share")))
+
+
+def measure_concentration(bookings: pl.DataFrame, top: int = 5) -> dict:
+    """Concentration of bookings across hospitals: the largest hospital, its share, the top-`top` share,
+    and the Herfindahl-Hirschman index (the sum of squared hospital shares, 1 = one hospital)."""
+    shares = rank_hospital_shares(bookings)
+    if shares.height == 0 or shares["total"].sum() == 0:
+        return {"hospitals": shares.height, "top1_hospital": None, "top1_share": None,
+                f"top{top}_share": None, "hhi": None}
+    return {"hospitals": shares.height,
+            "top1_hospital": shares["hospital"][0],
+            "top1_share": float(shares["share"][0]),
+            f"top{top}_share": float(shares["share"].head(top).sum()),
+            "hhi": float((shares["share"] ** 2).sum())}
+
+
+def list_hospitals_without(bookings: pl.DataFrame, channel: str) -> pl.DataFrame:
+    """Hospitals with no booking through one channel (0 or not printed), with their total bookings."""
+    mix = pivot_channel_mix(bookings)
+    return mix.filter(pl.col(channel).fill_null(0) == 0).select("hospital", "total")
+
+
+def summarise_platforms(platforms: pl.DataFrame) -> pl.DataFrame:
+    """platform, count, share of the platforms' sum; largest first."""
+    return (platforms.select("platform", "count").sort("count", descending=True, maintain_order=True)
+            .with_columns(share_of_total("count").alias("share")))
+
+
+def summarise_hotline(hotline: pl.DataFrame) -> pl.DataFrame:
+    """kind, category, count, share within its kind (calls and work orders are kept apart)."""
+    return (hotline.select("kind", "category", "count")
+            .with_columns(pl.when(pl.col("count").sum().over("kind") > 0)
+                          .then(pl.col("count") / pl.col("count").sum().over("kind")).alias("share_of_kind"))
+            .sort(["kind", "count"], descending=[False, True], maintain_order=True))
+
+
+def declared_value(declared: pl.DataFrame, table: str, item: str) -> float | None:
+    found = declared.filter((pl.col("table") == table) & (pl.col("item") == item))
+    return float(found["value"][0]) if found.height else None
+
+
+def reconcile_printed_totals(bookings: pl.DataFrame, platforms: pl.DataFrame, hotline: pl.DataFrame,
+                             declared: pl.DataFrame) -> pl.DataFrame:
+    """Every printed total next to the sum it totals: table, item, printed, computed, difference, status.
+
+    status is 'match', 'differs', or 'not printed' (nothing to compare with).
+    """
+    channels = dict(summarise_channels(bookings).select("channel", "count").iter_rows())
+    rows = [("bookings", f"total_{c}", channels[c]) for c in CHANNELS]
+    rows.append(("bookings", "total", sum(channels.values())))
+    rows += [("bookings", hospital, total)
+             for hospital, total in rank_hospital_shares(bookings).select("hospital", "total").iter_rows()]
+    rows.append(("booking_platforms", "total", int(platforms["count"].sum())))
+    rows.append(("hotline", "total_calls", int(hotline.filter(pl.col("kind") == "call")["count"].sum())))
+    frame = pl.DataFrame(rows, schema={"table": pl.String, "item": pl.String, "computed": pl.Int64}, orient="row")
+    printed = declared.select("table", "item", pl.col("value").alias("printed"))
+    return (frame.join(printed, on=["table", "item"], how="left", maintain_order="left")
+            .with_columns((pl.col("printed") - pl.col("computed")).alias("difference"))
+            .with_columns(pl.when(pl.col("printed").is_null()).then(pl.lit("not printed"))
+                          .when(pl.col("difference").abs() < 1e-6).then(pl.lit("match"))
+                          .otherwise(pl.lit("differs")).alias("status"))
+            .select("table", "item", "printed", "computed", "difference", "status"))
+
+
+def compute_booking_penetration(bookings: pl.DataFrame, uploads: pl.DataFrame,
+                                registry: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Bookings / outpatient visits for each hospital found in both tables after name resolution.
+
+    Returns (ranked, excluded). ranked: canonical_name, english_name, bookings_name, uploads_name,
+    bookings, outpatient_visits, penetration; highest first. excluded: hospital, table, reason for every
+    booking hospital not matched in the hospital uploads or whose outpatient visits are 0 or missing
+    (table 'bookings'), and every uploads hospital with no bookings row (table 'uploads').
+    """
+    from njbulletin.names import resolve_names
+
+    booked = (resolve_names(bookings.group_by("hospital", maintain_order=True)
+                            .agg(pl.col("count").sum().alias("bookings")), "hospital", registry)
+              .rename({"hospital": "bookings_name"}))
+    visits = (resolve_names(uploads.filter(pl.col("level") == "hospital")
+                            .select(pl.col("unit").alias("uploads_name"), "outpatient_visits"),
+                            "uploads_name", registry)
+              .group_by("canonical_name", maintain_order=True)
+              .agg(pl.col("uploads_name").str.join(" + "),
+                   pl.when(pl.col("outpatient_visits").is_null().any()).then(None)
+                   .otherwise(pl.col("outpatient_visits").sum()).first().alias("outpatient_visits")))
+    joined = booked.join(visits, on="canonical_name", how="left", maintain_order="left")
+    reason = (pl.when(pl.col("uploads_name").is_null())
+              .then(pl.format("not in the hospital uploads table{}",
+                              pl.when(pl.col("name_known")).then(pl.lit("")).otherwise(pl.lit(" (name not in the registry)"))))
+              .when(pl.col("outpatient_visits").is_null()).then(pl.lit("outpatient visits missing"))
+              .when(pl.col("outpatient_visits") == 0).then(pl.lit("outpatient visits 0"))
+              .otherwise(pl.lit(None, pl.String)))
+    joined = joined.with_columns(reason.alias("reason"))
+    ranked = (joined.filter(pl.col("reason").is_null())
+              .with_columns((pl.col("bookings") / pl.col("outpatient_visits")).alias("penetration"))
+              .sort("penetration", descending=True, maintain_order=True)
+              .select("canonical_name", "english_name", "bookings_name", "uploads_name", "bookings",
+                      "outpatient_visits", "penetration"))
+    unbooked = (visits.join(booked, on="canonical_name", how="anti")
+                .select(pl.col("uploads_name").alias("hospital"), pl.lit("uploads").alias("table"),
+                        pl.lit(None, pl.Int64).alias("bookings"), "outpatient_visits",
+                        pl.lit("not in the bookings table").alias("reason")))
+    excluded = pl.concat([
+        joined.filter(pl.col("reason").is_not_null())
+        .select(pl.col("bookings_name").alias("hospital"), pl.lit("bookings").alias("table"), "bookings",
+                "outpatient_visits", "reason"),
+        unbooked])
+    return ranked, excluded
