@@ -1,0 +1,96 @@
+"""Hospital and district throughput from the uploads table (门急诊信息 and 出院信息).
+
+Incomes are printed in thousand yuan (千元); the ratios here are in yuan:
+- income_per_visit = outpatient_income_k * 1000 / outpatient_visits
+- income_per_discharge = inpatient_income_k * 1000 / discharges
+- records_per_visit = scheduled_records / outpatient_visits
+
+A ratio whose denominator is 0 or missing (or whose numerator is missing) is null, and the unit is listed
+by `list_ratio_exclusions` with the reason. Outliers are found per level on a log10 scale with a robust
+rule: a value more than `k` scaled MADs (1.4826 x median absolute deviation) from the median.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+RATIOS: dict[str, tuple[str, str, float]] = {
+    # ratio: (numerator, denominator, factor)
+    "income_per_visit": ("outpatient_income_k", "outpatient_visits", 1000.0),
+    "income_per_discharge": ("inpatient_income_k", "discharges", 1000.0),
+    "records_per_visit": ("scheduled_records", "outpatient_visits", 1.0),
+}
+MAD_SCALE = 1.4826  # makes the MAD a consistent estimate of the standard deviation for normal data
+
+
+def ratio_expression(numerator: str, denominator: str, factor: float) -> pl.Expr:
+    valid = pl.col(numerator).is_not_null() & pl.col(denominator).is_not_null() & (pl.col(denominator) > 0)
+    return pl.when(valid).then(pl.col(numerator) * factor / pl.col(denominator))
+
+
+def compute_throughput(uploads: pl.DataFrame) -> pl.DataFrame:
+    """Per unit: level, unit, outpatient_visits, income_per_visit (元), discharges,
+    income_per_discharge (元), scheduled_records, records_per_visit."""
+    return uploads.select(
+        "level", "unit", "outpatient_visits", "outpatient_income_k", "discharges", "inpatient_income_k",
+        "scheduled_records",
+        *[ratio_expression(*spec).alias(name) for name, spec in RATIOS.items()])
+
+
+def exclusion_reason(numerator: str, denominator: str) -> pl.Expr:
+    return (pl.when(pl.col(denominator).is_null()).then(pl.format("{} missing", pl.lit(denominator)))
+            .when(pl.col(denominator) == 0).then(pl.format("{} is 0", pl.lit(denominator)))
+            .when(pl.col(numerator).is_null()).then(pl.format("{} missing", pl.lit(numerator)))
+            .otherwise(pl.lit(None, pl.String)))
+
+
+def list_ratio_exclusions(uploads: pl.DataFrame) -> pl.DataFrame:
+    """Every (unit, ratio) left out because its denominator is 0 or missing or its numerator missing:
+    level, unit, ratio, reason."""
+    parts = [uploads.select("level", "unit", pl.lit(name).alias("ratio"),
+                            exclusion_reason(numerator, denominator).alias("reason"))
+             for name, (numerator, denominator, _) in RATIOS.items()]
+    return pl.concat(parts).filter(pl.col("reason").is_not_null())
+
+
+def rank_units(throughput: pl.DataFrame, column: str, level: str = "hospital") -> pl.DataFrame:
+    """The units of one level with a value in `column`, largest first, with their rank."""
+    return (throughput.filter((pl.col("level") == level) & pl.col(column).is_not_null())
+            .sort(column, descending=True, maintain_order=True)
+            .with_columns(pl.int_range(1, pl.len() + 1).alias("rank"))
+            .select("rank", "level", "unit", column))
+
+
+def find_outliers(throughput: pl.DataFrame, column: str, k: float = 3.0) -> pl.DataFrame:
+    """Units whose positive value lies more than k scaled MADs from the median of log10(value), per level.
+
+    Returns level, unit, the value, log10 value, the level's median and scaled MAD (log10), the robust
+    z-score and the side ('high' or 'low'). Values <= 0 or missing are not judged (there is no log).
+    When the scaled MAD of a level is 0, only values away from the median are outliers.
+    """
+    logged = (throughput.filter(pl.col(column).is_not_null() & (pl.col(column) > 0))
+              .select("level", "unit", column, pl.col(column).log10().alias("log10_value")))
+    stats = logged.with_columns(
+        pl.col("log10_value").median().over("level").alias("log10_median"))
+    stats = stats.with_columns(
+        ((pl.col("log10_value") - pl.col("log10_median")).abs().median().over("level") * MAD_SCALE)
+        .alias("log10_mad"))
+    deviation = pl.col("log10_value") - pl.col("log10_median")
+    robust_z = (pl.when(pl.col("log10_mad") > 0).then(deviation / pl.col("log10_mad"))
+                .when(deviation.abs() > 1e-12).then(pl.lit(float("inf")) * deviation.sign())
+                .otherwise(pl.lit(0.0)))
+    return (stats.with_columns(robust_z.alias("robust_z"))
+            .filter(pl.col("robust_z").abs() > k)
+            .with_columns(pl.when(pl.col("robust_z") > 0).then(pl.lit("high")).otherwise(pl.lit("low"))
+                          .alias("side"))
+            .sort(["level", "robust_z"], descending=[False, True], maintain_order=True))
+
+
+def find_all_outliers(throughput: pl.DataFrame, columns: tuple[str, ...] = (
+        "outpatient_visits", "income_per_visit", "discharges", "income_per_discharge", "records_per_visit"),
+        k: float = 3.0) -> pl.DataFrame:
+    """find_outliers for several columns, stacked: indicator, level, unit, value, robust_z, side."""
+    parts = [find_outliers(throughput, column, k)
+             .select(pl.lit(column).alias("indicator"), "level", "unit",
+                     pl.col(column).cast(pl.Float64).alias("value"), "robust_z", "side")
+             for column in columns]
+    return pl.concat(parts) if parts else pl.DataFrame()
