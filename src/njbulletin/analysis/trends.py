@@ -1,0 +1,157 @@
+"""Month-to-month views over every processed month up to the one in hand.
+
+Each function takes the history of one or more tables (`MonthContext.history(name)`: every month's
+rows, with a `month` column) and returns a frame with one row per month (or per month and unit).
+With a single month there is nothing to compare: changes are null and nothing appears or disappears.
+
+Month-over-month compares with the calendar month before; year-over-year with the same month a year
+earlier. When that month was not processed the change is null (never compared with another month).
+Units appearing or disappearing are judged against the previous *processed* month.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from njbulletin.analysis.completeness import summarise_completeness
+from njbulletin.months import days_in_month, shift_month
+
+SUMMARY_METRICS = ("bookings_total", "third_party_share", "platforms_total", "hotline_calls", "work_orders",
+                   "hospital_outpatient_visits", "upload_units", "upload_units_complete",
+                   "cumulative_bookings", "cumulative_records")
+# Cumulative counter -> the monthly figure its month-to-month change should equal.
+CUMULATIVE_COUNTERS = {"cumulative_bookings": "bookings_total"}
+
+
+def list_months(*histories: pl.DataFrame) -> list[str]:
+    """Every month present in any of the frames, oldest first."""
+    months: set[str] = set()
+    for frame in histories:
+        months.update(frame["month"].unique().to_list())
+    return sorted(months)
+
+
+def declared_series(declared: pl.DataFrame, table: str, item: str, name: str) -> pl.DataFrame:
+    return (declared.filter((pl.col("table") == table) & (pl.col("item") == item))
+            .group_by("month").agg(pl.col("value").first().alias(name)))
+
+
+def summarise_history(bookings: pl.DataFrame, hotline: pl.DataFrame, platforms: pl.DataFrame,
+                      uploads: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
+    """One row per month with the summary figures (SUMMARY_METRICS); a figure a month lacks is null."""
+    months = pl.DataFrame({"month": list_months(bookings, hotline, platforms, uploads, declared)},
+                          schema={"month": pl.String})
+    booking_figures = bookings.group_by("month").agg(
+        pl.col("count").sum().alias("bookings_total"),
+        pl.col("count").filter(pl.col("channel") == "third_party").sum().alias("third_party"))
+    hotline_figures = hotline.group_by("month").agg(
+        pl.col("count").filter(pl.col("kind") == "call").sum().alias("hotline_calls"),
+        pl.col("count").filter(pl.col("kind") == "work_order").sum().alias("work_orders"))
+    platform_figures = platforms.group_by("month").agg(pl.col("count").sum().alias("platforms_total"))
+    upload_figures = uploads.group_by("month").agg(
+        pl.col("outpatient_visits").filter(pl.col("level") == "hospital").sum().alias("hospital_outpatient_visits"),
+        pl.len().cast(pl.Int64).alias("upload_units"))
+    complete = pl.DataFrame(
+        [(month, int(summarise_completeness(frame, days_in_month(month))["complete"].sum()))
+         for (month,), frame in uploads.group_by("month")],
+        schema={"month": pl.String, "upload_units_complete": pl.Int64}, orient="row")
+    frame = months
+    for part in (booking_figures, hotline_figures, platform_figures, upload_figures, complete,
+                 declared_series(declared, "bookings", "cumulative_bookings", "cumulative_bookings"),
+                 declared_series(declared, "uploads", "cumulative_records", "cumulative_records")):
+        frame = frame.join(part, on="month", how="left")
+    return (frame.with_columns(pl.when(pl.col("bookings_total") > 0)
+                               .then(pl.col("third_party") / pl.col("bookings_total")).alias("third_party_share"))
+            .select("month", *SUMMARY_METRICS).sort("month"))
+
+
+def compute_changes(summary: pl.DataFrame, metrics: tuple[str, ...] = SUMMARY_METRICS) -> pl.DataFrame:
+    """Long frame: month, metric, value, the month before and its value, mom_change and mom_pct, the month
+    a year earlier and its value, yoy_change and yoy_pct (null where that month was not processed)."""
+    long = (summary.select("month", *[pl.col(m).cast(pl.Float64) for m in metrics])
+            .unpivot(index="month", variable_name="metric", value_name="value"))
+    previous = long.select(pl.col("month").alias("previous_month"), "metric",
+                           pl.col("value").alias("previous_value"))
+    year_ago = long.select(pl.col("month").alias("year_ago_month"), "metric",
+                           pl.col("value").alias("year_ago_value"))
+    shifted = long.with_columns(
+        pl.col("month").map_elements(lambda m: shift_month(m, -1), return_dtype=pl.String).alias("previous_month"),
+        pl.col("month").map_elements(lambda m: shift_month(m, -12), return_dtype=pl.String).alias("year_ago_month"))
+    joined = (shifted.join(previous, on=["previous_month", "metric"], how="left")
+              .join(year_ago, on=["year_ago_month", "metric"], how="left")
+              .with_columns(pl.when(pl.col("previous_value").is_null()).then(None)
+                            .otherwise(pl.col("previous_month")).alias("previous_month"),
+                            pl.when(pl.col("year_ago_value").is_null()).then(None)
+                            .otherwise(pl.col("year_ago_month")).alias("year_ago_month")))
+    return (joined.with_columns(
+                (pl.col("value") - pl.col("previous_value")).alias("mom_change"),
+                pl.when(pl.col("previous_value") != 0)
+                .then((pl.col("value") - pl.col("previous_value")) / pl.col("previous_value")).alias("mom_pct"),
+                (pl.col("value") - pl.col("year_ago_value")).alias("yoy_change"),
+                pl.when(pl.col("year_ago_value") != 0)
+                .then((pl.col("value") - pl.col("year_ago_value")) / pl.col("year_ago_value")).alias("yoy_pct"))
+            .select("month", "metric", "value", "previous_month", "previous_value", "mom_change", "mom_pct",
+                    "year_ago_month", "year_ago_value", "yoy_change", "yoy_pct")
+            .sort("month", "metric"))
+
+
+def track_presence(history: pl.DataFrame, column: str, by: str | None = None) -> pl.DataFrame:
+    """Units that appear in or disappear from a table, month by month.
+
+    `column` names the units (resolve names first so that a renamed unit is not counted twice); `by`
+    optionally separates groups (e.g. level). Returns month, compared_with (the previous processed
+    month), [by,] unit, change ('appeared' or 'disappeared').
+    """
+    keys = [by] if by else []
+    months = list_months(history)
+    units = history.select("month", *keys, pl.col(column).alias("unit")).unique()
+    parts = []
+    for earlier, later in zip(months, months[1:]):
+        before = units.filter(pl.col("month") == earlier).drop("month")
+        after = units.filter(pl.col("month") == later).drop("month")
+        context = [pl.lit(later).alias("month"), pl.lit(earlier).alias("compared_with")]
+        parts.append(after.join(before, on=[*keys, "unit"], how="anti")
+                     .select(*context, *keys, "unit", pl.lit("appeared").alias("change")))
+        parts.append(before.join(after, on=[*keys, "unit"], how="anti")
+                     .select(*context, *keys, "unit", pl.lit("disappeared").alias("change")))
+    schema = {"month": pl.String, "compared_with": pl.String, **({by: pl.String} if by else {}),
+              "unit": pl.String, "change": pl.String}
+    if not parts:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(parts).cast(schema).sort("month", *keys, "change", "unit")
+
+
+def summarise_completeness_history(uploads: pl.DataFrame) -> pl.DataFrame:
+    """Per month and level: units, complete, share_complete, without_uploads, mean_score."""
+    parts = [summarise_completeness(frame, days_in_month(month)).select(pl.lit(month).alias("month"), pl.all())
+             for (month,), frame in uploads.group_by("month")]
+    if not parts:
+        return pl.DataFrame(schema={"month": pl.String, "level": pl.String})
+    return pl.concat(parts).sort("month", "level")
+
+
+def check_cumulative_counters(summary: pl.DataFrame,
+                              counters: dict[str, str] = CUMULATIVE_COUNTERS) -> pl.DataFrame:
+    """Each cumulative counter's change from the month before, against that month's own figure.
+
+    Returns month, counter, cumulative, previous_month, previous_cumulative, change, monthly_figure,
+    monthly_value, difference (change - monthly value). Null when the month before was not processed
+    or a counter was not printed: the difference is shown, never hidden or forced to 0.
+    """
+    parts = []
+    for counter, monthly in counters.items():
+        frame = summary.select("month", pl.col(counter).cast(pl.Float64).alias("cumulative"),
+                               pl.col(monthly).cast(pl.Float64).alias("monthly_value"))
+        previous = frame.select(pl.col("month").alias("previous_month"),
+                                pl.col("cumulative").alias("previous_cumulative"))
+        parts.append(
+            frame.with_columns(pl.col("month").map_elements(lambda m: shift_month(m, -1), return_dtype=pl.String)
+                               .alias("previous_month"))
+            .join(previous, on="previous_month", how="left")
+            .with_columns(pl.when(pl.col("previous_cumulative").is_null()).then(None)
+                          .otherwise(pl.col("previous_month")).alias("previous_month"),
+                          (pl.col("cumulative") - pl.col("previous_cumulative")).alias("change"))
+            .with_columns((pl.col("change") - pl.col("monthly_value")).alias("difference"),
+                          pl.lit(counter).alias("counter"), pl.lit(monthly).alias("monthly_figure"))
+            .select("month", "counter", "cumulative", "previous_month", "previous_cumulative", "change",
+                    "monthly_figure", "monthly_value", "difference"))
+    return pl.concat(parts).sort("counter", "month")
