@@ -51,15 +51,58 @@ class MonthContext:
     def figures_dir(self) -> Path:
         return self.report_dir / "figures"
 
+    def raw_path(self) -> Path:
+        """The month's bulletin in the raw folder: RAW/<month>.txt or RAW/<month>.pdf (exactly one)."""
+        found = [path for path in (self.raw_dir / f"{self.month}.txt", self.raw_dir / f"{self.month}.pdf")
+                 if path.is_file()]
+        if not found:
+            raise UsageError(f"{self.raw_dir}: no bulletin for {self.month} (expected {self.month}.txt or .pdf)")
+        if len(found) > 1:
+            raise UsageError(f"{self.raw_dir}: both {self.month}.txt and {self.month}.pdf exist; keep one")
+        return found[0]
+
+    def is_processed(self) -> bool:
+        return partition_path(self.processed_dir, "bookings", self.month).is_file()
+
+    def ingest(self):
+        """Parse and validate the month's raw bulletin and write its processed tables (with quality_flags).
+
+        Returns (bulletin, validation report). A month with validation errors is not written, as with
+        `njbulletin ingest` without --allow-errors: BulletinError names the file and the first errors.
+        """
+        from njbulletin.errors import BulletinError
+        from njbulletin.ingest import ensure_outside_raw, read_bulletin, tables_to_write
+        from njbulletin.storage import write_month_tables
+        from njbulletin.validate import validate_bulletin
+
+        ensure_outside_raw(self.processed_dir)
+        bulletin = read_bulletin(self.raw_path())
+        report = validate_bulletin(bulletin)
+        if report.errors:
+            first = "; ".join(issue.format() for issue in report.errors[:3])
+            raise BulletinError(f"{len(report.errors)} validation errors, {self.month} not written: {first}",
+                                source=bulletin.source)
+        write_month_tables(tables_to_write(bulletin, report), self.processed_dir, self.month)
+        return bulletin, report
+
+    def ensure_processed(self) -> None:
+        """Ingest the month from the raw folder when it has not been processed yet (notebooks opened on
+        their own in JupyterLab run top to bottom with their defaults)."""
+        if not self.is_processed():
+            self.ingest()
+
     def table(self, name: str) -> pl.DataFrame:
-        """One processed table for this month."""
+        """One processed table for this month (ingested from the raw folder first if it is missing)."""
         path = partition_path(self.processed_dir, name, self.month)
+        if not path.is_file() and not self.is_processed():
+            self.ensure_processed()
         if not path.is_file():
             raise UsageError(f"{path}: no processed {name} table for {self.month}; run `njbulletin ingest` first")
         return pl.read_parquet(path)
 
     def history(self, name: str) -> pl.DataFrame:
         """One processed table for every month up to and including this one, oldest first."""
+        self.ensure_processed()
         months = [m for m in processed_months(self.processed_dir, name) if m <= self.month]
         if not months:
             raise UsageError(f"no processed {name} table up to {self.month}")

@@ -1,0 +1,107 @@
+"""What a month's run depended on, so it can be reproduced and skipped when nothing changed.
+
+`manifest.json` records the sha256 of every input, the parameters, the git commit, the package
+versions, each notebook's start, end and status, and a fingerprint over all of it. A month is
+skipped when its last run succeeded and the fingerprint of the inputs, code (src/ and the
+notebooks' cells) and parameters is the same. Standard library only: this is the no-op path.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Iterable, Mapping
+
+MANIFEST_NAME = "manifest.json"
+PACKAGES = ("njbulletin", "polars", "pyarrow", "pandas", "pandera", "matplotlib", "seaborn", "mplfonts",
+            "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "jupyter_client")
+CODE_SUFFIXES = {".py", ".j2", ".json", ".csv", ".toml", ".cfg"}
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def notebook_code_digest(path: Path) -> str:
+    """sha256 of a notebook's cells (type, tags, source) and kernel: what runs, not its stored outputs,
+    so refreshing the stored outputs (`make notebooks`) does not make every month run again."""
+    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    cells = [[cell.get("cell_type"), sorted(cell.get("metadata", {}).get("tags", [])),
+              "".join(cell.get("source", ""))] for cell in notebook.get("cells", [])]
+    kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name")
+    return hashlib.sha256(json.dumps([kernel, cells], ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def code_files(roots: Iterable[Path]) -> list[Path]:
+    """Source files under each root (compiled caches and checkpoints left out), sorted."""
+    files = []
+    for root in roots:
+        root = Path(root)
+        if root.is_file():
+            files.append(root)
+            continue
+        files += [path for path in root.rglob("*") if path.is_file() and path.suffix in CODE_SUFFIXES
+                  and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts]
+    return sorted(files)
+
+
+def code_digest(source_roots: Iterable[Path], notebooks: Iterable[Path]) -> str:
+    """One sha256 over the package's source files and the notebooks' code."""
+    digest = hashlib.sha256()
+    for path in code_files(source_roots):
+        digest.update(f"{path.name}\0{sha256_file(path)}\n".encode())
+    for path in sorted(notebooks):
+        digest.update(f"{path.name}\0{notebook_code_digest(path)}\n".encode())
+    return digest.hexdigest()
+
+
+def fingerprint(inputs: Mapping[str, str], code: str, parameters: Mapping[str, object]) -> str:
+    """sha256 of everything a month's reports depend on."""
+    payload = json.dumps({"inputs": dict(sorted(inputs.items())), "code": code, "parameters": parameters},
+                         sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=4)
+def git_commit(repository: Path) -> dict:
+    """The commit the code was run at, and whether the working tree had changes (None outside git)."""
+    def git(*args: str) -> str | None:
+        try:
+            result = subprocess.run(["git", "-C", str(repository), *args], capture_output=True, text=True,
+                                    timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return result.stdout.strip() if result.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--", "src", "notebooks") if commit else None
+    return {"commit": commit, "dirty": None if status is None else bool(status)}
+
+
+def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str | None]:
+    versions = {}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def read_manifest(report_dir: Path) -> dict | None:
+    try:
+        return json.loads((Path(report_dir) / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_up_to_date(manifest: dict | None, expected_fingerprint: str) -> bool:
+    """True when the last run succeeded with exactly these inputs, code and parameters."""
+    return bool(manifest) and manifest.get("status") == "ok" and manifest.get("fingerprint") == expected_fingerprint

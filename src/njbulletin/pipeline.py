@@ -1,0 +1,476 @@
+"""`njbulletin run`: execute the parameterized notebooks for each month and publish the reports.
+
+Per month, through papermill's Python API, into REPORTS/YYYY-MM/<name>.ipynb:
+  the notebooks numbered below 10 run one after another, in order (01-ingest, 02-validate);
+  then those numbered 10 and up run concurrently, in threads, one kernel each.
+Across months (processes, --jobs), every month's 01/02 finish before any month's analyses
+start, because a month's trends read the earlier months' processed tables.
+Each notebook is rendered to self-contained HTML as soon as it ends; then the month's
+summary.json, data/*.csv and manifest.json are written, and REPORTS/index.html is rebuilt.
+
+A month whose inputs (its raw file and every earlier month's, which its trends read), code
+(src/ and the notebooks' cells) and parameters are unchanged since its last successful run is
+skipped. That path imports only the standard library and filelock: no polars, papermill or
+matplotlib, so a run where nothing changed returns at once.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from njbulletin import config
+from njbulletin.errors import EXIT_BUSY, EXIT_OK, EXIT_VALIDATION_ERRORS, UsageError
+from njbulletin.manifest import (MANIFEST_NAME, code_digest, fingerprint, git_commit, is_up_to_date,
+                                 package_versions, read_manifest, sha256_file)
+from njbulletin.months import validate_month
+
+RAW_NAME = re.compile(config.RAW_NAME_PATTERN)
+NOTEBOOK_NAME = re.compile(r"^(?P<number>\d{2})-[\w-]+\.ipynb$")
+SOURCE_DIR = Path(__file__).resolve().parent
+LOCK_NAME = ".njbulletin.lock"
+KERNEL_NAME = "python3"
+PARAMETER_NAMES = ("month", "raw_dir", "processed_dir", "reports_dir", "lang")
+SEQUENTIAL_BELOW = 10  # notebooks numbered below this run in order; the rest run concurrently after them
+
+
+class BusyError(UsageError):
+    """Another run holds the lock on the reports folder."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    raw_dir: Path
+    processed_dir: Path
+    reports_dir: Path
+    notebooks_dir: Path = config.NOTEBOOKS_DIR
+    force: bool = False
+    jobs: int = 1
+    with_code: bool = False
+    lang: str = "zh"
+    extra_parameters: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class MonthPlan:
+    month: str
+    raw_path: Path
+    inputs: dict[str, str]  # raw file name -> sha256, this month's and every earlier month's
+    parameters: dict[str, object]
+    fingerprint: str
+    report_dir: Path
+    code: str  # sha256 of src/njbulletin and the notebooks' cells
+
+
+@dataclass
+class NotebookResult:
+    name: str
+    status: str  # 'ok' | 'failed' | 'not run'
+    start: str | None = None
+    end: str | None = None
+    seconds: float | None = None
+    error: str | None = None
+    html: str | None = None
+
+
+@dataclass
+class MonthOutcome:
+    month: str
+    status: str  # 'ok' | 'failed' | 'skipped'
+    notebooks: list[NotebookResult] = field(default_factory=list)
+    seconds: float = 0.0
+    error: str | None = None
+
+    def failures(self) -> list[str]:
+        failed = [f"{nb.name}: {nb.error}" for nb in self.notebooks if nb.status == "failed"]
+        return failed or ([self.error] if self.error else [])
+
+
+# ----------------------------------------------------------------------------- planning (standard library)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def find_raw_months(raw_dir: Path) -> dict[str, Path]:
+    """Every bulletin in RAW named YYYY-MM.txt or YYYY-MM.pdf, by month (two files for one month is an error)."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise UsageError(f"{raw_dir}: the raw folder does not exist")
+    found: dict[str, Path] = {}
+    for path in sorted(raw_dir.iterdir()):
+        match = RAW_NAME.match(path.name)
+        if not match or not path.is_file():
+            continue
+        month = validate_month(match.group("month"))
+        if month in found:
+            raise UsageError(f"{raw_dir}: both {found[month].name} and {path.name} exist for {month}; keep one")
+        found[month] = path
+    return found
+
+
+def select_months(requested: list[str], available: dict[str, Path], run_all: bool = False) -> list[str]:
+    """The months to run, oldest first: those asked for (each must be valid and in RAW), or every one."""
+    for month in requested:
+        validate_month(month)
+    if run_all or not requested:
+        if not available:
+            raise UsageError("no bulletin named YYYY-MM.txt or YYYY-MM.pdf in the raw folder")
+        return sorted(set(available) | set(requested))
+    missing = [month for month in requested if month not in available]
+    if missing:
+        raise UsageError(f"no bulletin for {', '.join(missing)} in the raw folder (expected YYYY-MM.txt or .pdf)")
+    return sorted(set(requested))
+
+
+def discover_notebooks(notebooks_dir: Path) -> list[Path]:
+    """The numbered notebooks (NN-name.ipynb), in number order."""
+    notebooks = sorted(path for path in Path(notebooks_dir).glob("*.ipynb") if NOTEBOOK_NAME.match(path.name))
+    if not notebooks:
+        raise UsageError(f"{notebooks_dir}: no numbered notebooks (NN-name.ipynb)")
+    return notebooks
+
+
+def notebook_stages(notebooks: list[Path]) -> tuple[list[Path], list[Path]]:
+    """(notebooks that run one after another, in order; notebooks that then run concurrently)."""
+    number = lambda path: int(NOTEBOOK_NAME.match(path.name).group("number"))  # noqa: E731
+    return ([p for p in notebooks if number(p) < SEQUENTIAL_BELOW], [p for p in notebooks if number(p) >= SEQUENTIAL_BELOW])
+
+
+def month_parameters(month: str, settings: Settings) -> dict[str, object]:
+    parameters = {"month": month, "raw_dir": str(Path(settings.raw_dir).resolve()),
+                  "processed_dir": str(Path(settings.processed_dir).resolve()),
+                  "reports_dir": str(Path(settings.reports_dir).resolve()), "lang": settings.lang}
+    parameters.update(dict(settings.extra_parameters))
+    return parameters
+
+
+def plan_months(months: list[str], available: dict[str, Path], settings: Settings, code: str) -> list[MonthPlan]:
+    digests: dict[str, str] = {}
+
+    def digest(path: Path) -> str:
+        if path.name not in digests:
+            digests[path.name] = sha256_file(path)
+        return digests[path.name]
+
+    plans = []
+    for month in months:
+        inputs = {available[m].name: digest(available[m]) for m in sorted(available) if m <= month}
+        parameters = month_parameters(month, settings)
+        key = fingerprint(inputs, code, {**parameters, "with_code": settings.with_code})
+        plans.append(MonthPlan(month, available[month], inputs, parameters, key,
+                               Path(settings.reports_dir).resolve() / month, code))
+    return plans
+
+
+def is_skippable(plan: MonthPlan, settings: Settings) -> bool:
+    """Unchanged since a successful run whose reports and processed tables are still in place."""
+    # storage.partition_path's layout, spelled out here because importing storage imports polars.
+    processed = Path(settings.processed_dir) / "bookings" / f"month={plan.month}" / "data.parquet"
+    return (not settings.force and is_up_to_date(read_manifest(plan.report_dir), plan.fingerprint)
+            and (plan.report_dir / "summary.json").is_file() and processed.is_file())
+
+
+# ----------------------------------------------------------------------------- checks before anything runs
+
+
+def count_parameter_cells(notebook: Path) -> int:
+    import json
+
+    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    return sum("parameters" in cell.get("metadata", {}).get("tags", []) for cell in cells)
+
+
+def check_notebook_parameters(notebooks: list[Path], parameters: dict[str, object]) -> None:
+    """Refuse parameters a notebook does not declare (papermill itself only warns), and a notebook
+    without exactly one cell tagged `parameters`."""
+    import papermill
+
+    for notebook in notebooks:
+        cells = count_parameter_cells(notebook)
+        if cells != 1:
+            raise UsageError(f"{notebook}: expected exactly one cell tagged 'parameters', found {cells}")
+        declared = set(papermill.inspect_notebook(str(notebook)))
+        unknown = sorted(set(parameters) - declared)
+        if unknown:
+            raise UsageError(f"{notebook}: unknown parameter {', '.join(map(repr, unknown))}; "
+                             f"the notebook declares {', '.join(sorted(declared))}")
+
+
+# ----------------------------------------------------------------------------- executing one month
+
+_render_lock = threading.Lock()
+
+
+def describe_error(exc: BaseException) -> str:
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    text = f"{ename}: {evalue}" if ename else f"{type(exc).__name__}: {exc}"
+    return " ".join(text.split())[:500]
+
+
+def execute_notebook(source: Path, plan: MonthPlan, settings: Settings) -> NotebookResult:
+    """Run one notebook with papermill into the month's folder, render its HTML (kept on failure, with
+    the error visible) and print a progress line."""
+    import papermill
+
+    from njbulletin.reporting import render_html
+
+    executed = plan.report_dir / source.name
+    result = NotebookResult(name=source.stem, status="ok", start=now_iso())
+    began = time.perf_counter()
+    try:
+        papermill.execute_notebook(str(source), str(executed), parameters=plan.parameters, kernel_name=KERNEL_NAME,
+                                   cwd=str(source.parent), progress_bar=False, log_output=False,
+                                   request_save_on_cell_execute=False)
+    except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
+        result.status, result.error = "failed", describe_error(exc)
+    result.end, result.seconds = now_iso(), round(time.perf_counter() - began, 3)
+    if executed.is_file():
+        try:
+            with _render_lock:
+                render_html(executed, executed.with_suffix(".html"), with_code=settings.with_code)
+            result.html = executed.with_suffix(".html").name
+        except Exception as exc:  # noqa: BLE001
+            result.status = "failed"
+            result.error = (result.error + "; " if result.error else "") + f"HTML: {describe_error(exc)}"
+    detail = f": {result.error}" if result.error else ""
+    print(f"{plan.month} {result.name}: {result.status} ({result.seconds:.1f} s){detail}", flush=True)
+    return result
+
+
+def not_run(notebooks: list[Path]) -> list[NotebookResult]:
+    return [NotebookResult(name=path.stem, status="not run") for path in notebooks]
+
+
+def prepare_month(plan: MonthPlan, settings: Settings, notebooks: list[Path]) -> list[NotebookResult]:
+    """First stage: the notebooks below 10 (ingest, validate), in order; stop at the first failure."""
+    from njbulletin.reporting import write_text_atomic
+    import json
+
+    plan.report_dir.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(plan.report_dir / MANIFEST_NAME, json.dumps(
+        {"month": plan.month, "status": "running", "started": now_iso()}, indent=2) + "\n")
+    results: list[NotebookResult] = []
+    for index, notebook in enumerate(notebooks):
+        results.append(execute_notebook(notebook, plan, settings))
+        if results[-1].status != "ok":
+            return results + not_run(notebooks[index + 1:])
+    return results
+
+
+def run_concurrently(notebooks: list[Path], plan: MonthPlan, settings: Settings) -> list[NotebookResult]:
+    if not notebooks:
+        return []
+    with ThreadPoolExecutor(max_workers=len(notebooks), thread_name_prefix=f"nb-{plan.month}") as pool:
+        return list(pool.map(lambda notebook: execute_notebook(notebook, plan, settings), notebooks))
+
+
+def processed_tables(processed_dir: Path, month: str) -> dict:
+    """Every processed table of the month, by name (those present on disk)."""
+    from njbulletin.storage import partition_path, read_month_table
+
+    names = sorted(path.name for path in Path(processed_dir).iterdir() if path.is_dir() and not path.name.startswith("."))
+    return {name: read_month_table(processed_dir, name, month) for name in names
+            if partition_path(processed_dir, name, month).is_file()}
+
+
+def write_csv_exports(tables: dict, data_dir: Path) -> list[Path]:
+    """Each table as data/<table>.csv, UTF-8 with a BOM so Excel shows Chinese text; written atomically."""
+    import tempfile
+
+    from njbulletin.reporting import readable_mode
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in sorted(tables.items()):
+        target = data_dir / f"{name}.csv"
+        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=data_dir)
+        os.close(handle)
+        try:
+            frame.write_csv(temporary, include_bom=True)
+            os.chmod(temporary, readable_mode())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
+
+
+def write_month_outputs(plan: MonthPlan, settings: Settings) -> dict:
+    """summary.json and data/*.csv from the month's processed tables; returns the summary."""
+    import json
+
+    from njbulletin.months import days_in_month
+    from njbulletin.reporting import write_text_atomic
+    from njbulletin.summary import summarise_month
+
+    tables = processed_tables(settings.processed_dir, plan.month)
+    summary = summarise_month(plan.month, days_in_month(plan.month), tables)
+    write_csv_exports(tables, plan.report_dir / "data")
+    write_text_atomic(plan.report_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return summary
+
+
+def build_manifest(plan: MonthPlan, settings: Settings, outcome: MonthOutcome) -> dict:
+    return {
+        "month": plan.month,
+        "status": outcome.status,
+        "error": outcome.error,
+        "fingerprint": plan.fingerprint,
+        "inputs": [{"path": str(Path(settings.raw_dir).resolve() / name), "sha256": sha}
+                   for name, sha in plan.inputs.items()],
+        "parameters": plan.parameters,
+        "with_code": settings.with_code,
+        "code": {**git_commit(config.PROJECT_ROOT), "sha256": plan.code},
+        "packages": package_versions(),
+        "python": sys.version.split()[0],
+        "notebooks": [vars(result) for result in outcome.notebooks],
+        "seconds": outcome.seconds,
+        "finished": now_iso(),
+    }
+
+
+def finish_month(plan: MonthPlan, settings: Settings, prepared: list[NotebookResult], notebooks: list[Path],
+                 started: float) -> MonthOutcome:
+    """Second stage: the analysis notebooks concurrently (when the first stage succeeded), then the
+    summary, CSV exports and manifest. Never raises: a failure is recorded in the outcome."""
+    import json
+
+    from njbulletin.reporting import write_text_atomic
+
+    ready = all(result.status == "ok" for result in prepared)
+    results = prepared + (run_concurrently(notebooks, plan, settings) if ready else not_run(notebooks))
+    outcome = MonthOutcome(plan.month, "ok" if all(r.status == "ok" for r in results) else "failed", results)
+    if prepared and prepared[0].status == "ok":  # the month's tables were written
+        try:
+            write_month_outputs(plan, settings)
+        except Exception as exc:  # noqa: BLE001
+            outcome.status, outcome.error = "failed", f"summary: {describe_error(exc)}"
+    outcome.seconds = round(time.perf_counter() - started, 3)
+    write_text_atomic(plan.report_dir / MANIFEST_NAME,
+                      json.dumps(build_manifest(plan, settings, outcome), indent=2, ensure_ascii=False) + "\n")
+    failed = "" if outcome.status == "ok" else f" ({'; '.join(outcome.failures())})"
+    print(f"{plan.month}: {outcome.status}, {len(results)} notebooks in {outcome.seconds:.1f} s{failed}", flush=True)
+    return outcome
+
+
+def run_first_stage(plan: MonthPlan, settings: Settings) -> tuple[list[NotebookResult], float]:
+    started = time.perf_counter()
+    first, _ = notebook_stages(discover_notebooks(settings.notebooks_dir))
+    return prepare_month(plan, settings, first), started
+
+
+def run_second_stage(plan: MonthPlan, settings: Settings, prepared: list[NotebookResult],
+                     started: float) -> MonthOutcome:
+    _, second = notebook_stages(discover_notebooks(settings.notebooks_dir))
+    return finish_month(plan, settings, prepared, second, started)
+
+
+def run_whole_month(plan: MonthPlan, settings: Settings) -> MonthOutcome:
+    prepared, started = run_first_stage(plan, settings)
+    return run_second_stage(plan, settings, prepared, started)
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def acquire_lock(reports_dir: Path):
+    """The reports folder's lock; a second run over the same folder stops with a clear message."""
+    from filelock import FileLock, Timeout
+
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(reports_dir / LOCK_NAME))
+    try:
+        lock.acquire(timeout=float(os.environ.get("NJBULLETIN_LOCK_TIMEOUT", "0")))
+    except Timeout:
+        raise BusyError(f"{reports_dir}: another njbulletin run is writing these reports "
+                        f"(lock {reports_dir / LOCK_NAME}); run again when it has finished") from None
+    return lock
+
+
+def run_months(plans: list[MonthPlan], settings: Settings) -> list[MonthOutcome]:
+    """Run each month: every month's first stage, then every month's second stage (in processes when
+    there are several months and --jobs > 1)."""
+    workers = min(settings.jobs, len(plans))
+    if workers <= 1:
+        if len(plans) == 1:
+            return [run_whole_month(plans[0], settings)]
+        prepared = [run_first_stage(plan, settings) for plan in plans]
+        return [run_second_stage(plan, settings, *first) for plan, first in zip(plans, prepared)]
+    import multiprocessing
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        prepared = list(pool.map(run_first_stage, plans, [settings] * len(plans)))
+        return list(pool.map(run_second_stage, plans, [settings] * len(plans), *zip(*prepared)))
+
+
+def refuse_raw_outputs(settings: Settings) -> None:
+    """Nothing is ever written under the raw folder."""
+    for raw in {Path(settings.raw_dir).resolve(), config.RAW_DIR.resolve()}:
+        for target in (Path(settings.processed_dir).resolve(), Path(settings.reports_dir).resolve()):
+            if target == raw or raw in target.parents:
+                raise UsageError(f"refusing to write under the raw data folder {raw}")
+
+
+def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -> list[MonthOutcome]:
+    """Plan the months, skip the unchanged ones, check the parameters, run the rest, rebuild index.html.
+
+    Raises UsageError (bad month, parameter or folder) before anything runs, BusyError when another
+    run holds the reports folder.
+    """
+    from njbulletin.reporting import write_index
+
+    refuse_raw_outputs(settings)
+    selected = select_months(list(months), find_raw_months(settings.raw_dir), run_all)
+    available = find_raw_months(settings.raw_dir)
+    notebooks = discover_notebooks(settings.notebooks_dir)
+    reports_dir = Path(settings.reports_dir).resolve()
+    lock = acquire_lock(reports_dir)
+    try:
+        code = code_digest([SOURCE_DIR, config.REFERENCE_DIR], notebooks)
+        plans = plan_months(selected, available, settings, code)
+        pending = [plan for plan in plans if not is_skippable(plan, settings)]
+        outcomes = {plan.month: MonthOutcome(plan.month, "skipped") for plan in plans if plan not in pending}
+        for month in outcomes:
+            print(f"{month}: unchanged, skipped (--force runs it again)", flush=True)
+        if pending:
+            check_notebook_parameters(notebooks, pending[0].parameters)
+            for outcome in run_months(pending, settings):
+                outcomes[outcome.month] = outcome
+        print(f"index: {write_index(reports_dir)}", flush=True)
+        return [outcomes[month] for month in selected]
+    finally:
+        lock.release()
+
+
+def settings_from_args(args) -> Settings:
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise UsageError(f"invalid --jobs {jobs}: expected 1 or more")
+    return Settings(raw_dir=Path(args.raw), processed_dir=Path(args.processed), reports_dir=Path(args.reports),
+                    force=args.force, jobs=jobs, with_code=args.with_code, lang=args.lang)
+
+
+def run_command(args) -> int:
+    """`njbulletin run`: exit 0 when every month succeeded or was unchanged, 1 when a month failed,
+    2 for a bad month, parameter or folder, 3 when another run holds the reports folder."""
+    try:
+        outcomes = run_pipeline(args.months, settings_from_args(args), run_all=args.all)
+    except BusyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    failed = [outcome for outcome in outcomes if outcome.status == "failed"]
+    ran = sum(outcome.status == "ok" for outcome in outcomes)
+    skipped = sum(outcome.status == "skipped" for outcome in outcomes)
+    print(f"done: {ran} months run, {skipped} unchanged, {len(failed)} failed", flush=True)
+    for outcome in failed:
+        print(f"failed: {outcome.month}: {'; '.join(outcome.failures())}", file=sys.stderr)
+    return EXIT_VALIDATION_ERRORS if failed else EXIT_OK
