@@ -21,18 +21,32 @@ $(INSTALLED): pyproject.toml
 ## Create .venv and install the project with its dev extras (other targets do this when needed)
 install: $(INSTALLED)
 
-## Run the main job: ingest and check every bulletin in data/raw (default: the embedded 2024-11)
+## Run the main job: every notebook for each month in data/raw (MONTH=YYYY-MM for one), then print index.html's path
 report: $(INSTALLED)
-	$(BIN)/njbulletin ingest data/raw/*.txt
-	$(BIN)/njbulletin check data/raw/*.txt
+	$(BIN)/njbulletin run $(MONTH)
+	@echo "reports: $(CURDIR)/reports/index.html"
 
 ## Validate every bulletin in data/raw: reconcile printed totals, list quality warnings (exit 1 on errors)
 check: $(INSTALLED)
 	$(BIN)/njbulletin check data/raw/*.txt
 
-## Run every test
+## Run every test: pytest over tests/, then nbval over the notebooks (their data goes to a temporary folder)
 test: $(INSTALLED)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest tests
+	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
+	$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider notebooks
+
+## Open JupyterLab on the project's environment, in notebooks/
+lab: $(INSTALLED)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+## Re-execute the notebooks in place with their default parameters (refreshes the outputs nbval compares)
+notebooks: $(INSTALLED)
+	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
+		notebooks/[0-9][0-9]-*.ipynb
 
 ## Measure the speed and memory targets; writes benchmarks/results.md
 bench: $(INSTALLED)

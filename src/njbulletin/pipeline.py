@@ -215,6 +215,16 @@ def describe_error(exc: BaseException) -> str:
     return " ".join(text.split())[:500]
 
 
+def kernel_config():
+    """Encrypt the kernel's local TCP sockets with CurveZMQ when the kernelspec and pyzmq support it
+    (the kernel otherwise warns on every start that it runs unencrypted)."""
+    import zmq
+    from traitlets.config import Config
+
+    policy = "auto" if zmq.has("curve") else "disabled"
+    return Config({"KernelManager": {"transport_encryption": policy}})
+
+
 def execute_notebook(source: Path, plan: MonthPlan, settings: Settings) -> NotebookResult:
     """Run one notebook with papermill into the month's folder, render its HTML (kept on failure, with
     the error visible) and print a progress line."""
@@ -228,7 +238,7 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings) -> Noteb
     try:
         papermill.execute_notebook(str(source), str(executed), parameters=plan.parameters, kernel_name=KERNEL_NAME,
                                    cwd=str(source.parent), progress_bar=False, log_output=False,
-                                   request_save_on_cell_execute=False)
+                                   request_save_on_cell_execute=False, config=kernel_config())
     except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
         result.status, result.error = "failed", describe_error(exc)
     result.end, result.seconds = now_iso(), round(time.perf_counter() - began, 3)
