@@ -1,0 +1,190 @@
+"""Charts for the analysis notebooks: a CJK font, one style, labelled axes, a source line, PNG + SVG.
+
+The Noto Sans CJK SC font that ships in the `mplfonts` package is registered with matplotlib once, when
+this module is imported (fontManager.addfont; the font cache is not rebuilt). Every chart function takes
+polars frames (handed to seaborn as pandas at plot time), draws inside the project style, and returns
+the matplotlib Figure; `save_figure` writes it as PNG and SVG under a figures folder.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import polars as pl
+import seaborn as sns
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from njbulletin.labels import source_line
+
+FONT_PACKAGE = "mplfonts"
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+DPI = 100
+FORMATS = ("png", "svg")
+
+
+def find_cjk_font() -> Path:
+    """The Noto Sans CJK SC font file inside the installed mplfonts package."""
+    spec = importlib.util.find_spec(FONT_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise RuntimeError(f"the {FONT_PACKAGE} package is not installed; it provides {FONT_FILE}")
+    path = Path(spec.origin).parent / "fonts" / FONT_FILE
+    if not path.is_file():
+        raise RuntimeError(f"{path}: {FONT_FILE} is missing from the {FONT_PACKAGE} package")
+    return path
+
+
+def register_cjk_font() -> str:
+    """Add the CJK font to matplotlib's font manager (once) and return its family name."""
+    path = find_cjk_font()
+    name = font_manager.FontProperties(fname=path).get_name()
+    if not any(entry.fname == str(path) for entry in font_manager.fontManager.ttflist):
+        font_manager.fontManager.addfont(str(path))
+    return name
+
+
+CJK_FONT = register_cjk_font()
+
+STYLE = {
+    **sns.axes_style("whitegrid"),
+    "font.family": "sans-serif",
+    "font.sans-serif": [CJK_FONT, "DejaVu Sans"],
+    "axes.unicode_minus": False,
+    "axes.titlesize": 12,
+    "axes.labelsize": 10,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.fontsize": 9,
+    "figure.dpi": DPI,
+    "savefig.dpi": DPI,
+    "svg.fonttype": "path",
+}
+PALETTE = "colorblind"
+
+
+def chart_style():
+    """A context manager applying the project style (matplotlib rc_context)."""
+    return plt.rc_context(STYLE)
+
+
+def new_figure(width: float, height: float) -> tuple[Figure, plt.Axes]:
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    return fig, ax
+
+
+def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, month: str) -> Figure:
+    """Title, axis labels and the source line at the bottom left."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    fig.text(0.005, 0.002, source_line(month), fontsize=7, color="0.35", ha="left", va="bottom")
+    fig.get_layout_engine().set(h_pad=0.12)
+    return fig
+
+
+def bar_height(rows: int) -> float:
+    return min(2.0 + 0.28 * max(rows, 1), 14.0)
+
+
+def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str, xlabel: str, ylabel: str,
+                     month: str, percent: bool = False) -> Figure:
+    """Horizontal bars, one per row, in the frame's order (rank it first); values annotated."""
+    data = frame.select(label, (pl.col(value) * (100 if percent else 1)).alias(value)).to_pandas()
+    with chart_style():
+        fig, ax = new_figure(8, bar_height(len(data)))
+        sns.barplot(data=data, x=value, y=label, ax=ax, color=sns.color_palette(PALETTE)[0], orient="h")
+        for container in ax.containers:
+            ax.bar_label(container, fmt="%.2f%%" if percent else "{:,.0f}", fontsize=7, padding=2)
+        return decorate(fig, ax, title, xlabel, ylabel, month)
+
+
+def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legend: list[str], *, title: str,
+                      xlabel: str, ylabel: str, month: str, percent: bool = True) -> Figure:
+    """Horizontal stacked bars: one bar per row of `frame`, one segment per column."""
+    data = frame.select(label, *[pl.col(c).fill_null(0) * (100 if percent else 1) for c in columns]).to_pandas()
+    colours = sns.color_palette(PALETTE, len(columns))
+    with chart_style():
+        fig, ax = new_figure(8, bar_height(len(data)))
+        left = [0.0] * len(data)
+        for column, name, colour in zip(columns, legend, colours):
+            ax.barh(data[label], data[column], left=left, label=name, color=colour)
+            left = [a + b for a, b in zip(left, data[column])]
+        ax.invert_yaxis()
+        ax.legend(loc="lower right", frameon=True)
+        return decorate(fig, ax, title, xlabel, ylabel, month)
+
+
+def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_labels: list[str], *, title: str,
+                 xlabel: str, ylabel: str, month: str) -> Figure:
+    """Rows x indicators, coloured from 0 to 1, values written in the cells (empty cell = not computed)."""
+    data = frame.select(label, *columns).to_pandas().set_index(label)
+    data.columns = column_labels
+    with chart_style():
+        fig, ax = new_figure(6.5, bar_height(len(data)))
+        sns.heatmap(data, vmin=0, vmax=1, cmap="RdYlGn", annot=True, fmt=".2f", annot_kws={"fontsize": 7},
+                    linewidths=0.5, cbar_kws={"label": column_labels[-1] if column_labels else ""}, ax=ax)
+        return decorate(fig, ax, title, xlabel, ylabel, month)
+
+
+def plot_count_bars(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str,
+                    ylabel: str, month: str) -> Figure:
+    """Vertical bars of counts (e.g. units per number of upload days), optionally split by hue."""
+    data = frame.to_pandas()
+    with chart_style():
+        fig, ax = new_figure(9, 4)
+        sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, palette=PALETTE if hue else None)
+        ax.tick_params(axis="x", labelsize=7)
+        return decorate(fig, ax, title, xlabel, ylabel, month)
+
+
+def plot_labelled_scatter(frame: pl.DataFrame, x: str, y: str, label: str, highlight: str, *, title: str,
+                          xlabel: str, ylabel: str, month: str, log: bool = True) -> Figure:
+    """A scatter of x against y; rows where `highlight` is true are coloured and labelled by name."""
+    data = frame.select(x, y, label, pl.col(highlight).fill_null(False)).to_pandas()
+    with chart_style():
+        fig, ax = new_figure(8, 5.5)
+        sns.scatterplot(data=data, x=x, y=y, hue=highlight, palette={False: "0.55", True: "#d55e00"},
+                        legend=False, ax=ax)
+        for _, row in data[data[highlight]].iterrows():
+            ax.annotate(row[label], (row[x], row[y]), fontsize=7, xytext=(4, 3), textcoords="offset points")
+        if log:
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+        return decorate(fig, ax, title, xlabel, ylabel, month)
+
+
+def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str, ylabel: str,
+               month: str) -> Figure:
+    """A line per hue value over the months (points marked, so a single month still shows)."""
+    data = frame.to_pandas()
+    with chart_style():
+        fig, ax = new_figure(8, 4)
+        sns.lineplot(data=data, x=x, y=y, hue=hue, marker="o", ax=ax, palette=PALETTE if hue else None)
+        return decorate(fig, ax, title, xlabel, ylabel, month)
+
+
+def save_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
+    """Write the figure as <stem>.png and <stem>.svg (each to a temporary file, then renamed)."""
+    folder = Path(figures_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with chart_style():
+        for fmt in FORMATS:
+            target = folder / f"{stem}.{fmt}"
+            handle, temporary = tempfile.mkstemp(prefix=f".{stem}-", suffix=f".{fmt}", dir=folder)
+            os.close(handle)
+            try:
+                fig.savefig(temporary, format=fmt, dpi=DPI)
+                os.replace(temporary, target)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+            written.append(target)
+    return written
+
+
+def close_figure(fig: Figure) -> None:
+    plt.close(fig)
