@@ -35,7 +35,7 @@ test: $(INSTALLED)
 	$(BIN)/python -m pytest tests
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
 	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
-	$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider notebooks
+	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider notebooks
 
 ## Open JupyterLab on the project's environment, in notebooks/
 lab: $(INSTALLED)
