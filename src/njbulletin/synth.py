@@ -252,7 +252,6 @@ def change_bookings(rng: random.Random, roster: Roster, changes: dict) -> None:
         small = sorted(units, key=lambda u: (sum(u.base) * u.level, u.hospital))[:max(1, len(units) // 3)]
         leaving = small[rng.randrange(len(small))]
         units.remove(leaving)
-        roster.booking_pool.append(leaving.hospital)
         changes["bookings_dropped"].append(leaving.hospital)
     if rng.random() < CHANGE_PROBABILITY and roster.booking_pool:
         name = roster.booking_pool.pop(rng.randrange(len(roster.booking_pool)))
@@ -261,6 +260,7 @@ def change_bookings(rng: random.Random, roster: Roster, changes: dict) -> None:
         base = tuple(round(value * factor) for value in model.base)
         units.append(BookingUnit(name, base if any(base) else (1, 0, 0, 0)))
         changes["bookings_added"].append(name)
+    roster.booking_pool.extend(changes["bookings_dropped"])  # may come back, but not in the month it left
 
 
 def change_uploads(rng: random.Random, roster: Roster, changes: dict) -> None:
@@ -271,7 +271,6 @@ def change_uploads(rng: random.Random, roster: Roster, changes: dict) -> None:
         smaller = smaller[:max(1, len(smaller) // 2)]
         leaving = smaller[rng.randrange(len(smaller))]
         roster.uploads.remove(leaving)
-        roster.upload_pool.append(leaving.unit)
         changes["uploads_dropped"].append(leaving.unit)
     live = [unit for unit in hospitals if unit.base["scheduled_records"] and unit in roster.uploads]
     if rng.random() < UPLOADS_CHANGE_PROBABILITY and roster.upload_pool and live:
@@ -282,6 +281,7 @@ def change_uploads(rng: random.Random, roster: Roster, changes: dict) -> None:
                 if field in FLOW_FIELDS and value is not None else value for field, value in model.base.items()}
         roster.uploads.append(UploadUnit("hospital", name, base))
         changes["uploads_added"].append(name)
+    roster.upload_pool.extend(changes["uploads_dropped"])
 
 
 # --------------------------------------------------------------------------- text
