@@ -79,7 +79,19 @@ def test_keys_are_unique(seed, table):
     failures = schema_failures(table, doubled)
     assert failures["check"].unique().to_list() == ["multiple_fields_uniqueness"]
     assert failures["row"].to_list() == [0, frame.height]
+    assert phrases(failures)[0] == f"another row has the same ({', '.join(TABLE_KEYS[table])})"
     assert TABLE_KEYS[table][0] == "month"
+
+
+def test_duplicate_row_becomes_an_error_naming_its_line(seed):
+    from dataclasses import replace
+
+    bookings = pl.concat([seed.tables["bookings"], seed.tables["bookings"].slice(4, 1)])
+    report = validate_bulletin(replace(seed, tables={**seed.tables, "bookings": bookings}))
+    details = sorted({issue.detail for issue in report.errors if issue.rule == "schema_key"})
+    assert details == ["bookings: 南京市第一医院/online_12320: another row has the same (month, hospital, channel)"]
+    assert {issue.line for issue in report.errors if issue.rule == "schema_key"} == {
+        seed.line_of("bookings", "南京市第一医院")}
 
 
 def test_failures_are_collected_together(seed):

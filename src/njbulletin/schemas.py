@@ -52,7 +52,8 @@ def describe_failure(column: str | None, check: str, failure_case: str | None) -
     if check == "column_ordered":
         return f"column {failure_case} is out of order"
     if check == "multiple_fields_uniqueness" or check.startswith("field_uniqueness"):
-        return f"the row's key is not unique: {failure_case}"
+        key = ", ".join(TABLE_KEYS.get(column or "", [])) or "key"
+        return f"another row has the same ({key})"
     for prefix, phrase in CHECK_PHRASES:
         if check.startswith(prefix):
             return f"{column} {failure_case} {phrase}"
