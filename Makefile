@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 MONTH ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install report ingest check test lab notebooks bench fuzz clean
+.PHONY: help install report ingest check test lab notebooks bench fuzz synth clean
 
 ## List every target with its description
 help:
@@ -28,7 +28,7 @@ report: $(INSTALLED)
 
 ## Validate every bulletin in data/raw: reconcile printed totals, list quality warnings (exit 1 on errors)
 check: $(INSTALLED)
-	$(BIN)/njbulletin check data/raw/*.txt
+	$(BIN)/njbulletin check $(wildcard data/raw/*.txt data/raw/*.pdf)
 
 ## Run every test: pytest over tests/, then nbval over the notebooks (their data goes to a temporary folder)
 test: $(INSTALLED)
@@ -51,6 +51,10 @@ notebooks: $(INSTALLED)
 ## Measure the speed and memory targets; writes benchmarks/results.md
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
+
+## Write 24 synthetic months and their expected figures to /tmp/njbulletin-synthetic (OUT=DIR SEED=S to change)
+synth: $(INSTALLED)
+	$(BIN)/njbulletin synth --months 24 --out $(or $(OUT),/tmp/njbulletin-synthetic) --seed $(or $(SEED),0)
 
 ## Remove generated data and reports (never data/raw)
 clean:
