@@ -49,6 +49,15 @@ def test_month_format(seed):
     assert failures["row"].to_list() == [0]
 
 
+def test_a_malformed_month_is_an_error_not_a_crash(seed):
+    from dataclasses import replace
+
+    uploads = set_cell(seed.tables["uploads"], pl.col("unit") == "江宁区", "month", "2024-13")
+    report = validate_bulletin(replace(seed, tables={**seed.tables, "uploads": uploads}))
+    assert [issue.detail for issue in report.errors] == ["uploads: 江宁区: month 2024-13 is not a month in YYYY-MM form"]
+    assert len(report.warnings) == 106
+
+
 def test_types(seed):
     platforms = seed.tables["booking_platforms"].with_columns(pl.col("count").cast(pl.Float64))
     assert phrases(schema_failures("booking_platforms", platforms)) == [

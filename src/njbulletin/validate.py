@@ -325,7 +325,7 @@ def upload_rule_conditions(uploads: pl.DataFrame) -> pl.DataFrame:
     def zero(column: str) -> pl.Expr:
         return pl.col(column).fill_null(0) == 0
 
-    days_of_month = pl.col("month").str.to_date("%Y-%m").dt.month_end().dt.day()
+    days_of_month = pl.col("month").str.to_date("%Y-%m", strict=False).dt.month_end().dt.day()
     nothing = pl.all_horizontal(*(zero(column) for column in UPLOAD_VALUE_COLUMNS))
     zero_days = (pl.col("realtime_days") == 0) & (pl.col("scheduled_records").fill_null(0) > 0)
     return uploads.with_columns(
