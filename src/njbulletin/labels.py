@@ -47,6 +47,7 @@ TEXT: dict[str, dict[str, str]] = {
     "unit_share": {"zh": "占比（%）", "en": "Share (%)"},
     "unit_calls": {"zh": "数量（次）", "en": "Count (calls or orders)"},
     "unit_visits": {"zh": "门急诊人次（人次）", "en": "Outpatient visits (visits)"},
+    "unit_discharges": {"zh": "出院人数（人次）", "en": "Discharges (patients)"},
     "unit_yuan_per_visit": {"zh": "次均门急诊收入（元）", "en": "Income per visit (yuan)"},
     "unit_yuan_per_discharge": {"zh": "次均住院收入（元）", "en": "Income per discharge (yuan)"},
     "unit_income_k": {"zh": "门急诊收入（千元）", "en": "Outpatient income (thousand yuan)"},
@@ -128,3 +129,17 @@ def with_text_labels(frame: pl.DataFrame, column: str, lang: str = "zh") -> pl.D
         return text(value, lang) if value in TEXT else name_label(value, lang)
 
     return frame.with_columns(pl.col(column).map_elements(translate, return_dtype=pl.String).alias("label"))
+
+
+def display_name(name: str, lang: str = "zh") -> str:
+    """One hospital or district name as printed (zh) or in English from the registry (en)."""
+    if lang != "en":
+        return name
+    from njbulletin.names import english_name
+
+    return english_name(name)
+
+
+def percent(share: float | None, digits: int = 2) -> str:
+    """A share in [0, 1] as a percentage ('n/a' when it could not be computed)."""
+    return "n/a" if share is None else f"{share * 100:.{digits}f}%"

@@ -47,12 +47,15 @@ def register_cjk_font() -> str:
 
 
 CJK_FONT = register_cjk_font()
+# The font is also made the default sans-serif family, so that text matplotlib creates lazily (tick labels
+# drawn when a notebook displays a figure) finds the Chinese glyphs too.
+FONT_RC = {"font.family": "sans-serif", "axes.unicode_minus": False,
+           "font.sans-serif": [CJK_FONT, *[f for f in plt.rcParams["font.sans-serif"] if f != CJK_FONT]]}
+plt.rcParams.update(FONT_RC)
 
 STYLE = {
     **sns.axes_style("whitegrid"),
-    "font.family": "sans-serif",
-    "font.sans-serif": [CJK_FONT, "DejaVu Sans"],
-    "axes.unicode_minus": False,
+    **FONT_RC,
     "axes.titlesize": 12,
     "axes.labelsize": 10,
     "xtick.labelsize": 9,
@@ -113,7 +116,7 @@ def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legen
             ax.barh(data[label], data[column], left=left, label=name, color=colour)
             left = [a + b for a, b in zip(left, data[column])]
         ax.invert_yaxis()
-        ax.legend(loc="lower right", frameon=True)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
         return decorate(fig, ax, title, xlabel, ylabel, month)
 
 
@@ -188,3 +191,145 @@ def save_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
 
 def close_figure(fig: Figure) -> None:
     plt.close(fig)
+
+
+# --------------------------------------------------------------------------- the notebooks' charts
+# Each takes the frame an analysis function returned, the month and the language, and returns a Figure.
+
+
+def chart_channels(channels: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Bookings by channel as shares (from channels.summarise_channels)."""
+    from njbulletin.labels import text, with_text_labels
+
+    return plot_ranked_bars(with_text_labels(channels, "channel", lang), "share", "label", percent=True,
+                            title=text("title_channels", lang, month=month), xlabel=text("unit_share", lang),
+                            ylabel=text("axis_channel", lang), month=month)
+
+
+def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Each hospital's channel mix as stacked shares (from channels.pivot_channel_mix)."""
+    from njbulletin.labels import text, with_name_labels
+    from njbulletin.parser import CHANNELS
+
+    return plot_stacked_bars(with_name_labels(mix, "hospital", lang), "label", [f"{c}_share" for c in CHANNELS],
+                             [text(c, lang) for c in CHANNELS], title=text("title_channel_mix", lang, month=month),
+                             xlabel=text("unit_share", lang), ylabel=text("axis_hospital", lang), month=month)
+
+
+def chart_platforms(platforms: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Bookings by online platform (from channels.summarise_platforms)."""
+    from njbulletin.labels import text, with_text_labels
+
+    return plot_ranked_bars(with_text_labels(platforms, "platform", lang), "count", "label",
+                            title=text("title_platforms", lang, month=month), xlabel=text("unit_bookings", lang),
+                            ylabel=text("axis_platform", lang), month=month)
+
+
+def chart_hotline(hotline: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Hotline calls and work orders by category, the two kinds coloured apart (from summarise_hotline)."""
+    from njbulletin.labels import text, with_text_labels
+
+    data = (with_text_labels(hotline, "category", lang)
+            .with_columns(pl.col("kind").map_elements(lambda k: text(k, lang), return_dtype=pl.String)
+                          .alias("kind_label")))
+    frame = data.to_pandas()
+    with chart_style():
+        fig, ax = new_figure(8, bar_height(len(frame)))
+        sns.barplot(data=frame, x="count", y="label", hue="kind_label", dodge=False, ax=ax, palette=PALETTE,
+                    orient="h")
+        for container in ax.containers:
+            ax.bar_label(container, fmt="{:,.0f}", fontsize=7, padding=2)
+        ax.legend(title=None)
+        return decorate(fig, ax, text("title_hotline", lang, month=month), text("unit_calls", lang),
+                        text("axis_category", lang), month)
+
+
+def chart_penetration(ranked: pl.DataFrame, month: str, lang: str = "zh", top: int = 20) -> Figure:
+    """The hospitals with the highest bookings / outpatient visits (from compute_booking_penetration)."""
+    from njbulletin.labels import text
+
+    name = "english_name" if lang == "en" else "canonical_name"
+    return plot_ranked_bars(ranked.head(top), "penetration", name, percent=True,
+                            title=text("title_penetration", lang, month=month),
+                            xlabel=text("unit_penetration", lang), ylabel=text("axis_hospital", lang), month=month)
+
+
+def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str = "zh") -> Figure:
+    """Heatmap of one level's units x (real-time ratio, forms ratio, score), best first (from rank_units)."""
+    from njbulletin.analysis.completeness import INDICATORS
+    from njbulletin.labels import text, with_name_labels
+
+    rows = with_name_labels(ratios.filter(pl.col("level") == level), "unit", lang)
+    return plot_heatmap(rows, "label", list(INDICATORS), [text(i, lang) for i in INDICATORS],
+                        title=text("title_completeness", lang, month=month, level=text(level, lang)),
+                        xlabel=text("axis_indicator", lang), ylabel=text("axis_unit", lang), month=month)
+
+
+def chart_realtime_days(counts: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Units per number of real-time upload days, districts and hospitals apart (from count_realtime_days)."""
+    from njbulletin.labels import text
+
+    data = counts.with_columns(pl.col("level").map_elements(lambda lvl: text(lvl, lang), return_dtype=pl.String)
+                               .alias("level_label"))
+    return plot_count_bars(data, "realtime_days", "units", "level_label",
+                           title=text("title_realtime_days", lang, month=month), xlabel=text("unit_days", lang),
+                           ylabel=text("unit_units", lang), month=month)
+
+
+THROUGHPUT_UNITS = {"outpatient_visits": "unit_visits", "income_per_visit": "unit_yuan_per_visit",
+                    "discharges": "unit_discharges", "income_per_discharge": "unit_yuan_per_discharge",
+                    "records_per_visit": "unit_records_per_visit"}
+
+
+def chart_ranking(ranked: pl.DataFrame, column: str, level: str, month: str, lang: str = "zh",
+                  top: int = 25) -> Figure:
+    """The top units of one throughput indicator (from throughput.rank_units)."""
+    from njbulletin.labels import text, with_name_labels
+
+    xlabel = text(THROUGHPUT_UNITS[column], lang)
+    return plot_ranked_bars(with_name_labels(ranked.head(top), "unit", lang), column, "label",
+                            title=text("title_ranking", lang, month=month, indicator=text(column, lang),
+                                       level=text(level, lang)),
+                            xlabel=xlabel, ylabel=text("axis_unit", lang), month=month)
+
+
+def chart_visits_income(throughput: pl.DataFrame, outliers: pl.DataFrame, level: str, month: str,
+                        lang: str = "zh") -> Figure:
+    """Outpatient visits against outpatient income (log-log); the outliers in visits or in income per visit
+    (from throughput.find_all_outliers) are labelled."""
+    from njbulletin.labels import text, with_name_labels
+
+    flagged = (outliers.filter((pl.col("level") == level)
+                               & pl.col("indicator").is_in(["outpatient_visits", "income_per_visit"]))
+               ["unit"].unique().to_list())
+    rows = (throughput.filter((pl.col("level") == level) & (pl.col("outpatient_visits") > 0)
+                              & (pl.col("outpatient_income_k") > 0))
+            .with_columns(pl.col("unit").is_in(flagged).alias("outlier")))
+    return plot_labelled_scatter(with_name_labels(rows, "unit", lang), "outpatient_visits", "outpatient_income_k",
+                                 "label", "outlier",
+                                 title=text("title_scatter", lang, month=month, level=text(level, lang)),
+                                 xlabel=text("unit_visits", lang), ylabel=text("unit_income_k", lang), month=month)
+
+
+def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str = "zh") -> Figure:
+    """One summary figure over the months (from trends.summarise_history)."""
+    from njbulletin.labels import text
+
+    scale = 100 if metric.endswith("share") else 1
+    data = summary.select("month", (pl.col(metric) * scale).alias(metric))
+    ylabel = text("unit_share", lang) if scale == 100 else text("unit_value", lang)
+    return plot_lines(data, "month", metric, None, title=text("title_trend", lang, month=month,
+                                                              indicator=text(metric, lang)),
+                      xlabel=text("unit_month", lang), ylabel=ylabel, month=month)
+
+
+def chart_completeness_trend(history: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Share of complete units per month, districts and hospitals apart (from summarise_completeness_history)."""
+    from njbulletin.labels import text
+
+    data = history.with_columns((pl.col("share_complete") * 100).alias("share_complete"),
+                                pl.col("level").map_elements(lambda lvl: text(lvl, lang), return_dtype=pl.String)
+                                .alias("level_label"))
+    return plot_lines(data, "month", "share_complete", "level_label",
+                      title=text("title_completeness_trend", lang, month=month),
+                      xlabel=text("unit_month", lang), ylabel=text("unit_share", lang), month=month)

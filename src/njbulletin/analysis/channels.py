@@ -152,3 +152,55 @@ def compute_booking_penetration(bookings: pl.DataFrame, uploads: pl.DataFrame,
                 "outpatient_visits", "reason"),
         unbooked])
     return ranked, excluded
+
+
+def format_booking_figures(channels: pl.DataFrame, concentration: dict, penetration: pl.DataFrame,
+                           excluded: pl.DataFrame, platforms: pl.DataFrame, hotline: pl.DataFrame) -> str:
+    """The notebook's key figures as plain text (checked by nbval)."""
+    from njbulletin.labels import percent
+
+    total = int(channels["count"].sum())
+    lines = [f"bookings: {total} at {concentration['hospitals']} hospitals"]
+    lines += [f"  {channel}: {count} of {total} = {percent(share)}" for channel, count, share in channels.iter_rows()]
+    lines.append(f"top-1 hospital: {concentration['top1_hospital']} {percent(concentration['top1_share'])}")
+    lines.append(f"top-5 share: {percent(concentration['top5_share'])}")
+    hhi = concentration["hhi"]
+    lines.append(f"HHI of hospital shares: {'n/a' if hhi is None else f'{hhi:.4f}'}")
+    lines.append(f"platforms: {platforms.height}, total {int(platforms['count'].sum())}")
+    for kind in ("call", "work_order"):
+        part = hotline.filter(pl.col("kind") == kind)
+        lines.append(f"hotline {kind}s: {int(part['count'].sum())} in {part.height} categories")
+    lines.append(f"penetration: {penetration.height} hospitals matched, "
+                 f"{excluded.filter(pl.col('table') == 'bookings').height} booking hospitals and "
+                 f"{excluded.filter(pl.col('table') == 'uploads').height} upload hospitals left out (listed below)")
+    if penetration.height:
+        top = penetration.row(0, named=True)
+        lines.append(f"  highest: {top['canonical_name']} {top['bookings']} / {top['outpatient_visits']} = "
+                     f"{percent(top['penetration'])}")
+    return "\n".join(lines)
+
+
+def describe_booking_month(month: str, channels: pl.DataFrame, concentration: dict, platforms: pl.DataFrame,
+                           hotline: pl.DataFrame, reconciliation: pl.DataFrame, lang: str = "zh") -> str:
+    """A short Markdown summary of the month's bookings, written from the figures."""
+    from njbulletin.labels import display_name, percent, text
+
+    total = int(channels["count"].sum())
+    leading = channels.sort("count", descending=True).row(0, named=True) if total else None
+    calls = int(hotline.filter(pl.col("kind") == "call")["count"].sum())
+    orders = int(hotline.filter(pl.col("kind") == "work_order")["count"].sum())
+    differs = reconciliation.filter(pl.col("status") == "differs").height
+    unprinted = reconciliation.filter(pl.col("status") == "not printed").height
+    parts = [f"**{month}**: {total:,} bookings at {concentration['hospitals']} hospitals."]
+    if leading:
+        parts.append(f"The largest channel is {text(leading['channel'], lang)} with {leading['count']:,} "
+                     f"({percent(leading['share'])}).")
+    if concentration["top1_hospital"]:
+        parts.append(f"{display_name(concentration['top1_hospital'], lang)} alone holds "
+                     f"{percent(concentration['top1_share'])} of all bookings; the top five hold "
+                     f"{percent(concentration['top5_share'])} (HHI {concentration['hhi']:.4f}).")
+    parts.append(f"{platforms.height} online platforms took {int(platforms['count'].sum()):,} bookings. "
+                 f"The 12320 hotline took {calls:,} calls and {orders:,} work orders.")
+    parts.append("Every printed total reconciles." if differs == 0 and unprinted == 0 else
+                 f"{differs} printed totals differ from their sums and {unprinted} are not printed (see below).")
+    return " ".join(parts)

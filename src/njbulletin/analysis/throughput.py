@@ -94,3 +94,45 @@ def find_all_outliers(throughput: pl.DataFrame, columns: tuple[str, ...] = (
                      pl.col(column).cast(pl.Float64).alias("value"), "robust_z", "side")
              for column in columns]
     return pl.concat(parts) if parts else pl.DataFrame()
+
+
+def format_throughput_figures(throughput: pl.DataFrame, outliers: pl.DataFrame, exclusions: pl.DataFrame) -> str:
+    """The notebook's key figures as plain text (checked by nbval)."""
+    lines = []
+    for level in ("district", "hospital"):
+        rows = throughput.filter(pl.col("level") == level)
+        if rows.height == 0:
+            continue
+        lines.append(f"{level}: {rows.height} units, outpatient visits {int(rows['outpatient_visits'].sum())}, "
+                     f"discharges {int(rows['discharges'].sum())}")
+        for column in ("income_per_visit", "income_per_discharge"):
+            ranked = rank_units(throughput, column, level)
+            if ranked.height:
+                top = ranked.row(0, named=True)
+                lines.append(f"  highest {column}: {top['unit']} {top[column]:.2f} yuan")
+    lines.append(f"ratios left out: {exclusions.height} (unit, ratio) pairs")
+    lines.append(f"outliers: {outliers.height}")
+    lines += [f"  {row['indicator']} {row['level']} {row['unit']}: {row['value']:.2f} ({row['side']}, "
+              f"robust z {row['robust_z']:.2f})" for row in outliers.iter_rows(named=True)]
+    return "\n".join(lines)
+
+
+def describe_throughput(month: str, throughput: pl.DataFrame, outliers: pl.DataFrame, exclusions: pl.DataFrame,
+                        lang: str = "zh") -> str:
+    """A short Markdown summary of the month's throughput, written from the figures."""
+    from njbulletin.labels import display_name
+
+    hospitals = throughput.filter(pl.col("level") == "hospital")
+    parts = [f"**{month}**: {hospitals.height} hospitals reported {int(hospitals['outpatient_visits'].sum()):,} "
+             f"outpatient visits and {int(hospitals['discharges'].sum()):,} discharges."]
+    for column, what in (("income_per_visit", "outpatient income per visit"),
+                         ("income_per_discharge", "inpatient income per discharge")):
+        ranked = rank_units(throughput, column, "hospital")
+        if ranked.height:
+            median = float(ranked[column].median())
+            top = ranked.row(0, named=True)
+            parts.append(f"The median hospital {what} is {median:,.2f} yuan; the highest is "
+                         f"{display_name(top['unit'], lang)} at {top[column]:,.2f} yuan.")
+    parts.append(f"{outliers.height} values stand out by the robust rule, and {exclusions.height} ratios could "
+                 "not be computed (their units are listed with the reason).")
+    return " ".join(parts)

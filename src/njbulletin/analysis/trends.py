@@ -155,3 +155,53 @@ def check_cumulative_counters(summary: pl.DataFrame,
             .select("month", "counter", "cumulative", "previous_month", "previous_cumulative", "change",
                     "monthly_figure", "monthly_value", "difference"))
     return pl.concat(parts).sort("counter", "month")
+
+
+def format_metric(metric: str, value: float | int | None) -> str:
+    """A summary figure as text: shares as percentages, counts as whole numbers."""
+    if value is None:
+        return "n/a"
+    return f"{value * 100:.2f}%" if metric.endswith("share") else f"{value:.0f}"
+
+
+def format_trend_figures(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl.DataFrame,
+                         counters: pl.DataFrame) -> str:
+    """The notebook's key figures as plain text (checked by nbval)."""
+    months = summary["month"].to_list()
+    lines = [f"processed months: {len(months)} ({', '.join(months)})"]
+    latest = summary.row(-1, named=True) if summary.height else {}
+    lines += [f"  {metric}: {format_metric(metric, latest.get(metric))}" for metric in SUMMARY_METRICS]
+    compared = changes.filter((pl.col("month") == latest.get("month")) & pl.col("mom_change").is_not_null())
+    lines.append(f"month-over-month changes available: {compared.height}")
+    lines.append(f"units appearing: {presence.filter(pl.col('change') == 'appeared').height}, "
+                 f"disappearing: {presence.filter(pl.col('change') == 'disappeared').height}")
+    for row in counters.filter(pl.col("difference").is_not_null()).iter_rows(named=True):
+        lines.append(f"  {row['month']} {row['counter']}: change {row['change']:.0f}, {row['monthly_figure']} "
+                     f"{row['monthly_value']:.0f}, difference {row['difference']:.0f}")
+    return "\n".join(lines)
+
+
+def describe_trends(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl.DataFrame, lang: str = "zh") -> str:
+    """A short Markdown summary of the months, written from the figures (plain about a single month)."""
+    from njbulletin.labels import percent, text
+
+    months = summary["month"].to_list()
+    if not months:
+        return "No processed month yet."
+    latest = months[-1]
+    if len(months) == 1:
+        return (f"Only one month is processed (**{latest}**), so there is no change to show yet: the tables below "
+                "give that month's values. Process more months to see trends.")
+    parts = [f"{len(months)} processed months, {months[0]} to {latest}."]
+    latest_changes = changes.filter((pl.col("month") == latest) & pl.col("mom_pct").is_not_null())
+    for metric in ("bookings_total", "hotline_calls", "hospital_outpatient_visits"):
+        row = latest_changes.filter(pl.col("metric") == metric)
+        if row.height:
+            parts.append(f"{text(metric, lang)}: {row['value'][0]:,.0f} in {latest}, "
+                         f"{'+' if row['mom_pct'][0] >= 0 else ''}{percent(row['mom_pct'][0], 1)} on {row['previous_month'][0]}.")
+    if not latest_changes.height:
+        parts.append(f"The month before {latest} was not processed, so no month-over-month change is shown for it.")
+    appeared = presence.filter(pl.col("change") == "appeared").height
+    gone = presence.filter(pl.col("change") == "disappeared").height
+    parts.append(f"Across the months {appeared} units appeared and {gone} disappeared.")
+    return " ".join(parts)
