@@ -477,6 +477,11 @@ def run_command(args) -> int:
     except BusyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    return report_outcomes(outcomes)
+
+
+def report_outcomes(outcomes: list[MonthOutcome]) -> int:
+    """Print the run's closing summary (each failure on stderr) and return the exit status."""
     failed = [outcome for outcome in outcomes if outcome.status == "failed"]
     ran = sum(outcome.status == "ok" for outcome in outcomes)
     skipped = sum(outcome.status == "skipped" for outcome in outcomes)

@@ -1,0 +1,301 @@
+"""`njbulletin run`: the seed month end to end (one run, many assertions), the skip path, the failure
+path, rejected months and parameters, and the lock.
+
+Expected figures come from the bulletin text (data/raw/2024-11.txt): 合计 of bookings 276195, of which
+third party 259989; the five platforms sum to 18946; the hotline's six call categories sum to 27332;
+the uploads list 12 districts and 39 hospitals whose outpatient visits sum to 4175517.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from conftest import make_workspace, seed_month_text
+from filelock import FileLock
+
+from njbulletin import config
+from njbulletin.errors import UsageError
+from njbulletin.manifest import code_digest
+from njbulletin.pipeline import (LOCK_NAME, SOURCE_DIR, Settings, check_notebook_parameters, discover_notebooks,
+                                 find_raw_months, notebook_stages, plan_months, report_outcomes, run_pipeline,
+                                 select_months)
+from njbulletin.reporting import find_remote_references
+
+NOTEBOOKS = ["01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness",
+             "30-hospital-throughput", "40-trends"]
+TABLES = ["booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads"]
+
+
+def run_cli(workspace, *extra: str) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "njbulletin.cli", "run", "--raw", str(workspace.raw), "--processed",
+               str(workspace.processed), "--reports", str(workspace.reports), "--jobs", "1", *extra]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory):
+    """One forced run of the seed month, then an unchanged second run; both kept for the assertions."""
+    workspace = make_workspace(tmp_path_factory.mktemp("pipeline") / "seed")
+    first = run_cli(workspace)
+    month_dir = workspace.reports / "2024-11"
+    for _ in range(3):  # when the code was edited while the first run went on, run it again first
+        manifest = json.loads((month_dir / "manifest.json").read_text(encoding="utf-8"))
+        if manifest["code"]["sha256"] == current_code_digest():
+            break
+        run_cli(workspace)
+    mtimes = {path.name: path.stat().st_mtime_ns for path in month_dir.glob("*.*")}
+    second = run_cli(workspace)
+    return workspace, first, second, mtimes
+
+
+def current_code_digest() -> str:
+    return code_digest([SOURCE_DIR, config.REFERENCE_DIR], discover_notebooks(config.NOTEBOOKS_DIR))
+
+
+@pytest.fixture(scope="module")
+def month_dir(seed_run) -> Path:
+    return seed_run[0].reports / "2024-11"
+
+
+def test_the_seed_run_succeeds_with_a_progress_line_per_notebook_and_month(seed_run):
+    _, first, _, _ = seed_run
+    assert first.returncode == 0, first.stderr
+    for name in NOTEBOOKS:
+        assert re.search(rf"^2024-11 {name}: ok \(\d+\.\d s\)$", first.stdout, re.MULTILINE), first.stdout
+    assert re.search(r"^2024-11: ok, 6 notebooks in \d+\.\d s$", first.stdout, re.MULTILINE)
+    assert "done: 1 months run, 0 unchanged, 0 failed" in first.stdout
+
+
+def test_every_output_file_exists(seed_run, month_dir):
+    for name in NOTEBOOKS:
+        assert (month_dir / f"{name}.ipynb").is_file()
+        assert (month_dir / f"{name}.html").is_file()
+    for name in ("summary.json", "manifest.json"):
+        assert (month_dir / name).is_file()
+    assert sorted(path.stem for path in (month_dir / "data").glob("*.csv")) == TABLES
+    assert (seed_run[0].reports / "index.html").is_file()
+    figures = list((month_dir / "figures").glob("*"))
+    assert {path.suffix for path in figures} == {".png", ".svg"}
+    assert sorted(p.stem for p in figures if p.suffix == ".png") == sorted(p.stem for p in figures if p.suffix == ".svg")
+
+
+def test_html_is_self_contained_without_code_or_traceback(month_dir):
+    pages = {name: (month_dir / f"{name}.html").read_text(encoding="utf-8") for name in NOTEBOOKS}
+    for name, page in pages.items():
+        assert "Traceback" not in page and "papermill-error" not in page, name
+        assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page, name
+        assert find_remote_references(page) == [], name
+        assert not re.search(r"<(script|link)\b[^>]*(src|href)=[\"']?https?:", page, re.IGNORECASE), name
+        assert "MonthContext.from_parameters" not in page, name  # code is hidden by default
+    assert any(re.search(r'<img[^>]+src="data:image/png;base64,', page) for page in pages.values())
+    assert "276195" in pages["01-ingest"]  # the printed key figures are in the report
+
+
+def test_summary_matches_the_seed(month_dir):
+    summary = json.loads((month_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["month"] == "2024-11"
+    assert summary["bookings_total"] == 276195
+    assert summary["third_party_share"] == pytest.approx(259989 / 276195, abs=1e-6)
+    assert summary["platforms_total"] == 18946
+    assert summary["hotline_calls"] == 27332
+    assert summary["upload_units"] == 12 + 39
+    assert summary["upload_units_complete"] == 8
+    assert summary["hospital_outpatient_visits"] == 4175517
+    assert summary["quality_errors"] == 0
+    flags = list(csv.DictReader((month_dir / "data" / "quality_flags.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert summary["quality_flags"] == len(flags) > 0
+
+
+def test_manifest_records_inputs_parameters_code_and_each_notebook(seed_run, month_dir):
+    workspace = seed_run[0]
+    manifest = json.loads((month_dir / "manifest.json").read_text(encoding="utf-8"))
+    seed = workspace.raw / "2024-11.txt"
+    assert manifest["status"] == "ok"
+    assert manifest["inputs"] == [{"path": str(seed.resolve()), "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()}]
+    assert manifest["parameters"] == {"month": "2024-11", "raw_dir": str(workspace.raw.resolve()),
+                                      "processed_dir": str(workspace.processed.resolve()),
+                                      "reports_dir": str(workspace.reports.resolve()), "lang": "zh"}
+    assert manifest["code"]["commit"] is None or re.fullmatch(r"[0-9a-f]{40}", manifest["code"]["commit"])
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["code"]["sha256"])
+    assert manifest["packages"]["papermill"] and manifest["packages"]["polars"]
+    assert [nb["name"] for nb in manifest["notebooks"]] == NOTEBOOKS
+    for notebook in manifest["notebooks"]:
+        assert notebook["status"] == "ok" and notebook["error"] is None
+        assert notebook["start"] < notebook["end"]
+    starts = {nb["name"]: nb["start"] for nb in manifest["notebooks"]}
+    ends = {nb["name"]: nb["end"] for nb in manifest["notebooks"]}
+    assert ends["01-ingest"] <= starts["02-validate"] and ends["02-validate"] <= min(starts[n] for n in NOTEBOOKS[2:])
+
+
+def test_csv_exports_have_a_bom_and_the_seed_figures(month_dir):
+    for table in TABLES:
+        assert (month_dir / "data" / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf"), table
+    bookings = list(csv.DictReader((month_dir / "data" / "bookings.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert sum(int(row["count"]) for row in bookings) == 276195
+    assert sum(int(row["count"]) for row in bookings if row["channel"] == "third_party") == 259989
+    assert len({row["hospital"] for row in bookings}) == 35
+    assert "南京鼓楼医院（含分院）" in {row["hospital"] for row in bookings}
+
+
+def test_index_lists_the_month_with_status_figures_and_links(seed_run):
+    index = (seed_run[0].reports / "index.html").read_text(encoding="utf-8")
+    assert '<td class="month">2024-11</td><td class="ok">ok</td>' in index
+    assert "276,195" in index and "27,332" in index and "94.13%" in index
+    for name in NOTEBOOKS:
+        assert f'href="2024-11/{name}.html"' in index
+    assert find_remote_references(index) == []
+
+
+def test_an_unchanged_second_run_is_skipped(seed_run, month_dir):
+    _, _, second, mtimes = seed_run
+    assert second.returncode == 0, second.stderr
+    assert "2024-11: unchanged, skipped" in second.stdout
+    assert "done: 0 months run, 1 unchanged, 0 failed" in second.stdout
+    assert " ok (" not in second.stdout  # no notebook ran
+    assert {path.name: path.stat().st_mtime_ns for path in month_dir.glob("*.*")} == mtimes
+
+
+def test_a_changed_input_code_or_parameter_changes_the_fingerprint(tmp_path):
+    workspace = make_workspace(tmp_path / "w")
+    settings = Settings(raw_dir=workspace.raw, processed_dir=workspace.processed, reports_dir=workspace.reports)
+    available = find_raw_months(workspace.raw)
+    base = plan_months(["2024-11"], available, settings, code="a")[0].fingerprint
+    assert plan_months(["2024-11"], available, settings, code="a")[0].fingerprint == base
+    assert plan_months(["2024-11"], available, settings, code="b")[0].fingerprint != base
+    english = Settings(raw_dir=workspace.raw, processed_dir=workspace.processed, reports_dir=workspace.reports,
+                       lang="en")
+    assert plan_months(["2024-11"], available, english, code="a")[0].fingerprint != base
+    (workspace.raw / "2024-11.txt").write_text(seed_month_text("2024-11") + "\n", encoding="utf-8")
+    assert plan_months(["2024-11"], find_raw_months(workspace.raw), settings, code="a")[0].fingerprint != base
+    # a later month depends on the earlier months' raw files (its trends read them); an earlier one does not
+    (workspace.raw / "2024-12.txt").write_text(seed_month_text("2024-12"), encoding="utf-8")
+    plans = plan_months(["2024-11", "2024-12"], find_raw_months(workspace.raw), settings, code="a")
+    assert list(plans[0].inputs) == ["2024-11.txt"] and list(plans[1].inputs) == ["2024-11.txt", "2024-12.txt"]
+
+
+def failing_notebooks(folder: Path) -> Path:
+    """01-ingest as it is, and a 10- notebook that fails for 2024-12 only (after printing a line)."""
+    folder.mkdir()
+    (folder / "01-ingest.ipynb").write_bytes((config.NOTEBOOKS_DIR / "01-ingest.ipynb").read_bytes())
+    notebook = nbformat.read(config.NOTEBOOKS_DIR / "10-booking-channels.ipynb", as_version=4)
+    parameters = next(cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
+    notebook.cells = [parameters, nbformat.v4.new_code_cell('print("before the failure")'),
+                      nbformat.v4.new_code_cell('if month == "2024-12":\n    raise ValueError("deliberate failure")')]
+    nbformat.write(notebook, folder / "10-fails.ipynb")
+    return folder
+
+
+def test_a_failing_notebook_is_kept_with_its_error_and_other_months_go_on(tmp_path, capsys):
+    workspace = make_workspace(tmp_path / "w")
+    (workspace.raw / "2024-12.txt").write_text(seed_month_text("2024-12"), encoding="utf-8")
+    settings = Settings(raw_dir=workspace.raw, processed_dir=workspace.processed, reports_dir=workspace.reports,
+                        notebooks_dir=failing_notebooks(tmp_path / "notebooks"), jobs=1)
+    outcomes = run_pipeline([], settings)
+    assert [(o.month, o.status) for o in outcomes] == [("2024-11", "ok"), ("2024-12", "failed")]
+
+    failed_dir = workspace.reports / "2024-12"
+    executed = nbformat.read(failed_dir / "10-fails.ipynb", as_version=4)
+    errors = [o for cell in executed.cells for o in cell.get("outputs", []) if o.output_type == "error"]
+    assert [(e.ename, e.evalue) for e in errors] == [("ValueError", "deliberate failure")]
+    page = (failed_dir / "10-fails.html").read_text(encoding="utf-8")
+    assert "deliberate failure" in page and "before the failure" in page
+    manifest = json.loads((failed_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["status"] == "failed"
+    assert [(nb["name"], nb["status"]) for nb in manifest["notebooks"]] == [("01-ingest", "ok"), ("10-fails", "failed")]
+    assert "ValueError: deliberate failure" in manifest["notebooks"][1]["error"]
+    assert json.loads((workspace.reports / "2024-11" / "manifest.json").read_text(encoding="utf-8"))["status"] == "ok"
+    index = (workspace.reports / "index.html").read_text(encoding="utf-8")
+    assert '<td class="month">2024-12</td><td class="failed">failed</td>' in index
+
+    capsys.readouterr()
+    assert report_outcomes(outcomes) == 1
+    output = capsys.readouterr()
+    assert "done: 1 months run, 0 unchanged, 1 failed" in output.out
+    assert "failed: 2024-12: 10-fails: ValueError: deliberate failure" in output.err
+
+    # a failed month is never skipped: the next run tries it again, and skips the good one
+    again = run_pipeline([], settings)
+    assert [(o.month, o.status) for o in again] == [("2024-11", "skipped"), ("2024-12", "failed")]
+
+
+@pytest.mark.parametrize("month", ["2024-13", "2024-00", "24-11", "2024-1", "2024-11-01"])
+def test_a_bad_month_is_rejected_before_anything_runs(seed_workspace, month):
+    result = run_cli(seed_workspace, month)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: invalid month '{month}': expected YYYY-MM with MM from 01 to 12"
+    assert not seed_workspace.reports.exists() and not seed_workspace.processed.exists()
+
+
+def test_a_month_missing_from_raw_is_rejected(seed_workspace):
+    result = run_cli(seed_workspace, "2024-10")
+    assert result.returncode == 2
+    assert "no bulletin for 2024-10 in the raw folder" in result.stderr
+    assert not seed_workspace.reports.exists()
+
+
+def test_an_unknown_parameter_is_rejected_before_anything_runs(seed_workspace):
+    settings = Settings(raw_dir=seed_workspace.raw, processed_dir=seed_workspace.processed,
+                        reports_dir=seed_workspace.reports, extra_parameters=(("colour", "red"),))
+    with pytest.raises(UsageError, match=r"01-ingest.ipynb: unknown parameter 'colour'; the notebook declares "
+                                         r"lang, month, processed_dir, raw_dir, reports_dir"):
+        run_pipeline(["2024-11"], settings)
+    assert not (seed_workspace.reports / "2024-11").exists() and not seed_workspace.processed.exists()
+
+
+def test_a_notebook_without_a_parameter_it_is_given_is_rejected(tmp_path):
+    notebook = nbformat.read(config.NOTEBOOKS_DIR / "01-ingest.ipynb", as_version=4)
+    for cell in notebook.cells:
+        if "parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace('lang = "zh"', "")
+    nbformat.write(notebook, tmp_path / "01-ingest.ipynb")
+    with pytest.raises(UsageError, match="unknown parameter 'lang'"):
+        check_notebook_parameters([tmp_path / "01-ingest.ipynb"], {"month": "2024-11", "lang": "zh"})
+
+
+def test_every_stored_notebook_declares_exactly_the_pipeline_parameters():
+    notebooks = discover_notebooks(config.NOTEBOOKS_DIR)
+    assert [path.stem for path in notebooks] == NOTEBOOKS
+    check_notebook_parameters(notebooks, dict.fromkeys(["month", "raw_dir", "processed_dir", "reports_dir", "lang"]))
+    first, second = notebook_stages(notebooks)
+    assert [p.stem for p in first] == ["01-ingest", "02-validate"] and [p.stem for p in second] == NOTEBOOKS[2:]
+
+
+def test_month_selection(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("2024-11.txt", "2024-09.pdf", "notes.txt", "2024-13.txt.bak"):
+        (raw / name).write_bytes(b"x")
+    available = find_raw_months(raw)
+    assert {month: path.name for month, path in available.items()} == {"2024-09": "2024-09.pdf", "2024-11": "2024-11.txt"}
+    assert select_months([], available) == ["2024-09", "2024-11"]
+    assert select_months(["2024-11"], available) == ["2024-11"]
+    (raw / "2024-11.pdf").write_bytes(b"x")
+    with pytest.raises(UsageError, match="both 2024-11.pdf and 2024-11.txt exist for 2024-11"):
+        find_raw_months(raw)
+
+
+def test_a_second_run_over_a_locked_reports_folder_stops_with_exit_3(seed_workspace):
+    seed_workspace.reports.mkdir()
+    with FileLock(str(seed_workspace.reports / LOCK_NAME)):
+        result = run_cli(seed_workspace)
+    assert result.returncode == 3
+    assert result.stderr.startswith(f"error: {seed_workspace.reports.resolve()}: another njbulletin run is writing")
+    assert not (seed_workspace.reports / "2024-11").exists()
+
+
+def test_the_no_op_path_imports_no_heavy_library(seed_run):
+    workspace = seed_run[0]
+    code = ("import sys; from njbulletin.cli import main; "
+            f"code = main(['run', '--raw', {str(workspace.raw)!r}, '--processed', {str(workspace.processed)!r}, "
+            f"'--reports', {str(workspace.reports)!r}]); "
+            "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'polars', 'papermill', 'matplotlib', "
+            "'nbconvert', 'pandas', 'pyarrow'}); print(code, heavy)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
