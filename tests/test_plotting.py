@@ -1,0 +1,100 @@
+"""Charts: the CJK font renders Chinese without missing glyphs; labels, source line, zh/en; PNG + SVG."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import polars as pl  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from seedtools import seed_text  # noqa: E402
+
+from njbulletin import plotting  # noqa: E402
+from njbulletin.analysis import channels, completeness  # noqa: E402
+from njbulletin.parser import parse_text  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return parse_text(seed_text()).tables
+
+
+def draw_and_save(folder: Path, **rc) -> list[Path]:
+    frame = pl.DataFrame({"hospital": ["鼓楼", "江宁"], "count": [3, 1]})
+    with plt.rc_context(rc):
+        figure = plotting.plot_ranked_bars(frame, "count", "hospital", title="鼓楼 预约量", xlabel="预约量（人次）",
+                                           ylabel="医院", month="2024-11")
+        written = plotting.save_figure(figure, folder, "gulou")
+    plotting.close_figure(figure)
+    return written
+
+
+def test_the_font_is_the_noto_cjk_from_mplfonts():
+    path = font_manager.findfont(font_manager.FontProperties(family=plotting.CJK_FONT), fallback_to_default=False)
+    assert Path(path).name == "NotoSansCJKsc-Regular.otf"
+    assert "mplfonts" in Path(path).parts
+
+
+def test_drawing_gulou_emits_no_missing_glyph_warning(tmp_path):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        written = draw_and_save(tmp_path)
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+    assert [p.name for p in written] == ["gulou.png", "gulou.svg"]
+    assert all(p.stat().st_size > 1000 for p in written)
+    assert not list(tmp_path.glob(".gulou-*"))  # no temporary file left behind
+
+
+def test_the_warning_check_would_catch_a_font_without_chinese(tmp_path):
+    # The same drawing inside a style that forces a Latin-only font warns: the test above can fail.
+    forced = {"font.family": "sans-serif", "font.sans-serif": ["DejaVu Sans"]}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with plt.rc_context(forced):
+            figure, axes = plt.subplots()
+            axes.set_title("鼓楼")
+            figure.savefig(tmp_path / "latin.png")
+        plt.close(figure)
+    assert any("missing from font" in str(w.message) for w in caught)
+
+
+def texts_of(figure) -> list[str]:
+    return [text.get_text() for text in figure.findobj(matplotlib.text.Text) if text.get_text()]
+
+
+def test_chart_has_title_axis_labels_with_units_and_source_line(seed):
+    figure = plotting.chart_channels(channels.summarise_channels(seed["bookings"]), "2024-11", "zh")
+    axes = figure.axes[0]
+    assert axes.get_title() == "2024-11 各渠道预约挂号量"
+    assert axes.get_xlabel() == "占比（%）" and axes.get_ylabel() == "预约渠道"
+    assert "南京市卫生信息中心 bulletin, 2024-11" in texts_of(figure)
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["12320在线预约", "快速预约", "诊间预约", "第三方"]
+    plotting.close_figure(figure)
+
+
+def test_english_switches_titles_labels_units_and_names(seed):
+    figure = plotting.chart_channels(channels.summarise_channels(seed["bookings"]), "2024-11", "en")
+    axes = figure.axes[0]
+    assert axes.get_title() == "Bookings by channel, 2024-11"
+    assert axes.get_xlabel() == "Share (%)"
+    assert [t.get_text() for t in axes.get_yticklabels()][-1] == "Third party"
+    plotting.close_figure(figure)
+    mix = plotting.chart_channel_mix(channels.pivot_channel_mix(seed["bookings"]), "2024-11", "en")
+    names = [t.get_text() for t in mix.axes[0].get_yticklabels()]
+    assert names[0] == "Nanjing Drum Tower Hospital"  # from the registry, for 南京鼓楼医院（含分院）
+    plotting.close_figure(mix)
+
+
+def test_heatmap_keeps_levels_apart_and_saves_both_formats(seed, tmp_path):
+    ratios = completeness.rank_units(completeness.compute_upload_ratios(seed["uploads"], 30))
+    figure = plotting.chart_completeness(ratios, "district", "2024-11", "zh")
+    rows = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert len(rows) == 12 and rows[0] == "江宁区"
+    written = plotting.save_figure(figure, tmp_path / "figures", "20-completeness-districts")
+    assert sorted(p.suffix for p in written) == [".png", ".svg"]
+    plotting.close_figure(figure)
