@@ -52,6 +52,10 @@ notebooks: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench.py
 
+## Long fuzzing campaign of the parser: 50,000 mutated bulletins per property (CI runs 2,200)
+fuzz: $(INSTALLED)
+	NJBULLETIN_FUZZ=long $(BIN)/python -m pytest tests/test_fuzz.py -q -s --hypothesis-show-statistics
+
 ## Write 24 synthetic months and their expected figures to /tmp/njbulletin-synthetic (OUT=DIR SEED=S to change)
 synth: $(INSTALLED)
 	$(BIN)/njbulletin synth --months 24 --out $(or $(OUT),/tmp/njbulletin-synthetic) --seed $(or $(SEED),0)

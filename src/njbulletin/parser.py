@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 
 import polars as pl
 
+from njbulletin.config import MAX_INPUT_BYTES
 from njbulletin.errors import BulletinError
 from njbulletin.textio import decode_bulletin_bytes, read_bulletin_bytes, split_normalised_lines, PDF_MAGIC
 
@@ -155,6 +156,8 @@ def parse_text(text: str) -> Bulletin:
     """Parse the text of a bulletin given as a string."""
     if not isinstance(text, str):
         raise BulletinError(f"expected text (str), got {type(text).__name__}")
+    if len(text) > MAX_INPUT_BYTES:  # the same limit as for files: each character takes at least a byte
+        raise BulletinError(f"text has {len(text)} characters, over the {MAX_INPUT_BYTES}-byte input limit")
     return _parse(text.lstrip("\ufeff"), source="<text>", encoding="str")
 
 
@@ -263,7 +266,7 @@ def read_hotline(lines: list[Line], provenance: dict, totals: list) -> list[tupl
     if not total_match:
         raise BulletinError("the hotline paragraph does not state the total calls (共受理…个)",
                             line=first_line, section=section)
-    total = parse_int(total_match.group("total"))
+    total = parse_int(total_match.group("total"), first_line, section)
     totals.append(("hotline", "total_calls", float(total)))
     provenance[("declared_totals", "hotline/total_calls")] = first_line
 
@@ -281,7 +284,7 @@ def read_hotline(lines: list[Line], provenance: dict, totals: list) -> list[tupl
             raise BulletinError(f"hotline category '{category}' is given twice", line=first_line, section=section)
         seen.add(category)
         kind = "work_order" if category.endswith("工单") else "call"
-        rows.append((category, kind, parse_int(match.group("count"))))
+        rows.append((category, kind, parse_int(match.group("count"), first_line, section)))
         provenance[("hotline", category)] = first_line
     if not rows:
         raise BulletinError("the hotline paragraph lists no categories", line=first_line, section=section)
@@ -453,7 +456,7 @@ def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tup
     seen_seq: dict[int, int] = {}
     seen_names: dict[str, int] = {}
     for number, match in matches:
-        seq = int(match.group("seq"))
+        seq = parse_int(match.group("seq"), number, section)
         name = match.group("name").replace(" ", "")
         if seq in seen_seq:
             raise BulletinError(f"row number {seq} appears twice (also on line {seen_seq[seq]})",
@@ -507,7 +510,7 @@ def read_platforms(lines: list[Line], provenance: dict, totals: list) -> list[tu
         for i in (0, 1):
             if match.group(f"seq{i}") is None:
                 continue
-            seq = int(match.group(f"seq{i}"))
+            seq = parse_int(match.group(f"seq{i}"), number, section)
             name = match.group(f"name{i}").replace(" ", "")
             if seq in records or any(name == existing for existing, _ in records.values()):
                 raise BulletinError(f"platform {seq} '{name}' appears twice", line=number, section=section)
@@ -516,7 +519,7 @@ def read_platforms(lines: list[Line], provenance: dict, totals: list) -> list[tu
     for line in body[end_index:]:
         match = PLATFORM_TOTAL.match(line.text) if line.compact.startswith("合计") else None
         if match:
-            totals.append(("booking_platforms", "total", float(parse_int(match.group("total")))))
+            totals.append(("booking_platforms", "total", float(parse_int(match.group("total"), line.number, section))))
             provenance[("declared_totals", "booking_platforms/total")] = line.number
             break
     return [records[seq] for seq in sorted(records)]
@@ -546,7 +549,7 @@ def read_uploads(lines: list[Line], section_key: str, provenance: dict) -> list[
             raise BulletinError(f"unit '{unit}' appears twice (also on line {seen[unit]})", line=number, section=section)
         seen[unit] = number
         forms = match.group("forms").replace(" ", "")
-        uploaded, expected = (None, None) if forms == "/" else (int(part) for part in forms.split("/"))
+        uploaded, expected = (None, None) if forms == "/" else (parse_int(part, number, section) for part in forms.split("/"))
         rows.append((
             unit,
             parse_count(match.group("scheduled"), number, section),
@@ -554,9 +557,9 @@ def read_uploads(lines: list[Line], section_key: str, provenance: dict) -> list[
             uploaded,
             expected,
             parse_count(match.group("visits"), number, section),
-            parse_amount(match.group("op_income")),
+            parse_amount(match.group("op_income"), number, section),
             parse_count(match.group("discharges"), number, section),
-            parse_amount(match.group("ip_income")),
+            parse_amount(match.group("ip_income"), number, section),
         ))
         provenance[("uploads", f"{level}/{unit}")] = number
     return rows
@@ -578,8 +581,15 @@ def read_cumulative_counters(lines: list[Line], provenance: dict, totals: list) 
 # --------------------------------------------------------------------------- numbers
 
 
-def parse_int(token: str) -> int:
-    return int(token.replace(",", ""))
+MAX_DIGITS = 18  # a cell with more digits is damage, not a count (and would overflow Int64)
+
+
+def parse_int(token: str, line: int | None = None, section: str | None = None) -> int:
+    digits = token.replace(",", "")
+    if len(digits) > MAX_DIGITS:
+        raise BulletinError(f"number '{token[:24]}…' has {len(digits)} digits, too many for a count",
+                            line=line, section=section)
+    return int(digits)
 
 
 def parse_count(token: str, line: int, section: str) -> int | None:
@@ -588,9 +598,12 @@ def parse_count(token: str, line: int, section: str) -> int | None:
         return None
     if "." in token:
         raise BulletinError(f"expected a whole number, found '{token}'", line=line, section=section)
-    return parse_int(token)
+    return parse_int(token, line, section)
 
 
-def parse_amount(token: str) -> float | None:
+def parse_amount(token: str, line: int | None = None, section: str | None = None) -> float | None:
     """A money cell in thousand yuan: '/' is missing."""
-    return None if token == "/" else float(token.replace(",", ""))
+    if token == "/":
+        return None
+    whole, _, fraction = token.partition(".")
+    return float(f"{parse_int(whole, line, section)}.{fraction or 0}")

@@ -1,0 +1,354 @@
+"""Property-based fuzzing of the bulletin parser (issue 8, item 1).
+
+Each case mutates the seed bulletin (data/raw/2024-11.txt): it deletes, duplicates, swaps,
+joins and splits lines; changes digits; inserts junk tokens and junk lines; repeats a line
+until it is long; truncates; then re-encodes the text (UTF-8, UTF-8 BOM, GB18030, UTF-16,
+with LF, CRLF or CR line ends) and flips, drops or inserts bytes. For every case
+`parse_text` and `parse_bulletin` must either return a Bulletin that honours the tables
+contract or raise BulletinError - never another exception - and finish within a second.
+
+Profiles (select with NJBULLETIN_FUZZ):
+- ``ci`` (default): 1,200 text cases + 1,000 file cases, well under a minute;
+- ``long`` (``make fuzz``): 50,000 cases per property.
+"""
+from __future__ import annotations
+
+import os
+import re
+import signal
+import tempfile
+import time
+from collections import Counter
+from contextlib import contextmanager
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+from seedtools import replace_once, seed_text
+
+from njbulletin.errors import BulletinError
+from njbulletin.parser import TABLE_SCHEMAS, Bulletin, parse_bulletin, parse_text
+
+CI_TEXT_CASES = 1_200
+CI_FILE_CASES = 1_000
+settings.register_profile("ci", max_examples=CI_TEXT_CASES, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=50_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+PROFILE = os.environ.get("NJBULLETIN_FUZZ", "ci")
+PROFILE_SETTINGS = settings.get_profile(PROFILE)
+TEXT_CASES = PROFILE_SETTINGS.max_examples
+FILE_CASES = CI_FILE_CASES if PROFILE == "ci" else TEXT_CASES
+
+CASE_SECONDS = 1.0  # generous bound per case (the seed parses in about 2 ms)
+HANG_SECONDS = 20  # a case still running after this is a hang: fail it instead of blocking CI
+
+SEED = seed_text()
+SEED_LINES = SEED.split("\n")
+# Most mutations aim at the statistics section (where the tables are), the rest anywhere.
+STATS_START = next(i for i, line in enumerate(SEED_LINES) if "卫生热线" in line and "数据统计" in line)
+DIGIT_LINES = [i for i, line in enumerate(SEED_LINES) if any(ch.isdigit() for ch in line)]
+
+MAX_LINE_CHARS = 20_000  # far longer than any printed line, yet bulletin-sized in total
+JUNK_TOKENS = ["/", "合计", "合 计", "合计：", "小计", "序号", "11/11", "0/11", "/ /", "12320", "第三方",
+               "接入单位", "人次", "- 3 -", "第 2 页", "3", "，", "。", "(", "（截止", "1,234", "0.5",
+               "2024 年 11 月", "年", "月", "2024年13月", "\ufeff", "\u3000", "１２", "\x00", "\x1b",
+               "亿条", "万次", "个", "—", "", " "]
+LONG_DIGITS = st.text(alphabet="0123456789", min_size=10, max_size=400)
+JUNK = st.one_of(st.sampled_from(JUNK_TOKENS), LONG_DIGITS,
+                 st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=6))
+
+# --------------------------------------------------------------------------- mutations
+
+
+def line_index(draw_from_stats: bool, position: int) -> int:
+    """Map a drawn position to a line index, inside the statistics section or anywhere."""
+    if draw_from_stats:
+        return STATS_START + position % (len(SEED_LINES) - STATS_START)
+    return position % len(SEED_LINES)
+
+
+LINE = st.builds(line_index, st.sampled_from([True, True, True, False]), st.integers(0, 10_000))
+
+MUTATION = st.one_of(
+    st.tuples(st.just("delete"), LINE, st.integers(1, 3)),
+    st.tuples(st.just("duplicate"), LINE),
+    st.tuples(st.just("swap"), LINE, LINE),
+    st.tuples(st.just("move"), LINE, LINE),
+    st.tuples(st.just("join"), LINE),
+    st.tuples(st.just("split"), LINE, st.integers(0, 200)),
+    st.tuples(st.just("digit"), st.sampled_from(DIGIT_LINES), st.integers(0, 200), st.sampled_from("0123456789")),
+    st.tuples(st.just("insert_token"), LINE, st.integers(0, 200), JUNK),
+    st.tuples(st.just("replace_token"), LINE, st.integers(0, 200), JUNK),
+    st.tuples(st.just("insert_line"), LINE, st.lists(JUNK, min_size=1, max_size=8).map(" ".join)),
+    st.tuples(st.just("repeat"), LINE, st.integers(2, 300)),
+    st.tuples(st.just("truncate"), st.floats(0, 1)),
+)
+
+
+def apply_mutation(lines: list[str], mutation: tuple) -> list[str]:
+    """Return a new list of lines with one mutation applied (indices wrap around the current length)."""
+    kind, *args = mutation
+    lines = list(lines)
+    if not lines:
+        return lines
+    at = lambda i: i % len(lines)  # noqa: E731
+    if kind == "delete":
+        i, count = at(args[0]), args[1]
+        del lines[i:i + count]
+    elif kind == "duplicate":
+        i = at(args[0])
+        lines.insert(i, lines[i])
+    elif kind == "swap":
+        i, j = at(args[0]), at(args[1])
+        lines[i], lines[j] = lines[j], lines[i]
+    elif kind == "move":
+        line = lines.pop(at(args[0]))
+        lines.insert(at(args[1]) if lines else 0, line)
+    elif kind == "join" and len(lines) > 1:
+        i = at(args[0]) % (len(lines) - 1)
+        lines[i:i + 2] = [lines[i] + " " + lines[i + 1]]
+    elif kind == "split":
+        i = at(args[0])
+        tokens = lines[i].split(" ")
+        cut = args[1] % (len(tokens) + 1)
+        lines[i:i + 1] = [" ".join(tokens[:cut]), " ".join(tokens[cut:])]
+    elif kind == "digit":
+        i = at(args[0])
+        positions = [p for p, ch in enumerate(lines[i]) if ch.isdigit()]
+        if positions:
+            p = positions[args[1] % len(positions)]
+            lines[i] = lines[i][:p] + args[2] + lines[i][p + 1:]
+    elif kind in ("insert_token", "replace_token"):
+        i = at(args[0])
+        tokens = lines[i].split(" ")
+        p = args[1] % (len(tokens) + (1 if kind == "insert_token" else 0))
+        tokens[p:p + (kind == "replace_token")] = [args[2]]
+        lines[i] = " ".join(tokens)
+    elif kind == "insert_line":
+        lines.insert(at(args[0]), args[1])
+    elif kind == "repeat":  # a long line, at most about MAX_LINE_CHARS (repeats do not compound without bound)
+        i = at(args[0])
+        lines[i] = " ".join([lines[i]] * max(1, min(args[1], MAX_LINE_CHARS // (len(lines[i]) + 1))))
+    elif kind == "truncate":
+        text = "\n".join(lines)
+        return text[:int(len(text) * args[0])].split("\n")
+    return lines
+
+
+def mutate_text(mutations: list[tuple]) -> str:
+    lines = SEED_LINES
+    for mutation in mutations:
+        lines = apply_mutation(lines, mutation)
+    return "\n".join(lines)
+
+
+ENCODINGS = ("utf-8", "utf-8-sig", "gb18030", "utf-16", "utf-16-le")
+LINE_ENDS = ("\n", "\r\n", "\r")
+
+BYTE_MUTATION = st.one_of(
+    st.tuples(st.just("flip"), st.integers(0, 10**7), st.integers(1, 255)),
+    st.tuples(st.just("drop"), st.integers(0, 10**7), st.integers(1, 8)),
+    st.tuples(st.just("insert"), st.integers(0, 10**7), st.binary(min_size=1, max_size=8)),
+    st.tuples(st.just("truncate"), st.floats(0, 1)),
+)
+
+
+def apply_byte_mutation(data: bytes, mutation: tuple) -> bytes:
+    kind, *args = mutation
+    if kind == "truncate":
+        return data[:int(len(data) * args[0])]
+    if not data:
+        return data
+    i = args[0] % len(data)
+    if kind == "flip":
+        return data[:i] + bytes([data[i] ^ args[1]]) + data[i + 1:]
+    if kind == "drop":
+        return data[:i] + data[i + args[1]:]
+    return data[:i] + args[1] + data[i:]
+
+
+def encode_text(text: str, encoding: str, line_end: str) -> bytes:
+    return text.replace("\n", line_end).encode(encoding)
+
+
+# --------------------------------------------------------------------------- checking one case
+
+OUTCOMES: Counter = Counter()  # (property, outcome) -> cases, for the summary test at the end
+
+
+@contextmanager
+def hang_guard(seconds: int):
+    """Turn a case that runs for `seconds` into a failure (SIGALRM), so a hang never blocks the run."""
+    def on_alarm(signum, frame):
+        raise TimeoutError(f"case still running after {seconds} s: a hang")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_bulletin(bulletin: Bulletin) -> None:
+    """A returned Bulletin honours the contract: a real month, its length, every table with its schema."""
+    assert re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", bulletin.month), bulletin.month
+    assert 28 <= bulletin.days_in_month <= 31
+    assert set(bulletin.tables) == set(TABLE_SCHEMAS)
+    for name, frame in bulletin.tables.items():
+        assert isinstance(frame, pl.DataFrame)
+        assert dict(frame.schema) == TABLE_SCHEMAS[name], name
+        assert frame["month"].unique().to_list() in ([], [bulletin.month]), name
+    assert bulletin.tables["bookings"].height > 0 and bulletin.tables["uploads"].height > 0
+
+
+def run_case(parse, argument, prop: str) -> str:
+    """Parse once; return 'parsed' or 'rejected'. Any other exception, or a slow case, fails the test."""
+    started = time.perf_counter()
+    with hang_guard(HANG_SECONDS):
+        try:
+            bulletin = parse(argument)
+        except BulletinError as exc:
+            assert str(exc).strip(), "a BulletinError must say what is wrong"
+            outcome = "rejected"
+        else:
+            check_bulletin(bulletin)
+            outcome = "parsed"
+    elapsed = time.perf_counter() - started
+    assert elapsed < CASE_SECONDS, f"case took {elapsed:.2f} s (limit {CASE_SECONDS} s)"
+    OUTCOMES[(prop, outcome)] += 1
+    event(f"outcome: {outcome}")
+    return outcome
+
+
+# --------------------------------------------------------------------------- properties
+
+
+@settings(PROFILE_SETTINGS, max_examples=TEXT_CASES)
+@given(mutations=st.lists(MUTATION, min_size=1, max_size=4))
+def test_mutated_text_parses_or_raises_bulletin_error(mutations):
+    for mutation in mutations:
+        event(f"mutation: {mutation[0]}")
+    run_case(parse_text, mutate_text(mutations), "text")
+
+
+@pytest.fixture(scope="module")
+def fuzz_file():
+    with tempfile.TemporaryDirectory(prefix="njbulletin-fuzz-") as folder:
+        yield Path(folder) / "2024-11.txt"
+
+
+@settings(PROFILE_SETTINGS, max_examples=FILE_CASES)
+@given(mutations=st.lists(MUTATION, max_size=3), encoding=st.sampled_from(ENCODINGS),
+       line_end=st.sampled_from(LINE_ENDS), byte_mutations=st.lists(BYTE_MUTATION, max_size=3))
+def test_mutated_file_parses_or_raises_bulletin_error(fuzz_file, mutations, encoding, line_end, byte_mutations):
+    data = encode_text(mutate_text(mutations), encoding, line_end)
+    for mutation in byte_mutations:
+        data = apply_byte_mutation(data, mutation)
+        event(f"byte mutation: {mutation[0]}")
+    event(f"encoding: {encoding}")
+    fuzz_file.write_bytes(data)
+    run_case(parse_bulletin, fuzz_file, "file")
+
+
+def test_fuzz_campaign_size_and_parse_rate():
+    """The CI run really tried at least 2,000 cases, and mutated input is not all rejected or all parsed."""
+    tried = {prop: OUTCOMES[(prop, "parsed")] + OUTCOMES[(prop, "rejected")] for prop in ("text", "file")}
+    if not all(tried.values()):
+        pytest.skip("the fuzz properties did not run in this session (deselected)")
+    assert sum(tried.values()) >= 2_000, tried
+    for prop, total in tried.items():
+        parsed = OUTCOMES[(prop, "parsed")]
+        print(f"{prop}: {total} cases, {parsed} parsed ({parsed / total:.0%}), "
+              f"{OUTCOMES[(prop, 'rejected')]} rejected with BulletinError")
+        assert 0 < parsed < total, (prop, parsed, total)
+
+
+# --------------------------------------------------------------------------- sanity of the harness
+
+
+def test_unmutated_seed_round_trips_every_encoding(tmp_path):
+    """With no mutation the harness gives back the seed in every encoding and line end (so a mutation
+    is what makes a case differ), and it parses to the hand-checked seed figures."""
+    assert mutate_text([]) == SEED
+    for encoding in ENCODINGS[:4]:  # utf-16-le without a BOM is not a supported encoding
+        for line_end in LINE_ENDS:
+            path = tmp_path / "2024-11.txt"
+            path.write_bytes(encode_text(SEED, encoding, line_end))
+            bulletin = parse_bulletin(path)
+            assert bulletin.tables["bookings"]["count"].sum() == 276195, (encoding, line_end)
+            assert bulletin.tables["hotline"].height == 9
+
+
+def test_mutations_do_what_they_say():
+    lines = ["a 1", "b 2", "c 3"]
+    assert apply_mutation(lines, ("delete", 1, 1)) == ["a 1", "c 3"]
+    assert apply_mutation(lines, ("duplicate", 0)) == ["a 1", "a 1", "b 2", "c 3"]
+    assert apply_mutation(lines, ("swap", 0, 2)) == ["c 3", "b 2", "a 1"]
+    assert apply_mutation(lines, ("join", 1)) == ["a 1", "b 2 c 3"]
+    assert apply_mutation(lines, ("split", 0, 1)) == ["a", "1", "b 2", "c 3"]
+    assert apply_mutation(lines, ("digit", 2, 0, "9")) == ["a 1", "b 2", "c 9"]
+    assert apply_mutation(lines, ("insert_token", 0, 1, "合计")) == ["a 合计 1", "b 2", "c 3"]
+    assert apply_mutation(lines, ("replace_token", 0, 1, "/")) == ["a /", "b 2", "c 3"]
+    assert apply_mutation(lines, ("repeat", 1, 3)) == ["a 1", "b 2 b 2 b 2", "c 3"]
+    assert apply_mutation(lines, ("truncate", 0.5)) == ["a 1", "b"]
+    assert apply_byte_mutation(b"abc", ("flip", 1, 1)) == b"acc"
+    assert apply_byte_mutation(b"abc", ("drop", 0, 2)) == b"c"
+
+
+# --------------------------------------------------------------------------- regressions found by the fuzzer
+
+
+def line_number_of(prefix: str) -> int:
+    """1-based number of the seed line that starts with a prefix."""
+    return next(i + 1 for i, line in enumerate(SEED_LINES) if line.startswith(prefix))
+
+
+def test_regression_row_number_too_large_for_int64():
+    # Found: ('replace_token', 353, 0, '10000000000000000000') crashed polars with an Int64 overflow.
+    text = replace_once(SEED, "2 南京市第一医院 935", "10000000000000000000 南京市第一医院 935")
+    with pytest.raises(BulletinError, match="20 digits") as caught:
+        parse_text(text)
+    assert caught.value.line == line_number_of("2 南京市第一医院")
+    assert "bookings" in caught.value.section
+
+
+def test_regression_cell_longer_than_python_int_digit_limit():
+    # A 5,000-digit cell used to raise ValueError (Python's int() limit on digits), not BulletinError.
+    text = replace_once(SEED, "江宁区 16283726 ", "江宁区 " + "9" * 5000 + " ")
+    with pytest.raises(BulletinError, match="5000 digits") as caught:
+        parse_text(text)
+    assert caught.value.line == line_number_of("江宁区 ")
+
+
+def test_regression_huge_amount_is_refused_not_infinite():
+    # A 400-digit income cell used to parse silently as inf thousand yuan.
+    text = replace_once(SEED, " 159731.26 ", " " + "9" * 400 + ".26 ")
+    with pytest.raises(BulletinError, match="400 digits") as caught:
+        parse_text(text)
+    assert caught.value.line == line_number_of("江宁区 ")
+
+
+def test_regression_eighteen_digit_counts_still_parse():
+    # The bound is on damage only: an 18-digit count still fits Int64 and parses.
+    text = replace_once(SEED, "秦淮区 0 0 0/11 0 / 0 /", "秦淮区 123456789012345678 0 0/11 0 / 0 /")
+    uploads = parse_text(text).tables["uploads"]
+    assert uploads.filter(pl.col("unit") == "秦淮区")["scheduled_records"].to_list() == [123456789012345678]
+
+
+def test_regression_oversized_text_is_refused_quickly(monkeypatch):
+    # Found: three compounding 'repeat' mutations built a 300 MB string that parse_text took 37 s over;
+    # files over the input limit were refused, text given as a string was not.
+    import njbulletin.parser as parser
+
+    monkeypatch.setattr(parser, "MAX_INPUT_BYTES", len(SEED) - 1)
+    started = time.perf_counter()
+    with pytest.raises(BulletinError, match="input limit"):
+        parse_text(SEED)
+    assert time.perf_counter() - started < 0.1
+    monkeypatch.setattr(parser, "MAX_INPUT_BYTES", len(SEED))
+    assert parse_text(SEED).month == "2024-11"
