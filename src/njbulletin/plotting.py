@@ -311,13 +311,20 @@ def chart_visits_income(throughput: pl.DataFrame, outliers: pl.DataFrame, level:
                                  xlabel=text("unit_visits", lang), ylabel=text("unit_income_k", lang), month=month)
 
 
+METRIC_UNITS = {"bookings_total": "unit_bookings", "platforms_total": "unit_bookings",
+                "cumulative_bookings": "unit_bookings", "third_party_share": "unit_share",
+                "hotline_calls": "unit_calls", "work_orders": "unit_calls",
+                "hospital_outpatient_visits": "unit_visits", "upload_units": "unit_units",
+                "upload_units_complete": "unit_units"}
+
+
 def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str = "zh") -> Figure:
     """One summary figure over the months (from trends.summarise_history)."""
     from njbulletin.labels import text
 
     scale = 100 if metric.endswith("share") else 1
     data = summary.select("month", (pl.col(metric) * scale).alias(metric))
-    ylabel = text("unit_share", lang) if scale == 100 else text("unit_value", lang)
+    ylabel = text(METRIC_UNITS.get(metric, "unit_value"), lang)
     return plot_lines(data, "month", metric, None, title=text("title_trend", lang, month=month,
                                                               indicator=text(metric, lang)),
                       xlabel=text("unit_month", lang), ylabel=ylabel, month=month)

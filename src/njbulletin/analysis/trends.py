@@ -173,6 +173,8 @@ def format_trend_figures(summary: pl.DataFrame, changes: pl.DataFrame, presence:
     lines += [f"  {metric}: {format_metric(metric, latest.get(metric))}" for metric in SUMMARY_METRICS]
     compared = changes.filter((pl.col("month") == latest.get("month")) & pl.col("mom_change").is_not_null())
     lines.append(f"month-over-month changes available: {compared.height}")
+    year_ago = changes.filter((pl.col("month") == latest.get("month")) & pl.col("yoy_change").is_not_null())
+    lines.append(f"year-over-year changes available: {year_ago.height}")
     lines.append(f"units appearing: {presence.filter(pl.col('change') == 'appeared').height}, "
                  f"disappearing: {presence.filter(pl.col('change') == 'disappeared').height}")
     for row in counters.filter(pl.col("difference").is_not_null()).iter_rows(named=True):
@@ -183,7 +185,7 @@ def format_trend_figures(summary: pl.DataFrame, changes: pl.DataFrame, presence:
 
 def describe_trends(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl.DataFrame, lang: str = "zh") -> str:
     """A short Markdown summary of the months, written from the figures (plain about a single month)."""
-    from njbulletin.labels import percent, text
+    from njbulletin.labels import text
 
     months = summary["month"].to_list()
     if not months:
@@ -193,15 +195,24 @@ def describe_trends(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl.D
         return (f"Only one month is processed (**{latest}**), so there is no change to show yet: the tables below "
                 "give that month's values. Process more months to see trends.")
     parts = [f"{len(months)} processed months, {months[0]} to {latest}."]
-    latest_changes = changes.filter((pl.col("month") == latest) & pl.col("mom_pct").is_not_null())
+    latest_changes = changes.filter(pl.col("month") == latest)
     for metric in ("bookings_total", "hotline_calls", "hospital_outpatient_visits"):
         row = latest_changes.filter(pl.col("metric") == metric)
-        if row.height:
-            parts.append(f"{text(metric, lang)}: {row['value'][0]:,.0f} in {latest}, "
-                         f"{'+' if row['mom_pct'][0] >= 0 else ''}{percent(row['mom_pct'][0], 1)} on {row['previous_month'][0]}.")
-    if not latest_changes.height:
+        if row.height == 0:
+            continue
+        row = row.row(0, named=True)
+        compared = [f"{signed_percent(row[pct])} on {row[other]}"
+                    for pct, other in (("mom_pct", "previous_month"), ("yoy_pct", "year_ago_month"))
+                    if row[pct] is not None]
+        if compared:
+            parts.append(f"{text(metric, lang)}: {row['value']:,.0f} in {latest}, {' and '.join(compared)}.")
+    if latest_changes["mom_change"].null_count() == latest_changes.height:
         parts.append(f"The month before {latest} was not processed, so no month-over-month change is shown for it.")
     appeared = presence.filter(pl.col("change") == "appeared").height
     gone = presence.filter(pl.col("change") == "disappeared").height
-    parts.append(f"Across the months {appeared} units appeared and {gone} disappeared.")
+    parts.append(f"Across the months, units appeared {appeared} times and disappeared {gone} times.")
     return " ".join(parts)
+
+
+def signed_percent(share: float) -> str:
+    return f"{'+' if share >= 0 else ''}{share * 100:.1f}%"
