@@ -10,8 +10,10 @@ from __future__ import annotations
 import importlib.util
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
+import matplotlib
 import matplotlib.pyplot as plt
 import polars as pl
 import seaborn as sns
@@ -68,9 +70,18 @@ STYLE = {
 PALETTE = "colorblind"
 
 
+@contextmanager
 def chart_style():
-    """A context manager applying the project style (matplotlib rc_context)."""
-    return plt.rc_context(STYLE)
+    """Apply the project style while drawing (matplotlib rc_context).
+
+    The interactive flag is kept as the block left it: the first figure of a notebook selects the inline
+    backend, which switches interactive mode on, and restoring the old value would stop later figures
+    from being shown in the notebook.
+    """
+    with plt.rc_context(STYLE):
+        yield
+        interactive = matplotlib.is_interactive()
+    matplotlib.interactive(interactive)
 
 
 def new_figure(width: float, height: float) -> tuple[Figure, plt.Axes]:
