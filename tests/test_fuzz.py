@@ -206,8 +206,9 @@ def check_bulletin(bulletin: Bulletin) -> None:
     assert bulletin.tables["bookings"].height > 0 and bulletin.tables["uploads"].height > 0
 
 
-def run_case(parse, argument, prop: str) -> str:
-    """Parse once; return 'parsed' or 'rejected'. Any other exception, or a slow case, fails the test."""
+def parse_once(parse, argument) -> tuple[str, float]:
+    """Parse once under the hang guard; return ('parsed' | 'rejected', seconds taken).
+    Any exception other than BulletinError propagates and fails the test."""
     started = time.perf_counter()
     with hang_guard(HANG_SECONDS):
         try:
@@ -218,8 +219,18 @@ def run_case(parse, argument, prop: str) -> str:
         else:
             check_bulletin(bulletin)
             outcome = "parsed"
-    elapsed = time.perf_counter() - started
-    assert elapsed < CASE_SECONDS, f"case took {elapsed:.2f} s (limit {CASE_SECONDS} s)"
+    return outcome, time.perf_counter() - started
+
+
+def run_case(parse, argument, prop: str) -> str:
+    """Parse a case; return 'parsed' or 'rejected'. Another exception, or a case slower than
+    CASE_SECONDS on three tries (a slow try alone may be another process taking the CPU), fails."""
+    outcome, elapsed = parse_once(parse, argument)
+    for _ in range(2):
+        if elapsed < CASE_SECONDS:
+            break
+        elapsed = min(elapsed, parse_once(parse, argument)[1])
+    assert elapsed < CASE_SECONDS, f"case took {elapsed:.2f} s on its fastest of three tries (limit {CASE_SECONDS} s)"
     OUTCOMES[(prop, outcome)] += 1
     event(f"outcome: {outcome}")
     return outcome
