@@ -99,6 +99,12 @@ def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, mo
     return fig
 
 
+def chart_width(labels, base: float) -> float:
+    """A figure width that leaves room for the longest category label (long English names)."""
+    longest = max((len(str(label)) for label in labels), default=0)
+    return min(max(base, base * 0.55 + 0.075 * longest), 16.0)
+
+
 def bar_height(rows: int) -> float:
     return min(2.0 + 0.28 * max(rows, 1), 14.0)
 
@@ -108,7 +114,7 @@ def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str,
     """Horizontal bars, one per row, in the frame's order (rank it first); values annotated."""
     data = frame.select(label, (pl.col(value) * (100 if percent else 1)).alias(value)).to_pandas()
     with chart_style():
-        fig, ax = new_figure(8, bar_height(len(data)))
+        fig, ax = new_figure(chart_width(data[label], 8), bar_height(len(data)))
         sns.barplot(data=data, x=value, y=label, ax=ax, color=sns.color_palette(PALETTE)[0], orient="h")
         for container in ax.containers:
             ax.bar_label(container, fmt="%.2f%%" if percent else "{:,.0f}", fontsize=7, padding=2)
@@ -121,7 +127,7 @@ def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legen
     data = frame.select(label, *[pl.col(c).fill_null(0) * (100 if percent else 1) for c in columns]).to_pandas()
     colours = sns.color_palette(PALETTE, len(columns))
     with chart_style():
-        fig, ax = new_figure(8, bar_height(len(data)))
+        fig, ax = new_figure(chart_width(data[label], 9), bar_height(len(data)))
         left = [0.0] * len(data)
         for column, name, colour in zip(columns, legend, colours):
             ax.barh(data[label], data[column], left=left, label=name, color=colour)
@@ -137,7 +143,7 @@ def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_lab
     data = frame.select(label, *columns).to_pandas().set_index(label)
     data.columns = column_labels
     with chart_style():
-        fig, ax = new_figure(6.5, bar_height(len(data)))
+        fig, ax = new_figure(chart_width(data.index, 6.5), bar_height(len(data)))
         sns.heatmap(data, vmin=0, vmax=1, cmap="RdYlGn", annot=True, fmt=".2f", annot_kws={"fontsize": 7},
                     linewidths=0.5, cbar_kws={"label": column_labels[-1] if column_labels else ""}, ax=ax)
         return decorate(fig, ax, title, xlabel, ylabel, month)
@@ -245,7 +251,7 @@ def chart_hotline(hotline: pl.DataFrame, month: str, lang: str = "zh") -> Figure
                           .alias("kind_label")))
     frame = data.to_pandas()
     with chart_style():
-        fig, ax = new_figure(8, bar_height(len(frame)))
+        fig, ax = new_figure(chart_width(frame["label"], 8), bar_height(len(frame)))
         sns.barplot(data=frame, x="count", y="label", hue="kind_label", dodge=False, ax=ax, palette=PALETTE,
                     orient="h")
         for container in ax.containers:
