@@ -98,3 +98,12 @@ def test_heatmap_keeps_levels_apart_and_saves_both_formats(seed, tmp_path):
     written = plotting.save_figure(figure, tmp_path / "figures", "20-completeness-districts")
     assert sorted(p.suffix for p in written) == [".png", ".svg"]
     plotting.close_figure(figure)
+
+
+def test_rows_with_the_same_label_keep_their_own_bars():
+    frame = pl.DataFrame({"name": ["鼓楼", "鼓楼", "江宁"], "count": [3, 2, 1]})
+    figure = plotting.plot_ranked_bars(frame, "count", "name", title="t", xlabel="x", ylabel="y", month="2024-11")
+    axes = figure.axes[0]
+    assert [t.get_text() for t in axes.get_yticklabels()] == ["鼓楼", "鼓楼 (2)", "江宁"]
+    assert sorted(round(bar.get_width()) for bar in axes.patches) == [1, 2, 3]
+    plotting.close_figure(figure)

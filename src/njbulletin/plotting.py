@@ -99,6 +99,13 @@ def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, mo
     return fig
 
 
+def with_distinct_labels(frame: pl.DataFrame, label: str) -> pl.DataFrame:
+    """Make repeated category labels distinct ('name (2)'), so no row is merged into another's bar."""
+    repeat = pl.int_range(pl.len()).over(label)
+    return frame.with_columns(pl.when(repeat > 0).then(pl.format("{} ({})", pl.col(label), repeat + 1))
+                              .otherwise(pl.col(label)).alias(label))
+
+
 def chart_width(labels, base: float) -> float:
     """A figure width that leaves room for the longest category label (long English names)."""
     longest = max((len(str(label)) for label in labels), default=0)
@@ -112,7 +119,8 @@ def bar_height(rows: int) -> float:
 def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str, xlabel: str, ylabel: str,
                      month: str, percent: bool = False) -> Figure:
     """Horizontal bars, one per row, in the frame's order (rank it first); values annotated."""
-    data = frame.select(label, (pl.col(value) * (100 if percent else 1)).alias(value)).to_pandas()
+    data = (with_distinct_labels(frame, label)
+            .select(label, (pl.col(value) * (100 if percent else 1)).alias(value)).to_pandas())
     with chart_style():
         fig, ax = new_figure(chart_width(data[label], 8), bar_height(len(data)))
         sns.barplot(data=data, x=value, y=label, ax=ax, color=sns.color_palette(PALETTE)[0], orient="h")
@@ -124,7 +132,8 @@ def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str,
 def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legend: list[str], *, title: str,
                       xlabel: str, ylabel: str, month: str, percent: bool = True) -> Figure:
     """Horizontal stacked bars: one bar per row of `frame`, one segment per column."""
-    data = frame.select(label, *[pl.col(c).fill_null(0) * (100 if percent else 1) for c in columns]).to_pandas()
+    data = (with_distinct_labels(frame, label)
+            .select(label, *[pl.col(c).fill_null(0) * (100 if percent else 1) for c in columns]).to_pandas())
     colours = sns.color_palette(PALETTE, len(columns))
     with chart_style():
         fig, ax = new_figure(chart_width(data[label], 9), bar_height(len(data)))
@@ -140,7 +149,7 @@ def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legen
 def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_labels: list[str], *, title: str,
                  xlabel: str, ylabel: str, month: str) -> Figure:
     """Rows x indicators, coloured from 0 to 1, values written in the cells (empty cell = not computed)."""
-    data = frame.select(label, *columns).to_pandas().set_index(label)
+    data = with_distinct_labels(frame, label).select(label, *columns).to_pandas().set_index(label)
     data.columns = column_labels
     with chart_style():
         fig, ax = new_figure(chart_width(data.index, 6.5), bar_height(len(data)))
