@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -77,6 +76,11 @@ class NotebookResult:
     seconds: float | None = None
     error: str | None = None
     html: str | None = None
+    rendering: object = field(default=None, repr=False, compare=False)  # the HTML's Future, until settled
+
+    def record(self) -> dict:
+        """The manifest's entry for this notebook."""
+        return {key: value for key, value in vars(self).items() if key != "rendering"}
 
 
 @dataclass
@@ -206,7 +210,31 @@ def check_notebook_parameters(notebooks: list[Path], parameters: dict[str, objec
 
 # ----------------------------------------------------------------------------- executing one month
 
-_render_lock = threading.Lock()
+_renderer: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def renderer() -> ThreadPoolExecutor:
+    """This process's one HTML-rendering thread: a notebook's HTML is rendered while the next runs."""
+    global _renderer
+    if _renderer is None or _renderer[0] != os.getpid():  # a forked worker starts its own
+        _renderer = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="render"))
+    return _renderer[1]
+
+
+def settle(results: list[NotebookResult]) -> list[NotebookResult]:
+    """Wait for every pending HTML; a page that could not be written fails its notebook."""
+    for result in results:
+        if result.rendering is None:
+            continue
+        try:
+            result.rendering.result()
+            result.html = f"{result.name}.html"
+        except Exception as exc:  # noqa: BLE001
+            result.status = "failed"
+            result.error = (result.error + "; " if result.error else "") + f"HTML: {describe_error(exc)}"
+            print(f"{result.name}: HTML failed: {describe_error(exc)}", flush=True)
+        result.rendering = None
+    return results
 
 
 def describe_error(exc: BaseException) -> str:
@@ -226,8 +254,8 @@ def kernel_config():
 
 
 def execute_notebook(source: Path, plan: MonthPlan, settings: Settings) -> NotebookResult:
-    """Run one notebook with papermill into the month's folder, render its HTML (kept on failure, with
-    the error visible) and print a progress line."""
+    """Run one notebook with papermill into the month's folder, print a progress line, and queue its
+    HTML (also when it failed: the page shows the error); `settle` waits for the page."""
     import papermill
 
     from njbulletin.reporting import render_html
@@ -243,13 +271,8 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings) -> Noteb
         result.status, result.error = "failed", describe_error(exc)
     result.end, result.seconds = now_iso(), round(time.perf_counter() - began, 3)
     if executed.is_file():
-        try:
-            with _render_lock:
-                render_html(executed, executed.with_suffix(".html"), with_code=settings.with_code)
-            result.html = executed.with_suffix(".html").name
-        except Exception as exc:  # noqa: BLE001
-            result.status = "failed"
-            result.error = (result.error + "; " if result.error else "") + f"HTML: {describe_error(exc)}"
+        result.rendering = renderer().submit(render_html, executed, executed.with_suffix(".html"),
+                                             settings.with_code)
     detail = f": {result.error}" if result.error else ""
     print(f"{plan.month} {result.name}: {result.status} ({result.seconds:.1f} s){detail}", flush=True)
     return result
@@ -259,8 +282,11 @@ def not_run(notebooks: list[Path]) -> list[NotebookResult]:
     return [NotebookResult(name=path.stem, status="not run") for path in notebooks]
 
 
-def prepare_month(plan: MonthPlan, settings: Settings, notebooks: list[Path]) -> list[NotebookResult]:
-    """First stage: the notebooks below 10 (ingest, validate), in order; stop at the first failure."""
+def prepare_month(plan: MonthPlan, settings: Settings, notebooks: list[Path],
+                  wait_for_html: bool = True) -> list[NotebookResult]:
+    """First stage: the notebooks below 10 (ingest, validate), in order; stop at the first failure.
+    `wait_for_html=False` leaves the last pages rendering (when the same process goes on with the month)."""
+    wait = settle if wait_for_html else (lambda results: results)
     from njbulletin.reporting import write_text_atomic
     import json
 
@@ -271,8 +297,8 @@ def prepare_month(plan: MonthPlan, settings: Settings, notebooks: list[Path]) ->
     for index, notebook in enumerate(notebooks):
         results.append(execute_notebook(notebook, plan, settings))
         if results[-1].status != "ok":
-            return results + not_run(notebooks[index + 1:])
-    return results
+            return wait(results) + not_run(notebooks[index + 1:])
+    return wait(results)
 
 
 def run_concurrently(notebooks: list[Path], plan: MonthPlan, settings: Settings) -> list[NotebookResult]:
@@ -342,7 +368,7 @@ def build_manifest(plan: MonthPlan, settings: Settings, outcome: MonthOutcome) -
         "code": {**git_commit(config.PROJECT_ROOT), "sha256": plan.code},
         "packages": package_versions(),
         "python": sys.version.split()[0],
-        "notebooks": [vars(result) for result in outcome.notebooks],
+        "notebooks": [result.record() for result in outcome.notebooks],
         "seconds": outcome.seconds,
         "finished": now_iso(),
     }
@@ -364,6 +390,9 @@ def finish_month(plan: MonthPlan, settings: Settings, prepared: list[NotebookRes
             write_month_outputs(plan, settings)
         except Exception as exc:  # noqa: BLE001
             outcome.status, outcome.error = "failed", f"summary: {describe_error(exc)}"
+    settle(results)
+    if any(result.status != "ok" for result in results):
+        outcome.status = "failed"
     outcome.seconds = round(time.perf_counter() - started, 3)
     write_text_atomic(plan.report_dir / MANIFEST_NAME,
                       json.dumps(build_manifest(plan, settings, outcome), indent=2, ensure_ascii=False) + "\n")
@@ -372,10 +401,11 @@ def finish_month(plan: MonthPlan, settings: Settings, prepared: list[NotebookRes
     return outcome
 
 
-def run_first_stage(plan: MonthPlan, settings: Settings) -> tuple[list[NotebookResult], float]:
+def run_first_stage(plan: MonthPlan, settings: Settings,
+                    wait_for_html: bool = True) -> tuple[list[NotebookResult], float]:
     started = time.perf_counter()
     first, _ = notebook_stages(discover_notebooks(settings.notebooks_dir))
-    return prepare_month(plan, settings, first), started
+    return prepare_month(plan, settings, first, wait_for_html), started
 
 
 def run_second_stage(plan: MonthPlan, settings: Settings, prepared: list[NotebookResult],
@@ -385,7 +415,7 @@ def run_second_stage(plan: MonthPlan, settings: Settings, prepared: list[Noteboo
 
 
 def run_whole_month(plan: MonthPlan, settings: Settings) -> MonthOutcome:
-    prepared, started = run_first_stage(plan, settings)
+    prepared, started = run_first_stage(plan, settings, wait_for_html=False)
     return run_second_stage(plan, settings, prepared, started)
 
 
