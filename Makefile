@@ -46,6 +46,7 @@ notebooks: $(INSTALLED)
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
 	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
+		--ExecutePreprocessor.record_timing=False \
 		notebooks/[0-9][0-9]-*.ipynb
 
 ## Measure the speed and memory targets; writes benchmarks/results.md
