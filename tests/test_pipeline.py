@@ -299,3 +299,19 @@ def test_the_no_op_path_imports_no_heavy_library(seed_run):
             "'nbconvert', 'pandas', 'pyarrow'}); print(code, heavy)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().splitlines()[-1] == "0 []", result.stdout + result.stderr
+
+
+def test_with_code_shows_the_code_and_still_loads_nothing_remote(month_dir, tmp_path):
+    from njbulletin.reporting import render_html
+
+    page = render_html(month_dir / "01-ingest.ipynb", tmp_path / "01-ingest.html", with_code=True).read_text(
+        encoding="utf-8")
+    assert "MonthContext" in page and "from_parameters" in page
+    assert find_remote_references(page) == []
+
+
+def test_remote_references_are_found():
+    page = ('<script src="https://cdn.example.org/require.js"></script><link rel="stylesheet" '
+            'href="//fonts.example.org/a.css"><style>@import url("https://x.org/f.css");</style>'
+            '<a href="https://example.org">a link is fine</a><img src="data:image/png;base64,AAAA">')
+    assert len(find_remote_references(page)) == 3
