@@ -291,6 +291,7 @@ def prepare_month(plan: MonthPlan, settings: Settings, notebooks: list[Path],
     import json
 
     plan.report_dir.mkdir(parents=True, exist_ok=True)
+    (plan.report_dir / "summary.json").unlink(missing_ok=True)  # never show an earlier run's figures
     write_text_atomic(plan.report_dir / MANIFEST_NAME, json.dumps(
         {"month": plan.month, "status": "running", "started": now_iso()}, indent=2) + "\n")
     results: list[NotebookResult] = []
