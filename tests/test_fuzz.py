@@ -6,10 +6,11 @@ until it is long; truncates; then re-encodes the text (UTF-8, UTF-8 BOM, GB18030
 with LF, CRLF or CR line ends) and flips, drops or inserts bytes. For every case
 `parse_text` and `parse_bulletin` must either return a Bulletin that honours the tables
 contract or raise BulletinError - never another exception - and finish within a second.
+A third property flips, drops and inserts bytes in a PDF of the seed (text layer via PDFium).
 
 Profiles (select with NJBULLETIN_FUZZ):
-- ``ci`` (default): 1,200 text cases + 1,000 file cases, well under a minute;
-- ``long`` (``make fuzz``): 50,000 cases per property.
+- ``ci`` (default): 1,200 text cases + 1,000 file cases + 150 damaged PDFs, well under a minute;
+- ``long`` (``make fuzz``): 50,000 text and 50,000 file cases, 5,000 damaged PDFs.
 """
 from __future__ import annotations
 
@@ -266,9 +267,32 @@ def test_mutated_file_parses_or_raises_bulletin_error(fuzz_file, mutations, enco
     run_case(parse_bulletin, fuzz_file, "file")
 
 
+CI_PDF_CASES = 150  # a PDF case takes about 80 ms (PDFium), so fewer of them
+PDF_CASES = CI_PDF_CASES if PROFILE == "ci" else TEXT_CASES // 10
+
+
+@pytest.fixture(scope="module")
+def seed_pdf() -> bytes:
+    from pdf_fixtures import build_plain_pdf
+
+    return build_plain_pdf(SEED)
+
+
+@settings(PROFILE_SETTINGS, max_examples=PDF_CASES)
+@given(byte_mutations=st.lists(BYTE_MUTATION, min_size=1, max_size=3))
+def test_damaged_pdf_parses_or_raises_bulletin_error(fuzz_file, seed_pdf, byte_mutations):
+    data = seed_pdf
+    for mutation in byte_mutations:
+        data = apply_byte_mutation(data, mutation)
+        event(f"byte mutation: {mutation[0]}")
+    pdf_file = fuzz_file.with_suffix(".pdf")
+    pdf_file.write_bytes(data)
+    run_case(parse_bulletin, pdf_file, "pdf")
+
+
 def test_fuzz_campaign_size_and_parse_rate():
     """The CI run really tried at least 2,000 cases, and mutated input is not all rejected or all parsed."""
-    tried = {prop: OUTCOMES[(prop, "parsed")] + OUTCOMES[(prop, "rejected")] for prop in ("text", "file")}
+    tried = {prop: OUTCOMES[(prop, "parsed")] + OUTCOMES[(prop, "rejected")] for prop in ("text", "file", "pdf")}
     if not all(tried.values()):
         pytest.skip("the fuzz properties did not run in this session (deselected)")
     assert sum(tried.values()) >= 2_000, tried
