@@ -9,8 +9,6 @@ import polars as pl
 
 from njbulletin.parser import CHANNELS
 
-CHANNEL_ORDER = pl.Enum(list(CHANNELS))
-
 
 def share_of_total(column: str) -> pl.Expr:
     """A column divided by its total (null when the total is 0)."""
