@@ -159,13 +159,15 @@ def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_lab
 
 
 def plot_count_bars(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str,
-                    ylabel: str, month: str) -> Figure:
+                    ylabel: str, month: str, legend_title: str | None = None) -> Figure:
     """Vertical bars of counts (e.g. units per number of upload days), optionally split by hue."""
     data = frame.to_pandas()
     with chart_style():
         fig, ax = new_figure(9, 4)
         sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, palette=PALETTE if hue else None)
         ax.tick_params(axis="x", labelsize=7)
+        if hue and ax.get_legend() is not None:
+            ax.get_legend().set_title(legend_title)
         return decorate(fig, ax, title, xlabel, ylabel, month)
 
 
@@ -186,12 +188,14 @@ def plot_labelled_scatter(frame: pl.DataFrame, x: str, y: str, label: str, highl
 
 
 def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str, ylabel: str,
-               month: str) -> Figure:
+               month: str, legend_title: str | None = None) -> Figure:
     """A line per hue value over the months (points marked, so a single month still shows)."""
     data = frame.to_pandas()
     with chart_style():
         fig, ax = new_figure(8, 4)
         sns.lineplot(data=data, x=x, y=y, hue=hue, marker="o", ax=ax, palette=PALETTE if hue else None)
+        if hue and ax.get_legend() is not None:
+            ax.get_legend().set_title(legend_title)
         return decorate(fig, ax, title, xlabel, ylabel, month)
 
 
@@ -299,7 +303,7 @@ def chart_realtime_days(counts: pl.DataFrame, month: str, lang: str = "zh") -> F
                                .alias("level_label"))
     return plot_count_bars(data, "realtime_days", "units", "level_label",
                            title=text("title_realtime_days", lang, month=month), xlabel=text("unit_days", lang),
-                           ylabel=text("unit_units", lang), month=month)
+                           ylabel=text("unit_units", lang), month=month, legend_title=text("axis_level", lang))
 
 
 THROUGHPUT_UNITS = {"outpatient_visits": "unit_visits", "income_per_visit": "unit_yuan_per_visit",
@@ -365,4 +369,5 @@ def chart_completeness_trend(history: pl.DataFrame, month: str, lang: str = "zh"
                                 .alias("level_label"))
     return plot_lines(data, "month", "share_complete", "level_label",
                       title=text("title_completeness_trend", lang, month=month),
-                      xlabel=text("unit_month", lang), ylabel=text("unit_share", lang), month=month)
+                      xlabel=text("unit_month", lang), ylabel=text("unit_share", lang), month=month,
+                      legend_title=text("axis_level", lang))
