@@ -13,6 +13,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import nbformat
@@ -195,10 +196,19 @@ def failing_notebooks(folder: Path) -> Path:
 def test_a_failing_notebook_is_kept_with_its_error_and_other_months_go_on(tmp_path, capsys):
     workspace = make_workspace(tmp_path / "w")
     (workspace.raw / "2024-12.txt").write_text(seed_month_text("2024-12"), encoding="utf-8")
+    # 2024-10 prints 27333 calls where its six categories sum to 27332: ingest refuses it
+    (workspace.raw / "2024-10.txt").write_text(seed_month_text("2024-10").replace("27332", "27333"), encoding="utf-8")
     settings = Settings(raw_dir=workspace.raw, processed_dir=workspace.processed, reports_dir=workspace.reports,
-                        notebooks_dir=failing_notebooks(tmp_path / "notebooks"), jobs=1)
-    outcomes = run_pipeline([], settings)
-    assert [(o.month, o.status) for o in outcomes] == [("2024-11", "ok"), ("2024-12", "failed")]
+                        notebooks_dir=failing_notebooks(tmp_path / "notebooks"), jobs=2)
+    outcomes = run_pipeline([], settings)  # two months at a time, in processes
+    assert [(o.month, o.status) for o in outcomes] == [("2024-10", "failed"), ("2024-11", "ok"), ("2024-12", "failed")]
+
+    refused_dir = workspace.reports / "2024-10"
+    manifest = json.loads((refused_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert [(nb["name"], nb["status"]) for nb in manifest["notebooks"]] == [("01-ingest", "failed"), ("10-fails", "not run")]
+    assert "printed 27333, computed sum of the 6 call categories 27332" in manifest["notebooks"][0]["error"]
+    assert "printed 27333" in (refused_dir / "01-ingest.html").read_text(encoding="utf-8")
+    assert not (refused_dir / "10-fails.ipynb").exists() and not (refused_dir / "summary.json").exists()
 
     failed_dir = workspace.reports / "2024-12"
     executed = nbformat.read(failed_dir / "10-fails.ipynb", as_version=4)
@@ -217,12 +227,13 @@ def test_a_failing_notebook_is_kept_with_its_error_and_other_months_go_on(tmp_pa
     capsys.readouterr()
     assert report_outcomes(outcomes) == 1
     output = capsys.readouterr()
-    assert "done: 1 months run, 0 unchanged, 1 failed" in output.out
+    assert "done: 1 months run, 0 unchanged, 2 failed" in output.out
     assert "failed: 2024-12: 10-fails: ValueError: deliberate failure" in output.err
+    assert "failed: 2024-10: 01-ingest: BulletinError: " in output.err
 
     # a failed month is never skipped: the next run tries it again, and skips the good one
-    again = run_pipeline([], settings)
-    assert [(o.month, o.status) for o in again] == [("2024-11", "skipped"), ("2024-12", "failed")]
+    again = run_pipeline([], replace(settings, jobs=1))
+    assert [(o.month, o.status) for o in again] == [("2024-10", "failed"), ("2024-11", "skipped"), ("2024-12", "failed")]
 
 
 @pytest.mark.parametrize("month", ["2024-13", "2024-00", "24-11", "2024-1", "2024-11-01"])

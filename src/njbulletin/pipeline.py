@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -253,60 +254,109 @@ def kernel_config():
     return Config({"KernelManager": {"transport_encryption": policy}})
 
 
-def execute_notebook(source: Path, plan: MonthPlan, settings: Settings) -> NotebookResult:
+class Gate:
+    """Opens once, when a notebook has finished; tells the notebooks waiting on it whether it succeeded."""
+
+    def __init__(self) -> None:
+        self._opened = threading.Event()
+        self.ok = False
+
+    def open(self, ok: bool) -> None:
+        self.ok = ok
+        self._opened.set()
+
+    def wait(self) -> bool:
+        self._opened.wait()
+        return self.ok
+
+
+def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: Gate | None = None,
+                     done: Gate | None = None) -> NotebookResult:
     """Run one notebook with papermill into the month's folder, print a progress line, and queue its
-    HTML (also when it failed: the page shows the error); `settle` waits for the page."""
-    import papermill
+    HTML (also when it failed: the page shows the error); `settle` waits for the page.
 
-    from njbulletin.reporting import render_html
-
-    executed = plan.report_dir / source.name
+    With `after`, the kernel starts at once but the cells wait (nbclient's on_notebook_start hook)
+    until that gate opens; if the notebook before failed, no cell runs and the result is 'not run'.
+    `done` is opened when this notebook ends. Never raises.
+    """
     result = NotebookResult(name=source.stem, status="ok", start=now_iso())
-    began = time.perf_counter()
+    executed = plan.report_dir / source.name
+    began = [time.perf_counter()]
     try:
-        papermill.execute_notebook(str(source), str(executed), parameters=plan.parameters, kernel_name=KERNEL_NAME,
-                                   cwd=str(source.parent), progress_bar=False, log_output=False,
-                                   request_save_on_cell_execute=False, config=kernel_config())
-    except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
+        import papermill
+
+        from njbulletin.reporting import render_html
+
+        def on_notebook_start(notebook, **_) -> None:
+            if after is None:
+                return
+            if not after.wait():
+                result.status = "not run"
+                notebook.cells.clear()  # nothing runs; nbclient then shuts the kernel down as usual
+            result.start, began[0] = now_iso(), time.perf_counter()
+
+        try:
+            papermill.execute_notebook(str(source), str(executed), parameters=plan.parameters,
+                                       kernel_name=KERNEL_NAME, cwd=str(source.parent), progress_bar=False,
+                                       log_output=False, request_save_on_cell_execute=False,
+                                       config=kernel_config(), on_notebook_start=on_notebook_start)
+        except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
+            result.status, result.error = "failed", describe_error(exc)
+        result.end, result.seconds = now_iso(), round(time.perf_counter() - began[0], 3)
+        if result.status == "not run":
+            executed.unlink(missing_ok=True)
+            result.start = result.end = result.seconds = None
+        elif executed.is_file():
+            result.rendering = renderer().submit(render_html, executed, executed.with_suffix(".html"),
+                                                 settings.with_code)
+        timing = "" if result.seconds is None else f" ({result.seconds:.1f} s)"
+        detail = f": {result.error}" if result.error else ""
+        print(f"{plan.month} {result.name}: {result.status}{timing}{detail}", flush=True)
+    except BaseException as exc:  # noqa: BLE001 - keep the gates opening whatever happens
         result.status, result.error = "failed", describe_error(exc)
-    result.end, result.seconds = now_iso(), round(time.perf_counter() - began, 3)
-    if executed.is_file():
-        result.rendering = renderer().submit(render_html, executed, executed.with_suffix(".html"),
-                                             settings.with_code)
-    detail = f": {result.error}" if result.error else ""
-    print(f"{plan.month} {result.name}: {result.status} ({result.seconds:.1f} s){detail}", flush=True)
+    finally:
+        if done is not None:
+            done.open(result.status == "ok")
     return result
+
+
+def run_notebooks(plan: MonthPlan, settings: Settings, first: list[Path], second: list[Path]) -> list[NotebookResult]:
+    """Run `first` one after another, then `second` concurrently, each in its own thread and kernel.
+
+    Kernel start is taken off the critical path: each notebook's kernel starts while the notebook
+    before it runs (the analyses' kernels while the last of `first` runs) and its cells wait for
+    their turn. When a notebook of `first` fails, every later one is 'not run'.
+    """
+    gates = [Gate() for _ in first]
+    workers = max(1, len(first) + len(second))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"nb-{plan.month}") as pool:
+        futures = []
+        for index, notebook in enumerate(first):
+            if index >= 2:
+                gates[index - 2].wait()  # start kernels one notebook ahead, not more
+            futures.append(pool.submit(execute_notebook, notebook, plan, settings,
+                                       gates[index - 1] if index else None, gates[index]))
+        if len(first) >= 2:
+            gates[-2].wait()
+        for notebook in second:
+            futures.append(pool.submit(execute_notebook, notebook, plan, settings, gates[-1] if first else None))
+        return [future.result() for future in futures]
 
 
 def not_run(notebooks: list[Path]) -> list[NotebookResult]:
     return [NotebookResult(name=path.stem, status="not run") for path in notebooks]
 
 
-def prepare_month(plan: MonthPlan, settings: Settings, notebooks: list[Path],
-                  wait_for_html: bool = True) -> list[NotebookResult]:
-    """First stage: the notebooks below 10 (ingest, validate), in order; stop at the first failure.
-    `wait_for_html=False` leaves the last pages rendering (when the same process goes on with the month)."""
-    wait = settle if wait_for_html else (lambda results: results)
-    from njbulletin.reporting import write_text_atomic
+def start_month(plan: MonthPlan) -> None:
+    """Mark the month as running (and drop an earlier summary, so no stale figures are shown)."""
     import json
 
+    from njbulletin.reporting import write_text_atomic
+
     plan.report_dir.mkdir(parents=True, exist_ok=True)
-    (plan.report_dir / "summary.json").unlink(missing_ok=True)  # never show an earlier run's figures
+    (plan.report_dir / "summary.json").unlink(missing_ok=True)
     write_text_atomic(plan.report_dir / MANIFEST_NAME, json.dumps(
         {"month": plan.month, "status": "running", "started": now_iso()}, indent=2) + "\n")
-    results: list[NotebookResult] = []
-    for index, notebook in enumerate(notebooks):
-        results.append(execute_notebook(notebook, plan, settings))
-        if results[-1].status != "ok":
-            return wait(results) + not_run(notebooks[index + 1:])
-    return wait(results)
-
-
-def run_concurrently(notebooks: list[Path], plan: MonthPlan, settings: Settings) -> list[NotebookResult]:
-    if not notebooks:
-        return []
-    with ThreadPoolExecutor(max_workers=len(notebooks), thread_name_prefix=f"nb-{plan.month}") as pool:
-        return list(pool.map(lambda notebook: execute_notebook(notebook, plan, settings), notebooks))
 
 
 def processed_tables(processed_dir: Path, month: str) -> dict:
@@ -375,18 +425,16 @@ def build_manifest(plan: MonthPlan, settings: Settings, outcome: MonthOutcome) -
     }
 
 
-def finish_month(plan: MonthPlan, settings: Settings, prepared: list[NotebookResult], notebooks: list[Path],
+def finish_month(plan: MonthPlan, settings: Settings, results: list[NotebookResult], tables_written: bool,
                  started: float) -> MonthOutcome:
-    """Second stage: the analysis notebooks concurrently (when the first stage succeeded), then the
-    summary, CSV exports and manifest. Never raises: a failure is recorded in the outcome."""
+    """Wait for the HTML, write the summary and CSV exports (when the month's tables were written by
+    this run) and the manifest; print the month's line. Never raises: failures are recorded."""
     import json
 
     from njbulletin.reporting import write_text_atomic
 
-    ready = all(result.status == "ok" for result in prepared)
-    results = prepared + (run_concurrently(notebooks, plan, settings) if ready else not_run(notebooks))
-    outcome = MonthOutcome(plan.month, "ok" if all(r.status == "ok" for r in results) else "failed", results)
-    if prepared and prepared[0].status == "ok":  # the month's tables were written
+    outcome = MonthOutcome(plan.month, "ok", results)
+    if tables_written:
         try:
             write_month_outputs(plan, settings)
         except Exception as exc:  # noqa: BLE001
@@ -402,22 +450,34 @@ def finish_month(plan: MonthPlan, settings: Settings, prepared: list[NotebookRes
     return outcome
 
 
-def run_first_stage(plan: MonthPlan, settings: Settings,
-                    wait_for_html: bool = True) -> tuple[list[NotebookResult], float]:
+def all_ok(results: list[NotebookResult]) -> bool:
+    return all(result.status == "ok" for result in results)
+
+
+def run_first_stage(plan: MonthPlan, settings: Settings) -> tuple[list[NotebookResult], float]:
+    """The notebooks below 10 of one month (a pool worker's share when several months run)."""
     started = time.perf_counter()
+    start_month(plan)
     first, _ = notebook_stages(discover_notebooks(settings.notebooks_dir))
-    return prepare_month(plan, settings, first, wait_for_html), started
+    return settle(run_notebooks(plan, settings, first, [])), started
 
 
 def run_second_stage(plan: MonthPlan, settings: Settings, prepared: list[NotebookResult],
                      started: float) -> MonthOutcome:
+    """The analyses of one month, after every month's first stage; then the month's outputs."""
     _, second = notebook_stages(discover_notebooks(settings.notebooks_dir))
-    return finish_month(plan, settings, prepared, second, started)
+    ready = all_ok(prepared)
+    results = prepared + (run_notebooks(plan, settings, [], second) if ready else not_run(second))
+    return finish_month(plan, settings, results, ready, started)
 
 
 def run_whole_month(plan: MonthPlan, settings: Settings) -> MonthOutcome:
-    prepared, started = run_first_stage(plan, settings, wait_for_html=False)
-    return run_second_stage(plan, settings, prepared, started)
+    """One month on its own: both stages pipelined in this process."""
+    started = time.perf_counter()
+    start_month(plan)
+    first, second = notebook_stages(discover_notebooks(settings.notebooks_dir))
+    results = run_notebooks(plan, settings, first, second)
+    return finish_month(plan, settings, results, all_ok(results[:len(first)]), started)
 
 
 # ----------------------------------------------------------------------------- the run
