@@ -468,3 +468,20 @@ def test_changed_booking_row_number_is_noticed():
 def test_extra_cell_in_an_upload_row_does_not_shift_columns_silently():
     # '江宁区 16283726 / 30 …' parses as unit '江宁区16283726' with scheduled_records null.
     assert is_noticed(replace_line("江宁区 ", "16283726 30", "16283726 / 30"))
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="the last table has no printed total, so a file cut off inside it just has fewer rows")
+def test_file_cut_off_inside_the_last_table_is_noticed():
+    # Cut after 南京市口腔医院: the hospital uploads table keeps 26 of its 39 rows, and the
+    # 累计校验入库数据 line below it is gone too.
+    cut = line_number_of("南京市口腔医院 2756135")
+    assert is_noticed("\n".join(SEED_LINES[:cut]))
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="a name may take in numbers, so a row printed three times on one line reads as one row")
+def test_row_repeated_on_one_line_is_noticed():
+    # Parses as hospital '南京市第一医院935111037014162南京市第一医院…' with the last copy's counts.
+    row = SEED_LINES[line_number_of("2 南京市第一医院") - 1]
+    assert is_noticed(replace_line("2 南京市第一医院", row, " ".join([row] * 3)))
