@@ -148,7 +148,7 @@ def test_csv_exports_have_a_bom_and_the_seed_figures(month_dir):
 def test_index_lists_the_month_with_status_figures_and_links(seed_run):
     index = (seed_run[0].reports / "index.html").read_text(encoding="utf-8")
     assert '<td class="month">2024-11</td><td class="ok">ok</td>' in index
-    assert "276,195" in index and "27,332" in index and "94.13%" in index
+    assert "276,195" in index and "27,332" in index and "94.13%" in index and "<td>8 / 51</td>" in index
     for name in NOTEBOOKS:
         assert f'href="2024-11/{name}.html"' in index
     assert find_remote_references(index) == []

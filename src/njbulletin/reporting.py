@@ -131,6 +131,13 @@ def format_figure(value: object) -> str:
     return html.escape(str(value))
 
 
+def index_figure(summary: dict, key: str) -> str:
+    """One cell of the index; complete upload units are shown out of all units (8 / 51)."""
+    if key == "upload_units_complete" and summary.get(key) is not None and summary.get("upload_units"):
+        return f"{format_figure(summary[key])} / {format_figure(summary['upload_units'])}"
+    return format_figure(summary.get(key))
+
+
 def month_links(entry: dict) -> str:
     month = entry["month"]
     notebooks = entry["manifest"].get("notebooks", [])
@@ -148,7 +155,7 @@ def build_index(entries: list[dict]) -> str:
     rows = []
     for entry in entries:
         status = entry["manifest"].get("status", "unknown")
-        figures = "".join(f"<td>{format_figure(entry['summary'].get(key))}</td>" for key, _ in INDEX_FIGURES)
+        figures = "".join(f"<td>{index_figure(entry['summary'], key)}</td>" for key, _ in INDEX_FIGURES)
         rows.append(f'<tr><td class="month">{entry["month"]}</td><td class="{html.escape(status)}">'
                     f'{html.escape(status)}</td>{figures}<td class="links">{month_links(entry)}</td></tr>')
     body = "\n".join(rows) if rows else '<tr><td colspan="10">No month has been run yet.</td></tr>'
