@@ -29,7 +29,7 @@ from njbulletin import config
 from njbulletin.errors import EXIT_BUSY, EXIT_OK, EXIT_VALIDATION_ERRORS, UsageError
 from njbulletin.manifest import (MANIFEST_NAME, code_digest, fingerprint, git_commit, is_up_to_date,
                                  package_versions, read_manifest, sha256_file)
-from njbulletin.months import validate_month
+from njbulletin.months import MONTH_PATTERN, validate_month
 
 RAW_NAME = re.compile(config.RAW_NAME_PATTERN)
 NOTEBOOK_NAME = re.compile(r"^(?P<number>\d{2})-[\w-]+\.ipynb$")
@@ -104,17 +104,22 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def find_raw_months(raw_dir: Path) -> dict[str, Path]:
-    """Every bulletin in RAW named YYYY-MM.txt or YYYY-MM.pdf, by month (two files for one month is an error)."""
+def find_raw_months(raw_dir: Path, skipped: list[Path] | None = None) -> dict[str, Path]:
+    """Every bulletin in RAW named YYYY-MM.txt or YYYY-MM.pdf, by month (two files for one month is an error).
+    Any other file that is not hidden (notes.txt, 2024-13.txt) is left out and added to `skipped`."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise UsageError(f"{raw_dir}: the raw folder does not exist")
     found: dict[str, Path] = {}
     for path in sorted(raw_dir.iterdir()):
         match = RAW_NAME.match(path.name)
-        if not match or not path.is_file():
+        if path.name.startswith(".") or not path.is_file():
             continue
-        month = validate_month(match.group("month"))
+        if not match or not MONTH_PATTERN.fullmatch(match.group("month")):
+            if skipped is not None:
+                skipped.append(path)
+            continue
+        month = match.group("month")
         if month in found:
             raise UsageError(f"{raw_dir}: both {found[month].name} and {path.name} exist for {month}; keep one")
         found[month] = path
@@ -530,8 +535,12 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -
     from njbulletin.reporting import write_index
 
     refuse_raw_outputs(settings)
-    selected = select_months(list(months), find_raw_months(settings.raw_dir), run_all)
-    available = find_raw_months(settings.raw_dir)
+    skipped: list[Path] = []
+    available = find_raw_months(settings.raw_dir, skipped)
+    for path in skipped:
+        print(f"warning: {path}: not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12); skipped",
+              file=sys.stderr, flush=True)
+    selected = select_months(list(months), available, run_all)
     notebooks = discover_notebooks(settings.notebooks_dir)
     reports_dir = Path(settings.reports_dir).resolve()
     lock = acquire_lock(reports_dir)
