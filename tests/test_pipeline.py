@@ -193,7 +193,14 @@ def failing_notebooks(folder: Path) -> Path:
     return folder
 
 
-def test_a_failing_notebook_is_kept_with_its_error_and_other_months_go_on(tmp_path, capsys):
+def cell_outputs(path: Path) -> list[tuple[int | None, list[str]]]:
+    """Each code cell's execution count and text outputs."""
+    notebook = nbformat.read(path, as_version=4)
+    return [(cell.execution_count, [output.get("text") or output.get("data", {}).get("text/plain", "")
+                                    for output in cell.outputs]) for cell in notebook.cells if cell.cell_type == "code"]
+
+
+def test_a_failing_notebook_is_kept_with_its_error_and_other_months_go_on(tmp_path, capsys, month_dir):
     workspace = make_workspace(tmp_path / "w")
     (workspace.raw / "2024-12.txt").write_text(seed_month_text("2024-12"), encoding="utf-8")
     # 2024-10 prints 27333 calls where its six categories sum to 27332: ingest refuses it
@@ -223,6 +230,14 @@ def test_a_failing_notebook_is_kept_with_its_error_and_other_months_go_on(tmp_pa
     assert json.loads((workspace.reports / "2024-11" / "manifest.json").read_text(encoding="utf-8"))["status"] == "ok"
     index = (workspace.reports / "index.html").read_text(encoding="utf-8")
     assert '<td class="month">2024-12</td><td class="failed">failed</td>' in index
+
+    # several months reuse one kernel per notebook and process, from an empty namespace: a month's
+    # cells print what a fresh kernel prints, with execution counts from 1 (the seed run's kernels were fresh)
+    for month in ("2024-11", "2024-12"):
+        reused = cell_outputs(workspace.reports / month / "01-ingest.ipynb")
+        fresh = cell_outputs(month_dir / "01-ingest.ipynb")
+        assert [count for count, _ in reused] == [count for count, _ in fresh] == list(range(1, len(fresh) + 1))
+    assert cell_outputs(workspace.reports / "2024-11" / "01-ingest.ipynb") == cell_outputs(month_dir / "01-ingest.ipynb")
 
     capsys.readouterr()
     assert report_outcomes(outcomes) == 1

@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,6 +55,7 @@ class Settings:
     with_code: bool = False
     lang: str = "zh"
     extra_parameters: tuple[tuple[str, object], ...] = ()
+    reuse_kernels: bool = False  # set when several months run: one kernel per notebook and process
 
 
 @dataclass(frozen=True)
@@ -259,6 +260,93 @@ def kernel_config():
     return Config({"KernelManager": {"transport_encryption": policy}})
 
 
+# ----------------------------------------------------------------------------- kernels reused across months
+
+_warm_kernels: dict[str, object] = {}
+_warm_pid: list[int | None] = [None]
+_warm_lock = threading.Lock()
+RESET_NAMESPACE = ("get_ipython().run_line_magic('reset', '-f')\n"
+                   "import gc as _gc; _gc.collect(); del _gc\n"
+                   "get_ipython().execution_count = 1")
+
+
+def reusable_kernel_manager():
+    """A KernelManager whose clients are asynchronous (nbclient's kind) and remembered, so the pipeline
+    can close them after each notebook: the kernel itself outlives the notebook."""
+    from jupyter_client.manager import KernelManager
+
+    class ReusableKernelManager(KernelManager):
+        def client(self, **kwargs):
+            client = super().client(**kwargs)
+            self.__dict__.setdefault("open_clients", []).append(client)
+            return client
+
+    return ReusableKernelManager(kernel_name=KERNEL_NAME, config=kernel_config(),
+                                 client_class="jupyter_client.asynchronous.AsyncKernelClient")
+
+
+def reset_namespace(kernel) -> None:
+    """Clear a reused kernel's namespace and execution count (imported modules stay: that is the saving)."""
+    client = kernel.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive(RESET_NAMESPACE, store_history=False, timeout=60,
+                                           output_hook=lambda message: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"could not reset a reused kernel: {reply['content'].get('evalue')}")
+    finally:
+        client.stop_channels()
+
+
+def warm_kernel(source: Path):
+    """This process's kernel for one notebook, reused month after month when several months run.
+
+    Each month's run starts from an empty namespace (IPython's %reset -f), so no variable carries over;
+    modules stay imported, which saves each kernel's start and imports. A dead kernel is replaced.
+    """
+    with _warm_lock:
+        if _warm_pid[0] != os.getpid():  # a forked worker starts its own kernels and stops them at exit
+            import atexit
+            import multiprocessing.util
+
+            _warm_kernels.clear()
+            _warm_pid[0] = os.getpid()
+            multiprocessing.util.Finalize(None, stop_warm_kernels, exitpriority=10)
+            atexit.register(stop_warm_kernels)
+        kernel = _warm_kernels.pop(source.name, None)
+    if kernel is not None and kernel.is_alive():
+        reset_namespace(kernel)
+    else:
+        kernel = reusable_kernel_manager()
+        kernel.start_kernel(cwd=str(source.parent))
+    with _warm_lock:
+        _warm_kernels[source.name] = kernel
+    return kernel
+
+
+def release_clients(kernel) -> None:
+    """Close the clients nbclient opened on a reused kernel (it closes them only on kernels it owns)."""
+    if kernel is None:
+        return
+    for client in kernel.__dict__.pop("open_clients", []):
+        try:
+            client.stop_channels()
+        except Exception:  # noqa: BLE001 - a client that is already closed
+            pass
+
+
+def stop_warm_kernels() -> None:
+    with _warm_lock:
+        kernels = list(_warm_kernels.values())
+        _warm_kernels.clear()
+    for kernel in kernels:
+        try:
+            kernel.shutdown_kernel(now=True)
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+
+
 class Gate:
     """Opens once, when a notebook has finished; tells the notebooks waiting on it whether it succeeded."""
 
@@ -300,13 +388,17 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
                 notebook.cells.clear()  # nothing runs; nbclient then shuts the kernel down as usual
             result.start, began[0] = now_iso(), time.perf_counter()
 
+        kernel = None
         try:
+            kernel = warm_kernel(source) if settings.reuse_kernels else None
             papermill.execute_notebook(str(source), str(executed), parameters=plan.parameters,
                                        kernel_name=KERNEL_NAME, cwd=str(source.parent), progress_bar=False,
                                        log_output=False, request_save_on_cell_execute=False,
-                                       config=kernel_config(), on_notebook_start=on_notebook_start)
+                                       config=kernel_config(), on_notebook_start=on_notebook_start, km=kernel)
         except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
             result.status, result.error = "failed", describe_error(exc)
+        finally:
+            release_clients(kernel)
         result.end, result.seconds = now_iso(), round(time.perf_counter() - began[0], 3)
         if result.status == "not run":
             executed.unlink(missing_ok=True)
@@ -506,11 +598,15 @@ def run_months(plans: list[MonthPlan], settings: Settings) -> list[MonthOutcome]
     """Run each month: every month's first stage, then every month's second stage (in processes when
     there are several months and --jobs > 1)."""
     workers = min(settings.jobs, len(plans))
+    if len(plans) == 1:
+        return [run_whole_month(plans[0], settings)]
+    settings = replace(settings, reuse_kernels=True)
     if workers <= 1:
-        if len(plans) == 1:
-            return [run_whole_month(plans[0], settings)]
-        prepared = [run_first_stage(plan, settings) for plan in plans]
-        return [run_second_stage(plan, settings, *first) for plan, first in zip(plans, prepared)]
+        try:
+            prepared = [run_first_stage(plan, settings) for plan in plans]
+            return [run_second_stage(plan, settings, *first) for plan, first in zip(plans, prepared)]
+        finally:
+            stop_warm_kernels()
     import multiprocessing
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
