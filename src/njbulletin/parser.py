@@ -278,10 +278,10 @@ def read_hotline(lines: list[Line], provenance: dict, totals: list) -> list[tupl
             continue
         match = HOTLINE_ITEM.fullmatch(piece)
         if not match:
-            raise BulletinError(f"cannot read hotline item '{piece}'", line=first_line, section=section)
+            raise BulletinError(f"cannot read hotline item {quote(piece)}", line=first_line, section=section)
         category = match.group("category")
         if category in seen:
-            raise BulletinError(f"hotline category '{category}' is given twice", line=first_line, section=section)
+            raise BulletinError(f"hotline category {quote(category)} is given twice", line=first_line, section=section)
         seen.add(category)
         kind = "work_order" if category.endswith("工单") else "call"
         rows.append((category, kind, parse_int(match.group("count"), first_line, section)))
@@ -292,6 +292,33 @@ def read_hotline(lines: list[Line], provenance: dict, totals: list) -> list[tupl
 
 
 # --------------------------------------------------------------------------- tables
+
+
+MAX_ROW_CHARS = 400  # a printed table row is far shorter; longer text is never tried as a row (regex cost)
+MAX_QUOTED_CHARS = 60  # how much of a line an error message quotes
+
+
+NUMERIC_RUN_IN_NAME = re.compile(r"(?:^|\s)(?:[\d,./]+\s){2}[\d,./]+(?:\s|$)")
+
+
+def match_row(row: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """Match a whole table row, refusing text too long to be one.
+
+    A name may hold a number (南京卫生 12320 网) but never three numbers in a row:
+    that is another row's cells taken into the name (two rows printed on one line).
+    """
+    match = row.fullmatch(text) if len(text) <= MAX_ROW_CHARS else None
+    if match is None:
+        return None
+    for key, value in match.groupdict().items():
+        if value and key.startswith(("name", "unit")) and NUMERIC_RUN_IN_NAME.search(value):
+            return None
+    return match
+
+
+def quote(text: str) -> str:
+    """A line as an error message quotes it: at most MAX_QUOTED_CHARS characters."""
+    return f"'{text}'" if len(text) <= MAX_QUOTED_CHARS else f"'{text[:MAX_QUOTED_CHARS]}…'"
 
 
 def is_header_line(line: Line, words: Iterable[str]) -> bool:
@@ -324,15 +351,15 @@ def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
         if is_end(line):
             break
         joined = " ".join([*(p.text for p in pending), line.text])
-        match = row.fullmatch(joined)
-        if pending and row.fullmatch(line.text):
+        match = match_row(row, joined)
+        if pending and match_row(row, line.text):
             pending_text = " ".join(p.text for p in pending)
             # The line is a row of its own. What is pending joins it only if it is a bare name fragment.
             if not match or _is_row_prefix(pending_text):
                 if all(BARE_NUMBER.fullmatch(p.text) for p in pending):  # a page number, not a fragment
                     pending = []
                     continue
-                raise BulletinError(f"cannot read table row '{pending_text}'", line=pending[0].number,
+                raise BulletinError(f"cannot read table row {quote(pending_text)}", line=pending[0].number,
                                     section=section)
         if match:
             first_number = pending[0].number if pending else line.number
@@ -341,7 +368,7 @@ def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
                 following = _next_text_line(lines, index, is_header)
                 if following is not None and NAME_CONTINUATION.match(lines[following].text) \
                         and not row_start.match(lines[following].text) and not is_end(lines[following]):
-                    longer = row.fullmatch(f"{joined} {lines[following].text}")
+                    longer = match_row(row, f"{joined} {lines[following].text}")
                     if longer:
                         match, index = longer, following + 1
             rows.append((first_number, match))
@@ -360,12 +387,16 @@ def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
         if pending and all(BARE_NUMBER.fullmatch(p.text) for p in pending):
             pending = []
             continue
+        if not pending and _is_overlong_row(line.text):
+            raise BulletinError(f"line of {len(line.text)} characters is too long for a table row "
+                                f"(a row is at most {MAX_ROW_CHARS}): {quote(line.text)}",
+                                line=line.number, section=section)
         break
     end_index = pending_start if pending else index
     if pending and not all(BARE_NUMBER.fullmatch(p.text) for p in pending) \
-            and not any(row.fullmatch(l.text) for l in lines[end_index + 1:]) \
+            and not any(match_row(row, l.text) for l in lines[end_index + 1:]) \
             and _is_row_prefix(" ".join(p.text for p in pending)):
-        raise BulletinError(f"incomplete table row '{' '.join(p.text for p in pending)}'",
+        raise BulletinError(f"incomplete table row {quote(' '.join(p.text for p in pending))}",
                             line=pending[0].number, section=section)
     return rows, end_index
 
@@ -377,6 +408,15 @@ def _next_text_line(lines: list[Line], start: int, is_header: Callable[[Line], b
         if line.text and not is_header(line) and not PAGE_MARKER.fullmatch(line.text):
             return index
     return None
+
+
+def _is_overlong_row(text: str) -> bool:
+    """A line too long to be tried as a row that still looks like one (mostly numbers, no prose)."""
+    if len(text) <= MAX_ROW_CHARS or PROSE_PUNCTUATION.search(text):
+        return False
+    tokens = text.split()
+    numeric = sum(1 for token in tokens if token[:1].isdigit() or token == "/")
+    return numeric >= 5 and 2 * numeric >= len(tokens)
 
 
 def _is_row_prefix(text: str) -> bool:
@@ -395,7 +435,7 @@ def _header_follows(lines: list[Line], start: int, is_header: Callable[[Line], b
             continue
         if is_header(line):
             return True
-        if row.fullmatch(line.text):
+        if match_row(row, line.text):
             return False
         seen += 1
         if seen >= lookahead:
@@ -409,9 +449,9 @@ def check_no_stray_rows(lines: list[Line], end_index: int, stop: Callable[[Line]
     for line in lines[end_index + 1:]:
         if stop(line):
             return
-        if row.fullmatch(line.text):
+        if match_row(row, line.text):
             culprit = lines[end_index]
-            raise BulletinError(f"unreadable line '{culprit.text}' inside the table "
+            raise BulletinError(f"unreadable line {quote(culprit.text)} inside the table "
                                 f"(rows continue at line {line.number})", line=culprit.number, section=section)
 
 
@@ -435,22 +475,60 @@ def find_header(lines: list[Line], words: tuple[str, ...], required: Iterable[st
     raise BulletinError("table header not found", line=first_line, section=section)
 
 
+@dataclass(frozen=True)
+class TableLayout:
+    """How one printed table is recognised: its header words, its row pattern, where it ends."""
+
+    name: str  # for messages
+    header_words: tuple[str, ...]
+    required_columns: tuple[str, ...]  # 'a|b' means either label
+    row: re.Pattern[str]
+    ends_at_total: bool  # the table closes with a 合计 row
+    numbered: bool  # rows begin with a row number (序号)
+
+    def is_header(self, line: Line) -> bool:
+        return is_header_line(line, self.header_words)
+
+    def is_total(self, line: Line) -> bool:
+        return self.ends_at_total and line.compact.startswith("合计")
+
+    def is_end(self, line: Line) -> bool:
+        return self.is_total(line) or bool(FOOTNOTE_START.match(line.text))
+
+
+def read_table_rows(lines: list[Line], layout: TableLayout, section: str
+                    ) -> tuple[str, list[Line], list[tuple[int, re.Match[str]]], int]:
+    """Find a table's header and read its rows: (header text, body lines, row matches, index after the rows)."""
+    first = lines[0].number - 1 if lines else 0
+    start, header = find_header(lines, layout.header_words, layout.required_columns, section, first)
+    body = lines[start:]
+    matches, end_index = assemble_rows(body, section=section, row=layout.row, is_header=layout.is_header,
+                                       is_end=layout.is_end,
+                                       row_start=NUMBERED_ROW_START if layout.numbered else None)
+    if not matches:
+        raise BulletinError(f"the {layout.name} table has no rows", line=body[0].number if body else first,
+                            section=section)
+    stop = layout.is_total if layout.ends_at_total else layout.is_end
+    check_no_stray_rows(body, end_index, stop, layout.row, section)
+    return header, body, matches, end_index
+
+
+BOOKINGS_LAYOUT = TableLayout("bookings", BOOKING_HEADER_WORDS,
+                              ("序号", "12320在线预约", "快速预约", "诊间预约", "第三方", "小计"), BOOKING_ROW,
+                              ends_at_total=True, numbered=True)
+PLATFORMS_LAYOUT = TableLayout("platforms", PLATFORM_HEADER_WORDS, ("序号", "名称|平台", "预约数量"), PLATFORM_ROW,
+                               ends_at_total=True, numbered=True)
+UPLOADS_LAYOUT = TableLayout("uploads", UPLOAD_HEADER_WORDS,
+                             ("接入单位", "定时数据上传量", "实时数据上传天数", "实时数据表单上传情况", "人次"),
+                             UPLOAD_ROW, ends_at_total=False, numbered=False)
+
+
 def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tuple]:
     """Read bookings per hospital, one row per hospital and channel, and the printed 小计/合计."""
     section = SECTION_TITLES["bookings"]
-    first = lines[0].number - 1 if lines else 0
-    start, header = find_header(lines, BOOKING_HEADER_WORDS,
-                                ("序号", "12320在线预约", "快速预约", "诊间预约", "第三方", "小计"), section, first)
+    header, body, matches, end_index = read_table_rows(lines, BOOKINGS_LAYOUT, section)
     order = sorted(CHANNEL_LABELS, key=header.find)
     columns = [CHANNEL_LABELS[label] for label in order]  # the five numeric columns in printed order
-    body = lines[start:]
-    is_header = lambda line: is_header_line(line, BOOKING_HEADER_WORDS)  # noqa: E731
-    is_end = lambda line: line.compact.startswith("合计") or bool(FOOTNOTE_START.match(line.text))  # noqa: E731
-    matches, end_index = assemble_rows(body, section=section, row=BOOKING_ROW, is_header=is_header, is_end=is_end,
-                                       row_start=NUMBERED_ROW_START)
-    if not matches:
-        raise BulletinError("the bookings table has no rows", line=body[0].number if body else first, section=section)
-    check_no_stray_rows(body, end_index, lambda line: line.compact.startswith("合计"), BOOKING_ROW, section)
 
     rows: list[tuple] = []
     seen_seq: dict[int, int] = {}
@@ -462,7 +540,7 @@ def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tup
             raise BulletinError(f"row number {seq} appears twice (also on line {seen_seq[seq]})",
                                 line=number, section=section)
         if name in seen_names:
-            raise BulletinError(f"hospital '{name}' appears twice (also on line {seen_names[name]})",
+            raise BulletinError(f"hospital {quote(name)} appears twice (also on line {seen_names[name]})",
                                 line=number, section=section)
         seen_seq[seq], seen_names[name] = number, number
         values = dict(zip(columns, (parse_count(match.group(f"c{i}"), number, section) for i in range(5))))
@@ -477,7 +555,7 @@ def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tup
         total_line = body[end_index]
         match = BOOKING_TOTAL.fullmatch(total_line.text)
         if not match:
-            raise BulletinError(f"cannot read the 合计 row '{total_line.text}'", line=total_line.number,
+            raise BulletinError(f"cannot read the 合计 row {quote(total_line.text)}", line=total_line.number,
                                 section=section)
         printed = {column: parse_count(match.group(f"c{i}"), total_line.number, section)
                    for i, column in enumerate(columns)}
@@ -494,16 +572,7 @@ def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tup
 def read_platforms(lines: list[Line], provenance: dict, totals: list) -> list[tuple]:
     """Read the online platforms table (two records per printed line) and its 合计."""
     section = SECTION_TITLES["booking_platforms"]
-    first = lines[0].number - 1 if lines else 0
-    start, _ = find_header(lines, PLATFORM_HEADER_WORDS, ("序号", "名称|平台", "预约数量"), section, first)
-    body = lines[start:]
-    is_header = lambda line: is_header_line(line, PLATFORM_HEADER_WORDS)  # noqa: E731
-    is_end = lambda line: line.compact.startswith("合计") or bool(FOOTNOTE_START.match(line.text))  # noqa: E731
-    matches, end_index = assemble_rows(body, section=section, row=PLATFORM_ROW, is_header=is_header, is_end=is_end,
-                                       row_start=NUMBERED_ROW_START)
-    if not matches:
-        raise BulletinError("the platforms table has no rows", line=body[0].number if body else first, section=section)
-    check_no_stray_rows(body, end_index, lambda line: line.compact.startswith("合计"), PLATFORM_ROW, section)
+    _, body, matches, end_index = read_table_rows(lines, PLATFORMS_LAYOUT, section)
 
     records: dict[int, tuple[str, int | None]] = {}
     for number, match in matches:
@@ -513,7 +582,7 @@ def read_platforms(lines: list[Line], provenance: dict, totals: list) -> list[tu
             seq = parse_int(match.group(f"seq{i}"), number, section)
             name = match.group(f"name{i}").replace(" ", "")
             if seq in records or any(name == existing for existing, _ in records.values()):
-                raise BulletinError(f"platform {seq} '{name}' appears twice", line=number, section=section)
+                raise BulletinError(f"platform {seq} {quote(name)} appears twice", line=number, section=section)
             records[seq] = (name, parse_count(match.group(f"count{i}"), number, section))
             provenance[("booking_platforms", name)] = number
     for line in body[end_index:]:
@@ -529,24 +598,14 @@ def read_uploads(lines: list[Line], section_key: str, provenance: dict) -> list[
     """Read one data-collection table (districts or hospitals)."""
     section = SECTION_TITLES[section_key]
     level = "district" if section_key == "uploads_district" else "hospital"
-    first = lines[0].number - 1 if lines else 0
-    start, _ = find_header(lines, UPLOAD_HEADER_WORDS, ("接入单位", "定时数据上传量", "实时数据上传天数",
-                                                        "实时数据表单上传情况", "人次"), section, first)
-    body = lines[start:]
-    is_header = lambda line: is_header_line(line, UPLOAD_HEADER_WORDS)  # noqa: E731
-    is_end = lambda line: bool(FOOTNOTE_START.match(line.text))  # noqa: E731
-    matches, end_index = assemble_rows(body, section=section, row=UPLOAD_ROW, is_header=is_header, is_end=is_end)
-    if not matches:
-        raise BulletinError(f"the {level} uploads table has no rows", line=body[0].number if body else first,
-                            section=section)
-    check_no_stray_rows(body, end_index, is_end, UPLOAD_ROW, section)
+    _, _, matches, _ = read_table_rows(lines, UPLOADS_LAYOUT, section)
 
     rows: list[tuple] = []
     seen: dict[str, int] = {}
     for number, match in matches:
         unit = match.group("unit").replace(" ", "")
         if unit in seen:
-            raise BulletinError(f"unit '{unit}' appears twice (also on line {seen[unit]})", line=number, section=section)
+            raise BulletinError(f"unit {quote(unit)} appears twice (also on line {seen[unit]})", line=number, section=section)
         seen[unit] = number
         forms = match.group("forms").replace(" ", "")
         uploaded, expected = (None, None) if forms == "/" else (parse_int(part, number, section) for part in forms.split("/"))
@@ -597,7 +656,7 @@ def parse_count(token: str, line: int, section: str) -> int | None:
     if token == "/":
         return None
     if "." in token:
-        raise BulletinError(f"expected a whole number, found '{token}'", line=line, section=section)
+        raise BulletinError(f"expected a whole number, found {quote(token)}", line=line, section=section)
     return parse_int(token, line, section)
 
 
