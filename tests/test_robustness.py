@@ -1,0 +1,455 @@
+"""Robustness of `njbulletin run` (issue 8, items 2-5): runs killed with SIGKILL, two runs at once,
+unit names carrying markup, and rejected months, file names and oversized inputs.
+
+One workspace is shared by the module (each real run takes 15-25 s): its raw folder holds the seed
+relabelled as 2024-10 (the earlier month), a hostile 2024-11 (the seed with two unit names replaced by
+markup in both the bookings and the uploads tables) and files that are not bulletins. 2024-10 is run
+once; then runs of 2024-11 are killed at several points (the whole process group, kernels included,
+as a crash or the OOM killer would), each time checking that 2024-10's parquet partitions, reports and
+the index are byte for byte what they were and still readable; then two runs start at once over the
+same folders, and a third waits for the lock.
+
+Expected figures come from the bulletin text: the bookings' 合计 is 276195 (259989 third party), the
+first hospital's 小计 267330; 南京市第一医院 books 1416 (小计) and 南京市儿童医院 1263 in the seed, and in
+the uploads 南京市第一医院 has 6575131 scheduled records, 南京市儿童医院 246993 outpatient visits.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import polars as pl
+import psutil
+import pytest
+from conftest import Workspace, seed_month_text
+from seedtools import SEED_PATH, seed_text
+
+from njbulletin import config, storage
+from njbulletin.cli import main
+from njbulletin.context import MonthContext
+from njbulletin.errors import EXIT_BUSY, EXIT_OK, EXIT_UNREADABLE, UsageError
+from njbulletin.pipeline import find_raw_months
+
+EARLIER, HOSTILE = "2024-10", "2024-11"
+SCRIPT_NAME = "南京<script>alert(1)</script>医院"
+IMG_NAME = '"><img src=x onerror=alert(1)>'
+# The parser joins the pieces of a name that a PDF's text layer split with spaces, so the second
+# name is kept (and shown) without its spaces; nothing else of it changes.
+IMG_NAME_KEPT = IMG_NAME.replace(" ", "")
+TABLES = ["booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads"]
+JUNK_FILES = ["notes.txt", "2024-13.txt", "2024-11.txt.bak", "2024-9.txt"]
+
+
+# ----------------------------------------------------------------------------- building the workspace
+
+
+def replace_line_start(text: str, old: str, new: str) -> str:
+    """Replace `old` where it starts a line; it must start exactly one line."""
+    pattern = re.compile("^" + re.escape(old), re.MULTILINE)
+    assert len(pattern.findall(text)) == 1, old
+    return pattern.sub(lambda _: new, text)
+
+
+def hostile_text() -> str:
+    """The seed with 南京市第一医院 and 南京市儿童医院 renamed to markup in the bookings and the uploads."""
+    text = seed_text()
+    text = replace_line_start(text, "2 南京市第一医院 935 ", f"2 {SCRIPT_NAME} 935 ")
+    text = replace_line_start(text, "南京市第一医院 6575131 ", f"{SCRIPT_NAME} 6575131 ")
+    text = replace_line_start(text, "3 南京市儿童医院 1034 ", f"3 {IMG_NAME} 1034 ")
+    return replace_line_start(text, "南京市儿童医院 10901367 ", f"{IMG_NAME} 10901367 ")
+
+
+def run_command_line(workspace: Workspace, *months: str) -> list[str]:
+    return [sys.executable, "-m", "njbulletin.cli", "run", *months, "--raw", str(workspace.raw),
+            "--processed", str(workspace.processed), "--reports", str(workspace.reports), "--jobs", "1"]
+
+
+def start_run(workspace: Workspace, *months: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(run_command_line(workspace, *months), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True, env={**os.environ, **(env or {})})
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL a run and every process under it (its kernels run in sessions of their own), all at once,
+    as a crash, a power cut or the OOM killer would end them; wait until every one is gone."""
+    try:
+        run = psutil.Process(pid)
+        processes = [run, *run.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return
+    for process in processes:
+        try:
+            process.send_signal(signal.SIGKILL)
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(processes[1:], timeout=30)
+
+
+def kill_when(process: subprocess.Popen, condition, timeout: float = 240) -> bool:
+    """Kill the run as soon as `condition()` holds; False if the run ended before that."""
+    deadline = time.monotonic() + timeout
+    try:
+        while process.poll() is None and time.monotonic() < deadline:
+            if condition():
+                kill_tree(process.pid)
+                process.wait(timeout=30)
+                return True
+            time.sleep(0.002)
+        return False
+    finally:
+        if process.poll() is None:
+            kill_tree(process.pid)
+        process.communicate(timeout=30)
+
+
+def file_digests(*roots: Path) -> dict[str, str]:
+    digests = {}
+    for root in roots:
+        for path in sorted(root.rglob("*") if root.is_dir() else [root]):
+            if path.is_file():
+                digests[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return digests
+
+
+def earlier_month_files(workspace: Workspace) -> dict[str, str]:
+    partitions = [storage.partition_path(workspace.processed, table, EARLIER).parent for table in TABLES]
+    return file_digests(*partitions, workspace.reports / EARLIER)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Workspace:
+    root = tmp_path_factory.mktemp("robust")
+    workspace = Workspace(root, root / "raw", root / "processed", root / "reports")
+    workspace.raw.mkdir()
+    (workspace.raw / f"{EARLIER}.txt").write_text(seed_month_text(EARLIER), encoding="utf-8")
+    (workspace.raw / f"{HOSTILE}.txt").write_text(hostile_text(), encoding="utf-8")
+    for name in JUNK_FILES:
+        (workspace.raw / name).write_text("not a bulletin\n", encoding="utf-8")
+    (workspace.raw / "2024-12.txt").mkdir()  # a folder with a bulletin's name is not a bulletin
+    return workspace
+
+
+@pytest.fixture(scope="module")
+def earlier_run(workspace):
+    """The earlier month run once, completely; its files' digests are the reference for every check."""
+    result = subprocess.run(run_command_line(workspace, EARLIER), capture_output=True, text=True, timeout=600)
+    assert result.returncode == EXIT_OK, result.stdout + result.stderr
+    return result, earlier_month_files(workspace), (workspace.reports / "index.html").read_bytes()
+
+
+# ----------------------------------------------------------------------------- what "intact" means
+
+
+def assert_every_dataset_reads(workspace: Workspace) -> None:
+    """No partial file inside a dataset: every table scans across its months."""
+    for table in TABLES:
+        frame = storage.scan_table(workspace.processed, table).collect()
+        assert EARLIER in frame["month"].to_list(), table
+    bookings = storage.read_month_table(workspace.processed, "bookings", EARLIER)
+    assert bookings["count"].sum() == 276195
+    assert bookings.filter(pl.col("channel") == "third_party")["count"].sum() == 259989
+
+
+class TagCollector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+
+def parse_html(path: Path) -> TagCollector:
+    document = path.read_text(encoding="utf-8")
+    assert document.rstrip().endswith("</html>"), f"{path} is cut short"
+    collector = TagCollector()
+    collector.feed(document)
+    collector.close()
+    return collector
+
+
+def assert_reports_intact(workspace: Workspace, month: str) -> None:
+    folder = workspace.reports / month
+    notebooks = sorted(folder.glob("*.ipynb"))
+    assert len(notebooks) == 6
+    for notebook in notebooks:
+        nbformat.validate(nbformat.read(notebook, as_version=4))
+        parse_html(notebook.with_suffix(".html"))
+    assert json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["status"] == "ok"
+    assert json.loads((folder / "summary.json").read_text(encoding="utf-8"))["bookings_total"] == 276195
+
+
+def assert_index_lists_earlier_month(workspace: Workspace) -> None:
+    index = parse_html(workspace.reports / "index.html")
+    assert any(attrs.get("href") == f"{EARLIER}/10-booking-channels.html" for tag, attrs in index.tags if tag == "a")
+    assert f'<td class="month">{EARLIER}</td><td class="ok">ok</td>' in (workspace.reports / "index.html").read_text(
+        encoding="utf-8")
+
+
+def assert_earlier_month_untouched(workspace: Workspace, earlier_run) -> None:
+    _, digests, _ = earlier_run
+    assert earlier_month_files(workspace) == digests
+    assert_every_dataset_reads(workspace)
+    assert_reports_intact(workspace, EARLIER)
+    assert_index_lists_earlier_month(workspace)
+
+
+# ----------------------------------------------------------------------------- interrupted runs
+
+
+def hostile_partition_or_staging(workspace: Workspace):
+    staging = workspace.processed / storage.STAGING_DIRNAME
+    partition = storage.partition_path(workspace.processed, "bookings", HOSTILE)
+
+    def condition() -> bool:
+        try:
+            if any(any(folder.iterdir()) for folder in staging.iterdir()):
+                return True
+        except OSError:
+            pass
+        return partition.exists()
+    return condition
+
+
+def analysis_running(workspace: Workspace):
+    return lambda: (workspace.reports / HOSTILE / "02-validate.html").is_file()
+
+
+def analysis_html_written(workspace: Workspace):
+    return lambda: any((workspace.reports / HOSTILE).glob("[1-9]0-*.html"))
+
+
+def month_outputs_written(workspace: Workspace):
+    return lambda: (workspace.reports / HOSTILE / "summary.json").is_file()
+
+
+KILL_POINTS = {  # in the order a run reaches them
+    "ingest writing parquet": hostile_partition_or_staging,
+    "analysis notebooks executing": analysis_running,
+    "HTML rendering": analysis_html_written,
+    "summary, CSV, manifest and index writing": month_outputs_written,
+}
+
+
+@pytest.fixture(scope="module")
+def interrupted(workspace, earlier_run):
+    """Runs of the hostile month, each killed at the next point; the earlier month checked after each."""
+    killed = {}
+    for point, make_condition in KILL_POINTS.items():
+        process = start_run(workspace, HOSTILE)
+        killed[point] = kill_when(process, make_condition(workspace))
+        assert process.returncode == -signal.SIGKILL or not killed[point], (point, process.returncode)
+        assert_earlier_month_untouched(workspace, earlier_run)
+    return killed
+
+
+def test_the_earlier_month_runs_and_junk_in_raw_is_reported_and_skipped(earlier_run, workspace):
+    result, _, _ = earlier_run
+    for name in JUNK_FILES:
+        assert (f"warning: {workspace.raw / name}: not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12); "
+                f"skipped") in result.stderr.splitlines()
+    assert "2024-12.txt" not in result.stderr  # a folder is not reported
+    assert "Traceback" not in result.stderr
+    assert "done: 1 months run, 0 unchanged, 0 failed" in result.stdout
+    assert_reports_intact(workspace, EARLIER)
+
+
+def test_find_raw_months_lists_only_real_months(workspace):
+    skipped: list[Path] = []
+    assert find_raw_months(workspace.raw, skipped) == {EARLIER: workspace.raw / f"{EARLIER}.txt",
+                                                       HOSTILE: workspace.raw / f"{HOSTILE}.txt"}
+    assert sorted(path.name for path in skipped) == sorted(JUNK_FILES)
+
+
+def test_a_run_killed_at_each_point_leaves_the_earlier_month_intact(interrupted):
+    # Each kill point is reached before the run ends (a run that ended first would test nothing).
+    assert interrupted == {point: True for point in KILL_POINTS}
+
+
+def test_a_killed_run_leaves_no_partial_file_in_the_datasets(interrupted, workspace):
+    for path in workspace.processed.glob("*/month=*/*"):
+        assert path.name == storage.PARTITION_FILENAME, path
+        pl.read_parquet(path)
+
+
+@pytest.fixture(scope="module")
+def concurrent_runs(workspace, interrupted):
+    """Two runs of the hostile month at once, then a third that waits for the lock (up to 5 minutes)."""
+    first, second = start_run(workspace, HOSTILE), start_run(workspace, HOSTILE)
+    deadline = time.monotonic() + 120
+    while first.poll() is None and second.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    waiting = start_run(workspace, HOSTILE, env={"NJBULLETIN_LOCK_TIMEOUT": "300"})
+    results = []
+    for process in (first, second, waiting):
+        stdout, stderr = process.communicate(timeout=600)
+        results.append((process.returncode, stdout, stderr))
+    return results
+
+
+def test_two_runs_at_once_one_runs_the_other_stops_with_exit_3(concurrent_runs, workspace):
+    (code_a, out_a, err_a), (code_b, out_b, err_b), _ = concurrent_runs
+    assert sorted([code_a, code_b]) == [EXIT_OK, EXIT_BUSY], (err_a, err_b)
+    winner_out, loser_err = (out_a, err_b) if code_a == EXIT_OK else (out_b, err_a)
+    assert f"{HOSTILE}: ok, 6 notebooks in" in winner_out
+    lock = (workspace.reports / ".njbulletin.lock").resolve()
+    errors = [line for line in loser_err.splitlines() if not line.startswith("warning: ")]
+    assert errors == [f"error: {workspace.reports.resolve()}: another njbulletin run is writing these reports "
+                      f"(lock {lock}); run again when it has finished"]
+
+
+def test_a_run_that_waits_for_the_lock_finds_the_month_done(concurrent_runs):
+    _, _, (code, stdout, stderr) = concurrent_runs
+    assert code == EXIT_OK, stderr
+    assert "Traceback" not in stderr
+    # Unchanged since the winner's run (unless the code was edited meanwhile; then it ran it again).
+    assert (f"{HOSTILE}: unchanged, skipped" in stdout) or (f"{HOSTILE}: ok, 6 notebooks in" in stdout)
+
+
+def test_after_kills_and_concurrent_runs_every_output_is_whole(concurrent_runs, workspace, earlier_run):
+    assert_earlier_month_untouched(workspace, earlier_run)
+    assert_reports_intact(workspace, HOSTILE)
+    for table in TABLES:
+        frame = storage.scan_table(workspace.processed, table).collect()
+        assert sorted(set(frame["month"].to_list())) == [EARLIER, HOSTILE], table
+    bookings = storage.read_month_table(workspace.processed, "bookings", HOSTILE)
+    assert bookings["count"].sum() == 276195
+    index = (workspace.reports / "index.html").read_text(encoding="utf-8")
+    assert f'<td class="month">{HOSTILE}</td><td class="ok">ok</td>' in index
+    # A run killed while staging leaves its staged files in PROCESSED/.staging, outside every dataset:
+    # no scan or read ever sees them (checked above: each table holds exactly the two months).
+    assert storage.processed_months(workspace.processed) == [EARLIER, HOSTILE]
+
+
+# ----------------------------------------------------------------------------- hostile unit names
+
+
+def test_the_markup_names_are_kept_in_the_processed_tables(concurrent_runs, workspace):
+    bookings = storage.read_month_table(workspace.processed, "bookings", HOSTILE)
+    subtotal = lambda name: bookings.filter(pl.col("hospital") == name)["count"].sum()  # noqa: E731
+    assert subtotal(SCRIPT_NAME) == 935 + 111 + 0 + 370 == 1416
+    assert subtotal(IMG_NAME_KEPT) == 1034 + 229 + 0 + 0 == 1263
+    uploads = storage.read_month_table(workspace.processed, "uploads", HOSTILE)
+    unit = lambda name: uploads.filter(pl.col("unit") == name).row(0, named=True)  # noqa: E731
+    assert unit(SCRIPT_NAME)["scheduled_records"] == 6575131
+    assert unit(IMG_NAME_KEPT)["outpatient_visits"] == 246993
+
+
+def assert_no_live_markup(path: Path) -> None:
+    """No element or attribute that the names could have brought in, and the raw names nowhere."""
+    document = path.read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in document and "<img src=x" not in document, path
+    assert "<imgsrc=x" not in document, path
+    collector = parse_html(path)
+    assert not [attrs for _, attrs in collector.tags if "onerror" in attrs], path
+    assert not [tag for tag, _ in collector.tags if tag in ("imgsrc=xonerror=alert(1)",)], path
+    assert not [script for script in collector.scripts if "alert(1)" in script], path
+
+
+ESCAPED_SCRIPT = html.escape(SCRIPT_NAME, quote=False)  # 南京&lt;script&gt;alert(1)&lt;/script&gt;医院
+ESCAPED_IMG = html.escape(IMG_NAME_KEPT, quote=False)[1:]  # &gt;&lt;imgsrc=...; the quote may be " or &quot;
+# Reports that list hospitals by name: both names must be shown (escaped) there.
+REPORTS_WITH_UNITS = ["02-validate", "10-booking-channels", "20-upload-completeness"]
+
+
+def test_every_html_report_and_the_index_show_the_names_escaped(concurrent_runs, workspace):
+    folder = workspace.reports / HOSTILE
+    pages = sorted(folder.glob("*.html")) + [workspace.reports / "index.html"]
+    assert len(pages) == 7
+    for page in pages:
+        assert_no_live_markup(page)
+    for name in REPORTS_WITH_UNITS:
+        document = (folder / f"{name}.html").read_text(encoding="utf-8")
+        assert ESCAPED_SCRIPT in document, name
+        assert ESCAPED_IMG in document, name
+        text = html.unescape(document)  # what a reader sees: the names whole, as printed
+        assert SCRIPT_NAME in text and IMG_NAME_KEPT in text, name
+
+
+def test_the_figures_svg_carry_the_names_escaped(concurrent_runs, workspace):
+    figures = sorted((workspace.reports / HOSTILE / "figures").glob("*.svg"))
+    assert figures
+    found_script, found_img = [], []
+    for figure in figures:
+        document = figure.read_text(encoding="utf-8")
+        tree = ET.fromstring(document.encode("utf-8"))  # well-formed XML: no tag was injected
+        tags = {element.tag.rsplit("}", 1)[-1] for element in tree.iter()}
+        assert not tags & {"script", "img", "foreignObject"}, figure
+        assert not any("onerror" in element.attrib for element in tree.iter()), figure
+        assert "<script>" not in document and "<imgsrc" not in document, figure
+        if ESCAPED_SCRIPT in document:
+            found_script.append(figure.stem)
+        if ESCAPED_IMG in document:
+            found_img.append(figure.stem)
+    # Bookings by hospital (channel mix) and upload completeness by hospital name both units.
+    for stem in ("10-channel-mix", "20-completeness-hospitals"):
+        assert stem in found_script and stem in found_img, (found_script, found_img)
+
+
+# ----------------------------------------------------------------------------- months, paths, sizes
+
+
+@pytest.mark.parametrize("month", ["../x", "2024-13", "2024-1", ""])
+def test_a_bad_month_is_rejected_with_one_clear_line(month, tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "2024-11.txt").write_bytes(SEED_PATH.read_bytes())
+    reports = tmp_path / "reports"
+    status = main(["run", month, "--raw", str(raw), "--processed", str(tmp_path / "processed"),
+                   "--reports", str(reports)])
+    assert status == EXIT_UNREADABLE
+    assert capsys.readouterr().err == f"error: invalid month {month!r}: expected YYYY-MM with MM from 01 to 12\n"
+    assert not reports.exists() and not (tmp_path / "processed").exists()  # nothing was written
+    with pytest.raises(UsageError, match="invalid month"):
+        MonthContext.from_parameters(month=month, raw_dir=raw, processed_dir=tmp_path, reports_dir=tmp_path)
+    assert main(["synth", "--months", "1", "--out", str(tmp_path / "synth"), "--start", month]) == EXIT_UNREADABLE
+    assert not (tmp_path / "synth").exists()
+
+
+def test_an_input_over_the_default_limit_is_refused_before_it_is_read(tmp_path, capsys):
+    assert config.MAX_INPUT_BYTES == 20 * 1024 * 1024 or "NJBULLETIN_MAX_INPUT_BYTES" in os.environ
+    for name, head in (("2024-11.txt", SEED_PATH.read_bytes()[:4096]), ("2024-12.pdf", b"%PDF-1.4\n")):
+        big = tmp_path / name
+        with open(big, "wb") as handle:
+            handle.write(head)
+            handle.truncate(config.MAX_INPUT_BYTES + 1)  # sparse: no 20 MB written to disk
+        started = time.perf_counter()
+        status = main(["ingest", str(big), "--processed", str(tmp_path / "processed")])
+        elapsed = time.perf_counter() - started
+        assert status == EXIT_UNREADABLE
+        err = capsys.readouterr().err
+        assert f"file is {config.MAX_INPUT_BYTES + 1} bytes, over the {config.MAX_INPUT_BYTES}-byte input limit" in err
+        assert err.startswith(f"error: {big}") and err.count("\n") == 1, err
+        assert elapsed < 1.0
+    assert not list((tmp_path / "processed").glob("*/month=*/*.parquet"))
+
+
+def test_the_limit_is_configurable(tmp_path):
+    env = {**os.environ, "NJBULLETIN_MAX_INPUT_BYTES": "4096"}
+    result = subprocess.run([sys.executable, "-m", "njbulletin.cli", "ingest", str(SEED_PATH), "--processed",
+                             str(tmp_path / "processed")], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == EXIT_UNREADABLE
+    assert f"file is {SEED_PATH.stat().st_size} bytes, over the 4096-byte input limit" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "processed" / "bookings").exists()
