@@ -3,10 +3,13 @@
 Sockets are blocked (socket.socket, socket.create_connection, getaddrinfo raise) and every
 attempt is recorded, so a library that tries the network and swallows the error is caught too.
 Once in this process (monkeypatch), and once in a fresh interpreter where the block is in place
-before njbulletin and its dependencies are even imported.
+before njbulletin and its dependencies are even imported. Last, a whole `njbulletin run` of one month
+with a sitecustomize.py on PYTHONPATH that blocks every non-loopback connection and name lookup in the
+run and in each notebook's kernel (loopback stays open: kernels talk to the run over ZMQ on 127.0.0.1).
 """
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -114,3 +117,131 @@ def test_fresh_process_ingests_and_checks_without_network(tmp_path):
     hotline = pl.read_parquet(storage.partition_path(processed, "hotline", "2024-11"))
     assert hotline.height == 9
     assert hotline["count"].sum() == 7269 + 1564 + 9573 + 7860 + 801 + 265 + 3384 + 1096 + 1564
+
+
+# ----------------------------------------------------------------------------- a whole `njbulletin run`
+
+# Put on PYTHONPATH, this is imported by every Python process started with that environment: the run
+# and each notebook's kernel. It refuses AF_INET/AF_INET6 connections and datagrams to anything but
+# loopback (kernels talk to the run over ZMQ on 127.0.0.1, which stays open) and name lookups of
+# anything but localhost, and logs each refusal and each process it was loaded into.
+SITECUSTOMIZE = textwrap.dedent('''
+    import ipaddress
+    import os
+    import socket
+
+    _LOG = os.environ["NJBULLETIN_NETBLOCK_LOG"]
+
+
+    def _note(line):
+        with open(_LOG, "a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {line}\\n")
+
+
+    def _command_line():
+        with open("/proc/self/cmdline", "rb") as handle:
+            return handle.read().replace(b"\\0", b" ").decode("utf-8", "replace").strip()
+
+
+    class NetworkBlocked(OSError):
+        pass
+
+
+    def _is_loopback(host):
+        if isinstance(host, bytes):
+            host = host.decode("ascii", "replace")
+        if host in (None, "", "localhost", "ip6-localhost"):
+            return True
+        try:
+            return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+        except ValueError:
+            return False
+
+
+    def _refuse(what):
+        _note(f"blocked {what}")
+        raise NetworkBlocked(f"network access is blocked: {what}")
+
+
+    def _guard_address(method):
+        def guarded(self, *args):
+            address = args[-1]
+            if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+                _refuse(f"{method.__name__} {address!r}")
+            return method(self, *args)
+        return guarded
+
+
+    def _guard_lookup(function):
+        def guarded(host, *args, **kwargs):
+            if not _is_loopback(host):
+                _refuse(f"{function.__name__} {host!r}")
+            return function(host, *args, **kwargs)
+        return guarded
+
+
+    for _name in ("connect", "connect_ex", "sendto"):
+        setattr(socket.socket, _name, _guard_address(getattr(socket.socket, _name)))
+    for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr"):
+        setattr(socket, _name, _guard_lookup(getattr(socket, _name)))
+    _note("loaded " + _command_line())
+''')
+
+POSITIVE_CONTROL = textwrap.dedent("""
+    import socket
+
+    udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    udp.connect(("127.0.0.1", 9))  # loopback stays open (a UDP connect sends nothing)
+    for attempt in (lambda: udp.connect(("192.0.2.1", 9)),
+                    lambda: socket.getaddrinfo("192.0.2.1", 80, flags=socket.AI_NUMERICHOST),
+                    lambda: socket.create_connection(("192.0.2.1", 80), timeout=1)):
+        try:
+            attempt()
+        except OSError as exc:
+            print(type(exc).__name__, exc)
+        else:
+            print("NOT BLOCKED")
+""")
+
+
+def blocked_environment(folder) -> tuple[dict, object]:
+    """The environment that loads the block into every Python process, and its log file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    log = folder / "network.log"
+    path = os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path, "NJBULLETIN_NETBLOCK_LOG": str(log)}, log
+
+
+def test_the_sitecustomize_block_refuses_non_loopback_and_keeps_loopback(tmp_path):
+    env, log = blocked_environment(tmp_path / "block")
+    result = subprocess.run([sys.executable, "-c", POSITIVE_CONTROL], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "NetworkBlocked network access is blocked: connect ('192.0.2.1', 9)",
+        "NetworkBlocked network access is blocked: getaddrinfo '192.0.2.1'",
+        "NetworkBlocked network access is blocked: getaddrinfo '192.0.2.1'"]
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert sum(" blocked " in line for line in lines) == 3
+    assert any(" loaded " in line and "-c" in line for line in lines)
+
+
+def test_a_whole_run_needs_no_network_in_the_run_or_its_kernels(tmp_path):
+    from conftest import make_workspace
+
+    workspace = make_workspace(tmp_path / "workspace")
+    env, log = blocked_environment(tmp_path / "block")
+    result = subprocess.run([sys.executable, "-m", "njbulletin.cli", "run", "2024-11", "--raw", str(workspace.raw),
+                             "--processed", str(workspace.processed), "--reports", str(workspace.reports),
+                             "--jobs", "1"], capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if " blocked " in line] == []
+    loaded = [line for line in lines if " loaded " in line]
+    assert sum("njbulletin.cli run" in line for line in loaded) == 1
+    assert sum("ipykernel_launcher" in line for line in loaded) >= 6  # one kernel per notebook, each blocked
+    bookings = pl.read_parquet(storage.partition_path(workspace.processed, "bookings", "2024-11"))
+    assert bookings["count"].sum() == 276195
+    summary = (workspace.reports / "2024-11" / "summary.json").read_text(encoding="utf-8")
+    assert '"bookings_total": 276195' in summary
