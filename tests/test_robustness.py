@@ -49,6 +49,8 @@ IMG_NAME = '"><img src=x onerror=alert(1)>'
 IMG_NAME_KEPT = IMG_NAME.replace(" ", "")
 TABLES = ["booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads"]
 JUNK_FILES = ["notes.txt", "2024-13.txt", "2024-11.txt.bak", "2024-9.txt"]
+OVERSIZED = "2024-09.txt"  # named like a bulletin, but over the input size limit
+NOT_A_BULLETIN_NAME = "not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12)"
 
 
 # ----------------------------------------------------------------------------- building the workspace
@@ -137,6 +139,9 @@ def workspace(tmp_path_factory) -> Workspace:
     for name in JUNK_FILES:
         (workspace.raw / name).write_text("not a bulletin\n", encoding="utf-8")
     (workspace.raw / "2024-12.txt").mkdir()  # a folder with a bulletin's name is not a bulletin
+    with open(workspace.raw / OVERSIZED, "wb") as handle:
+        handle.write(seed_month_text("2024-09").encode("utf-8"))
+        handle.truncate(config.MAX_INPUT_BYTES + 1)  # sparse: no 20 MB written to disk
     return workspace
 
 
@@ -267,8 +272,9 @@ def interrupted(workspace, earlier_run):
 def test_the_earlier_month_runs_and_junk_in_raw_is_reported_and_skipped(earlier_run, workspace):
     result, _, _ = earlier_run
     for name in JUNK_FILES:
-        assert (f"warning: {workspace.raw / name}: not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12); "
-                f"skipped") in result.stderr.splitlines()
+        assert f"warning: {workspace.raw / name}: {NOT_A_BULLETIN_NAME}; skipped" in result.stderr.splitlines()
+    assert (f"warning: {workspace.raw / OVERSIZED}: file is {config.MAX_INPUT_BYTES + 1} bytes, over the "
+            f"{config.MAX_INPUT_BYTES}-byte input limit; skipped") in result.stderr.splitlines()
     assert "2024-12.txt" not in result.stderr  # a folder is not reported
     assert "Traceback" not in result.stderr
     assert "done: 1 months run, 0 unchanged, 0 failed" in result.stdout
@@ -276,10 +282,24 @@ def test_the_earlier_month_runs_and_junk_in_raw_is_reported_and_skipped(earlier_
 
 
 def test_find_raw_months_lists_only_real_months(workspace):
-    skipped: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     assert find_raw_months(workspace.raw, skipped) == {EARLIER: workspace.raw / f"{EARLIER}.txt",
                                                        HOSTILE: workspace.raw / f"{HOSTILE}.txt"}
-    assert sorted(path.name for path in skipped) == sorted(JUNK_FILES)
+    reasons = {path.name: reason for path, reason in skipped}
+    assert reasons == {**dict.fromkeys(JUNK_FILES, NOT_A_BULLETIN_NAME),
+                       OVERSIZED: f"file is {config.MAX_INPUT_BYTES + 1} bytes, over the "
+                                  f"{config.MAX_INPUT_BYTES}-byte input limit"}
+
+
+def test_an_oversized_month_asked_for_is_refused_at_once(workspace, capsys):
+    started = time.perf_counter()
+    status = main(["run", "2024-09", "--raw", str(workspace.raw), "--processed", str(workspace.processed),
+                   "--reports", str(workspace.reports)])
+    assert status == EXIT_UNREADABLE and time.perf_counter() - started < 1.0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == ("error: no bulletin for 2024-09 in the raw folder (expected YYYY-MM.txt or .pdf)")
+    assert (f"warning: {workspace.raw / OVERSIZED}: file is {config.MAX_INPUT_BYTES + 1} bytes, over the "
+            f"{config.MAX_INPUT_BYTES}-byte input limit; skipped") in err
 
 
 def test_a_run_killed_at_each_point_leaves_the_earlier_month_intact(interrupted):

@@ -105,9 +105,10 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def find_raw_months(raw_dir: Path, skipped: list[Path] | None = None) -> dict[str, Path]:
+def find_raw_months(raw_dir: Path, skipped: list[tuple[Path, str]] | None = None) -> dict[str, Path]:
     """Every bulletin in RAW named YYYY-MM.txt or YYYY-MM.pdf, by month (two files for one month is an error).
-    Any other file that is not hidden (notes.txt, 2024-13.txt) is left out and added to `skipped`."""
+    Any other file that is not hidden (notes.txt, 2024-13.txt), and a bulletin over the input size limit
+    (config.MAX_INPUT_BYTES, judged from its size alone), is left out and added to `skipped` with the reason."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise UsageError(f"{raw_dir}: the raw folder does not exist")
@@ -118,7 +119,12 @@ def find_raw_months(raw_dir: Path, skipped: list[Path] | None = None) -> dict[st
             continue
         if not match or not MONTH_PATTERN.fullmatch(match.group("month")):
             if skipped is not None:
-                skipped.append(path)
+                skipped.append((path, "not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12)"))
+            continue
+        size = path.stat().st_size
+        if size > config.MAX_INPUT_BYTES:
+            if skipped is not None:
+                skipped.append((path, f"file is {size} bytes, over the {config.MAX_INPUT_BYTES}-byte input limit"))
             continue
         month = match.group("month")
         if month in found:
@@ -631,11 +637,10 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -
     from njbulletin.reporting import write_index
 
     refuse_raw_outputs(settings)
-    skipped: list[Path] = []
+    skipped: list[tuple[Path, str]] = []
     available = find_raw_months(settings.raw_dir, skipped)
-    for path in skipped:
-        print(f"warning: {path}: not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12); skipped",
-              file=sys.stderr, flush=True)
+    for path, reason in skipped:
+        print(f"warning: {path}: {reason}; skipped", file=sys.stderr, flush=True)
     selected = select_months(list(months), available, run_all)
     notebooks = discover_notebooks(settings.notebooks_dir)
     reports_dir = Path(settings.reports_dir).resolve()
