@@ -245,3 +245,31 @@ def test_a_whole_run_needs_no_network_in_the_run_or_its_kernels(tmp_path):
     assert bookings["count"].sum() == 276195
     summary = (workspace.reports / "2024-11" / "summary.json").read_text(encoding="utf-8")
     assert '"bookings_total": 276195' in summary
+
+
+def test_the_block_is_in_force_inside_a_kernel(tmp_path):
+    """The positive control again, inside a Jupyter kernel started with the same environment (the kernel
+    still talks to this process over loopback ZMQ)."""
+    from jupyter_client.manager import KernelManager
+
+    env, log = blocked_environment(tmp_path / "block")
+    kernel = KernelManager(kernel_name="python3")
+    kernel.start_kernel(env=env)
+    client = kernel.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        messages = []
+        reply = client.execute_interactive(POSITIVE_CONTROL, timeout=60, output_hook=messages.append)
+    finally:
+        client.stop_channels()
+        kernel.shutdown_kernel(now=True)
+    assert reply["content"]["status"] == "ok"
+    printed = "".join(m["content"]["text"] for m in messages if m["msg_type"] == "stream")
+    assert printed.splitlines() == [
+        "NetworkBlocked network access is blocked: connect ('192.0.2.1', 9)",
+        "NetworkBlocked network access is blocked: getaddrinfo '192.0.2.1'",
+        "NetworkBlocked network access is blocked: getaddrinfo '192.0.2.1'"]
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert any(" loaded " in line and "ipykernel_launcher" in line for line in lines)
+    assert sum(" blocked " in line for line in lines) == 3
