@@ -600,6 +600,17 @@ def acquire_lock(reports_dir: Path):
     return lock
 
 
+def worker_context():
+    """Months run in processes started by a fork server, never forked from this process: it may
+    already hold threads (renderer, kernel clients), and forking a threaded process can deadlock the
+    child. The server preloads papermill and nbconvert, so each worker starts with them imported."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["njbulletin.pipeline", "papermill", "nbconvert", "nbformat"])
+    return context
+
+
 def run_months(plans: list[MonthPlan], settings: Settings) -> list[MonthOutcome]:
     """Run each month: every month's first stage, then every month's second stage (in processes when
     there are several months and --jobs > 1)."""
@@ -613,9 +624,7 @@ def run_months(plans: list[MonthPlan], settings: Settings) -> list[MonthOutcome]
             return [run_second_stage(plan, settings, *first) for plan, first in zip(plans, prepared)]
         finally:
             stop_warm_kernels()
-    import multiprocessing
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
         prepared = list(pool.map(run_first_stage, plans, [settings] * len(plans)))
         return list(pool.map(run_second_stage, plans, [settings] * len(plans), *zip(*prepared)))
 
