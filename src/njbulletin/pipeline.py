@@ -353,6 +353,16 @@ def stop_warm_kernels() -> None:
             pass
 
 
+KERNEL_START_ATTEMPTS = 3
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def is_kernel_start_failure(exc: BaseException) -> bool:
+    """The kernel never came up (no cell ran): e.g. it lost a TCP port to another process starting a
+    kernel at the same moment, a race jupyter_client cannot rule out across processes."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith(KERNEL_START_FAILURES)
+
+
 class Gate:
     """Opens once, when a notebook has finished; tells the notebooks waiting on it whether it succeeded."""
 
@@ -394,17 +404,23 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
                 notebook.cells.clear()  # nothing runs; nbclient then shuts the kernel down as usual
             result.start, began[0] = now_iso(), time.perf_counter()
 
-        kernel = None
-        try:
-            kernel = warm_kernel(source) if settings.reuse_kernels else None
-            papermill.execute_notebook(str(source), str(executed), parameters=plan.parameters,
-                                       kernel_name=KERNEL_NAME, cwd=str(source.parent), progress_bar=False,
-                                       log_output=False, request_save_on_cell_execute=False,
-                                       config=kernel_config(), on_notebook_start=on_notebook_start, km=kernel)
-        except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
-            result.status, result.error = "failed", describe_error(exc)
-        finally:
-            release_clients(kernel)
+        for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+            kernel = None
+            try:
+                kernel = warm_kernel(source) if settings.reuse_kernels else None
+                papermill.execute_notebook(str(source), str(executed), parameters=plan.parameters,
+                                           kernel_name=KERNEL_NAME, cwd=str(source.parent), progress_bar=False,
+                                           log_output=False, request_save_on_cell_execute=False,
+                                           config=kernel_config(), on_notebook_start=on_notebook_start, km=kernel)
+                break
+            except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
+                if attempt < KERNEL_START_ATTEMPTS and is_kernel_start_failure(exc):
+                    print(f"{plan.month} {result.name}: the kernel did not start; starting another", flush=True)
+                    continue
+                result.status, result.error = "failed", describe_error(exc)
+                break
+            finally:
+                release_clients(kernel)
         result.end, result.seconds = now_iso(), round(time.perf_counter() - began[0], 3)
         if result.status == "not run":
             executed.unlink(missing_ok=True)
