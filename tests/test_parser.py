@@ -271,7 +271,7 @@ def test_booking_columns_are_located_by_their_header_labels(seed):
 
 
 def test_more_hospitals_than_the_seed():
-    extra = "".join(f"{36 + i} 新增测试医院{i}号 {i} 0 0 {i} {2 * i}\n\n" for i in range(1, 41))
+    extra = "".join(f"{35 + i} 新增测试医院{i}号 {i} 0 0 {i} {2 * i}\n\n" for i in range(1, 41))
     text = replace_once(seed_text(), "\n合计 13407", f"\n{extra}合计 13407")
     bulletin = parse_text(text)
     assert bulletin.tables["bookings"]["hospital"].n_unique() == 75
@@ -361,6 +361,15 @@ def test_decimal_in_a_count_column():
 def test_duplicate_hospital_row():
     text = replace_once(seed_text(), "35 南京市雨花医院 1 0 0 0 1", "35 南京市第一医院 1 0 0 0 1")
     assert_bulletin_error(text, contains="appears twice")
+
+
+def test_row_numbers_must_run_from_1_to_n():
+    text = replace_once(seed_text(), "9 中国医学科学院皮肤病研究所", "90 中国医学科学院皮肤病研究所")
+    assert_bulletin_error(text, contains="row number 9 is missing", line=372)
+
+
+def test_hotline_item_without_its_number():
+    assert_bulletin_error(replace_once(seed_text(), "自接工单 1564 件", "自接工单 件"), contains="has no number")
 
 
 def test_non_text_argument():

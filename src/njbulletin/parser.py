@@ -244,6 +244,7 @@ def locate_sections(lines: list[Line]) -> tuple[dict[str, slice], str]:
 
 HOTLINE_TOTAL = re.compile(r"共受理[^\d，,。；;]*?(?P<total>\d[\d,]*)(?:个|通|件|次|起|例)")
 HOTLINE_ITEM = re.compile(r"(?:其中|受理|另|以及|和|及)?(?P<category>.*?\D)(?P<count>\d[\d,]*)(?:个|通|件|次|起|例)")
+HOTLINE_UNIT_END = re.compile(r"(?:工单|[个通件次起例])$")
 HOTLINE_SEPARATORS = re.compile(r"[、，,；;。]")
 
 
@@ -274,7 +275,11 @@ def read_hotline(lines: list[Line], provenance: dict, totals: list) -> list[tupl
     rows: list[tuple] = []
     seen: set[str] = set()
     for piece in HOTLINE_SEPARATORS.split(rest):
-        if not piece or not any(ch.isdigit() for ch in piece):
+        if not piece:
+            continue
+        if not any(ch.isdigit() for ch in piece):
+            if HOTLINE_UNIT_END.search(piece):  # "自接工单件": a category whose number is missing
+                raise BulletinError(f"hotline item {quote(piece)} has no number", line=first_line, section=section)
             continue
         match = HOTLINE_ITEM.fullmatch(piece)
         if not match:
@@ -551,6 +556,7 @@ def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tup
             provenance[("declared_totals", f"bookings/{name}")] = number
         provenance[("bookings", name)] = number
 
+    check_row_numbers(list(seen_seq.items()), section)
     if end_index < len(body) and body[end_index].compact.startswith("合计"):
         total_line = body[end_index]
         match = BOOKING_TOTAL.fullmatch(total_line.text)
@@ -575,6 +581,7 @@ def read_platforms(lines: list[Line], provenance: dict, totals: list) -> list[tu
     _, body, matches, end_index = read_table_rows(lines, PLATFORMS_LAYOUT, section)
 
     records: dict[int, tuple[str, int | None]] = {}
+    lines_of_seq: dict[int, int] = {}
     for number, match in matches:
         for i in (0, 1):
             if match.group(f"seq{i}") is None:
@@ -583,8 +590,10 @@ def read_platforms(lines: list[Line], provenance: dict, totals: list) -> list[tu
             name = match.group(f"name{i}").replace(" ", "")
             if seq in records or any(name == existing for existing, _ in records.values()):
                 raise BulletinError(f"platform {seq} {quote(name)} appears twice", line=number, section=section)
+            lines_of_seq[seq] = number
             records[seq] = (name, parse_count(match.group(f"count{i}"), number, section))
             provenance[("booking_platforms", name)] = number
+    check_row_numbers([(seq, lines_of_seq[seq]) for seq in records], section)
     for line in body[end_index:]:
         match = PLATFORM_TOTAL.match(line.text) if line.compact.startswith("合计") else None
         if match:
@@ -592,6 +601,16 @@ def read_platforms(lines: list[Line], provenance: dict, totals: list) -> list[tu
             provenance[("declared_totals", "booking_platforms/total")] = line.number
             break
     return [records[seq] for seq in sorted(records)]
+
+
+def check_row_numbers(numbered: list[tuple[int, int]], section: str) -> None:
+    """Row numbers (序号) run 1..n: a gap or a stray number means a row was lost or misread."""
+    expected = 1
+    for seq, line in sorted(numbered):
+        if seq != expected:
+            what = f"row number {expected} is missing" if seq > expected else f"row number {seq} is out of place"
+            raise BulletinError(f"{what} (rows are numbered 1 to {len(numbered)})", line=line, section=section)
+        expected += 1
 
 
 def read_uploads(lines: list[Line], section_key: str, provenance: dict) -> list[tuple]:
