@@ -470,7 +470,7 @@ def start_month(plan: MonthPlan) -> None:
     """Mark the month as running (and drop an earlier summary, so no stale figures are shown)."""
     import json
 
-    from njbulletin.reporting import write_text_atomic
+    from njbulletin.atomic import write_text_atomic
 
     plan.report_dir.mkdir(parents=True, exist_ok=True)
     (plan.report_dir / "summary.json").unlink(missing_ok=True)
@@ -489,23 +489,13 @@ def processed_tables(processed_dir: Path, month: str) -> dict:
 
 def write_csv_exports(tables: dict, data_dir: Path) -> list[Path]:
     """Each table as data/<table>.csv, UTF-8 with a BOM so Excel shows Chinese text; written atomically."""
-    import tempfile
+    from njbulletin.atomic import atomic_path
 
-    from njbulletin.reporting import readable_mode
-
-    data_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in sorted(tables.items()):
         target = data_dir / f"{name}.csv"
-        handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=data_dir)
-        os.close(handle)
-        try:
+        with atomic_path(target) as temporary:
             frame.write_csv(temporary, include_bom=True)
-            os.chmod(temporary, readable_mode())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
         written.append(target)
     return written
 
@@ -515,7 +505,7 @@ def write_month_outputs(plan: MonthPlan, settings: Settings) -> dict:
     import json
 
     from njbulletin.months import days_in_month
-    from njbulletin.reporting import write_text_atomic
+    from njbulletin.atomic import write_text_atomic
     from njbulletin.summary import summarise_month
 
     tables = processed_tables(settings.processed_dir, plan.month)
@@ -550,7 +540,7 @@ def finish_month(plan: MonthPlan, settings: Settings, results: list[NotebookResu
     this run) and the manifest; print the month's line. Never raises: failures are recorded."""
     import json
 
-    from njbulletin.reporting import write_text_atomic
+    from njbulletin.atomic import write_text_atomic
 
     outcome = MonthOutcome(plan.month, "ok", results)
     if tables_written:

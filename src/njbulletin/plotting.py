@@ -8,8 +8,6 @@ the matplotlib Figure; `save_figure` writes it as PNG and SVG under a figures fo
 from __future__ import annotations
 
 import importlib.util
-import os
-import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
+from njbulletin.atomic import atomic_path
 from njbulletin.labels import source_line
 
 FONT_PACKAGE = "mplfonts"
@@ -207,14 +206,8 @@ def save_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
     with chart_style():
         for fmt in FORMATS:
             target = folder / f"{stem}.{fmt}"
-            handle, temporary = tempfile.mkstemp(prefix=f".{stem}-", suffix=f".{fmt}", dir=folder)
-            os.close(handle)
-            try:
+            with atomic_path(target) as temporary:
                 fig.savefig(temporary, format=fmt, dpi=DPI)
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
             written.append(target)
     return written
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
+
+from njbulletin.atomic import write_text_atomic
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -25,35 +25,6 @@ REMOTE_REFERENCE = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|hre
                               re.IGNORECASE)
 CSS_REMOTE_IMPORT = re.compile(r"""@import\s+(?:url\()?\s*["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""",
                                re.IGNORECASE)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a text file through a temporary file in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, readable_mode())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def current_umask() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
-
-
-# Read once at import (umask is process-wide; changing it later from a thread would race).
-UMASK = current_umask()
-
-
-def readable_mode() -> int:
-    """The mode a plain new file gets under the umask (mkstemp's own files are private)."""
-    return 0o666 & ~UMASK
 
 
 @lru_cache(maxsize=2)

@@ -23,15 +23,14 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import random
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from njbulletin import config
+from njbulletin.atomic import write_text_atomic
 from njbulletin.errors import EXIT_OK, UsageError
 from njbulletin.months import days_in_month, shift_month, validate_month
 
@@ -500,18 +499,6 @@ def ensure_not_raw(directory: Path) -> Path:
     return target
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write a file through a temporary name in the same folder, then rename it into place."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def write_bulletins(out_dir: Path, months: int, start: str = "2024-12", seed: int = 0) -> list[Path]:
     """Write YYYY-MM.txt and YYYY-MM.expected.json for each synthetic month; return the bulletin paths."""
     out = ensure_not_raw(Path(out_dir))
@@ -520,8 +507,8 @@ def write_bulletins(out_dir: Path, months: int, start: str = "2024-12", seed: in
     paths = []
     for month, text, expected in bulletins:
         path = out / f"{month}.txt"
-        write_atomically(path, text + "\n")
-        write_atomically(out / f"{month}.expected.json",
+        write_text_atomic(path, text + "\n")
+        write_text_atomic(out / f"{month}.expected.json",
                          json.dumps(expected, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         paths.append(path)
     return paths
