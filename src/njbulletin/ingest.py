@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import Iterator
 
 from njbulletin import config
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS, BulletinError, UsageError
@@ -53,6 +54,18 @@ def tables_to_write(bulletin: Bulletin, report: ValidationReport) -> dict:
     return {**bulletin.tables, "quality_flags": report.quality_flags}
 
 
+def read_and_validate(paths) -> Iterator[tuple[Bulletin, ValidationReport] | None]:
+    """Read and validate each file in turn; an unreadable file prints its one-line error and yields None."""
+    for path in map(Path, paths):
+        try:
+            bulletin = read_bulletin(path)
+        except BulletinError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            yield None
+            continue
+        yield bulletin, validate_bulletin(bulletin)
+
+
 def ingest_command(args) -> int:
     """Parse, validate and write each bulletin. A month with validation errors is not written
     unless --allow-errors is given; then its errors are stored as quality_flags rows."""
@@ -60,14 +73,11 @@ def ingest_command(args) -> int:
     ensure_outside_raw(processed)
     allow_errors = bool(getattr(args, "allow_errors", False))
     status = EXIT_OK
-    for raw_path in map(Path, args.paths):
-        try:
-            bulletin = read_bulletin(raw_path)
-        except BulletinError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+    for result in read_and_validate(args.paths):
+        if result is None:
             status = max(status, EXIT_UNREADABLE)
             continue
-        report = validate_bulletin(bulletin)
+        bulletin, report = result
         if report.errors and not allow_errors:
             for issue in report.errors:
                 print(issue.format(), file=sys.stderr)

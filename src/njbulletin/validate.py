@@ -13,13 +13,11 @@ Every rule is a small function from frames to a frame of findings (level, unit, 
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import polars as pl
 
-from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS, BulletinError
+from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS
 from njbulletin.months import days_in_month
 from njbulletin.names import load_registry, normalise_name, resolve_institutions
 from njbulletin.parser import CHANNELS, Bulletin
@@ -418,17 +416,14 @@ def summarise_report(report: ValidationReport) -> str:
 
 def check_command(args) -> int:
     """`njbulletin check PATH...`: print every error and warning; exit 0 (no errors), 1 (errors), 2 (unreadable)."""
-    from njbulletin.ingest import read_bulletin  # the same reading (and file-name month check) as ingest
+    from njbulletin.ingest import read_and_validate  # the same reading (and file-name month check) as ingest
 
     status = EXIT_OK
-    for path in map(Path, args.paths):
-        try:
-            bulletin = read_bulletin(path)
-        except BulletinError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+    for result in read_and_validate(args.paths):
+        if result is None:
             status = max(status, EXIT_UNREADABLE)
             continue
-        report = validate_bulletin(bulletin)
+        _, report = result
         for issue in report.issues:
             print(issue.format())
         print(summarise_report(report))
