@@ -218,6 +218,15 @@ def mismatch(printed: float | None, computed: float | int | None) -> bool:
     return printed is not None and computed is not None and round(printed - computed, 6) != 0
 
 
+def single_total_finding(printed: float | None, computed: float | int | None, *, level: str, unit: str,
+                         rule: str, detail: str, line_table: str, line_item: str) -> pl.DataFrame:
+    """One finding when a printed total and its computed value differ, else no finding."""
+    if not mismatch(printed, computed):
+        return findings_frame([])
+    return findings_frame([{"level": level, "unit": unit, "rule": rule, "detail": detail,
+                            "line_table": line_table, "line_item": line_item}])
+
+
 def reconcile_booking_rows(bookings: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
     """Each hospital's printed 小计 equals the sum of its four channels."""
     computed = bookings.group_by("hospital", maintain_order=True).agg(pl.col("count").sum().alias("computed"))
@@ -254,24 +263,22 @@ def reconcile_booking_grand_total(declared: pl.DataFrame) -> pl.DataFrame:
     if "total" not in printed or any(value is None for value in channel_totals):
         return findings_frame([])
     computed = sum(channel_totals)
-    if not mismatch(printed["total"], computed):
-        return findings_frame([])
-    return findings_frame([{"level": "bookings", "unit": "total", "rule": "booking_grand_total",
-                            "detail": f"bookings: 合计 小计: printed {number(printed['total'])}, computed sum of "
-                                      f"the four channel 合计 {number(computed)}",
-                            "line_table": "declared_totals", "line_item": "bookings/total"}])
+    return single_total_finding(
+        printed["total"], computed, level="bookings", unit="total", rule="booking_grand_total",
+        detail=f"bookings: 合计 小计: printed {number(printed['total'])}, computed sum of the four channel 合计 "
+               f"{number(computed)}",
+        line_table="declared_totals", line_item="bookings/total")
 
 
 def reconcile_platforms(platforms: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
     """The platforms' printed 合计 equals the sum of the platforms."""
     printed = declared_values(declared, "booking_platforms").get("total")
     computed = platforms["count"].sum()
-    if not mismatch(printed, computed):
-        return findings_frame([])
-    return findings_frame([{"level": "booking_platforms", "unit": "total", "rule": "platform_total",
-                            "detail": f"booking_platforms: 合计: printed {number(printed)}, computed sum of the "
-                                      f"{platforms.height} platforms {number(computed)}",
-                            "line_table": "declared_totals", "line_item": "booking_platforms/total"}])
+    return single_total_finding(
+        printed, computed, level="booking_platforms", unit="total", rule="platform_total",
+        detail=f"booking_platforms: 合计: printed {number(printed)}, computed sum of the {platforms.height} "
+               f"platforms {number(computed)}",
+        line_table="declared_totals", line_item="booking_platforms/total")
 
 
 def reconcile_hotline(hotline: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
@@ -279,12 +286,11 @@ def reconcile_hotline(hotline: pl.DataFrame, declared: pl.DataFrame) -> pl.DataF
     printed = declared_values(declared, "hotline").get("total_calls")
     calls = hotline.filter(pl.col("kind") == "call")
     computed = calls["count"].sum()
-    if not mismatch(printed, computed):
-        return findings_frame([])
-    return findings_frame([{"level": "hotline", "unit": "total_calls", "rule": "hotline_total",
-                            "detail": f"hotline: total_calls (共受理咨询电话): printed {number(printed)}, computed sum "
-                                      f"of the {calls.height} call categories {number(computed)}",
-                            "line_table": "declared_totals", "line_item": "hotline/total_calls"}])
+    return single_total_finding(
+        printed, computed, level="hotline", unit="total_calls", rule="hotline_total",
+        detail=f"hotline: total_calls (共受理咨询电话): printed {number(printed)}, computed sum of the "
+               f"{calls.height} call categories {number(computed)}",
+        line_table="declared_totals", line_item="hotline/total_calls")
 
 
 def reconcile_quick_bookings(bookings: pl.DataFrame, platforms: pl.DataFrame) -> pl.DataFrame:
@@ -295,13 +301,12 @@ def reconcile_quick_bookings(bookings: pl.DataFrame, platforms: pl.DataFrame) ->
         return findings_frame([])
     printed = quick["count"][0]
     computed = bookings.filter(pl.col("channel") == "quick")["count"].sum()
-    if not mismatch(printed, computed):
-        return findings_frame([])
     platform = quick["platform"][0]
-    return findings_frame([{"level": "booking_platforms", "unit": platform, "rule": "quick_bookings_cross_table",
-                            "detail": f"booking_platforms: {platform}: printed {number(printed)}, but the bookings "
-                                      f"table's 快速预约 (quick) channel sums to {number(computed)}",
-                            "line_table": "booking_platforms", "line_item": platform}])
+    return single_total_finding(
+        printed, computed, level="booking_platforms", unit=platform, rule="quick_bookings_cross_table",
+        detail=f"booking_platforms: {platform}: printed {number(printed)}, but the bookings table's 快速预约 "
+               f"(quick) channel sums to {number(computed)}",
+        line_table="booking_platforms", line_item=platform)
 
 
 def flag_missing_totals(declared: pl.DataFrame) -> pl.DataFrame:
