@@ -107,3 +107,25 @@ def test_rows_with_the_same_label_keep_their_own_bars():
     assert [t.get_text() for t in axes.get_yticklabels()] == ["鼓楼", "鼓楼 (2)", "江宁"]
     assert sorted(round(bar.get_width()) for bar in axes.patches) == [1, 2, 3]
     plotting.close_figure(figure)
+
+
+def test_freezing_the_layout_renders_the_same_pixels(seed):
+    # The layout is computed once and kept, so PNG and SVG skip it; the picture must not change.
+    ratios = completeness.rank_units(completeness.compute_upload_ratios(seed["uploads"], 30))
+    laid_out_each_time = plotting.chart_completeness(ratios, "hospital", "2024-11", "en")
+    frozen = plotting.freeze_layout(plotting.chart_completeness(ratios, "hospital", "2024-11", "en"))
+    assert frozen.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"
+    assert plotting.render_figure(frozen, "png") == plotting.render_figure(laid_out_each_time, "png")
+    plotting.close_figure(frozen)
+    plotting.close_figure(laid_out_each_time)
+
+
+def test_publish_figure_writes_both_formats_and_closes_the_figure(tmp_path):
+    frame = pl.DataFrame({"hospital": ["鼓楼", "江宁"], "count": [3, 1]})
+    figure = plotting.plot_ranked_bars(frame, "count", "hospital", title="鼓楼", xlabel="x", ylabel="y",
+                                       month="2024-11")
+    written = plotting.publish_figure(figure, tmp_path, "gulou")
+    assert [p.name for p in written] == ["gulou.png", "gulou.svg"]
+    assert written[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in written[1].read_bytes()[:1000]
+    assert not plt.fignum_exists(figure.number)

@@ -3,11 +3,13 @@
 The Noto Sans CJK SC font that ships in the `mplfonts` package is registered with matplotlib once, when
 this module is imported (fontManager.addfont; the font cache is not rebuilt). Every chart function takes
 polars frames (handed to seaborn as pandas at plot time), draws inside the project style, and returns
-the matplotlib Figure; `save_figure` writes it as PNG and SVG under a figures folder.
+the matplotlib Figure; `publish_figure` writes it as PNG and SVG under a figures folder and shows the
+PNG in the notebook.
 """
 from __future__ import annotations
 
 import importlib.util
+import io
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import polars as pl
 import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from njbulletin.atomic import atomic_path
 from njbulletin.labels import source_line
@@ -198,18 +201,63 @@ def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: s
         return decorate(fig, ax, title, xlabel, ylabel, month)
 
 
-def save_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
-    """Write the figure as <stem>.png and <stem>.svg (each to a temporary file, then renamed)."""
+def freeze_layout(fig: Figure) -> Figure:
+    """Run the constrained layout once and keep its result (pixel-identical output), so that each further
+    rendering (PNG, SVG) does not lay the figure out again."""
+    engine = fig.get_layout_engine()
+    if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
+        with chart_style():
+            fig.draw_without_rendering()
+        fig.set_layout_engine("none")
+    return fig
+
+
+def render_figure(fig: Figure, fmt: str) -> bytes:
+    """The figure as PNG or SVG bytes, drawn inside the project style."""
+    buffer = io.BytesIO()
+    with chart_style():
+        fig.savefig(buffer, format=fmt, dpi=DPI)
+    return buffer.getvalue()
+
+
+def write_figure(fig: Figure, figures_dir: str | Path, stem: str) -> dict[str, bytes]:
+    """Render the figure once per format and write <stem>.png and <stem>.svg (temporary file, then rename).
+    Returns the bytes written, by format."""
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    with chart_style():
-        for fmt in FORMATS:
-            target = folder / f"{stem}.{fmt}"
-            with atomic_path(target) as temporary:
-                fig.savefig(temporary, format=fmt, dpi=DPI)
-            written.append(target)
-    return written
+    freeze_layout(fig)
+    rendered = {}
+    for fmt in FORMATS:
+        rendered[fmt] = render_figure(fig, fmt)
+        with atomic_path(folder / f"{stem}.{fmt}") as temporary:
+            temporary.write_bytes(rendered[fmt])
+    return rendered
+
+
+def save_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
+    """Write the figure as <stem>.png and <stem>.svg; the figure stays open."""
+    write_figure(fig, figures_dir, stem)
+    return [Path(figures_dir) / f"{stem}.{fmt}" for fmt in FORMATS]
+
+
+def publish_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
+    """What a notebook does with a finished chart: write PNG + SVG, show the very PNG that was written
+    (instead of letting the inline backend draw the figure a third time), and close the figure."""
+    rendered = write_figure(fig, figures_dir, stem)
+    show_png(rendered["png"])
+    plt.close(fig)
+    return [Path(figures_dir) / f"{stem}.{fmt}" for fmt in FORMATS]
+
+
+def show_png(png: bytes) -> None:
+    """Display PNG bytes in the running notebook; outside IPython there is nothing to show."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import Image, display
+    except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+        return
+    if get_ipython() is not None:
+        display(Image(data=png, format="png"))
 
 
 def close_figure(fig: Figure) -> None:
