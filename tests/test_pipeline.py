@@ -68,6 +68,7 @@ def month_dir(seed_run) -> Path:
 def test_the_seed_run_succeeds_with_a_progress_line_per_notebook_and_month(seed_run):
     _, first, _, _ = seed_run
     assert first.returncode == 0, first.stderr
+    assert first.stderr == ""  # e.g. no "ERROR | KeyboardInterrupt caught in kernel" from a kernel shutdown
     for name in NOTEBOOKS:
         assert re.search(rf"^2024-11 {name}: ok \(\d+\.\d s\)$", first.stdout, re.MULTILINE), first.stdout
     assert re.search(r"^2024-11: ok, 6 notebooks in \d+\.\d s$", first.stdout, re.MULTILINE)

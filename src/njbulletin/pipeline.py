@@ -266,6 +266,12 @@ def kernel_config():
     return Config({"KernelManager": {"transport_encryption": policy}})
 
 
+# The kernels' own log stays quiet below CRITICAL: jupyter_client interrupts a kernel before shutting it
+# down, and ipykernel then logs "ERROR | KeyboardInterrupt caught in kernel" on a run that went well. What a
+# cell raises is recorded in the executed notebook, its HTML page and the manifest, not in this log.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+
+
 # ----------------------------------------------------------------------------- kernels reused across months
 
 _warm_kernels: dict[str, object] = {}
@@ -325,7 +331,7 @@ def warm_kernel(source: Path):
         reset_namespace(kernel)
     else:
         kernel = reusable_kernel_manager()
-        kernel.start_kernel(cwd=str(source.parent))
+        kernel.start_kernel(cwd=str(source.parent), extra_arguments=KERNEL_ARGUMENTS)
     with _warm_lock:
         _warm_kernels[source.name] = kernel
     return kernel
@@ -411,7 +417,8 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
                 papermill.execute_notebook(str(source), str(executed), parameters=plan.parameters,
                                            kernel_name=KERNEL_NAME, cwd=str(source.parent), progress_bar=False,
                                            log_output=False, request_save_on_cell_execute=False,
-                                           config=kernel_config(), on_notebook_start=on_notebook_start, km=kernel)
+                                           config=kernel_config(), on_notebook_start=on_notebook_start, km=kernel,
+                                           extra_arguments=KERNEL_ARGUMENTS)
                 break
             except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
                 if attempt < KERNEL_START_ATTEMPTS and is_kernel_start_failure(exc):
