@@ -201,15 +201,20 @@ def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: s
         return decorate(fig, ax, title, xlabel, ylabel, month)
 
 
-def freeze_layout(fig: Figure) -> Figure:
-    """Run the constrained layout once and keep its result (pixel-identical output), so that each further
-    rendering (PNG, SVG) does not lay the figure out again."""
+def keep_current_layout(fig: Figure) -> Figure:
+    """After a rendering has laid the figure out (constrained layout runs at each draw), keep those
+    positions: later renderings skip the layout and give the same picture."""
     engine = fig.get_layout_engine()
     if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
-        with chart_style():
-            fig.draw_without_rendering()
         fig.set_layout_engine("none")
     return fig
+
+
+def freeze_layout(fig: Figure) -> Figure:
+    """Lay the figure out now, without rendering, and keep that layout."""
+    with chart_style():
+        fig.draw_without_rendering()
+    return keep_current_layout(fig)
 
 
 def render_figure(fig: Figure, fmt: str) -> bytes:
@@ -225,10 +230,10 @@ def write_figure(fig: Figure, figures_dir: str | Path, stem: str) -> dict[str, b
     Returns the bytes written, by format."""
     folder = Path(figures_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    freeze_layout(fig)
     rendered = {}
     for fmt in FORMATS:
         rendered[fmt] = render_figure(fig, fmt)
+        keep_current_layout(fig)  # the first rendering laid the figure out; the next ones reuse it
         with atomic_path(folder / f"{stem}.{fmt}") as temporary:
             temporary.write_bytes(rendered[fmt])
     return rendered
