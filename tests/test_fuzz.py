@@ -438,8 +438,8 @@ def test_duplicating_any_statistics_line_is_noticed_or_harmless():
             assert all(tables[name].equals(seed_tables[name]) for name in tables), SEED_LINES[index]
 
 
-# Found by the fuzzer and still silent: each parses with no BulletinError and no validation error,
-# yet the tables are wrong. Strict xfail: each flips to a failure (to be removed) once it is fixed.
+# Found by the fuzzer as silent (parsed with no BulletinError and no validation error, yet the tables
+# were wrong) and fixed since: each must now be refused or reported.
 
 def replace_line(prefix: str, old: str, new: str) -> str:
     index = line_number_of(prefix) - 1
@@ -447,11 +447,19 @@ def replace_line(prefix: str, old: str, new: str) -> str:
     return "\n".join([*SEED_LINES[:index], SEED_LINES[index].replace(old, new, 1), *SEED_LINES[index + 1:]])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="a damaged row just before a repeated header is skipped as page furniture")
 def test_damaged_row_before_a_page_break_is_not_dropped_silently():
-    # 南京同仁医院 is the last hospital row before the page break; with one cell missing the row is
-    # dropped (uploads 51 -> 50 rows) instead of being reported.
-    assert is_noticed(replace_line("南京同仁医院 ", " 11/11 ", " "))
+    # 南京同仁医院 is the last hospital row before the page break; with one cell missing the row used to
+    # be skipped as page furniture (uploads 51 -> 50 rows). A line of counts is never furniture now.
+    with pytest.raises(BulletinError, match=r"^<text>:515: \[uploads by hospital .*\] cannot read table row "
+                                            r"'南京同仁医院 3750384 26 80468 30560.95 3159 35744.2'$"):
+        parse_text(replace_line("南京同仁医院 ", " 11/11 ", " "))
+
+
+def test_page_furniture_with_a_date_before_a_repeated_header_is_still_skipped():
+    # A running title with a few numbers in it is furniture, not a damaged row: the tables stay the seed's.
+    furniture = "南京市卫生信息中心 2024 年 11 月 第 3 页"
+    text = replace_line("南京同仁医院 ", "35744.2", f"35744.2\n{furniture}")
+    assert parse_text(text).tables["uploads"].equals(parse_text(seed_text()).tables["uploads"])
 
 
 def test_hotline_category_without_its_count_is_not_dropped_silently():
@@ -462,19 +470,35 @@ def test_changed_booking_row_number_is_noticed():
     assert is_noticed(replace_line("9 中国医学科学院皮肤病研究所", "9 中国", "0 中国"))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="a unit name may take in a number, so an extra cell shifts the columns")
 def test_extra_cell_in_an_upload_row_does_not_shift_columns_silently():
-    # '江宁区 16283726 / 30 …' parses as unit '江宁区16283726' with scheduled_records null.
-    assert is_noticed(replace_line("江宁区 ", "16283726 30", "16283726 / 30"))
+    # '江宁区 16283726 / 30 …' used to parse as unit '江宁区 16283726' with scheduled_records null; a unit
+    # name never ends in a bare number now, so the row is refused with its line.
+    with pytest.raises(BulletinError, match=r"^<text>:449: \[uploads by district .*\] cannot read table row '江宁区 16283726 / 30 11/11"):
+        parse_text(replace_line("江宁区 ", "16283726 30", "16283726 / 30"))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="the last table has no printed total, so a file cut off inside it just has fewer rows")
 def test_file_cut_off_inside_the_last_table_is_noticed():
     # Cut after 南京市口腔医院: the hospital uploads table keeps 26 of its 39 rows, and the
-    # 累计校验入库数据 line below it is gone too.
+    # 累计校验入库数据 line below it is gone too. The table prints no total; what gives it away is that
+    # nothing follows the last row.
+    from njbulletin.validate import validate_bulletin
+
     cut = line_number_of("南京市口腔医院 2756135")
-    assert is_noticed("\n".join(SEED_LINES[:cut]))
+    for ending in ("", "\n\n", "\n- 9 -\n"):
+        errors = validate_bulletin(parse_text("\n".join(SEED_LINES[:cut]) + ending)).errors
+        assert [error.format() for error in errors] == [
+            f"error: <text>:{cut}: uploads: the file ends with the row of 南京市口腔医院 and nothing follows it "
+            "(no closing note, no back page): it looks cut off, and rows after it may be missing "
+            "[file_ends_inside_table]"]
+
+
+def test_a_file_that_goes_on_after_its_last_table_is_not_taken_for_cut_off():
+    from njbulletin.validate import validate_bulletin
+
+    note = line_number_of("（截止 2024 年 11 月，区及医院累计校验入库数据")
+    for text in (SEED, "\n".join(SEED_LINES[:note])):  # whole, or cut right after the closing note
+        assert parse_text(text).ends_with_row is None
+        assert validate_bulletin(parse_text(text)).errors == []
 
 
 def test_row_repeated_on_one_line_is_noticed():

@@ -72,8 +72,12 @@ BOOKING_ROW = re.compile(rf"(?P<seq>\d+) (?P<name>{NAME})" + "".join(f" (?P<c{i}
 NAME_CONTINUATION = re.compile(r"\S*[^\d\s,./]")  # the rest of a wrapped name starts with a non-digit
 NUMBERED_ROW_START = re.compile(r"\d+ \S*[^\d\s,./]")  # a row number, then a name
 BOOKING_TOTAL = re.compile(r"合 ?计[:：]?" + "".join(f" ?(?P<c{i}>{VALUE})" for i in range(5)))
+# An upload unit's name also ends with a token that is not a number: a name never ends in a bare count,
+# so an extra cell after the name ('江宁区 16283726 / 30 …') leaves the row unread instead of taking the
+# count into the name and shifting every column after it.
+UNIT_NAME = r"\S*[^\d\s,./]\S*(?:(?:\s\S+)*?\s\S*[^\d\s,./]\S*)?"
 UPLOAD_ROW = re.compile(
-    rf"(?P<unit>{NAME}) (?P<scheduled>{VALUE}) (?P<days>{VALUE}) (?P<forms>\d+ ?/ ?\d+|/)"
+    rf"(?P<unit>{UNIT_NAME}) (?P<scheduled>{VALUE}) (?P<days>{VALUE}) (?P<forms>\d+ ?/ ?\d+|/)"
     rf" (?P<visits>{VALUE}) (?P<op_income>{VALUE}) (?P<discharges>{VALUE}) (?P<ip_income>{VALUE})")
 # A platform name ends with a token that is not a number, so "南京卫生 12320 网 368" reads right.
 PLATFORM_NAME = r"(?:\S+ )*?\S*[^\d\s,./]\S*"
@@ -118,6 +122,9 @@ class Bulletin:
     encoding: str = "utf-8"
     # Where each item was printed: (table, item) -> line number, for messages that name a line.
     provenance: dict[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
+    # (table, item) of a table row that is the last text of the file, when nothing follows it: no closing
+    # note, no further section, no back page. A bulletin cut off inside a table looks like that.
+    ends_with_row: tuple[str, str] | None = None
 
     def line_of(self, table: str, item: str) -> int | None:
         """The line on which an item of a table was printed, when known."""
@@ -188,7 +195,19 @@ def _parse(text: str, *, source: str, encoding: str) -> Bulletin:
         "declared_totals": build_frame("declared_totals", month, totals),
     }
     return Bulletin(month=month, days_in_month=days_in_month, tables=tables, source=source,
-                    encoding=encoding, provenance=provenance)
+                    encoding=encoding, provenance=provenance, ends_with_row=find_row_ending_the_text(lines, provenance))
+
+
+def find_row_ending_the_text(lines: list[Line], provenance: dict[tuple[str, str], int]) -> tuple[str, str] | None:
+    """The (table, item) of the last table row when only blank lines and page markers follow it."""
+    rows = [(number, key) for key, number in provenance.items() if key[0] != "declared_totals"]
+    if not rows:
+        return None
+    number, key = max(rows)
+    after = lines[number:]  # line numbers are 1-based: lines[number] is the line after the row's first line
+    if all(not line.text or PAGE_MARKER.fullmatch(line.text) or BARE_NUMBER.fullmatch(line.text) for line in after):
+        return key
+    return None
 
 
 def build_frame(table: str, month: str, rows: list[tuple]) -> pl.DataFrame:
@@ -380,7 +399,8 @@ def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
             pending = []
             continue
         is_row_start = bool(row_start and row_start.match(line.text))
-        if not pending and not is_row_start and _header_follows(lines, index + 1, is_header, row):
+        if not pending and not is_row_start and not _looks_like_row_data(line.text) \
+                and _header_follows(lines, index + 1, is_header, row):
             index += 1  # page furniture: a running title or page number before a repeated header
             continue
         if len(pending) + 1 < max_lines_per_row and len(joined) <= 120 and not PROSE_PUNCTUATION.search(joined):
@@ -424,11 +444,21 @@ def _is_overlong_row(text: str) -> bool:
     return numeric >= 5 and 2 * numeric >= len(tokens)
 
 
+def _numeric_tokens(tokens: list[str]) -> int:
+    return sum(1 for t in tokens if re.fullmatch(VALUE, t) or re.fullmatch(r"\d+/\d+", t))
+
+
+def _looks_like_row_data(text: str) -> bool:
+    """A line of mostly numbers (three or more, at least half its tokens) is a damaged row, never page
+    furniture: a running title or page number does not print a row of counts."""
+    tokens = text.split()
+    numeric = _numeric_tokens(tokens)
+    return numeric >= 3 and 2 * numeric >= len(tokens)
+
+
 def _is_row_prefix(text: str) -> bool:
     """Heuristic: text that starts like a row (its tokens are mostly numbers) but ends too soon."""
-    tokens = text.split()
-    numeric = sum(1 for t in tokens if re.fullmatch(VALUE, t) or re.fullmatch(r"\d+/\d+", t))
-    return numeric >= 2
+    return _numeric_tokens(text.split()) >= 2
 
 
 def _header_follows(lines: list[Line], start: int, is_header: Callable[[Line], bool],

@@ -87,6 +87,7 @@ def validate_bulletin(bulletin: Bulletin, registry: pl.DataFrame | None = None) 
         registry = load_registry() if registry is None else registry
         findings += [
             with_severity(reconcile_totals(tables), "error"),
+            with_severity(flag_text_ending_in_a_table(bulletin.ends_with_row), "error"),
             with_severity(flag_missing_totals(tables["declared_totals"]), "warning"),
             with_severity(flag_uploads(tables["uploads"]), "warning"),
             with_severity(flag_unmatched_hospitals(tables["bookings"], tables["uploads"], registry), "warning"),
@@ -307,6 +308,21 @@ def reconcile_quick_bookings(bookings: pl.DataFrame, platforms: pl.DataFrame) ->
         detail=f"booking_platforms: {platform}: printed {number(printed)}, but the bookings table's 快速预约 "
                f"(quick) channel sums to {number(computed)}",
         line_table="booking_platforms", line_item=platform)
+
+
+def flag_text_ending_in_a_table(ends_with_row: tuple[str, str] | None) -> pl.DataFrame:
+    """The file ends with a table row and nothing after it: a bulletin always goes on after its last table
+    (the 累计校验入库数据 note, a back page), so the file looks cut off and rows may be missing. The
+    uploads tables print no total, so this is the only sign of rows lost at the end of the file."""
+    if ends_with_row is None:
+        return findings_frame([])
+    table, item = ends_with_row
+    level, _, unit = item.rpartition("/") if table == "uploads" else (table, "", item)
+    return findings_frame([{"level": level, "unit": unit, "rule": "file_ends_inside_table",
+                            "detail": f"{table}: the file ends with the row of {unit} and nothing follows it "
+                                      "(no closing note, no back page): it looks cut off, and rows after it "
+                                      "may be missing",
+                            "line_table": table, "line_item": item}])
 
 
 def flag_missing_totals(declared: pl.DataFrame) -> pl.DataFrame:
