@@ -129,3 +129,18 @@ def test_refuses_to_write_under_raw(tmp_path):
     result = run_cli("ingest", str(SEED_PATH), "--processed", str(config.RAW_DIR / "processed"))
     assert result.returncode == 2 and "raw data folder" in result.stderr
     assert not (config.RAW_DIR / "processed").exists()
+
+
+def test_output_piped_into_a_reader_that_stops_early_gives_no_traceback(tmp_path):
+    # `njbulletin check ... | head -1`: the seed checked 12 times prints about 200 KB, more than a pipe holds,
+    # so the command is still writing when the reader goes away.
+    raw = tmp_path / "2024-11.txt"
+    shutil.copyfile(SEED_PATH, raw)
+    process = subprocess.Popen([sys.executable, "-m", "njbulletin.cli", "check", *[str(raw)] * 12],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = process.stdout.readline()
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert first.startswith(b"warning: ")
+    assert stderr == b""

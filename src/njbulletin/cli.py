@@ -1,16 +1,18 @@
 """The `njbulletin` command line. Start-up stays light: each command imports its own module.
 
 Exit codes: 0 success; 1 validation errors (or a pipeline step failed);
-2 a file could not be read or an argument is invalid; 3 another run holds the lock.
+2 a file could not be read or an argument is invalid; 3 another run holds the lock;
+130 interrupted (Ctrl-C); 141 the output pipe was closed (e.g. piped into `head`).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from njbulletin import config
-from njbulletin.errors import EXIT_UNREADABLE, BulletinError, UsageError
+from njbulletin.errors import EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, EXIT_UNREADABLE, BulletinError, UsageError
 
 # command -> (module, function). Each function takes the parsed arguments and returns an exit code.
 COMMANDS = {
@@ -65,7 +67,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader stopped reading (`| head`): no traceback, and no second error when Python flushes
+        # standard output at exit (the recipe of the Python documentation, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_PIPE_CLOSED
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ EXIT_OK = 0
 EXIT_VALIDATION_ERRORS = 1  # the bulletin was read, but a printed total or schema check failed
 EXIT_UNREADABLE = 2  # a file could not be read or parsed, or an argument was invalid
 EXIT_BUSY = 3  # another run holds the lock on the same folder
+EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_PIPE_CLOSED = 141  # the reader of the output went away (e.g. `njbulletin check ... | head`), as 128 + SIGPIPE
 
 
 class BulletinError(ValueError):
