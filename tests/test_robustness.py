@@ -362,6 +362,30 @@ def test_after_kills_and_concurrent_runs_every_output_is_whole(concurrent_runs, 
     assert storage.processed_months(workspace.processed) == [EARLIER, HOSTILE]
 
 
+def test_a_forced_rerun_killed_midway_leaves_the_month_s_notebooks_as_they_were(concurrent_runs, workspace):
+    # Killed while the analyses run (this run's 02-validate has been written): every analysis notebook is
+    # the previous run's, byte for byte, and readable; the next run completes the month.
+    folder = workspace.reports / HOSTILE
+    before = {path.name: path.read_bytes() for path in folder.glob("[0-9]*.ipynb")}
+    assert len(before) == 6
+    validated = (folder / "02-validate.ipynb").stat().st_mtime_ns
+    process = subprocess.Popen([*run_command_line(workspace, HOSTILE), "--force"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert kill_when(process, lambda: (folder / "02-validate.ipynb").stat().st_mtime_ns != validated)
+    after = {path.name: path.read_bytes() for path in folder.glob("[0-9]*.ipynb")}
+    analyses = [name for name in before if not name.startswith("0")]
+    assert {name: after[name] for name in analyses} == {name: before[name] for name in analyses}
+    for name in before:
+        nbformat.validate(nbformat.read(folder / name, as_version=4))
+    rerun = subprocess.run(run_command_line(workspace, HOSTILE), capture_output=True, text=True, timeout=240)
+    assert rerun.returncode == 0, rerun.stderr
+    assert not list(folder.glob(".*.running.ipynb"))
+    assert_reports_intact(workspace, HOSTILE)
+    for name in before:  # the executed notebook's metadata names its own path, not the hidden partial's
+        metadata = json.loads((folder / name).read_text(encoding="utf-8"))["metadata"]["papermill"]
+        assert metadata["output_path"] == str(folder / name)
+
+
 # ----------------------------------------------------------------------------- hostile unit names
 
 

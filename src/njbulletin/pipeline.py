@@ -396,6 +396,10 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
     """
     result = NotebookResult(name=source.stem, status="ok", start=now_iso())
     executed = plan.report_dir / source.name
+    # papermill writes the executed notebook when it ends (also when it failed), in place; it writes to a
+    # hidden name instead, renamed into place, so a run killed while it writes leaves the previous run's
+    # notebook whole. The notebook's metadata names the final path.
+    partial = plan.report_dir / f".{source.stem}.running.ipynb"
     began = [time.perf_counter()]
     try:
         import papermill
@@ -403,6 +407,7 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
         from njbulletin.reporting import render_html
 
         def on_notebook_start(notebook, **_) -> None:
+            notebook.metadata.papermill["output_path"] = str(executed)  # not the hidden partial's name
             if after is None:
                 return
             if not after.wait():
@@ -414,7 +419,7 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
             kernel = None
             try:
                 kernel = warm_kernel(source) if settings.reuse_kernels else None
-                papermill.execute_notebook(str(source), str(executed), parameters=plan.parameters,
+                papermill.execute_notebook(str(source), str(partial), parameters=plan.parameters,
                                            kernel_name=KERNEL_NAME, cwd=str(source.parent), progress_bar=False,
                                            log_output=False, request_save_on_cell_execute=False,
                                            config=kernel_config(), on_notebook_start=on_notebook_start, km=kernel,
@@ -430,9 +435,11 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
                 release_clients(kernel)
         result.end, result.seconds = now_iso(), round(time.perf_counter() - began[0], 3)
         if result.status == "not run":
+            partial.unlink(missing_ok=True)
             executed.unlink(missing_ok=True)
             result.start = result.end = result.seconds = None
-        elif executed.is_file():
+        elif partial.is_file():
+            os.replace(partial, executed)
             result.rendering = renderer().submit(render_html, executed, executed.with_suffix(".html"),
                                                  settings.with_code)
         timing = "" if result.seconds is None else f" ({result.seconds:.1f} s)"
