@@ -301,6 +301,24 @@ def test_check_seed_exits_0_and_lists_warnings(capsys):
     assert len(out) == 107 and all(line.startswith(f"warning: {SEED_PATH}:") for line in out[:-1])
 
 
+def test_check_summary_groups_the_seed_warnings_by_rule(tmp_path, capsys):
+    # The per-rule counts of the seed, worked out from the printed tables (docs/validation.md): they add
+    # up to 106. With --summary an error is still printed in full.
+    path = tmp_path / "2024-11.txt"
+    path.write_text(replace_once(seed_text(), "合计：18946", "合计：18947"), encoding="utf-8")
+    assert main(["check", "--summary", str(path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"error: {path}:") and out[0].endswith("[platform_total]")
+    counts = {line.split(" × ")[1].split(":")[0]: int(line.split(" × ")[0].rsplit(" ", 1)[1]) for line in out[1:-1]}
+    assert counts == {"no_uploads": 2, "no_realtime_days": 2, "forms_incomplete": 24, "realtime_days_short": 39,
+                      "outpatient_income_without_visits": 2, "inpatient_income_without_discharges": 16,
+                      "booking_without_uploads": 8, "uploads_without_bookings": 13}
+    no_uploads = next(line for line in out if "× no_uploads" in line)
+    assert no_uploads == (f"warning: {path}:{printed_line('秦淮区 ')}-{printed_line('东部战区总医院秦淮医疗区 ')}: "
+                          "2 × no_uploads: 秦淮区 (district), 东部战区总医院秦淮医疗区 (hospital)")
+    assert out[-1] == f"2024-11: {path}: 1 errors, 106 warnings"
+
+
 def test_check_reports_errors_with_file_and_line(tmp_path, capsys):
     path = tmp_path / "2024-11.txt"
     path.write_text(replace_once(seed_text(), "合计：18946", "合计：18947"), encoding="utf-8")

@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="validate bulletins: reconcile totals, list quality warnings")
     check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--summary", action="store_true",
+                       help="errors in full, warnings one line per rule (count, first units, line range)")
 
     run = commands.add_parser("run", help="run the notebook pipeline for months found in the raw folder")
     run.add_argument("months", nargs="*", metavar="MONTH", help="YYYY-MM (default: every month in RAW)")

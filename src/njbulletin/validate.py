@@ -435,8 +435,25 @@ def summarise_report(report: ValidationReport) -> str:
     return f"{report.month}: {report.source}: {len(report.errors)} errors, {len(report.warnings)} warnings"
 
 
+def group_warnings(report: ValidationReport, examples: int = 3) -> list[str]:
+    """Every error in full, then one line per warning rule: how many units, the first few, and the lines."""
+    lines = [issue.format() for issue in report.errors]
+    by_rule: dict[str, list[Issue]] = {}
+    for issue in report.warnings:
+        by_rule.setdefault(issue.rule, []).append(issue)
+    for rule, issues in by_rule.items():
+        units = [f"{issue.unit} ({issue.level})" if issue.level in ("district", "hospital") else issue.unit
+                 for issue in issues]
+        shown = ", ".join(units[:examples]) + (f" and {len(units) - examples} more" if len(units) > examples else "")
+        numbers = [issue.line for issue in issues if issue.line is not None]
+        where = f"{report.source}:{min(numbers)}-{max(numbers)}" if numbers else report.source
+        lines.append(f"warning: {where}: {len(issues)} × {rule}: {shown}")
+    return lines
+
+
 def check_command(args) -> int:
-    """`njbulletin check PATH...`: print every error and warning; exit 0 (no errors), 1 (errors), 2 (unreadable)."""
+    """`njbulletin check PATH... [--summary]`: print every error and warning (with --summary, the warnings one
+    line per rule); exit 0 (no errors), 1 (errors), 2 (unreadable)."""
     from njbulletin.ingest import read_and_validate  # the same reading (and file-name month check) as ingest
 
     status = EXIT_OK
@@ -445,8 +462,9 @@ def check_command(args) -> int:
             status = max(status, EXIT_UNREADABLE)
             continue
         _, report = result
-        for issue in report.issues:
-            print(issue.format())
+        lines = group_warnings(report) if getattr(args, "summary", False) else [i.format() for i in report.issues]
+        for line in lines:
+            print(line)
         print(summarise_report(report))
         if report.errors:
             status = max(status, EXIT_VALIDATION_ERRORS)
