@@ -39,6 +39,7 @@ from njbulletin import config, storage
 from njbulletin.cli import main
 from njbulletin.context import MonthContext
 from njbulletin.errors import EXIT_BUSY, EXIT_OK, EXIT_UNREADABLE, UsageError
+from njbulletin.parser import parse_text
 from njbulletin.pipeline import find_raw_months
 
 EARLIER, HOSTILE = "2024-10", "2024-11"
@@ -501,3 +502,40 @@ def test_the_limit_is_configurable(tmp_path):
     assert f"file is {SEED_PATH.stat().st_size} bytes, over the 4096-byte input limit" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "processed" / "bookings").exists()
+
+
+# ----------------------------------------------------------------------------- leftovers of killed runs
+
+
+def make_old(path: Path, seconds: float = 3600) -> Path:
+    """Create the file (or keep the folder) and date it `seconds` ago."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half")
+    stamp = time.time() - seconds
+    os.utime(path, (stamp, stamp))
+    return path
+
+
+def test_staging_folders_of_killed_writers_are_removed_once_old(tmp_path):
+    staging = tmp_path / "processed" / storage.STAGING_DIRNAME
+    make_old(staging / "2024-10-dead-abc" / "bookings.parquet")
+    make_old(staging / "2024-10-dead-abc")
+    (staging / "2024-10-live-def").mkdir()  # a writer at work right now: young, kept
+    storage.write_month_tables(parse_text(seed_text()).tables, tmp_path / "processed", "2024-11")
+    assert sorted(path.name for path in staging.iterdir()) == ["2024-10-live-def"]
+    assert storage.read_month_table(tmp_path / "processed", "bookings", "2024-11")["count"].sum() == 276195
+
+
+def test_a_run_removes_old_leftovers_from_the_reports_folder_and_keeps_young_ones(tmp_path):
+    from njbulletin.pipeline import remove_run_leftovers
+
+    month = tmp_path / "reports" / "2024-11"
+    old = [make_old(tmp_path / "reports" / ".index.html.x1.tmp"), make_old(month / ".summary.json.x2.tmp"),
+           make_old(month / ".10-booking-channels.running.ipynb"),
+           make_old(month / "figures" / ".10-channels.png.x3.tmp"), make_old(month / "data" / ".bookings.csv.x4.tmp")]
+    kept = [make_old(month / "figures" / ".20-days.png.x5.tmp", seconds=5),  # being written right now
+            make_old(month / "10-booking-channels.ipynb"), make_old(month / "figures" / "10-channels.png"),
+            make_old(month / "manifest.json")]
+    assert sorted(remove_run_leftovers(tmp_path / "reports")) == sorted(old)
+    assert all(path.exists() for path in kept) and not any(path.exists() for path in old)

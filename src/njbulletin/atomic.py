@@ -46,3 +46,35 @@ def write_text_atomic(path: Path, text: str) -> None:
     """Write a UTF-8 text file (LF line ends) atomically."""
     with atomic_path(path) as temporary:
         temporary.write_text(text, encoding="utf-8", newline="\n")
+
+
+# --------------------------------------------------------------------------- leftovers of killed writers
+# A writer killed between creating its temporary file (or staging folder) and the rename leaves it behind.
+# Readers never look at such names; they are removed when they are clearly abandoned: older than this, so
+# that no live writer (another process, a notebook open in JupyterLab) ever loses its file.
+ABANDONED_AFTER_SECONDS = 600.0
+
+
+def is_abandoned(path: Path, now: float, min_age: float = ABANDONED_AFTER_SECONDS) -> bool:
+    try:
+        return now - path.lstat().st_mtime >= min_age
+    except FileNotFoundError:  # its writer finished meanwhile
+        return False
+
+
+def remove_abandoned(paths, min_age: float = ABANDONED_AFTER_SECONDS, now: float | None = None) -> list[Path]:
+    """Remove the files and folders among `paths` last modified at least `min_age` seconds ago."""
+    import shutil
+    import time
+
+    now = time.time() if now is None else now
+    removed = []
+    for path in map(Path, paths):
+        if not is_abandoned(path, now, min_age):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed

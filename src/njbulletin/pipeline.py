@@ -606,6 +606,19 @@ def run_whole_month(plan: MonthPlan, settings: Settings) -> MonthOutcome:
 # ----------------------------------------------------------------------------- the run
 
 
+# Hidden files a killed run can leave in the reports folder: atomic writes' temporary files and
+# papermill's partial notebooks.
+LEFTOVER_PATTERNS = (".*.tmp", "*/.*.tmp", "*/.*.running.ipynb", "*/figures/.*.tmp", "*/data/.*.tmp")
+
+
+def remove_run_leftovers(reports_dir: Path) -> list[Path]:
+    """Remove what killed runs left in the reports folder (once older than ten minutes, so that a notebook
+    writing a figure from JupyterLab right now keeps its temporary file). Called with the lock held."""
+    from njbulletin.atomic import remove_abandoned
+
+    return remove_abandoned(path for pattern in LEFTOVER_PATTERNS for path in Path(reports_dir).glob(pattern))
+
+
 def acquire_lock(reports_dir: Path):
     """The reports folder's lock; a second run over the same folder stops with a clear message."""
     from filelock import FileLock, Timeout
@@ -675,6 +688,7 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -
     reports_dir = Path(settings.reports_dir).resolve()
     lock = acquire_lock(reports_dir)
     try:
+        remove_run_leftovers(reports_dir)
         code = code_digest([SOURCE_DIR, config.REFERENCE_DIR], notebooks)
         plans = plan_months(selected, available, settings, code)
         pending = [plan for plan in plans if not is_skippable(plan, settings)]

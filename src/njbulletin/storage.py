@@ -3,7 +3,8 @@
 Layout: ``PROCESSED/<table>/month=YYYY-MM/data.parquet``, read back with
 ``pl.scan_parquet(PROCESSED / table)``. A month is replaced atomically: every
 table is first written under ``PROCESSED/.staging/`` (outside the datasets, so a
-half-written file is never scanned), then each file is renamed into place.
+half-written file is never scanned), then each file is renamed into place. Staging folders
+left by a writer killed midway are removed by a later write once they are ten minutes old.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Mapping
 
 import polars as pl
+
+from njbulletin.atomic import remove_abandoned
 
 STAGING_DIRNAME = ".staging"
 PARTITION_FILENAME = "data.parquet"
@@ -34,6 +37,7 @@ def write_month_tables(tables: Mapping[str, pl.DataFrame], processed_dir: Path, 
     processed_dir = Path(processed_dir)
     staging_root = processed_dir / STAGING_DIRNAME
     staging_root.mkdir(parents=True, exist_ok=True)
+    remove_abandoned(staging_root.iterdir())  # folders of writers killed mid-write, long ago
     staging = Path(tempfile.mkdtemp(prefix=f"{month}-{uuid.uuid4().hex[:8]}-", dir=staging_root))
     try:
         staged: list[tuple[Path, Path]] = []
