@@ -131,7 +131,10 @@ def test_booking_penetration_of_drum_tower(seed):
 def test_every_booking_hospital_is_ranked_or_listed_with_a_reason(seed):
     ranked, excluded = channels.compute_booking_penetration(seed["bookings"], seed["uploads"])
     from_bookings = excluded.filter(pl.col("table") == "bookings")
-    assert ranked.height + from_bookings.height == 35
+    # 35 booking rows are 34 institutions: 南京市妇幼保健院(丁家庄院区) counts with 南京市妇幼保健院.
+    assert ranked.height + from_bookings.height == 34
+    listed = [name for names in [*ranked["bookings_name"], *from_bookings["hospital"]] for name in names.split(" + ")]
+    assert sorted(listed) == sorted(seed["bookings"]["hospital"].unique().to_list())
     reasons = dict(from_bookings.select("hospital", "reason").iter_rows())
     # 南京市第一医院 prints 0 outpatient visits in the hospital uploads table.
     assert reasons["南京市第一医院"] == "outpatient visits 0"
@@ -139,8 +142,25 @@ def test_every_booking_hospital_is_ranked_or_listed_with_a_reason(seed):
     assert reasons["南京雨花口腔医院"].startswith("not in the hospital uploads table")
     from_uploads = excluded.filter(pl.col("table") == "uploads")
     assert "江苏省中医院" in from_uploads["hospital"].to_list()
-    # 39 hospitals upload: 24 ranked, 南京市第一医院 matched but left out for 0 visits, the rest have no bookings.
-    assert from_uploads.height == 39 - ranked.height - 1
+    # 39 upload rows are 38 institutions (东部战区总医院秦淮医疗区 with 东部战区总医院): 25 ranked,
+    # 南京市第一医院 matched but left out for 0 visits, the other 12 have no bookings.
+    assert ranked.height == 25 and from_uploads.height == 12
+    assert "东部战区总医院 + 东部战区总医院秦淮医疗区" in from_uploads["hospital"].to_list()
+
+
+def test_a_campus_printed_apart_counts_with_its_parent_institution(seed):
+    # Bookings print 南京市妇幼保健院 (613, line 366) and its 丁家庄院区 (45, line 399) apart; uploads print
+    # one row (149090 outpatient visits, line 495). 南京医科大学第四附属医院 is booked only as its campus
+    # (京新) (35, line 403) and uploads 123767 visits (line 501).
+    ranked, _ = channels.compute_booking_penetration(seed["bookings"], seed["uploads"])
+    rows = {row["canonical_name"]: row for row in ranked.iter_rows(named=True)}
+    maternity = rows["南京市妇幼保健院"]
+    assert maternity["bookings_name"] == "南京市妇幼保健院 + 南京市妇幼保健院(丁家庄院区)"
+    assert (maternity["bookings"], maternity["outpatient_visits"]) == (658, 149090)
+    assert f"{maternity['penetration']:.4%}" == "0.4413%"
+    fourth = rows["南京医科大学第四附属医院"]
+    assert (fourth["bookings_name"], fourth["bookings"], fourth["outpatient_visits"]) == \
+        ("南京医科大学第四附属医院(京新)", 35, 123767)
 
 
 def test_key_figures_text(seed):

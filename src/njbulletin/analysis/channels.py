@@ -108,26 +108,31 @@ def reconcile_printed_totals(bookings: pl.DataFrame, platforms: pl.DataFrame, ho
 
 def compute_booking_penetration(bookings: pl.DataFrame, uploads: pl.DataFrame,
                                 registry: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Bookings / outpatient visits for each hospital found in both tables after name resolution.
+    """Bookings / outpatient visits for each institution found in both tables after name resolution.
 
-    Returns (ranked, excluded). ranked: canonical_name, english_name, bookings_name, uploads_name,
-    bookings, outpatient_visits, penetration; highest first. excluded: hospital, table, reason for every
-    booking hospital not matched in the hospital uploads or whose outpatient visits are 0 or missing
-    (table 'bookings'), and every uploads hospital with no bookings row (table 'uploads').
+    Both sides are taken per institution, as validation matches them: a campus printed on a row of its
+    own (南京市妇幼保健院(丁家庄院区) in bookings) counts with its parent hospital, whose uploads row covers
+    it. Returns (ranked, excluded). ranked: canonical_name (the institution), english_name,
+    bookings_name, uploads_name (the printed names, joined with ' + ' when several), bookings,
+    outpatient_visits, penetration; highest first. excluded: hospital, table, reason for every booking
+    institution not matched in the hospital uploads or whose outpatient visits are 0 or missing (table
+    'bookings'), and every uploads institution with no bookings row (table 'uploads').
     """
-    from njbulletin.names import resolve_names
+    from njbulletin.names import resolve_institutions, resolve_names
 
-    booked = (resolve_names(bookings.group_by("hospital", maintain_order=True)
-                            .agg(pl.col("count").sum().alias("bookings")), "hospital", registry)
-              .rename({"hospital": "bookings_name"}))
-    visits = (resolve_names(uploads.filter(pl.col("level") == "hospital")
-                            .select(pl.col("unit").alias("uploads_name"), "outpatient_visits"),
-                            "uploads_name", registry)
-              .group_by("canonical_name", maintain_order=True)
+    booked = (resolve_institutions(bookings.group_by("hospital", maintain_order=True)
+                                   .agg(pl.col("count").sum().alias("bookings")), "hospital", registry)
+              .group_by("institution", maintain_order=True)
+              .agg(pl.col("hospital").str.join(" + ").alias("bookings_name"), pl.col("bookings").sum(),
+                   pl.col("name_known").all()))
+    visits = (resolve_institutions(uploads.filter(pl.col("level") == "hospital")
+                                   .select(pl.col("unit").alias("uploads_name"), "outpatient_visits"),
+                                   "uploads_name", registry)
+              .group_by("institution", maintain_order=True)
               .agg(pl.col("uploads_name").str.join(" + "),
                    pl.when(pl.col("outpatient_visits").is_null().any()).then(None)
                    .otherwise(pl.col("outpatient_visits").sum()).first().alias("outpatient_visits")))
-    joined = booked.join(visits, on="canonical_name", how="left", maintain_order="left")
+    joined = booked.join(visits, on="institution", how="left", maintain_order="left")
     reason = (pl.when(pl.col("uploads_name").is_null())
               .then(pl.format("not in the hospital uploads table{}",
                               pl.when(pl.col("name_known")).then(pl.lit("")).otherwise(pl.lit(" (name not in the registry)"))))
@@ -135,12 +140,12 @@ def compute_booking_penetration(bookings: pl.DataFrame, uploads: pl.DataFrame,
               .when(pl.col("outpatient_visits") == 0).then(pl.lit("outpatient visits 0"))
               .otherwise(pl.lit(None, pl.String)))
     joined = joined.with_columns(reason.alias("reason"))
-    ranked = (joined.filter(pl.col("reason").is_null())
+    ranked = (resolve_names(joined.filter(pl.col("reason").is_null()), "institution", registry)
               .with_columns((pl.col("bookings") / pl.col("outpatient_visits")).alias("penetration"))
               .sort("penetration", descending=True, maintain_order=True)
               .select("canonical_name", "english_name", "bookings_name", "uploads_name", "bookings",
                       "outpatient_visits", "penetration"))
-    unbooked = (visits.join(booked, on="canonical_name", how="anti")
+    unbooked = (visits.join(booked, on="institution", how="anti")
                 .select(pl.col("uploads_name").alias("hospital"), pl.lit("uploads").alias("table"),
                         pl.lit(None, pl.Int64).alias("bookings"), "outpatient_visits",
                         pl.lit("not in the bookings table").alias("reason")))
@@ -168,9 +173,9 @@ def format_booking_figures(channels: pl.DataFrame, concentration: dict, penetrat
     for kind in ("call", "work_order"):
         part = hotline.filter(pl.col("kind") == kind)
         lines.append(f"hotline {kind}s: {int(part['count'].sum())} in {part.height} categories")
-    lines.append(f"penetration: {penetration.height} hospitals matched, "
-                 f"{excluded.filter(pl.col('table') == 'bookings').height} booking hospitals and "
-                 f"{excluded.filter(pl.col('table') == 'uploads').height} upload hospitals left out (listed below)")
+    lines.append(f"penetration: {penetration.height} institutions matched, "
+                 f"{excluded.filter(pl.col('table') == 'bookings').height} booking institutions and "
+                 f"{excluded.filter(pl.col('table') == 'uploads').height} upload institutions left out (listed below)")
     if penetration.height:
         top = penetration.row(0, named=True)
         lines.append(f"  highest: {top['canonical_name']} {top['bookings']} / {top['outpatient_visits']} = "
