@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from filelock import FileLock
 
 from njbulletin import config
 from njbulletin.errors import UsageError
-from njbulletin.manifest import code_digest
+from njbulletin.manifest import code_digest, git_commit
 from njbulletin.pipeline import (LOCK_NAME, SOURCE_DIR, Settings, check_notebook_parameters, discover_notebooks,
                                  find_raw_months, notebook_stages, plan_months, report_outcomes, run_pipeline,
                                  select_months)
@@ -342,3 +344,25 @@ def test_remote_references_are_found():
             'href="//fonts.example.org/a.css"><style>@import url("https://x.org/f.css");</style>'
             '<a href="https://example.org">a link is fine</a><img src="data:image/png;base64,AAAA">')
     assert len(find_remote_references(page)) == 3
+
+
+def test_recording_the_git_commit_never_writes_the_repository_index(tmp_path):
+    # `git status` refreshes a stale index and rewrites it under .git/index.lock; the manifest's call must
+    # not (a run killed at that moment would leave the lock and block the researcher's git commands).
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), "-c", "user.email=t@example.org", "-c", "user.name=t", *args],
+                       check=True, capture_output=True)
+
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.py").write_text("x = 1\n")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "first")
+    later = time.time() + 5  # the file's stat data no longer matches the index: a refresh would rewrite it
+    os.utime(tmp_path / "src" / "a.py", (later, later))
+    index = (tmp_path / ".git" / "index").read_bytes()
+    recorded = git_commit(tmp_path)
+    assert recorded["commit"] and recorded["dirty"] is False
+    assert (tmp_path / ".git" / "index").read_bytes() == index
+    git("status", "--porcelain")  # control: plain git status does rewrite it, so the check above can fail
+    assert (tmp_path / ".git" / "index").read_bytes() != index

@@ -73,9 +73,12 @@ def fingerprint(inputs: Mapping[str, str], code: str, parameters: Mapping[str, o
 def git_commit(repository: Path) -> dict:
     """The commit the code was run at, and whether the working tree had changes (None outside git)."""
     def git(*args: str) -> str | None:
+        # --no-optional-locks: `git status` would otherwise refresh and rewrite the index under
+        # .git/index.lock, getting in the way of the researcher's own git commands, and a run killed at that
+        # moment would leave the lock behind ("Another git process seems to be running").
         try:
-            result = subprocess.run(["git", "-C", str(repository), *args], capture_output=True, text=True,
-                                    timeout=10)
+            result = subprocess.run(["git", "--no-optional-locks", "-C", str(repository), *args],
+                                    capture_output=True, text=True, timeout=10)
         except (OSError, subprocess.SubprocessError):
             return None
         return result.stdout.strip() if result.returncode == 0 else None
