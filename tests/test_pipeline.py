@@ -148,6 +148,20 @@ def test_csv_exports_have_a_bom_and_the_seed_figures(month_dir):
     assert "南京鼓楼医院（含分院）" in {row["hospital"] for row in bookings}
 
 
+def test_all_months_exports_hold_the_seed_figures_and_are_linked_from_the_index(seed_run):
+    data = seed_run[0].reports / "data"
+    for table in TABLES:
+        assert (data / f"{table}.csv").read_bytes().startswith(b"\xef\xbb\xbf"), table
+    bookings = list(csv.DictReader((data / "bookings.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert {row["month"] for row in bookings} == {"2024-11"}
+    assert sum(int(row["count"]) for row in bookings) == 276195
+    summary = list(csv.DictReader((data / "summary.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert [(row["month"], row["run_status"], row["bookings_total"], row["hotline_calls"]) for row in summary] == \
+        [("2024-11", "ok", "276195", "27332")]
+    index = (seed_run[0].reports / "index.html").read_text(encoding="utf-8")
+    assert '<a href="data/summary.csv">summary.csv</a>' in index and '<a href="data/uploads.csv">uploads.csv</a>' in index
+
+
 def test_index_lists_the_month_with_status_figures_and_links(seed_run):
     index = (seed_run[0].reports / "index.html").read_text(encoding="utf-8")
     assert '<td class="month">2024-11</td><td class="ok">ok</td>' in index
@@ -233,6 +247,15 @@ def test_a_failing_notebook_is_kept_with_its_error_and_other_months_go_on(tmp_pa
     assert json.loads((workspace.reports / "2024-11" / "manifest.json").read_text(encoding="utf-8"))["status"] == "ok"
     index = (workspace.reports / "index.html").read_text(encoding="utf-8")
     assert '<td class="month">2024-12</td><td class="failed">failed</td>' in index
+
+    # the all-months CSVs hold every processed month (2024-12 was ingested; its analysis failed), oldest
+    # first; summary.csv the months with a summary, with the run's status (2024-10 was refused at ingest)
+    hotline = list(csv.DictReader((workspace.reports / "data" / "hotline.csv").read_text(encoding="utf-8-sig")
+                                  .splitlines()))
+    assert [row["month"] for row in hotline] == ["2024-11"] * 9 + ["2024-12"] * 9
+    summary = list(csv.DictReader((workspace.reports / "data" / "summary.csv").read_text(encoding="utf-8-sig")
+                                  .splitlines()))
+    assert [(row["month"], row["run_status"]) for row in summary] == [("2024-11", "ok"), ("2024-12", "failed")]
 
     # several months reuse one kernel per notebook and process, from an empty namespace: a month's
     # cells print what a fresh kernel prints, with execution counts from 1 (the seed run's kernels were fresh)

@@ -514,6 +514,31 @@ def write_csv_exports(tables: dict, data_dir: Path) -> list[Path]:
     return written
 
 
+def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Path]:
+    """REPORTS/data/: every processed month of each table in one CSV (`<table>.csv`, oldest month first),
+    and `summary.csv`, one row per month of the months' summary.json with the run's status (a month whose
+    analysis notebook failed still has its figures), for researchers who work in Excel, SPSS or Stata
+    rather than with the parquet datasets."""
+    import polars as pl
+
+    from njbulletin.atomic import atomic_path
+    from njbulletin.reporting import collect_month_entries
+    from njbulletin.storage import scan_table
+
+    names = sorted(path.name for path in Path(processed_dir).iterdir() if path.is_dir() and not path.name.startswith("."))
+    tables = {name: scan_table(processed_dir, name).collect().sort("month", maintain_order=True) for name in names}
+    data_dir = Path(reports_dir) / "data"
+    written = write_csv_exports(tables, data_dir)
+    summaries = [{"month": entry["month"], "run_status": entry["manifest"].get("status"), **entry["summary"]}
+                 for entry in reversed(collect_month_entries(reports_dir)) if entry["summary"]]
+    if summaries:
+        target = data_dir / "summary.csv"
+        with atomic_path(target) as temporary:
+            pl.from_dicts(summaries, infer_schema_length=None).write_csv(temporary, include_bom=True)
+        written.append(target)
+    return written
+
+
 def write_month_outputs(plan: MonthPlan, settings: Settings) -> dict:
     """summary.json and data/*.csv from the month's processed tables; returns the summary."""
     import json
@@ -699,6 +724,7 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -
             check_notebook_parameters(notebooks, pending[0].parameters)
             for outcome in run_months(pending, settings):
                 outcomes[outcome.month] = outcome
+            write_all_months_exports(settings.processed_dir, reports_dir)
         print(f"index: {write_index(reports_dir)}", flush=True)
         return [outcomes[month] for month in selected]
     finally:

@@ -120,7 +120,15 @@ def month_links(entry: dict) -> str:
     return " · ".join(links)
 
 
-def build_index(entries: list[dict]) -> str:
+def all_months_links(files: list[str]) -> str:
+    """Links to REPORTS/data/*.csv: every month in one file per table, and the monthly key figures."""
+    if not files:
+        return ""
+    links = " · ".join(f'<a href="data/{html.escape(name)}">{html.escape(name)}</a>' for name in files)
+    return f'<p class="links">All months, one CSV per table (UTF-8 with BOM, for Excel): {links}</p>\n'
+
+
+def build_index(entries: list[dict], all_months_files: list[str] | None = None) -> str:
     """The index page: one row per month with its status, key figures and links (no remote files)."""
     header = "".join(f"<th>{label}</th>" for _, label in INDEX_FIGURES)
     rows = []
@@ -134,13 +142,15 @@ def build_index(entries: list[dict]) -> str:
             f"<title>南京市卫生信息中心 bulletin reports</title>\n<style>{INDEX_STYLE}</style>\n</head>\n<body>\n"
             f"<h1>南京市卫生信息中心 monthly bulletin: reports</h1>\n"
             f"<table>\n<tr><th>Month</th><th>Status</th>{header}<th>Reports</th></tr>\n{body}\n</table>\n"
-            f"</body>\n</html>\n")
+            f"{all_months_links(all_months_files)}</body>\n</html>\n")
 
 
 def write_index(reports_dir: Path) -> Path:
     """Regenerate REPORTS/index.html from every month's manifest and summary (rewritten only if changed)."""
     path = Path(reports_dir) / "index.html"
-    document = build_index(collect_month_entries(reports_dir))
+    exports = sorted(path.name for path in (Path(reports_dir) / "data").glob("*.csv"))
+    exports = [name for name in exports if name == "summary.csv"] + [name for name in exports if name != "summary.csv"]
+    document = build_index(collect_month_entries(reports_dir), exports)
     try:
         unchanged = path.read_text(encoding="utf-8") == document
     except OSError:
