@@ -7,6 +7,7 @@ the uploads list 12 districts and 39 hospitals whose outpatient visits sum to 41
 """
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import json
@@ -136,6 +137,18 @@ def test_manifest_records_inputs_parameters_code_and_each_notebook(seed_run, mon
     starts = {nb["name"]: nb["start"] for nb in manifest["notebooks"]}
     ends = {nb["name"]: nb["end"] for nb in manifest["notebooks"]}
     assert ends["01-ingest"] <= starts["02-validate"] and ends["02-validate"] <= min(starts[n] for n in NOTEBOOKS[2:])
+
+
+def test_each_page_shows_exactly_the_charts_its_notebook_wrote(month_dir):
+    # A chart is shown once, as the PNG that was written (publish_figure), never twice or not at all.
+    # The seed's trends notebook has a single month and draws no chart.
+    expected = {"10-booking-channels": 5, "20-upload-completeness": 3, "30-hospital-throughput": 4, "40-trends": 0}
+    for name, charts in expected.items():
+        written = sorted((month_dir / "figures").glob(f"{name[:2]}-*.png"))
+        page = (month_dir / f"{name}.html").read_text(encoding="utf-8")
+        shown = re.findall(r'<img[^>]+src="data:image/png;base64,([^"]+)"', page)
+        assert len(written) == len(shown) == charts, name
+        assert sorted(base64.b64decode(data) for data in shown) == sorted(path.read_bytes() for path in written)
 
 
 def test_csv_exports_have_a_bom_and_the_seed_figures(month_dir):
