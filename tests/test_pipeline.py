@@ -402,3 +402,21 @@ def test_recording_the_git_commit_never_writes_the_repository_index(tmp_path):
     assert (tmp_path / ".git" / "index").read_bytes() == index
     git("status", "--porcelain")  # control: plain git status does rewrite it, so the check above can fail
     assert (tmp_path / ".git" / "index").read_bytes() != index
+
+
+def test_a_run_whose_only_month_is_refused_fails_with_one_line_and_no_traceback(tmp_path):
+    workspace = make_workspace(tmp_path / "w")
+    (workspace.raw / "2024-11.txt").unlink()  # 2024-12 is the only month
+    (workspace.raw / "2024-12.txt").write_text(seed_month_text("2024-12").replace("合计：18946", "合计：18947"),
+                                               encoding="utf-8")
+    (workspace.processed / "bookings").mkdir(parents=True)  # a table folder with no month in it yet
+    result = subprocess.run([sys.executable, "-m", "njbulletin.cli", "run", "--raw", str(workspace.raw),
+                             "--processed", str(workspace.processed), "--reports", str(workspace.reports)],
+                            capture_output=True, text=True, timeout=240)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        f"failed: 2024-12: 01-ingest: BulletinError: {workspace.raw / '2024-12.txt'}: 1 validation errors, 2024-12 "
+        f"not written: error: {workspace.raw / '2024-12.txt'}:441: booking_platforms: 合计: printed 18947, computed "
+        "sum of the 5 platforms 18946 [platform_total]"]
+    assert not (workspace.reports / "data" / "summary.csv").exists()

@@ -492,12 +492,19 @@ def start_month(plan: MonthPlan) -> None:
         {"month": plan.month, "status": "running", "started": now_iso()}, indent=2) + "\n")
 
 
+def processed_table_names(processed_dir: Path) -> list[str]:
+    """The tables present in the processed folder (none when nothing was ever ingested there)."""
+    folder = Path(processed_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(path.name for path in folder.iterdir() if path.is_dir() and not path.name.startswith("."))
+
+
 def processed_tables(processed_dir: Path, month: str) -> dict:
     """Every processed table of the month, by name (those present on disk)."""
     from njbulletin.storage import partition_path, read_month_table
 
-    names = sorted(path.name for path in Path(processed_dir).iterdir() if path.is_dir() and not path.name.startswith("."))
-    return {name: read_month_table(processed_dir, name, month) for name in names
+    return {name: read_month_table(processed_dir, name, month) for name in processed_table_names(processed_dir)
             if partition_path(processed_dir, name, month).is_file()}
 
 
@@ -523,10 +530,10 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
 
     from njbulletin.atomic import atomic_path
     from njbulletin.reporting import collect_month_entries
-    from njbulletin.storage import scan_table
+    from njbulletin.storage import processed_months, scan_table
 
-    names = sorted(path.name for path in Path(processed_dir).iterdir() if path.is_dir() and not path.name.startswith("."))
-    tables = {name: scan_table(processed_dir, name).collect().sort("month", maintain_order=True) for name in names}
+    tables = {name: scan_table(processed_dir, name).collect().sort("month", maintain_order=True)
+              for name in processed_table_names(processed_dir) if processed_months(processed_dir, name)}
     data_dir = Path(reports_dir) / "data"
     written = write_csv_exports(tables, data_dir)
     summaries = [{"month": entry["month"], "run_status": entry["manifest"].get("status"), **entry["summary"]}
