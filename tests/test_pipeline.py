@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import nbformat
+import polars as pl
 import pytest
 from conftest import make_workspace, seed_month_text
 from filelock import FileLock
@@ -126,7 +127,8 @@ def test_manifest_records_inputs_parameters_code_and_each_notebook(seed_run, mon
     assert manifest["inputs"] == [{"path": str(seed.resolve()), "sha256": hashlib.sha256(seed.read_bytes()).hexdigest()}]
     assert manifest["parameters"] == {"month": "2024-11", "raw_dir": str(workspace.raw.resolve()),
                                       "processed_dir": str(workspace.processed.resolve()),
-                                      "reports_dir": str(workspace.reports.resolve()), "lang": "zh"}
+                                      "reports_dir": str(workspace.reports.resolve()), "lang": "zh",
+                                      "allow_errors": False}
     assert manifest["code"]["commit"] is None or re.fullmatch(r"[0-9a-f]{40}", manifest["code"]["commit"])
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["code"]["sha256"])
     assert manifest["packages"]["papermill"] and manifest["packages"]["polars"]
@@ -309,7 +311,7 @@ def test_an_unknown_parameter_is_rejected_before_anything_runs(seed_workspace):
     settings = Settings(raw_dir=seed_workspace.raw, processed_dir=seed_workspace.processed,
                         reports_dir=seed_workspace.reports, extra_parameters=(("colour", "red"),))
     with pytest.raises(UsageError, match=r"01-ingest.ipynb: unknown parameter 'colour'; the notebook declares "
-                                         r"lang, month, processed_dir, raw_dir, reports_dir"):
+                                         r"allow_errors, lang, month, processed_dir, raw_dir, reports_dir"):
         run_pipeline(["2024-11"], settings)
     assert not (seed_workspace.reports / "2024-11").exists() and not seed_workspace.processed.exists()
 
@@ -327,7 +329,8 @@ def test_a_notebook_without_a_parameter_it_is_given_is_rejected(tmp_path):
 def test_every_stored_notebook_declares_exactly_the_pipeline_parameters():
     notebooks = discover_notebooks(config.NOTEBOOKS_DIR)
     assert [path.stem for path in notebooks] == NOTEBOOKS
-    check_notebook_parameters(notebooks, dict.fromkeys(["month", "raw_dir", "processed_dir", "reports_dir", "lang"]))
+    check_notebook_parameters(notebooks, dict.fromkeys(["month", "raw_dir", "processed_dir", "reports_dir", "lang",
+                                                        "allow_errors"]))
     first, second = notebook_stages(notebooks)
     assert [p.stem for p in first] == ["01-ingest", "02-validate"] and [p.stem for p in second] == NOTEBOOKS[2:]
 
@@ -404,6 +407,27 @@ def test_recording_the_git_commit_never_writes_the_repository_index(tmp_path):
     assert (tmp_path / ".git" / "index").read_bytes() != index
 
 
+def test_allow_errors_runs_a_month_whose_totals_do_not_reconcile_with_the_errors_flagged(tmp_path):
+    # The same month as below (platform 合计 printed 18947, the five platforms sum to 18946), run with
+    # --allow-errors: stored and analysed, the error kept in quality_flags and counted in summary.json.
+    workspace = make_workspace(tmp_path / "w")
+    (workspace.raw / "2024-11.txt").unlink()
+    (workspace.raw / "2024-12.txt").write_text(seed_month_text("2024-12").replace("合计：18946", "合计：18947"),
+                                               encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "njbulletin.cli", "run", "--allow-errors", "--raw",
+                             str(workspace.raw), "--processed", str(workspace.processed), "--reports",
+                             str(workspace.reports)], capture_output=True, text=True, timeout=240)
+    assert result.returncode == 0, result.stdout + result.stderr
+    flags = pl.read_parquet(workspace.processed / "quality_flags" / "month=2024-12" / "data.parquet")
+    errors = flags.filter(pl.col("severity") == "error")
+    assert errors.select("rule", "detail").rows() == [
+        ("platform_total", "booking_platforms: 合计: printed 18947, computed sum of the 5 platforms 18946")]
+    summary = json.loads((workspace.reports / "2024-12" / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["quality_errors"], summary["platforms_total"], summary["bookings_total"]) == (1, 18946, 276195)
+    manifest = json.loads((workspace.reports / "2024-12" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["allow_errors"] is True and manifest["status"] == "ok"
+
+
 def test_a_run_whose_only_month_is_refused_fails_with_one_line_and_no_traceback(tmp_path):
     workspace = make_workspace(tmp_path / "w")
     (workspace.raw / "2024-11.txt").unlink()  # 2024-12 is the only month
@@ -417,6 +441,6 @@ def test_a_run_whose_only_month_is_refused_fails_with_one_line_and_no_traceback(
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         f"failed: 2024-12: 01-ingest: BulletinError: {workspace.raw / '2024-12.txt'}: 1 validation errors, 2024-12 "
-        f"not written: error: {workspace.raw / '2024-12.txt'}:441: booking_platforms: 合计: printed 18947, computed "
-        "sum of the 5 platforms 18946 [platform_total]"]
+        f"not written (--allow-errors stores it with the errors flagged): error: {workspace.raw / '2024-12.txt'}:441: "
+        "booking_platforms: 合计: printed 18947, computed sum of the 5 platforms 18946 [platform_total]"]
     assert not (workspace.reports / "data" / "summary.csv").exists()

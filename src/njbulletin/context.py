@@ -25,11 +25,12 @@ class MonthContext:
     processed_dir: Path
     reports_dir: Path
     lang: str = "zh"
+    allow_errors: bool = False  # store a month whose validation finds errors (they go to quality_flags)
 
     @classmethod
     def from_parameters(cls, month: str = config.DEFAULT_MONTH, raw_dir: str | Path | None = None,
                         processed_dir: str | Path | None = None, reports_dir: str | Path | None = None,
-                        lang: str = "zh") -> "MonthContext":
+                        lang: str = "zh", allow_errors: bool = False) -> "MonthContext":
         """Build a context from notebook parameters; empty or None folders mean the project defaults."""
         if lang not in LANGUAGES:
             raise UsageError(f"invalid lang {lang!r}: expected one of {', '.join(LANGUAGES)}")
@@ -37,7 +38,7 @@ class MonthContext:
                    raw_dir=Path(raw_dir or config.RAW_DIR).resolve(),
                    processed_dir=Path(processed_dir or config.PROCESSED_DIR).resolve(),
                    reports_dir=Path(reports_dir or config.REPORTS_DIR).resolve(),
-                   lang=lang)
+                   lang=lang, allow_errors=bool(allow_errors))
 
     @property
     def days_in_month(self) -> int:
@@ -69,6 +70,8 @@ class MonthContext:
 
         Returns (bulletin, validation report). A month with validation errors is not written, as with
         `njbulletin ingest` without --allow-errors: BulletinError names the file and the first errors.
+        With allow_errors (`njbulletin run --allow-errors`) it is written, its errors stored in
+        quality_flags with severity 'error'.
         """
         from njbulletin.errors import BulletinError
         from njbulletin.ingest import ensure_outside_raw, read_bulletin, tables_to_write
@@ -78,9 +81,10 @@ class MonthContext:
         ensure_outside_raw(self.processed_dir)
         bulletin = read_bulletin(self.raw_path())
         report = validate_bulletin(bulletin)
-        if report.errors:
+        if report.errors and not self.allow_errors:
             first = "; ".join(issue.format() for issue in report.errors[:3])
-            raise BulletinError(f"{len(report.errors)} validation errors, {self.month} not written: {first}",
+            raise BulletinError(f"{len(report.errors)} validation errors, {self.month} not written "
+                                f"(--allow-errors stores it with the errors flagged): {first}",
                                 source=bulletin.source)
         write_month_tables(tables_to_write(bulletin, report), self.processed_dir, self.month)
         return bulletin, report

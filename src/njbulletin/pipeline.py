@@ -54,6 +54,7 @@ class Settings:
     jobs: int = 1
     with_code: bool = False
     lang: str = "zh"
+    allow_errors: bool = False  # store and analyse months whose validation finds errors
     extra_parameters: tuple[tuple[str, object], ...] = ()
     reuse_kernels: bool = False  # set when several months run: one kernel per notebook and process
 
@@ -164,7 +165,8 @@ def notebook_stages(notebooks: list[Path]) -> tuple[list[Path], list[Path]]:
 def month_parameters(month: str, settings: Settings) -> dict[str, object]:
     parameters = {"month": month, "raw_dir": str(Path(settings.raw_dir).resolve()),
                   "processed_dir": str(Path(settings.processed_dir).resolve()),
-                  "reports_dir": str(Path(settings.reports_dir).resolve()), "lang": settings.lang}
+                  "reports_dir": str(Path(settings.reports_dir).resolve()), "lang": settings.lang,
+                  "allow_errors": settings.allow_errors}
     parameters.update(dict(settings.extra_parameters))
     return parameters
 
@@ -743,7 +745,8 @@ def settings_from_args(args) -> Settings:
     if jobs < 1:
         raise UsageError(f"invalid --jobs {jobs}: expected 1 or more")
     return Settings(raw_dir=Path(args.raw), processed_dir=Path(args.processed), reports_dir=Path(args.reports),
-                    force=args.force, jobs=jobs, with_code=args.with_code, lang=args.lang)
+                    force=args.force, jobs=jobs, with_code=args.with_code, lang=args.lang,
+                    allow_errors=args.allow_errors)
 
 
 def run_command(args) -> int:
