@@ -426,6 +426,9 @@ def test_allow_errors_runs_a_month_whose_totals_do_not_reconcile_with_the_errors
     assert (summary["quality_errors"], summary["platforms_total"], summary["bookings_total"]) == (1, 18946, 276195)
     manifest = json.loads((workspace.reports / "2024-12" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["allow_errors"] is True and manifest["status"] == "ok"
+    index = (workspace.reports / "index.html").read_text(encoding="utf-8")
+    assert ('<td class="month">2024-12</td><td class="ok">ok <span class="failed">(1 validation error allowed)'
+            '</span></td>') in index
 
 
 def test_a_run_whose_only_month_is_refused_fails_with_one_line_and_no_traceback(tmp_path):

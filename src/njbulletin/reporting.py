@@ -135,8 +135,11 @@ def build_index(entries: list[dict], all_months_files: list[str] | None = None) 
     for entry in entries:
         status = entry["manifest"].get("status", "unknown")
         figures = "".join(f"<td>{index_figure(entry['summary'], key)}</td>" for key, _ in INDEX_FIGURES)
+        errors = entry["summary"].get("quality_errors") or 0
+        allowed = (f' <span class="failed">({errors} validation error{"s" if errors > 1 else ""} allowed)</span>'
+                   if errors else "")  # a month stored with --allow-errors: its figures rest on them
         rows.append(f'<tr><td class="month">{entry["month"]}</td><td class="{html.escape(status)}">'
-                    f'{html.escape(status)}</td>{figures}<td class="links">{month_links(entry)}</td></tr>')
+                    f'{html.escape(status)}{allowed}</td>{figures}<td class="links">{month_links(entry)}</td></tr>')
     body = "\n".join(rows) if rows else '<tr><td colspan="10">No month has been run yet.</td></tr>'
     return (f'<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
             f"<title>南京市卫生信息中心 bulletin reports</title>\n<style>{INDEX_STYLE}</style>\n</head>\n<body>\n"
