@@ -494,17 +494,9 @@ def start_month(plan: MonthPlan) -> None:
         {"month": plan.month, "status": "running", "started": now_iso()}, indent=2) + "\n")
 
 
-def processed_table_names(processed_dir: Path) -> list[str]:
-    """The tables present in the processed folder (none when nothing was ever ingested there)."""
-    folder = Path(processed_dir)
-    if not folder.is_dir():
-        return []
-    return sorted(path.name for path in folder.iterdir() if path.is_dir() and not path.name.startswith("."))
-
-
 def processed_tables(processed_dir: Path, month: str) -> dict:
     """Every processed table of the month, by name (those present on disk)."""
-    from njbulletin.storage import partition_path, read_month_table
+    from njbulletin.storage import partition_path, processed_table_names, read_month_table
 
     return {name: read_month_table(processed_dir, name, month) for name in processed_table_names(processed_dir)
             if partition_path(processed_dir, name, month).is_file()}
@@ -530,22 +522,16 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
     rather than with the parquet datasets."""
     import polars as pl
 
-    from njbulletin.atomic import atomic_path
     from njbulletin.reporting import collect_month_entries
-    from njbulletin.storage import processed_months, scan_table
+    from njbulletin.storage import processed_table_names, scan_table
 
     tables = {name: scan_table(processed_dir, name).collect().sort("month", maintain_order=True)
-              for name in processed_table_names(processed_dir) if processed_months(processed_dir, name)}
-    data_dir = Path(reports_dir) / "data"
-    written = write_csv_exports(tables, data_dir)
+              for name in processed_table_names(processed_dir)}
     summaries = [{"month": entry["month"], "run_status": entry["manifest"].get("status"), **entry["summary"]}
                  for entry in reversed(collect_month_entries(reports_dir)) if entry["summary"]]
     if summaries:
-        target = data_dir / "summary.csv"
-        with atomic_path(target) as temporary:
-            pl.from_dicts(summaries, infer_schema_length=None).write_csv(temporary, include_bom=True)
-        written.append(target)
-    return written
+        tables["summary"] = pl.from_dicts(summaries, infer_schema_length=None)
+    return write_csv_exports(tables, Path(reports_dir) / "data")
 
 
 def write_month_outputs(plan: MonthPlan, settings: Settings) -> dict:

@@ -210,13 +210,6 @@ def keep_current_layout(fig: Figure) -> Figure:
     return fig
 
 
-def freeze_layout(fig: Figure) -> Figure:
-    """Lay the figure out now, without rendering, and keep that layout."""
-    with chart_style():
-        fig.draw_without_rendering()
-    return keep_current_layout(fig)
-
-
 def render_figure(fig: Figure, fmt: str) -> bytes:
     """The figure as PNG or SVG bytes, drawn inside the project style."""
     buffer = io.BytesIO()
@@ -225,16 +218,19 @@ def render_figure(fig: Figure, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
+def figure_paths(figures_dir: str | Path, stem: str) -> dict[str, Path]:
+    """Where a chart's files go: <figures_dir>/<stem>.png and .svg, by format."""
+    return {fmt: Path(figures_dir) / f"{stem}.{fmt}" for fmt in FORMATS}
+
+
 def write_figure(fig: Figure, figures_dir: str | Path, stem: str) -> dict[str, bytes]:
     """Render the figure once per format and write <stem>.png and <stem>.svg (temporary file, then rename).
     Returns the bytes written, by format."""
-    folder = Path(figures_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     rendered = {}
-    for fmt in FORMATS:
+    for fmt, target in figure_paths(figures_dir, stem).items():
         rendered[fmt] = render_figure(fig, fmt)
         keep_current_layout(fig)  # the first rendering laid the figure out; the next ones reuse it
-        with atomic_path(folder / f"{stem}.{fmt}") as temporary:
+        with atomic_path(target) as temporary:
             temporary.write_bytes(rendered[fmt])
     return rendered
 
@@ -242,7 +238,7 @@ def write_figure(fig: Figure, figures_dir: str | Path, stem: str) -> dict[str, b
 def save_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
     """Write the figure as <stem>.png and <stem>.svg; the figure stays open."""
     write_figure(fig, figures_dir, stem)
-    return [Path(figures_dir) / f"{stem}.{fmt}" for fmt in FORMATS]
+    return list(figure_paths(figures_dir, stem).values())
 
 
 def publish_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
@@ -251,7 +247,7 @@ def publish_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path
     rendered = write_figure(fig, figures_dir, stem)
     show_png(rendered["png"])
     plt.close(fig)
-    return [Path(figures_dir) / f"{stem}.{fmt}" for fmt in FORMATS]
+    return list(figure_paths(figures_dir, stem).values())
 
 
 def show_png(png: bytes) -> None:

@@ -151,8 +151,8 @@ def build_index(entries: list[dict], all_months_files: list[str] | None = None) 
 def write_index(reports_dir: Path) -> Path:
     """Regenerate REPORTS/index.html from every month's manifest and summary (rewritten only if changed)."""
     path = Path(reports_dir) / "index.html"
-    exports = sorted(path.name for path in (Path(reports_dir) / "data").glob("*.csv"))
-    exports = [name for name in exports if name == "summary.csv"] + [name for name in exports if name != "summary.csv"]
+    exports = sorted((path.name for path in (Path(reports_dir) / "data").glob("*.csv")),
+                     key=lambda name: (name != "summary.csv", name))  # the key figures first
     document = build_index(collect_month_entries(reports_dir), exports)
     try:
         unchanged = path.read_text(encoding="utf-8") == document

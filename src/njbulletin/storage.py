@@ -66,6 +66,15 @@ def read_month_table(processed_dir: Path, table: str, month: str) -> pl.DataFram
     return pl.read_parquet(partition_path(processed_dir, table, month))
 
 
+def processed_table_names(processed_dir: Path) -> list[str]:
+    """The tables that hold at least one month in the processed folder (none when nothing was ingested)."""
+    folder = Path(processed_dir)
+    if not folder.is_dir():
+        return []
+    return sorted(path.name for path in folder.iterdir()
+                  if path.is_dir() and not path.name.startswith(".") and processed_months(folder, path.name))
+
+
 def processed_months(processed_dir: Path, table: str = "bookings") -> list[str]:
     """The months that have a partition of a table, oldest first."""
     root = Path(processed_dir) / table
