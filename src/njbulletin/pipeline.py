@@ -22,6 +22,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -268,10 +269,25 @@ def kernel_config():
     return Config({"KernelManager": {"transport_encryption": policy}})
 
 
-# The kernels' own log stays quiet below CRITICAL: jupyter_client interrupts a kernel before shutting it
-# down, and ipykernel then logs "ERROR | KeyboardInterrupt caught in kernel" on a run that went well. What a
-# cell raises is recorded in the executed notebook, its HTML page and the manifest, not in this log.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=CRITICAL"]
+def without_interrupt_on_shutdown(manager_class):
+    """`manager_class` minus jupyter_client's SIGINT before a shutdown. The kernel is idle by then (its
+    notebook has ended), and the interrupt only made noise on runs that went well: ipykernel logging
+    "ERROR | KeyboardInterrupt caught in kernel", or libzmq aborting the exiting kernel with
+    "Assertion failed: pfd.revents & POLLIN". Interrupts at any other time are unchanged."""
+    class QuietShutdownKernelManager(manager_class):
+        async def _async_interrupt_kernel(self) -> None:
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
+    return QuietShutdownKernelManager
+
+
+@lru_cache(maxsize=1)
+def fresh_kernel_manager_class():
+    """The kernel manager nbclient starts for a notebook that does not reuse a kernel."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    return without_interrupt_on_shutdown(AsyncKernelManager)
 
 
 # ----------------------------------------------------------------------------- kernels reused across months
@@ -289,7 +305,7 @@ def reusable_kernel_manager():
     can close them after each notebook: the kernel itself outlives the notebook."""
     from jupyter_client.manager import KernelManager
 
-    class ReusableKernelManager(KernelManager):
+    class ReusableKernelManager(without_interrupt_on_shutdown(KernelManager)):
         def client(self, **kwargs):
             client = super().client(**kwargs)
             self.__dict__.setdefault("open_clients", []).append(client)
@@ -333,7 +349,7 @@ def warm_kernel(source: Path):
         reset_namespace(kernel)
     else:
         kernel = reusable_kernel_manager()
-        kernel.start_kernel(cwd=str(source.parent), extra_arguments=KERNEL_ARGUMENTS)
+        kernel.start_kernel(cwd=str(source.parent))
     with _warm_lock:
         _warm_kernels[source.name] = kernel
     return kernel
@@ -425,7 +441,7 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
                                            kernel_name=KERNEL_NAME, cwd=str(source.parent), progress_bar=False,
                                            log_output=False, request_save_on_cell_execute=False,
                                            config=kernel_config(), on_notebook_start=on_notebook_start, km=kernel,
-                                           extra_arguments=KERNEL_ARGUMENTS)
+                                           kernel_manager_class=fresh_kernel_manager_class())
                 break
             except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
                 if attempt < KERNEL_START_ATTEMPTS and is_kernel_start_failure(exc):
