@@ -139,7 +139,7 @@ class Workspace:
 
 def bench_parse(repeats: int) -> list[Result]:
     from njbulletin import parse_bulletin
-    from njbulletin.parser import parse_text
+    from njbulletin.reading.parser import parse_text
     from njbulletin.synth import generate_bulletins
 
     parse_bulletin(SEED)  # warm the regex cache and polars

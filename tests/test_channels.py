@@ -11,7 +11,7 @@ import pytest
 from seedtools import replace_once, seed_text
 
 from njbulletin.analysis import channels
-from njbulletin.parser import parse_text
+from njbulletin.reading.parser import parse_text
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from seedtools import replace_once, seed_text
 
 from njbulletin.errors import BulletinError
-from njbulletin.parser import TABLE_SCHEMAS, Bulletin, parse_bulletin, parse_text
+from njbulletin.reading.parser import TABLE_SCHEMAS, Bulletin, parse_bulletin, parse_text
 
 CI_TEXT_CASES = 1_200
 CI_FILE_CASES = 1_000
@@ -378,7 +378,7 @@ def test_regression_eighteen_digit_counts_still_parse():
 def test_regression_oversized_text_is_refused_quickly(monkeypatch):
     # Found: three compounding 'repeat' mutations built a 300 MB string that parse_text took 37 s over;
     # files over the input limit were refused, text given as a string was not.
-    import njbulletin.parser as parser
+    import njbulletin.reading.parser as parser
 
     monkeypatch.setattr(parser, "MAX_INPUT_BYTES", len(SEED) - 1)
     started = time.perf_counter()
@@ -396,7 +396,7 @@ def test_regression_oversized_text_is_refused_quickly(monkeypatch):
 
 def is_noticed(text: str) -> bool:
     """True when the parser rejects the text or validation finds an error in what it parsed."""
-    from njbulletin.validate import validate_bulletin
+    from njbulletin.validate.checks import validate_bulletin
 
     try:
         bulletin = parse_text(text)
@@ -481,7 +481,7 @@ def test_file_cut_off_inside_the_last_table_is_noticed():
     # Cut after 南京市口腔医院: the hospital uploads table keeps 26 of its 39 rows, and the
     # 累计校验入库数据 line below it is gone too. The table prints no total; what gives it away is that
     # nothing follows the last row.
-    from njbulletin.validate import validate_bulletin
+    from njbulletin.validate.checks import validate_bulletin
 
     cut = line_number_of("南京市口腔医院 2756135")
     for ending in ("", "\n\n", "\n- 9 -\n"):
@@ -493,7 +493,7 @@ def test_file_cut_off_inside_the_last_table_is_noticed():
 
 
 def test_a_file_that_goes_on_after_its_last_table_is_not_taken_for_cut_off():
-    from njbulletin.validate import validate_bulletin
+    from njbulletin.validate.checks import validate_bulletin
 
     note = line_number_of("（截止 2024 年 11 月，区及医院累计校验入库数据")
     for text in (SEED, "\n".join(SEED_LINES[:note])):  # whole, or cut right after the closing note

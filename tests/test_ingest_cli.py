@@ -10,12 +10,12 @@ import pytest
 from seedtools import SEED_PATH, replace_once, seed_text
 
 from njbulletin import storage
-from njbulletin.cli import main
-from njbulletin.parser import TABLE_NAMES
+from njbulletin.commands.main import main
+from njbulletin.contract import TABLE_NAMES
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "njbulletin.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "njbulletin", *args], capture_output=True, text=True,
                           timeout=120)
 
 
@@ -136,7 +136,7 @@ def test_output_piped_into_a_reader_that_stops_early_gives_no_traceback(tmp_path
     # so the command is still writing when the reader goes away.
     raw = tmp_path / "2024-11.txt"
     shutil.copyfile(SEED_PATH, raw)
-    process = subprocess.Popen([sys.executable, "-m", "njbulletin.cli", "check", *[str(raw)] * 12],
+    process = subprocess.Popen([sys.executable, "-m", "njbulletin", "check", *[str(raw)] * 12],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = process.stdout.readline()
     process.stdout.close()

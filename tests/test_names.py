@@ -6,9 +6,9 @@ import pytest
 from seedtools import SEED_PATH
 
 from njbulletin.errors import BulletinError
-from njbulletin.names import (build_registry, english_name, load_registry, normalise_name, read_registry_rows,
+from njbulletin.validate.names import (build_registry, english_name, load_registry, normalise_name, read_registry_rows,
                               resolve_institutions, resolve_names)
-from njbulletin.parser import parse_bulletin
+from njbulletin.reading.parser import parse_bulletin
 
 HEADER = "canonical,aliases,english,kind,parent\n"
 

@@ -21,8 +21,8 @@ import pytest
 from seedtools import SEED_PATH
 
 from njbulletin import storage
-from njbulletin.cli import main
-from njbulletin.parser import TABLE_NAMES
+from njbulletin.commands.main import main
+from njbulletin.contract import TABLE_NAMES
 
 
 class NetworkBlocked(OSError):
@@ -99,7 +99,7 @@ CHILD = textwrap.dedent("""
     for name in ("create_connection", "getaddrinfo", "gethostbyname", "socketpair"):
         setattr(socket, name, refuse(name))
 
-    from njbulletin.cli import main  # imported only now, with the network already blocked
+    from njbulletin.commands.main import main  # imported only now, with the network already blocked
 
     status = max(main(["ingest", sys.argv[1], "--processed", sys.argv[2]]), main(["check", sys.argv[1]]))
     if attempts:
@@ -232,14 +232,14 @@ def test_a_whole_run_needs_no_network_in_the_run_or_its_kernels(tmp_path):
 
     workspace = make_workspace(tmp_path / "workspace")
     env, log = blocked_environment(tmp_path / "block")
-    result = subprocess.run([sys.executable, "-m", "njbulletin.cli", "run", "2024-11", "--raw", str(workspace.raw),
+    result = subprocess.run([sys.executable, "-m", "njbulletin", "run", "2024-11", "--raw", str(workspace.raw),
                              "--processed", str(workspace.processed), "--reports", str(workspace.reports),
                              "--jobs", "1"], capture_output=True, text=True, env=env, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = log.read_text(encoding="utf-8").splitlines()
     assert [line for line in lines if " blocked " in line] == []
     loaded = [line for line in lines if " loaded " in line]
-    assert sum("njbulletin.cli run" in line for line in loaded) == 1
+    assert sum("njbulletin run" in line for line in loaded) == 1
     assert sum("ipykernel_launcher" in line for line in loaded) >= 6  # one kernel per notebook, each blocked
     bookings = pl.read_parquet(storage.partition_path(workspace.processed, "bookings", "2024-11"))
     assert bookings["count"].sum() == 276195

@@ -10,7 +10,7 @@ from seedtools import (SEED_PATH, line_index, read_expected, replace_once, seed_
 
 import njbulletin
 from njbulletin import BulletinError, parse_bulletin, parse_text
-from njbulletin.parser import CHANNELS, TABLE_SCHEMAS
+from njbulletin.contract import CHANNELS, TABLE_SCHEMAS
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ from pdf_fixtures import (build_image_only_pdf, build_plain_pdf, build_typeset_p
 from seedtools import SEED_PATH, seed_text
 
 from njbulletin import BulletinError, parse_bulletin
-from njbulletin.cli import main
-from njbulletin.pdf import extract_pdf_text
+from njbulletin.commands.main import main
+from njbulletin.reading.pdf import extract_pdf_text
 from njbulletin.storage import read_month_table
 from njbulletin.synth import expected_tables, generate_bulletins
 

@@ -27,11 +27,11 @@ from filelock import FileLock
 
 from njbulletin import config
 from njbulletin.errors import UsageError
-from njbulletin.manifest import code_digest, git_commit
-from njbulletin.pipeline import (LOCK_NAME, SOURCE_DIR, Settings, check_notebook_parameters, discover_notebooks,
+from njbulletin.pipeline.manifest import code_digest, git_commit
+from njbulletin.pipeline.run import (LOCK_NAME, SOURCE_DIR, Settings, check_notebook_parameters, discover_notebooks,
                                  find_raw_months, notebook_stages, plan_months, report_outcomes, run_pipeline,
                                  select_months)
-from njbulletin.reporting import find_remote_references
+from njbulletin.report.html import find_remote_references
 
 NOTEBOOKS = ["01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness",
              "30-hospital-throughput", "40-trends"]
@@ -39,7 +39,7 @@ TABLES = ["booking_platforms", "bookings", "declared_totals", "hotline", "qualit
 
 
 def run_cli(workspace, *extra: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "njbulletin.cli", "run", "--raw", str(workspace.raw), "--processed",
+    command = [sys.executable, "-m", "njbulletin", "run", "--raw", str(workspace.raw), "--processed",
                str(workspace.processed), "--reports", str(workspace.reports), "--jobs", "1", *extra]
     return subprocess.run(command, capture_output=True, text=True, timeout=600)
 
@@ -360,7 +360,7 @@ def test_a_second_run_over_a_locked_reports_folder_stops_with_exit_3(seed_worksp
 
 def test_the_no_op_path_imports_no_heavy_library(seed_run):
     workspace = seed_run[0]
-    code = ("import sys; from njbulletin.cli import main; "
+    code = ("import sys; from njbulletin.commands.main import main; "
             f"code = main(['run', '--raw', {str(workspace.raw)!r}, '--processed', {str(workspace.processed)!r}, "
             f"'--reports', {str(workspace.reports)!r}]); "
             "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'polars', 'papermill', 'matplotlib', "
@@ -370,7 +370,7 @@ def test_the_no_op_path_imports_no_heavy_library(seed_run):
 
 
 def test_with_code_shows_the_code_and_still_loads_nothing_remote(month_dir, tmp_path):
-    from njbulletin.reporting import render_html
+    from njbulletin.report.html import render_html
 
     page = render_html(month_dir / "01-ingest.ipynb", tmp_path / "01-ingest.html", with_code=True).read_text(
         encoding="utf-8")
@@ -414,7 +414,7 @@ def test_allow_errors_runs_a_month_whose_totals_do_not_reconcile_with_the_errors
     (workspace.raw / "2024-11.txt").unlink()
     (workspace.raw / "2024-12.txt").write_text(seed_month_text("2024-12").replace("合计：18946", "合计：18947"),
                                                encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "njbulletin.cli", "run", "--allow-errors", "--raw",
+    result = subprocess.run([sys.executable, "-m", "njbulletin", "run", "--allow-errors", "--raw",
                              str(workspace.raw), "--processed", str(workspace.processed), "--reports",
                              str(workspace.reports)], capture_output=True, text=True, timeout=240)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -437,7 +437,7 @@ def test_a_run_whose_only_month_is_refused_fails_with_one_line_and_no_traceback(
     (workspace.raw / "2024-12.txt").write_text(seed_month_text("2024-12").replace("合计：18946", "合计：18947"),
                                                encoding="utf-8")
     (workspace.processed / "bookings").mkdir(parents=True)  # a table folder with no month in it yet
-    result = subprocess.run([sys.executable, "-m", "njbulletin.cli", "run", "--raw", str(workspace.raw),
+    result = subprocess.run([sys.executable, "-m", "njbulletin", "run", "--raw", str(workspace.raw),
                              "--processed", str(workspace.processed), "--reports", str(workspace.reports)],
                             capture_output=True, text=True, timeout=240)
     assert result.returncode == 1

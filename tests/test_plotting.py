@@ -14,9 +14,9 @@ import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from seedtools import seed_text  # noqa: E402
 
-from njbulletin import plotting  # noqa: E402
+from njbulletin.report import plotting  # noqa: E402
 from njbulletin.analysis import channels, completeness  # noqa: E402
-from njbulletin.parser import parse_text  # noqa: E402
+from njbulletin.reading.parser import parse_text  # noqa: E402
 
 
 @pytest.fixture(scope="module")

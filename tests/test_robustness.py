@@ -36,11 +36,11 @@ from conftest import Workspace, seed_month_text
 from seedtools import SEED_PATH, seed_text
 
 from njbulletin import config, storage
-from njbulletin.cli import main
+from njbulletin.commands.main import main
 from njbulletin.context import MonthContext
 from njbulletin.errors import EXIT_BUSY, EXIT_OK, EXIT_UNREADABLE, UsageError
-from njbulletin.parser import parse_text
-from njbulletin.pipeline import find_raw_months
+from njbulletin.reading.parser import parse_text
+from njbulletin.pipeline.run import find_raw_months
 
 EARLIER, HOSTILE = "2024-10", "2024-11"
 SCRIPT_NAME = "南京<script>alert(1)</script>医院"
@@ -74,7 +74,7 @@ def hostile_text() -> str:
 
 
 def run_command_line(workspace: Workspace, *months: str) -> list[str]:
-    return [sys.executable, "-m", "njbulletin.cli", "run", *months, "--raw", str(workspace.raw),
+    return [sys.executable, "-m", "njbulletin", "run", *months, "--raw", str(workspace.raw),
             "--processed", str(workspace.processed), "--reports", str(workspace.reports), "--jobs", "1"]
 
 
@@ -496,7 +496,7 @@ def test_an_input_over_the_default_limit_is_refused_before_it_is_read(tmp_path, 
 
 def test_the_limit_is_configurable(tmp_path):
     env = {**os.environ, "NJBULLETIN_MAX_INPUT_BYTES": "4096"}
-    result = subprocess.run([sys.executable, "-m", "njbulletin.cli", "ingest", str(SEED_PATH), "--processed",
+    result = subprocess.run([sys.executable, "-m", "njbulletin", "ingest", str(SEED_PATH), "--processed",
                              str(tmp_path / "processed")], capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == EXIT_UNREADABLE
     assert f"file is {SEED_PATH.stat().st_size} bytes, over the 4096-byte input limit" in result.stderr
@@ -528,7 +528,7 @@ def test_staging_folders_of_killed_writers_are_removed_once_old(tmp_path):
 
 
 def test_a_run_removes_old_leftovers_from_the_reports_folder_and_keeps_young_ones(tmp_path):
-    from njbulletin.pipeline import remove_run_leftovers
+    from njbulletin.pipeline.run import remove_run_leftovers
 
     month = tmp_path / "reports" / "2024-11"
     old = [make_old(tmp_path / "reports" / ".index.html.x1.tmp"), make_old(month / ".summary.json.x2.tmp"),

@@ -5,9 +5,10 @@ import polars as pl
 import pytest
 from seedtools import SEED_PATH
 
-from njbulletin.parser import TABLE_SCHEMAS, parse_bulletin
-from njbulletin.schemas import SCHEMAS, TABLE_KEYS, describe_failure, schema_failures
-from njbulletin.validate import validate_bulletin
+from njbulletin.contract import TABLE_SCHEMAS
+from njbulletin.reading.parser import parse_bulletin
+from njbulletin.validate.schemas import SCHEMAS, TABLE_KEYS, describe_failure, schema_failures
+from njbulletin.validate.checks import validate_bulletin
 
 
 @pytest.fixture(scope="module")

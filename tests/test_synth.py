@@ -11,9 +11,9 @@ import pytest
 from seedtools import seed_lines
 
 from njbulletin import config, parse_bulletin
-from njbulletin.cli import main
+from njbulletin.commands.main import main
 from njbulletin.errors import UsageError
-from njbulletin.parser import CHANNELS
+from njbulletin.reading.parser import CHANNELS
 from njbulletin.storage import processed_months
 from njbulletin.synth import ensure_not_raw, expected_tables, generate_bulletins, write_bulletins
 

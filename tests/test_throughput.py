@@ -13,7 +13,7 @@ import pytest
 from seedtools import seed_text
 
 from njbulletin.analysis import throughput
-from njbulletin.parser import parse_text
+from njbulletin.reading.parser import parse_text
 
 
 @pytest.fixture(scope="module")

@@ -16,8 +16,8 @@ from seedtools import replace_once, seed_text
 from njbulletin import storage
 from njbulletin.analysis import trends
 from njbulletin.context import MonthContext
-from njbulletin.names import resolve_names
-from njbulletin.parser import parse_text
+from njbulletin.validate.names import resolve_names
+from njbulletin.reading.parser import parse_text
 
 TABLES = ("bookings", "hotline", "booking_platforms", "uploads", "declared_totals")
 

@@ -9,10 +9,10 @@ import pytest
 from seedtools import SEED_PATH, line_index, replace_once, seed_lines, seed_text
 
 from njbulletin import storage
-from njbulletin.cli import main
-from njbulletin.parser import parse_bulletin, parse_text
-from njbulletin.schemas import SCHEMAS
-from njbulletin.validate import validate_bulletin
+from njbulletin.commands.main import main
+from njbulletin.reading.parser import parse_bulletin, parse_text
+from njbulletin.validate.schemas import SCHEMAS
+from njbulletin.validate.checks import validate_bulletin
 
 
 def report_of(text: str):

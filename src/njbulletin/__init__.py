@@ -12,8 +12,12 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):
-    if name in {"Bulletin", "parse_bulletin", "parse_text", "TABLE_NAMES"}:
-        from njbulletin import parser
+    if name == "TABLE_NAMES":
+        from njbulletin.contract import TABLE_NAMES
+
+        return TABLE_NAMES
+    if name in {"Bulletin", "parse_bulletin", "parse_text"}:
+        from njbulletin.reading import parser
 
         return getattr(parser, name)
     raise AttributeError(f"module 'njbulletin' has no attribute {name!r}")

@@ -76,7 +76,7 @@ class MonthContext:
         from njbulletin.errors import BulletinError
         from njbulletin.ingest import ensure_outside_raw, read_bulletin, tables_to_write
         from njbulletin.storage import write_month_tables
-        from njbulletin.validate import validate_bulletin
+        from njbulletin.validate.checks import validate_bulletin
 
         ensure_outside_raw(self.processed_dir)
         bulletin = read_bulletin(self.raw_path())

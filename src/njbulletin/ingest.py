@@ -8,9 +8,9 @@ from typing import Iterator
 
 from njbulletin import config
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS, BulletinError, UsageError
-from njbulletin.parser import Bulletin, parse_bulletin
+from njbulletin.reading.parser import Bulletin, parse_bulletin
 from njbulletin.storage import write_month_tables
-from njbulletin.validate import ValidationReport, validate_bulletin
+from njbulletin.validate.checks import ValidationReport, validate_bulletin
 
 RAW_NAME = re.compile(config.RAW_NAME_PATTERN)
 

@@ -31,6 +31,7 @@ from pathlib import Path
 
 from njbulletin import config
 from njbulletin.atomic import write_text_atomic
+from njbulletin.contract import CHANNELS
 from njbulletin.errors import EXIT_OK, UsageError
 from njbulletin.months import days_in_month, shift_month, validate_month
 
@@ -39,7 +40,6 @@ REGISTRY_PATH = config.REFERENCE_DIR / "hospitals.csv"
 MAX_MONTHS = 1200
 SYNTHETIC_MARKER = "【合成数据 SYNTHETIC】"
 
-CHANNELS = ("online_12320", "quick", "in_clinic", "third_party")
 QUICK_PLATFORM = "12320快速预约"
 UPLOAD_FIELDS = ("scheduled_records", "realtime_days", "forms_uploaded", "forms_expected", "outpatient_visits",
                  "outpatient_income_k", "discharges", "inpatient_income_k")
@@ -89,7 +89,7 @@ class Template:
 
 def load_template(path: Path = TEMPLATE_PATH) -> Template:
     """Read the seed bulletin: the parsed figures and the prose around its statistics section."""
-    from njbulletin.parser import SECTION_HEADINGS, parse_bulletin
+    from njbulletin.reading.parser import SECTION_HEADINGS, parse_bulletin
 
     bulletin = parse_bulletin(path)
     lines = Path(path).read_text(encoding="utf-8").split("\n")
@@ -463,7 +463,7 @@ def render_month(rng: random.Random, template: Template, expected: dict) -> str:
 
 def expected_tables(expected: dict):
     """The contract tables the parser should produce from a synthetic month (for tests and benchmarks)."""
-    from njbulletin.parser import build_frame
+    from njbulletin.reading.parser import build_frame
 
     month = expected["month"]
     bookings = expected["bookings"]

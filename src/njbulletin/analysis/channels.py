@@ -1,13 +1,13 @@
 """Bookings by channel, hospital and platform; hotline calls; printed totals; booking penetration.
 
 Shares are fractions in [0, 1] (the notebooks format them as percentages). The channel order is the
-bulletin's (parser.CHANNELS); a channel missing from a month counts 0.
+bulletin's (contract.CHANNELS); a channel missing from a month counts 0.
 """
 from __future__ import annotations
 
 import polars as pl
 
-from njbulletin.parser import CHANNELS
+from njbulletin.contract import CHANNELS
 
 
 def share_of_total(column: str) -> pl.Expr:
@@ -118,7 +118,7 @@ def compute_booking_penetration(bookings: pl.DataFrame, uploads: pl.DataFrame,
     institution not matched in the hospital uploads or whose outpatient visits are 0 or missing (table
     'bookings'), and every uploads institution with no bookings row (table 'uploads').
     """
-    from njbulletin.names import resolve_institutions, resolve_names
+    from njbulletin.validate.names import resolve_institutions, resolve_names
 
     booked = (resolve_institutions(bookings.group_by("hospital", maintain_order=True)
                                    .agg(pl.col("count").sum().alias("bookings")), "hospital", registry)
@@ -160,7 +160,7 @@ def compute_booking_penetration(bookings: pl.DataFrame, uploads: pl.DataFrame,
 def format_booking_figures(channels: pl.DataFrame, concentration: dict, penetration: pl.DataFrame,
                            excluded: pl.DataFrame, platforms: pl.DataFrame, hotline: pl.DataFrame) -> str:
     """The notebook's key figures as plain text (checked by nbval)."""
-    from njbulletin.labels import percent
+    from njbulletin.report.labels import percent
 
     total = int(channels["count"].sum())
     lines = [f"bookings: {total} at {concentration['hospitals']} hospitals"]
@@ -186,7 +186,7 @@ def format_booking_figures(channels: pl.DataFrame, concentration: dict, penetrat
 def describe_booking_month(month: str, channels: pl.DataFrame, concentration: dict, platforms: pl.DataFrame,
                            hotline: pl.DataFrame, reconciliation: pl.DataFrame, lang: str = "zh") -> str:
     """A short Markdown summary of the month's bookings, written from the figures."""
-    from njbulletin.labels import display_name, percent, text
+    from njbulletin.report.labels import display_name, percent, text
 
     total = int(channels["count"].sum())
     leading = channels.sort("count", descending=True).row(0, named=True) if total else None

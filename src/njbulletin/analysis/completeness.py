@@ -132,7 +132,7 @@ def format_completeness_figures(uploads: pl.DataFrame, days_in_month: int) -> st
 
 def describe_completeness(month: str, uploads: pl.DataFrame, days_in_month: int, lang: str = "zh") -> str:
     """A short Markdown summary of the month's upload completeness, written from the figures."""
-    from njbulletin.labels import display_name, percent
+    from njbulletin.report.labels import display_name, percent
 
     summary = summarise_completeness(uploads, days_in_month)
     without = list_units_without_uploads(uploads)

@@ -120,7 +120,7 @@ def format_throughput_figures(throughput: pl.DataFrame, outliers: pl.DataFrame, 
 def describe_throughput(month: str, throughput: pl.DataFrame, outliers: pl.DataFrame, exclusions: pl.DataFrame,
                         lang: str = "zh") -> str:
     """A short Markdown summary of the month's throughput, written from the figures."""
-    from njbulletin.labels import display_name
+    from njbulletin.report.labels import display_name
 
     hospitals = throughput.filter(pl.col("level") == "hospital")
     parts = [f"**{month}**: {hospitals.height} hospitals reported {int(hospitals['outpatient_visits'].sum()):,} "

@@ -185,7 +185,7 @@ def format_trend_figures(summary: pl.DataFrame, changes: pl.DataFrame, presence:
 
 def describe_trends(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl.DataFrame, lang: str = "zh") -> str:
     """A short Markdown summary of the months, written from the figures (plain about a single month)."""
-    from njbulletin.labels import text
+    from njbulletin.report.labels import text
 
     months = summary["month"].to_list()
     if not months:

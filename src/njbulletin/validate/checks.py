@@ -19,9 +19,10 @@ import polars as pl
 
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS
 from njbulletin.months import days_in_month
-from njbulletin.names import load_registry, normalise_name, resolve_institutions
-from njbulletin.parser import CHANNELS, Bulletin
-from njbulletin.schemas import QUALITY_FLAGS_SCHEMA, SCHEMAS, describe_failure, schema_failures
+from njbulletin.validate.names import load_registry, normalise_name, resolve_institutions
+from njbulletin.contract import CHANNELS
+from njbulletin.reading.parser import Bulletin
+from njbulletin.validate.schemas import QUALITY_FLAGS_SCHEMA, SCHEMAS, describe_failure, schema_failures
 
 FINDING_SCHEMA = {"level": pl.String, "unit": pl.String, "rule": pl.String, "detail": pl.String,
                   "line_table": pl.String, "line_item": pl.String}

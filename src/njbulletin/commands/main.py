@@ -17,8 +17,8 @@ from njbulletin.errors import EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, EXIT_UNREADABL
 # command -> (module, function). Each function takes the parsed arguments and returns an exit code.
 COMMANDS = {
     "ingest": ("njbulletin.ingest", "ingest_command"),
-    "check": ("njbulletin.validate", "check_command"),
-    "run": ("njbulletin.pipeline", "run_command"),
+    "check": ("njbulletin.validate.checks", "check_command"),
+    "run": ("njbulletin.pipeline.run", "run_command"),
     "synth": ("njbulletin.synth", "synth_command"),
 }
 

@@ -13,7 +13,7 @@ import pandera.polars as pa
 from pandera.api.polars.types import PolarsData
 from pandera.errors import SchemaErrors
 
-from njbulletin.parser import CHANNELS, TABLE_SCHEMAS
+from njbulletin.contract import CHANNELS, TABLE_SCHEMAS
 
 MONTH_REGEX = r"^\d{4}-(0[1-9]|1[0-2])$"
 SEVERITIES = ("warning", "error")

@@ -18,28 +18,11 @@ from typing import Callable, Iterable
 import polars as pl
 
 from njbulletin.config import MAX_INPUT_BYTES
+from njbulletin.contract import CHANNEL_LABELS, CHANNELS, TABLE_SCHEMAS
 from njbulletin.errors import BulletinError
-from njbulletin.textio import decode_bulletin_bytes, read_bulletin_bytes, split_normalised_lines, PDF_MAGIC
+from njbulletin.reading.textio import decode_bulletin_bytes, read_bulletin_bytes, split_normalised_lines, PDF_MAGIC
 
 # --------------------------------------------------------------------------- contract
-
-CHANNELS = ("online_12320", "quick", "in_clinic", "third_party")
-CHANNEL_LABELS = {"12320在线预约": "online_12320", "快速预约": "quick", "诊间预约": "in_clinic",
-                  "第三方": "third_party", "小计": "subtotal"}
-
-TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
-    "hotline": {"month": pl.String, "category": pl.String, "kind": pl.String, "count": pl.Int64},
-    "bookings": {"month": pl.String, "seq": pl.Int64, "hospital": pl.String, "channel": pl.String,
-                 "count": pl.Int64},
-    "booking_platforms": {"month": pl.String, "platform": pl.String, "count": pl.Int64},
-    "uploads": {"month": pl.String, "level": pl.String, "unit": pl.String,
-                "scheduled_records": pl.Int64, "realtime_days": pl.Int64,
-                "forms_uploaded": pl.Int64, "forms_expected": pl.Int64,
-                "outpatient_visits": pl.Int64, "outpatient_income_k": pl.Float64,
-                "discharges": pl.Int64, "inpatient_income_k": pl.Float64},
-    "declared_totals": {"month": pl.String, "table": pl.String, "item": pl.String, "value": pl.Float64},
-}
-TABLE_NAMES = tuple(TABLE_SCHEMAS)
 
 # Section keys, the heading that opens each (matched on the line with spaces removed),
 # and a readable name for messages.
@@ -148,7 +131,7 @@ def parse_bulletin(path: str | Path) -> Bulletin:
     try:
         data = read_bulletin_bytes(path)
         if data.startswith(PDF_MAGIC):
-            from njbulletin.pdf import extract_pdf_text  # deferred: only PDFs need pypdfium2
+            from njbulletin.reading.pdf import extract_pdf_text  # deferred: only PDFs need pypdfium2
 
             text, encoding = extract_pdf_text(data), "pdf"
         else:

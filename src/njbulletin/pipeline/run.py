@@ -28,13 +28,13 @@ from pathlib import Path
 
 from njbulletin import config
 from njbulletin.errors import EXIT_BUSY, EXIT_OK, EXIT_VALIDATION_ERRORS, UsageError
-from njbulletin.manifest import (MANIFEST_NAME, code_digest, fingerprint, git_commit, is_up_to_date,
+from njbulletin.pipeline.manifest import (MANIFEST_NAME, code_digest, fingerprint, git_commit, is_up_to_date,
                                  package_versions, read_manifest, sha256_file)
 from njbulletin.months import MONTH_PATTERN, validate_month
 
 RAW_NAME = re.compile(config.RAW_NAME_PATTERN)
 NOTEBOOK_NAME = re.compile(r"^(?P<number>\d{2})-[\w-]+\.ipynb$")
-SOURCE_DIR = Path(__file__).resolve().parent
+SOURCE_DIR = Path(__file__).resolve().parents[1]  # the whole njbulletin package
 LOCK_NAME = ".njbulletin.lock"
 KERNEL_NAME = "python3"
 PARAMETER_NAMES = ("month", "raw_dir", "processed_dir", "reports_dir", "lang")
@@ -422,7 +422,7 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
     try:
         import papermill
 
-        from njbulletin.reporting import render_html
+        from njbulletin.report.html import render_html
 
         def on_notebook_start(notebook, **_) -> None:
             notebook.metadata.papermill["output_path"] = str(executed)  # not the hidden partial's name
@@ -538,7 +538,7 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
     rather than with the parquet datasets."""
     import polars as pl
 
-    from njbulletin.reporting import collect_month_entries
+    from njbulletin.report.html import collect_month_entries
     from njbulletin.storage import processed_table_names, scan_table
 
     tables = {name: scan_table(processed_dir, name).collect().sort("month", maintain_order=True)
@@ -556,7 +556,7 @@ def write_month_outputs(plan: MonthPlan, settings: Settings) -> dict:
 
     from njbulletin.months import days_in_month
     from njbulletin.atomic import write_text_atomic
-    from njbulletin.summary import summarise_month
+    from njbulletin.analysis.summary import summarise_month
 
     tables = processed_tables(settings.processed_dir, plan.month)
     summary = summarise_month(plan.month, days_in_month(plan.month), tables)
@@ -676,7 +676,7 @@ def worker_context():
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["njbulletin.pipeline", "papermill", "nbconvert", "nbformat"])
+    context.set_forkserver_preload(["njbulletin.pipeline.run", "papermill", "nbconvert", "nbformat"])
     return context
 
 
@@ -712,7 +712,7 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -
     Raises UsageError (bad month, parameter or folder) before anything runs, BusyError when another
     run holds the reports folder.
     """
-    from njbulletin.reporting import write_index
+    from njbulletin.report.html import write_index
 
     refuse_raw_outputs(settings)
     skipped: list[tuple[Path, str]] = []

@@ -82,15 +82,15 @@ def check_text_layer(pages: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m njbulletin.pdf FILE.pdf`: print the extracted text, whose line numbers errors name."""
+    """`python -m njbulletin.reading.pdf FILE.pdf`: print the extracted text, whose line numbers errors name."""
     import sys
     from pathlib import Path
 
-    from njbulletin.textio import read_bulletin_bytes
+    from njbulletin.reading.textio import read_bulletin_bytes
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m njbulletin.pdf FILE.pdf", file=sys.stderr)
+        print("usage: python -m njbulletin.reading.pdf FILE.pdf", file=sys.stderr)
         return 2
     try:
         text = extract_pdf_text(read_bulletin_bytes(Path(args[0])))

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from njbulletin.atomic import atomic_path
-from njbulletin.labels import source_line
+from njbulletin.report.labels import source_line
 
 FONT_PACKAGE = "mplfonts"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -271,7 +271,7 @@ def close_figure(fig: Figure) -> None:
 
 def chart_channels(channels: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
     """Bookings by channel as shares (from channels.summarise_channels)."""
-    from njbulletin.labels import text, with_text_labels
+    from njbulletin.report.labels import text, with_text_labels
 
     return plot_ranked_bars(with_text_labels(channels, "channel", lang), "share", "label", percent=True,
                             title=text("title_channels", lang, month=month), xlabel=text("unit_share", lang),
@@ -280,8 +280,8 @@ def chart_channels(channels: pl.DataFrame, month: str, lang: str = "zh") -> Figu
 
 def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
     """Each hospital's channel mix as stacked shares (from channels.pivot_channel_mix)."""
-    from njbulletin.labels import text, with_name_labels
-    from njbulletin.parser import CHANNELS
+    from njbulletin.report.labels import text, with_name_labels
+    from njbulletin.contract import CHANNELS
 
     return plot_stacked_bars(with_name_labels(mix, "hospital", lang), "label", [f"{c}_share" for c in CHANNELS],
                              [text(c, lang) for c in CHANNELS], title=text("title_channel_mix", lang, month=month),
@@ -290,7 +290,7 @@ def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str = "zh") -> Figure
 
 def chart_platforms(platforms: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
     """Bookings by online platform (from channels.summarise_platforms)."""
-    from njbulletin.labels import text, with_text_labels
+    from njbulletin.report.labels import text, with_text_labels
 
     return plot_ranked_bars(with_text_labels(platforms, "platform", lang), "count", "label",
                             title=text("title_platforms", lang, month=month), xlabel=text("unit_bookings", lang),
@@ -299,7 +299,7 @@ def chart_platforms(platforms: pl.DataFrame, month: str, lang: str = "zh") -> Fi
 
 def chart_hotline(hotline: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
     """Hotline calls and work orders by category, the two kinds coloured apart (from summarise_hotline)."""
-    from njbulletin.labels import text, with_text_labels
+    from njbulletin.report.labels import text, with_text_labels
 
     data = (with_text_labels(hotline, "category", lang)
             .with_columns(pl.col("kind").map_elements(lambda k: text(k, lang), return_dtype=pl.String)
@@ -318,7 +318,7 @@ def chart_hotline(hotline: pl.DataFrame, month: str, lang: str = "zh") -> Figure
 
 def chart_penetration(ranked: pl.DataFrame, month: str, lang: str = "zh", top: int = 20) -> Figure:
     """The hospitals with the highest bookings / outpatient visits (from compute_booking_penetration)."""
-    from njbulletin.labels import text
+    from njbulletin.report.labels import text
 
     name = "english_name" if lang == "en" else "canonical_name"
     return plot_ranked_bars(ranked.head(top), "penetration", name, percent=True,
@@ -329,7 +329,7 @@ def chart_penetration(ranked: pl.DataFrame, month: str, lang: str = "zh", top: i
 def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str = "zh") -> Figure:
     """Heatmap of one level's units x (real-time ratio, forms ratio, score), best first (from rank_units)."""
     from njbulletin.analysis.completeness import INDICATORS
-    from njbulletin.labels import text, with_name_labels
+    from njbulletin.report.labels import text, with_name_labels
 
     rows = with_name_labels(ratios.filter(pl.col("level") == level), "unit", lang)
     return plot_heatmap(rows, "label", list(INDICATORS), [text(i, lang) for i in INDICATORS],
@@ -339,7 +339,7 @@ def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str =
 
 def chart_realtime_days(counts: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
     """Units per number of real-time upload days, districts and hospitals apart (from count_realtime_days)."""
-    from njbulletin.labels import text
+    from njbulletin.report.labels import text
 
     data = counts.with_columns(pl.col("level").map_elements(lambda lvl: text(lvl, lang), return_dtype=pl.String)
                                .alias("level_label"))
@@ -356,7 +356,7 @@ THROUGHPUT_UNITS = {"outpatient_visits": "unit_visits", "income_per_visit": "uni
 def chart_ranking(ranked: pl.DataFrame, column: str, level: str, month: str, lang: str = "zh",
                   top: int = 25) -> Figure:
     """The top units of one throughput indicator (from throughput.rank_units)."""
-    from njbulletin.labels import text, with_name_labels
+    from njbulletin.report.labels import text, with_name_labels
 
     xlabel = text(THROUGHPUT_UNITS[column], lang)
     return plot_ranked_bars(with_name_labels(ranked.head(top), "unit", lang), column, "label",
@@ -369,7 +369,7 @@ def chart_visits_income(throughput: pl.DataFrame, outliers: pl.DataFrame, level:
                         lang: str = "zh") -> Figure:
     """Outpatient visits against outpatient income (log-log); the outliers in visits or in income per visit
     (from throughput.find_all_outliers) are labelled."""
-    from njbulletin.labels import text, with_name_labels
+    from njbulletin.report.labels import text, with_name_labels
 
     flagged = (outliers.filter((pl.col("level") == level)
                                & pl.col("indicator").is_in(["outpatient_visits", "income_per_visit"]))
@@ -392,7 +392,7 @@ METRIC_UNITS = {"bookings_total": "unit_bookings", "platforms_total": "unit_book
 
 def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str = "zh") -> Figure:
     """One summary figure over the months (from trends.summarise_history)."""
-    from njbulletin.labels import text
+    from njbulletin.report.labels import text
 
     scale = 100 if metric.endswith("share") else 1
     data = summary.select("month", (pl.col(metric) * scale).alias(metric))
@@ -404,7 +404,7 @@ def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str = "zh"
 
 def chart_completeness_trend(history: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
     """Share of complete units per month, districts and hospitals apart (from summarise_completeness_history)."""
-    from njbulletin.labels import text
+    from njbulletin.report.labels import text
 
     data = history.with_columns((pl.col("share_complete") * 100).alias("share_complete"),
                                 pl.col("level").map_elements(lambda lvl: text(lvl, lang), return_dtype=pl.String)

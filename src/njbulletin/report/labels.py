@@ -1,6 +1,6 @@
 """Chart and table text in Chinese (zh) and English (en).
 
-Hospital and district names come from the hospital registry (`njbulletin.names`) in English; the few
+Hospital and district names come from the hospital registry (`njbulletin.validate.names`) in English; the few
 hotline categories and booking platforms the bulletin prints have English names here. A name with no
 English form is shown as printed (the CJK font renders it), never dropped.
 """
@@ -117,7 +117,7 @@ def with_name_labels(frame: pl.DataFrame, column: str, lang: str = "zh",
     """Add `label`: a hospital or district name as printed (zh) or its registry English name (en)."""
     if lang != "en":
         return frame.with_columns(pl.col(column).alias("label"))
-    from njbulletin.names import resolve_names
+    from njbulletin.validate.names import resolve_names
 
     return (resolve_names(frame, column, registry).rename({"english_name": "label"})
             .drop("canonical_name", "name_known"))
@@ -135,7 +135,7 @@ def display_name(name: str, lang: str = "zh") -> str:
     """One hospital or district name as printed (zh) or in English from the registry (en)."""
     if lang != "en":
         return name
-    from njbulletin.names import english_name
+    from njbulletin.validate.names import english_name
 
     return english_name(name)
 
