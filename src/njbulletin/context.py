@@ -6,16 +6,30 @@ from config.py"); this module turns them into absolute paths and reads tables.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
 
 from njbulletin import config
 from njbulletin.errors import UsageError
+from njbulletin.layout import find_raw_bulletin, partition_path
 from njbulletin.months import days_in_month, validate_month
-from njbulletin.storage import partition_path, processed_months, scan_table
+from njbulletin.storage import processed_months, scan_table, write_month_tables
 
 LANGUAGES = ("zh", "en")
+
+
+@lru_cache(maxsize=8)
+def read_tables_in_memory(path: Path, mtime_ns: int, size: int, allow_errors: bool,
+                          processed_dir: str) -> dict[str, pl.DataFrame]:
+    """A raw bulletin's tables, parsed and validated in memory; the note is printed once per file version."""
+    from njbulletin.ingest import read_month_tables
+
+    _, _, tables = read_month_tables(path, allow_errors)
+    print(f"note: {path.stem} is not in {processed_dir}; its tables are read from {path} in memory "
+          f"(nothing is written; run notebook 01 or `njbulletin ingest` to store them)")
+    return tables
 
 
 @dataclass(frozen=True)
@@ -54,13 +68,7 @@ class MonthContext:
 
     def raw_path(self) -> Path:
         """The month's bulletin in the raw folder: RAW/<month>.txt or RAW/<month>.pdf (exactly one)."""
-        found = [path for path in (self.raw_dir / f"{self.month}.txt", self.raw_dir / f"{self.month}.pdf")
-                 if path.is_file()]
-        if not found:
-            raise UsageError(f"{self.raw_dir}: no bulletin for {self.month} (expected {self.month}.txt or .pdf)")
-        if len(found) > 1:
-            raise UsageError(f"{self.raw_dir}: both {self.month}.txt and {self.month}.pdf exist; keep one")
-        return found[0]
+        return find_raw_bulletin(self.raw_dir, self.month)
 
     def is_processed(self) -> bool:
         return partition_path(self.processed_dir, "bookings", self.month).is_file()
@@ -68,50 +76,46 @@ class MonthContext:
     def ingest(self):
         """Parse and validate the month's raw bulletin and write its processed tables (with quality_flags).
 
-        Returns (bulletin, validation report). A month with validation errors is not written, as with
-        `njbulletin ingest` without --allow-errors: BulletinError names the file and the first errors.
-        With allow_errors (`njbulletin run --allow-errors`) it is written, its errors stored in
-        quality_flags with severity 'error'.
+        This is notebook 01's step, and the only method here that writes. Returns (bulletin, validation
+        report). A month with validation errors is not written unless allow_errors
+        (`njbulletin run --allow-errors`); then its errors are stored in quality_flags.
         """
-        from njbulletin.errors import BulletinError
-        from njbulletin.ingest import ensure_outside_raw, read_bulletin, tables_to_write
-        from njbulletin.storage import write_month_tables
-        from njbulletin.validate.checks import validate_bulletin
+        from njbulletin.ingest import ensure_outside_raw, read_month_tables
 
         ensure_outside_raw(self.processed_dir)
-        bulletin = read_bulletin(self.raw_path())
-        report = validate_bulletin(bulletin)
-        if report.errors and not self.allow_errors:
-            first = "; ".join(issue.format() for issue in report.errors[:3])
-            raise BulletinError(f"{len(report.errors)} validation errors, {self.month} not written "
-                                f"(--allow-errors stores it with the errors flagged): {first}",
-                                source=bulletin.source)
-        write_month_tables(tables_to_write(bulletin, report), self.processed_dir, self.month)
+        bulletin, report, tables = read_month_tables(self.raw_path(), self.allow_errors)
+        write_month_tables(tables, self.processed_dir, self.month)
         return bulletin, report
 
-    def ensure_processed(self) -> None:
-        """Ingest the month from the raw folder when it has not been processed yet (notebooks opened on
-        their own in JupyterLab run top to bottom with their defaults)."""
-        if not self.is_processed():
-            self.ingest()
-
     def table(self, name: str) -> pl.DataFrame:
-        """One processed table for this month (ingested from the raw folder first if it is missing)."""
+        """One table of this month. Reads only: a month not yet ingested is read from its raw bulletin in
+        memory (and validated as ingest would), with a note printed once; nothing is written."""
+        if not self.is_processed():
+            return self.unprocessed_tables()[name]
         path = partition_path(self.processed_dir, name, self.month)
-        if not path.is_file() and not self.is_processed():
-            self.ensure_processed()
         if not path.is_file():
             raise UsageError(f"{path}: no processed {name} table for {self.month}; run `njbulletin ingest` first")
         return pl.read_parquet(path)
 
     def history(self, name: str) -> pl.DataFrame:
-        """One processed table for every month up to and including this one, oldest first."""
-        self.ensure_processed()
+        """One table for every processed month up to and including this one, oldest first (this month read
+        in memory from the raw folder when it is not processed yet)."""
         months = [m for m in processed_months(self.processed_dir, name) if m <= self.month]
-        if not months:
+        parts = []
+        if months:
+            parts.append(scan_table(self.processed_dir, name).filter(pl.col("month").is_in(months)).collect())
+        if not self.is_processed():
+            parts.append(self.table(name))
+        if not parts:
             raise UsageError(f"no processed {name} table up to {self.month}")
-        return (scan_table(self.processed_dir, name).filter(pl.col("month").is_in(months))
-                .collect().sort("month", maintain_order=True))
+        return pl.concat(parts, how="diagonal_relaxed").sort("month", maintain_order=True)
+
+    def unprocessed_tables(self) -> dict[str, pl.DataFrame]:
+        """The month's tables read from its raw bulletin in memory (cached per file version)."""
+        path = self.raw_path()
+        stat = path.stat()
+        return read_tables_in_memory(path, stat.st_mtime_ns, stat.st_size, self.allow_errors,
+                                     str(self.processed_dir))
 
     def months_available(self, name: str = "bookings") -> list[str]:
         return [m for m in processed_months(self.processed_dir, name) if m <= self.month]

@@ -8,18 +8,10 @@ from typing import Iterator
 
 from njbulletin import config
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS, BulletinError, UsageError
+from njbulletin.layout import month_from_filename, refuse_writes_under_raw
 from njbulletin.reading.parser import Bulletin, parse_bulletin
 from njbulletin.storage import write_month_tables
 from njbulletin.validate.checks import ValidationReport, validate_bulletin
-
-RAW_NAME = re.compile(config.RAW_NAME_PATTERN)
-
-
-def month_from_filename(path: Path) -> str | None:
-    """The month a raw file's name declares (YYYY-MM.txt / .pdf), or None for other names."""
-    match = RAW_NAME.match(Path(path).name)
-    return match.group("month") if match else None
-
 
 def read_bulletin(path: Path) -> Bulletin:
     """Parse one file and check that the month in its name agrees with the month in its headings."""
@@ -33,10 +25,7 @@ def read_bulletin(path: Path) -> Bulletin:
 
 def ensure_outside_raw(directory: Path) -> None:
     """Refuse to write anything under data/raw: raw data is immutable."""
-    raw = config.RAW_DIR.resolve()
-    target = Path(directory).resolve()
-    if target == raw or raw in target.parents:
-        raise UsageError(f"refusing to write under the raw data folder {raw}")
+    refuse_writes_under_raw([directory])
 
 
 def summarise_tables(bulletin: Bulletin, report: ValidationReport | None = None) -> str:
@@ -52,6 +41,22 @@ def summarise_tables(bulletin: Bulletin, report: ValidationReport | None = None)
 def tables_to_write(bulletin: Bulletin, report: ValidationReport) -> dict:
     """The month's tables plus its quality flags (errors among them only when they are allowed)."""
     return {**bulletin.tables, "quality_flags": report.quality_flags}
+
+
+def read_month_tables(path: Path, allow_errors: bool = False) -> tuple[Bulletin, ValidationReport, dict]:
+    """Read and validate one bulletin; return it, its report and the tables ingest would store.
+
+    A month with validation errors raises BulletinError naming the file and the first errors, unless
+    allow_errors (`--allow-errors`): then its errors go to quality_flags with severity 'error'.
+    """
+    bulletin = read_bulletin(path)
+    report = validate_bulletin(bulletin)
+    if report.errors and not allow_errors:
+        first = "; ".join(issue.format() for issue in report.errors[:3])
+        raise BulletinError(f"{len(report.errors)} validation errors, {bulletin.month} not written "
+                            f"(--allow-errors stores it with the errors flagged): {first}",
+                            source=bulletin.source)
+    return bulletin, report, tables_to_write(bulletin, report)
 
 
 def read_and_validate(paths) -> Iterator[tuple[Bulletin, ValidationReport] | None]:

@@ -1,6 +1,6 @@
 """Processed data on disk: one hive-partitioned parquet dataset per table.
 
-Layout: ``PROCESSED/<table>/month=YYYY-MM/data.parquet``, read back with
+Layout (njbulletin.layout): ``PROCESSED/<table>/month=YYYY-MM/data.parquet``, read back with
 ``pl.scan_parquet(PROCESSED / table)``. A month is replaced atomically: every
 table is first written under ``PROCESSED/.staging/`` (outside the datasets, so a
 half-written file is never scanned), then each file is renamed into place. Staging folders
@@ -18,14 +18,7 @@ from typing import Mapping
 import polars as pl
 
 from njbulletin.atomic import remove_abandoned
-
-STAGING_DIRNAME = ".staging"
-PARTITION_FILENAME = "data.parquet"
-
-
-def partition_path(processed_dir: Path, table: str, month: str) -> Path:
-    """Where one table's month lives."""
-    return Path(processed_dir) / table / f"month={month}" / PARTITION_FILENAME
+from njbulletin.layout import PARTITION_FILENAME, STAGING_DIRNAME, partition_glob, partition_path
 
 
 def write_month_tables(tables: Mapping[str, pl.DataFrame], processed_dir: Path, month: str) -> list[Path]:
@@ -57,8 +50,7 @@ def write_month_tables(tables: Mapping[str, pl.DataFrame], processed_dir: Path, 
 
 def scan_table(processed_dir: Path, table: str) -> pl.LazyFrame:
     """Every processed month of one table, as a lazy frame (month comes from the data and the path)."""
-    root = Path(processed_dir) / table
-    return pl.scan_parquet(root / "month=*" / PARTITION_FILENAME, hive_partitioning=True)
+    return pl.scan_parquet(partition_glob(processed_dir, table), hive_partitioning=True)
 
 
 def read_month_table(processed_dir: Path, table: str, month: str) -> pl.DataFrame:

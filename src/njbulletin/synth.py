@@ -33,6 +33,7 @@ from njbulletin import config
 from njbulletin.atomic import write_text_atomic
 from njbulletin.contract import CHANNELS
 from njbulletin.errors import EXIT_OK, UsageError
+from njbulletin.layout import refuse_writes_under_raw
 from njbulletin.months import days_in_month, shift_month, validate_month
 
 TEMPLATE_PATH = config.PROJECT_ROOT / "data" / "raw" / f"{config.DEFAULT_MONTH}.txt"
@@ -492,11 +493,8 @@ def expected_tables(expected: dict):
 
 def ensure_not_raw(directory: Path) -> Path:
     """Refuse the raw data folder (and anything under it): raw data is real and immutable."""
-    target = Path(directory).resolve()
-    for raw in {config.RAW_DIR.resolve(), (config.PROJECT_ROOT / "data" / "raw").resolve()}:
-        if target == raw or raw in target.parents:
-            raise UsageError(f"refusing to write synthetic bulletins into the raw data folder {raw}")
-    return target
+    refuse_writes_under_raw([directory])
+    return Path(directory).resolve()
 
 
 def write_bulletins(out_dir: Path, months: int, start: str = "2024-12", seed: int = 0) -> list[Path]:

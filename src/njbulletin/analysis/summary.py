@@ -33,6 +33,10 @@ def count_hotline_calls(hotline: pl.DataFrame) -> int:
     return sum_column(hotline.filter(pl.col("kind") == "call"), "count")
 
 
+def count_work_orders(hotline: pl.DataFrame) -> int:
+    return sum_column(hotline.filter(pl.col("kind") == "work_order"), "count")
+
+
 def sum_hospital_visits(uploads: pl.DataFrame) -> int:
     return sum_column(uploads.filter(pl.col("level") == "hospital"), "outpatient_visits")
 
@@ -42,26 +46,47 @@ def count_flags(quality_flags: pl.DataFrame, severity: str | None = None) -> int
     return selected.height
 
 
-def summarise_month(month: str, days_in_month: int, tables: Mapping[str, pl.DataFrame]) -> dict:
-    """The key figures of one month, in SUMMARY_FIELDS order, from its processed tables."""
+def declared_value(declared: pl.DataFrame, table: str, item: str) -> float | None:
+    """A figure the bulletin printed (declared_totals), or None when it was not printed."""
+    values = declared.filter((pl.col("table") == table) & (pl.col("item") == item))["value"]
+    return float(values[0]) if values.len() else None
+
+
+def compute_key_figures(month: str, days_in_month: int, tables: Mapping[str, pl.DataFrame]) -> dict:
+    """Every key figure of one month from its tables: the one place they are computed (summary.json,
+    summary.csv, the index and the trends all use it). A figure whose table is absent is None."""
     from njbulletin.analysis.completeness import count_complete_units
 
-    bookings, uploads = tables["bookings"], tables["uploads"]
-    total = count_bookings(bookings)
+    def when_present(name: str, compute):
+        return compute(tables[name]) if name in tables else None
+
+    total = when_present("bookings", count_bookings)
+    third_party = when_present("bookings", lambda frame: count_bookings(frame, "third_party"))
     flags = tables.get("quality_flags", pl.DataFrame(schema={"severity": pl.String}))
+    declared = tables.get("declared_totals", pl.DataFrame(schema={"table": pl.String, "item": pl.String,
+                                                                   "value": pl.Float64}))
     return {
         "month": month,
         "days_in_month": days_in_month,
         "bookings_total": total,
-        "third_party_share": compute_share(count_bookings(bookings, "third_party"), total),
-        "platforms_total": sum_column(tables["booking_platforms"], "count"),
-        "hotline_calls": count_hotline_calls(tables["hotline"]),
-        "upload_units": uploads.height,
-        "upload_units_complete": int(count_complete_units(uploads, days_in_month)),
-        "hospital_outpatient_visits": sum_hospital_visits(uploads),
+        "third_party_share": compute_share(third_party, total) if total is not None else None,
+        "platforms_total": when_present("booking_platforms", lambda frame: sum_column(frame, "count")),
+        "hotline_calls": when_present("hotline", count_hotline_calls),
+        "work_orders": when_present("hotline", count_work_orders),
+        "upload_units": when_present("uploads", lambda frame: frame.height),
+        "upload_units_complete": when_present("uploads", lambda frame: int(count_complete_units(frame, days_in_month))),
+        "hospital_outpatient_visits": when_present("uploads", sum_hospital_visits),
+        "cumulative_bookings": declared_value(declared, "bookings", "cumulative_bookings"),
+        "cumulative_records": declared_value(declared, "uploads", "cumulative_records"),
         "quality_flags": count_flags(flags),
         "quality_errors": count_flags(flags, "error"),
     }
+
+
+def summarise_month(month: str, days_in_month: int, tables: Mapping[str, pl.DataFrame]) -> dict:
+    """The key figures of one month written to summary.json, in SUMMARY_FIELDS order."""
+    figures = compute_key_figures(month, days_in_month, tables)
+    return {name: figures[name] for name in SUMMARY_FIELDS}
 
 
 def format_summary(summary: Mapping[str, object]) -> str:

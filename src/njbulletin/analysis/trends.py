@@ -13,11 +13,13 @@ from __future__ import annotations
 import polars as pl
 
 from njbulletin.analysis.completeness import summarise_completeness
+from njbulletin.analysis.summary import compute_key_figures
 from njbulletin.months import days_in_month, shift_month
 
 SUMMARY_METRICS = ("bookings_total", "third_party_share", "platforms_total", "hotline_calls", "work_orders",
                    "hospital_outpatient_visits", "upload_units", "upload_units_complete",
                    "cumulative_bookings", "cumulative_records")
+METRIC_DTYPES = {"third_party_share": pl.Float64, "cumulative_bookings": pl.Float64, "cumulative_records": pl.Float64}
 # Cumulative counter -> the monthly figure its month-to-month change should equal.
 CUMULATIVE_COUNTERS = {"cumulative_bookings": "bookings_total"}
 
@@ -30,38 +32,19 @@ def list_months(*histories: pl.DataFrame) -> list[str]:
     return sorted(months)
 
 
-def declared_series(declared: pl.DataFrame, table: str, item: str, name: str) -> pl.DataFrame:
-    return (declared.filter((pl.col("table") == table) & (pl.col("item") == item))
-            .group_by("month").agg(pl.col("value").first().alias(name)))
-
-
 def summarise_history(bookings: pl.DataFrame, hotline: pl.DataFrame, platforms: pl.DataFrame,
                       uploads: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
-    """One row per month with the summary figures (SUMMARY_METRICS); a figure a month lacks is null."""
-    months = pl.DataFrame({"month": list_months(bookings, hotline, platforms, uploads, declared)},
-                          schema={"month": pl.String})
-    booking_figures = bookings.group_by("month").agg(
-        pl.col("count").sum().alias("bookings_total"),
-        pl.col("count").filter(pl.col("channel") == "third_party").sum().alias("third_party"))
-    hotline_figures = hotline.group_by("month").agg(
-        pl.col("count").filter(pl.col("kind") == "call").sum().alias("hotline_calls"),
-        pl.col("count").filter(pl.col("kind") == "work_order").sum().alias("work_orders"))
-    platform_figures = platforms.group_by("month").agg(pl.col("count").sum().alias("platforms_total"))
-    upload_figures = uploads.group_by("month").agg(
-        pl.col("outpatient_visits").filter(pl.col("level") == "hospital").sum().alias("hospital_outpatient_visits"),
-        pl.len().cast(pl.Int64).alias("upload_units"))
-    complete = pl.DataFrame(
-        [(month, int(summarise_completeness(frame, days_in_month(month))["complete"].sum()))
-         for (month,), frame in uploads.group_by("month")],
-        schema={"month": pl.String, "upload_units_complete": pl.Int64}, orient="row")
-    frame = months
-    for part in (booking_figures, hotline_figures, platform_figures, upload_figures, complete,
-                 declared_series(declared, "bookings", "cumulative_bookings", "cumulative_bookings"),
-                 declared_series(declared, "uploads", "cumulative_records", "cumulative_records")):
-        frame = frame.join(part, on="month", how="left")
-    return (frame.with_columns(pl.when(pl.col("bookings_total") > 0)
-                               .then(pl.col("third_party") / pl.col("bookings_total")).alias("third_party_share"))
-            .select("month", *SUMMARY_METRICS).sort("month"))
+    """One row per month with the key figures (SUMMARY_METRICS, computed by summary.compute_key_figures);
+    a figure whose table lacks that month is null."""
+    histories = {"bookings": bookings, "hotline": hotline, "booking_platforms": platforms, "uploads": uploads,
+                 "declared_totals": declared}
+    rows = []
+    for month in list_months(*histories.values()):
+        tables = {name: frame.filter(pl.col("month") == month) for name, frame in histories.items()}
+        present = {name: frame for name, frame in tables.items() if frame.height or name == "declared_totals"}
+        rows.append(compute_key_figures(month, days_in_month(month), present))
+    schema = {"month": pl.String, **{metric: METRIC_DTYPES.get(metric, pl.Int64) for metric in SUMMARY_METRICS}}
+    return pl.DataFrame([{key: row[key] for key in schema} for row in rows], schema=schema, orient="row")
 
 
 def compute_changes(summary: pl.DataFrame, metrics: tuple[str, ...] = SUMMARY_METRICS) -> pl.DataFrame:

@@ -8,7 +8,6 @@ their Chinese headings, never by line numbers, and no unit list is built in.
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +19,7 @@ import polars as pl
 from njbulletin.config import MAX_INPUT_BYTES
 from njbulletin.contract import CHANNEL_LABELS, CHANNELS, TABLE_SCHEMAS
 from njbulletin.errors import BulletinError
+from njbulletin.months import days_in_month as month_length
 from njbulletin.reading.textio import decode_bulletin_bytes, read_bulletin_bytes, split_normalised_lines, PDF_MAGIC
 
 # --------------------------------------------------------------------------- contract
@@ -156,8 +156,7 @@ def _parse(text: str, *, source: str, encoding: str) -> Bulletin:
         raise BulletinError("file is empty", line=1)
     lines = [Line(i + 1, t, t.replace(" ", "")) for i, t in enumerate(split_normalised_lines(text))]
     spans, month = locate_sections(lines)
-    year, month_number = (int(part) for part in month.split("-"))
-    days_in_month = calendar.monthrange(year, month_number)[1]
+    days_in_month = month_length(month)
     provenance: dict[tuple[str, str], int] = {}
     totals: list[tuple[str, str, float]] = []
 

@@ -1,0 +1,66 @@
+"""Where things live on disk, and the one guard on the raw folder.
+
+- raw bulletins: ``RAW/YYYY-MM.txt`` or ``RAW/YYYY-MM.pdf`` (the file name declares the month);
+- processed data: ``PROCESSED/<table>/month=YYYY-MM/data.parquet``, one hive-partitioned dataset per table,
+  staged under ``PROCESSED/.staging/`` before it is renamed into place;
+- nothing is ever written under the raw folder (`refuse_writes_under_raw`).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable
+
+from njbulletin import config
+from njbulletin.errors import UsageError
+
+RAW_NAME = re.compile(config.RAW_NAME_PATTERN)
+RAW_EXTENSIONS = ("txt", "pdf")
+STAGING_DIRNAME = ".staging"
+PARTITION_FILENAME = "data.parquet"
+
+
+def month_from_filename(path: Path) -> str | None:
+    """The month a raw file's name declares (YYYY-MM.txt / .pdf), or None for other names."""
+    match = RAW_NAME.match(Path(path).name)
+    return match.group("month") if match else None
+
+
+def raw_candidates(raw_dir: Path, month: str) -> list[Path]:
+    """The files that may hold a month's bulletin: RAW/<month>.txt and RAW/<month>.pdf."""
+    return [Path(raw_dir) / f"{month}.{extension}" for extension in RAW_EXTENSIONS]
+
+
+def find_raw_bulletin(raw_dir: Path, month: str) -> Path:
+    """The month's bulletin in the raw folder (exactly one of .txt and .pdf); UsageError otherwise."""
+    found = [path for path in raw_candidates(raw_dir, month) if path.is_file()]
+    if not found:
+        raise UsageError(f"{raw_dir}: no bulletin for {month} (expected {month}.txt or .pdf)")
+    if len(found) > 1:
+        raise UsageError(f"{raw_dir}: both {month}.txt and {month}.pdf exist; keep one")
+    return found[0]
+
+
+def partition_path(processed_dir: Path, table: str, month: str) -> Path:
+    """Where one table's month lives."""
+    return Path(processed_dir) / table / f"month={month}" / PARTITION_FILENAME
+
+
+def partition_glob(processed_dir: Path, table: str) -> Path:
+    """A glob over every month of one table (for scanning the dataset)."""
+    return Path(processed_dir) / table / "month=*" / PARTITION_FILENAME
+
+
+def raw_folders(*extra: Path) -> set[Path]:
+    """The raw folders no command may write under: the configured one, the project's, and any given."""
+    folders = {config.RAW_DIR, config.PROJECT_ROOT / "data" / "raw", *extra}
+    return {Path(folder).resolve() for folder in folders}
+
+
+def refuse_writes_under_raw(targets: Iterable[Path], raw_dirs: Iterable[Path] = ()) -> None:
+    """Raise UsageError when any target folder is a raw folder or lies under one: raw data is immutable."""
+    raws = raw_folders(*raw_dirs)
+    for target in (Path(t).resolve() for t in targets):
+        for raw in raws:
+            if target == raw or raw in target.parents:
+                raise UsageError(f"refusing to write under the raw data folder {raw}")
