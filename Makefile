@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 MONTH ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install report ingest check test lab notebooks bench fuzz synth clean
+.PHONY: help install report ingest check test test-fast lint lab notebooks bench fuzz synth clean
 
 ## List every target with its description
 help:
@@ -28,14 +28,23 @@ report: $(INSTALLED)
 
 ## Validate every bulletin in data/raw: reconcile printed totals, list quality warnings (exit 1 on errors)
 check: $(INSTALLED)
-	$(BIN)/njbulletin check $(wildcard data/raw/*.txt data/raw/*.pdf)
+	$(BIN)/njbulletin check data/raw
 
-## Run every test: pytest over tests/, then nbval over the notebooks (their data goes to a temporary folder)
-test: $(INSTALLED)
+## Run every test: lint and import layers, pytest over tests/, then nbval over the notebooks (data in a temporary folder)
+test: lint
 	$(BIN)/python -m pytest tests
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
 	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
 	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider notebooks
+
+## The inner loop: lint, import layers and every test not marked slow (under a minute)
+test-fast: lint
+	$(BIN)/python -m pytest tests -m "not slow" -q
+
+## ruff over the code and tests, and the import-linter contract (layers import only downwards)
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
 
 ## Open JupyterLab on the project's environment, in notebooks/
 lab: $(INSTALLED)
