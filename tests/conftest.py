@@ -36,3 +36,15 @@ def seed_month_text(month: str) -> str:
 @pytest.fixture
 def seed_workspace(tmp_path: Path) -> Workspace:
     return make_workspace(tmp_path / "workspace")
+
+
+# Modules whose tests run the pipeline (Jupyter kernels, papermill, nbconvert) or a browser: every test in
+# them is marked slow, so `make test-fast` (pytest -m "not slow") leaves them to `make test`.
+SLOW_MODULES = {"test_pipeline.py", "test_robustness.py", "test_no_network.py", "test_faults.py",
+                "test_rerun.py", "test_browser.py", "test_paths.py", "test_report_backfill.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.name in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

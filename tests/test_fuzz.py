@@ -261,6 +261,7 @@ def mutated_text_campaign(mutations):
     run_case(parse_text, mutate_text(mutations), "text")
 
 
+@pytest.mark.slow
 def test_mutated_text_parses_or_raises_bulletin_error():
     run_campaign("text", mutated_text_campaign, minimum_cases=TEXT_CASES)
 
@@ -284,6 +285,7 @@ def mutated_file_campaign(fuzz_file, mutations, encoding, line_end, byte_mutatio
     run_case(parse_bulletin, fuzz_file, "file")
 
 
+@pytest.mark.slow
 def test_mutated_file_parses_or_raises_bulletin_error(fuzz_file):
     run_campaign("file", lambda: mutated_file_campaign(fuzz_file), minimum_cases=FILE_CASES)
 
@@ -311,6 +313,7 @@ def damaged_pdf_campaign(fuzz_file, seed_pdf, byte_mutations):
     run_case(parse_bulletin, pdf_file, "pdf")
 
 
+@pytest.mark.slow
 def test_damaged_pdf_parses_or_raises_bulletin_error(fuzz_file, seed_pdf):
     run_campaign("pdf", lambda: damaged_pdf_campaign(fuzz_file, seed_pdf), minimum_cases=PDF_CASES)
 

@@ -85,6 +85,7 @@ def test_first_line_marks_the_file_as_synthetic_and_the_prose_is_kept(folder):
         assert lines[-1 - (len(seed) - footer_start):-1] == seed[footer_start:]
 
 
+@pytest.mark.slow
 def test_twenty_four_months_ingest_and_check_with_exit_0(folder, tmp_path, capsys):
     paths = [str(path) for path in sorted(folder.glob("*.txt"))]
     processed = tmp_path / "processed"

@@ -42,11 +42,18 @@ def find_cjk_font() -> Path:
 
 
 def register_cjk_font() -> str:
-    """Add the CJK font to matplotlib's font manager (once) and return its family name."""
+    """Add the CJK font to matplotlib's font manager (once) and return its family name.
+
+    A system font of the same family (Debian's fonts-noto-cjk installs 'Noto Sans CJK SC' as a .ttc) is
+    dropped from the manager, so every machine draws with the same bundled file and figures are the same.
+    """
     path = find_cjk_font()
     name = font_manager.FontProperties(fname=path).get_name()
-    if not any(entry.fname == str(path) for entry in font_manager.fontManager.ttflist):
-        font_manager.fontManager.addfont(str(path))
+    manager = font_manager.fontManager
+    manager.ttflist = [entry for entry in manager.ttflist if entry.name != name or entry.fname == str(path)]
+    if not any(entry.fname == str(path) for entry in manager.ttflist):
+        manager.addfont(str(path))
+    font_manager._get_font.cache_clear()
     return name
 
 
