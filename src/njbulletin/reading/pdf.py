@@ -22,38 +22,28 @@ SECURITY_ERROR = 5
 
 
 def extract_pdf_text(data: bytes) -> str:
-    """Return the text of every page of a PDF, pages joined by a newline.
+    """Return the text of every page of a PDF, pages joined by a newline, tables laid out by position.
 
-    Raises BulletinError for a PDF that cannot be opened (broken, truncated, password-protected)
-    and for one without a text layer, which needs OCR first.
+    Raises BulletinError for a PDF that cannot be opened (broken, truncated, password-protected), for one
+    without a text layer, which needs OCR first, and for a table that cannot be laid out (pdf_layout).
     """
     import pypdfium2 as pdfium  # deferred: only PDF input pays for loading PDFium
+
+    from njbulletin.reading.pdf_layout import lay_out_pages
+    from njbulletin.reading.pdf_page import read_page
 
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise BulletinError(describe_open_failure(exc)) from None
     try:
-        pages = [page_text(document, index) for index in range(len(document))]
+        pages = [read_page(document, index) for index in range(len(document))]
     except pdfium.PdfiumError as exc:
         raise BulletinError(f"cannot read the PDF's text: {exc}") from None
     finally:
         document.close()
-    check_text_layer(pages)
-    return "\n".join(pages)
-
-
-def page_text(document, index: int) -> str:
-    """The text of one page, in the order it was drawn, with PDFium's line breaks."""
-    page = document[index]
-    try:
-        text_page = page.get_textpage()
-        try:
-            return text_page.get_text_range()
-        finally:
-            text_page.close()
-    finally:
-        page.close()
+    check_text_layer([page.text for page in pages])
+    return "\n".join(lay_out_pages(pages))
 
 
 def describe_open_failure(exc: Exception) -> str:

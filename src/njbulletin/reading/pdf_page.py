@@ -1,0 +1,147 @@
+"""What PDFium sees on one page: its text layer, each character's box, the ruling lines and the images.
+
+Everything is read while the document is open and returned as plain Python values, so the table geometry
+(`pdf_grid`, `pdf_columns`) works on tuples and floats. Coordinates are PDF points, y growing upwards.
+"""
+from __future__ import annotations
+
+import ctypes
+from dataclasses import dataclass
+from typing import NamedTuple
+
+AXIS_TOLERANCE = 0.5  # a segment whose ends differ by less than this in y (x) is horizontal (vertical)
+MIN_RULE_LENGTH = 2.0  # shorter segments are the ends of a thin rectangle, not rules
+ANGLE_SAMPLE_STEP = 16  # the writing direction of every 16th character is checked
+UPRIGHT_TOLERANCE = 0.01  # radians
+
+
+class Glyph(NamedTuple):
+    """One drawn character and its loose box (the advance width by the font's ascent and descent)."""
+
+    char: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+    @property
+    def height(self) -> float:
+        return self.y1 - self.y0
+
+
+class Rule(NamedTuple):
+    """A horizontal or vertical ruling line: its position across, and its extent along."""
+
+    horizontal: bool
+    position: float  # y of a horizontal rule, x of a vertical one
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page as read: `text` is PDFium's text layer; `lines` the same text as lines of glyphs."""
+
+    number: int  # 1-based
+    width: float
+    height: float
+    rotation: int  # the page's /Rotate, in degrees
+    turned_chars: int  # sampled characters not written left to right
+    text: str
+    lines: tuple[tuple[tuple[str, Glyph | None], ...], ...]  # per text line: (char, glyph; None if generated)
+    rules: tuple[Rule, ...]
+    images: tuple[tuple[float, float, float, float], ...]  # (left, bottom, right, top) of each image
+
+
+def read_page(document, index: int) -> Page:
+    """Read a page's text layer, character boxes, ruling lines and images."""
+    import pypdfium2.raw as raw
+
+    page = document[index]
+    try:
+        width, height = page.get_size()
+        text_page = page.get_textpage()
+        try:
+            text = text_page.get_text_range()
+            lines, turned = read_text_lines(raw, text_page.raw)
+        finally:
+            text_page.close()
+        rules = tuple(read_rules(raw, page))
+        images = tuple(obj.get_bounds() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=1))
+        return Page(index + 1, width, height, page.get_rotation(), turned, text, lines, rules, images)
+    finally:
+        page.close()
+
+
+def read_text_lines(raw, text_page) -> tuple[tuple, int]:
+    """The text layer as lines of (char, glyph) pairs, split where PDFium breaks lines; and how many of the
+    sampled characters are turned (written at an angle)."""
+    box = raw.FS_RECTF()
+    lines: list[tuple] = []
+    current: list[tuple[str, Glyph | None]] = []
+    turned = 0
+    for index in range(raw.FPDFText_CountChars(text_page)):
+        char = chr(raw.FPDFText_GetUnicode(text_page, index))
+        if raw.FPDFText_IsGenerated(text_page, index):
+            if char == "\n":
+                lines.append(tuple(current))
+                current = []
+            elif char != "\r":
+                current.append((char, None))
+            continue
+        raw.FPDFText_GetLooseCharBox(text_page, index, box)
+        current.append((char, Glyph(char, box.left, box.bottom, box.right, box.top)))
+        if index % ANGLE_SAMPLE_STEP == 0 and not char.isspace():
+            angle = raw.FPDFText_GetCharAngle(text_page, index)
+            turned += angle > UPRIGHT_TOLERANCE and abs(angle - 6.283185) > UPRIGHT_TOLERANCE
+    lines.append(tuple(current))
+    return tuple(lines), turned
+
+
+def read_rules(raw, page) -> list[Rule]:
+    """Every horizontal and vertical straight segment drawn by a path: stroked lines, and the edges of
+    rectangles (a thin filled rectangle, as word processors draw cell borders, gives its long edges)."""
+    rules: list[Rule] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    matrix = raw.FS_MATRIX()
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
+        raw.FPDFPageObj_GetMatrix(obj.raw, matrix)
+        transform = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+        start = current = None
+        for number in range(raw.FPDFPath_CountSegments(obj.raw)):
+            segment = raw.FPDFPath_GetPathSegment(obj.raw, number)
+            raw.FPDFPathSegment_GetPoint(segment, x, y)
+            point = apply(transform, x.value, y.value)
+            kind = raw.FPDFPathSegment_GetType(segment)
+            if kind == raw.FPDF_SEGMENT_MOVETO:
+                start = current = point
+                continue
+            if kind == raw.FPDF_SEGMENT_LINETO and current is not None:
+                add_rule(rules, current, point)
+            current = point
+            if raw.FPDFPathSegment_GetClose(segment) and start is not None:
+                add_rule(rules, current, start)
+                current = start
+    return rules
+
+
+def apply(transform: tuple[float, ...], x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = transform
+    return a * x + c * y + e, b * x + d * y + f
+
+
+def add_rule(rules: list[Rule], first: tuple[float, float], second: tuple[float, float]) -> None:
+    """Keep a segment if it is horizontal or vertical and long enough to be a rule."""
+    (x0, y0), (x1, y1) = first, second
+    if abs(y1 - y0) <= AXIS_TOLERANCE and abs(x1 - x0) >= MIN_RULE_LENGTH:
+        rules.append(Rule(True, (y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+    elif abs(x1 - x0) <= AXIS_TOLERANCE and abs(y1 - y0) >= MIN_RULE_LENGTH:
+        rules.append(Rule(False, (x0 + x1) / 2, min(y0, y1), max(y0, y1)))
