@@ -23,18 +23,13 @@ class Glyph(NamedTuple):
     y0: float
     x1: float
     y1: float
+    cx: float  # the centre of the box
+    cy: float
+    height: float
 
-    @property
-    def cx(self) -> float:
-        return (self.x0 + self.x1) / 2
 
-    @property
-    def cy(self) -> float:
-        return (self.y0 + self.y1) / 2
-
-    @property
-    def height(self) -> float:
-        return self.y1 - self.y0
+def make_glyph(char: str, x0: float, y0: float, x1: float, y1: float) -> Glyph:
+    return Glyph(char, x0, y0, x1, y1, (x0 + x1) / 2, (y0 + y1) / 2, y1 - y0)
 
 
 class Rule(NamedTuple):
@@ -74,9 +69,8 @@ def read_page(document, index: int) -> Page:
             lines, turned = read_text_lines(raw, text_page.raw)
         finally:
             text_page.close()
-        rules = tuple(read_rules(raw, page))
-        images = tuple(obj.get_bounds() for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=1))
-        return Page(index + 1, width, height, page.get_rotation(), turned, text, lines, rules, images)
+        rules, images = read_drawings(raw, page)
+        return Page(index + 1, width, height, page.get_rotation(), turned, text, lines, tuple(rules), tuple(images))
     finally:
         page.close()
 
@@ -98,7 +92,7 @@ def read_text_lines(raw, text_page) -> tuple[tuple, int]:
                 current.append((char, None))
             continue
         raw.FPDFText_GetLooseCharBox(text_page, index, box)
-        current.append((char, Glyph(char, box.left, box.bottom, box.right, box.top)))
+        current.append((char, make_glyph(char, box.left, box.bottom, box.right, box.top)))
         if index % ANGLE_SAMPLE_STEP == 0 and not char.isspace():
             angle = raw.FPDFText_GetCharAngle(text_page, index)
             turned += angle > UPRIGHT_TOLERANCE and abs(angle - 6.283185) > UPRIGHT_TOLERANCE
@@ -106,30 +100,45 @@ def read_text_lines(raw, text_page) -> tuple[tuple, int]:
     return tuple(lines), turned
 
 
-def read_rules(raw, page) -> list[Rule]:
-    """Every horizontal and vertical straight segment drawn by a path: stroked lines, and the edges of
+def read_drawings(raw, page) -> tuple[list[Rule], list[tuple[float, float, float, float]]]:
+    """The page's ruling lines (see path_rules) and the boxes of its images, from its top-level objects
+    (through PDFium's C API: wrapping thousands of cell borders in Python objects costs more than reading them)."""
+    rules: list[Rule] = []
+    images = []
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for number in range(raw.FPDFPage_CountObjects(page.raw)):
+        obj = raw.FPDFPage_GetObject(page.raw, number)
+        kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_PATH:
+            rules += path_rules(raw, obj)
+        elif kind == raw.FPDF_PAGEOBJ_IMAGE and raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            images.append((left.value, bottom.value, right.value, top.value))
+    return rules, images
+
+
+def path_rules(raw, obj) -> list[Rule]:
+    """Every horizontal and vertical straight segment of a path: stroked lines, and the edges of
     rectangles (a thin filled rectangle, as word processors draw cell borders, gives its long edges)."""
     rules: list[Rule] = []
     x, y = ctypes.c_float(), ctypes.c_float()
     matrix = raw.FS_MATRIX()
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1):
-        raw.FPDFPageObj_GetMatrix(obj.raw, matrix)
-        transform = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-        start = current = None
-        for number in range(raw.FPDFPath_CountSegments(obj.raw)):
-            segment = raw.FPDFPath_GetPathSegment(obj.raw, number)
-            raw.FPDFPathSegment_GetPoint(segment, x, y)
-            point = apply(transform, x.value, y.value)
-            kind = raw.FPDFPathSegment_GetType(segment)
-            if kind == raw.FPDF_SEGMENT_MOVETO:
-                start = current = point
-                continue
-            if kind == raw.FPDF_SEGMENT_LINETO and current is not None:
-                add_rule(rules, current, point)
-            current = point
-            if raw.FPDFPathSegment_GetClose(segment) and start is not None:
-                add_rule(rules, current, start)
-                current = start
+    raw.FPDFPageObj_GetMatrix(obj, matrix)
+    transform = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+    start = current = None
+    for number in range(raw.FPDFPath_CountSegments(obj)):
+        segment = raw.FPDFPath_GetPathSegment(obj, number)
+        raw.FPDFPathSegment_GetPoint(segment, x, y)
+        point = apply(transform, x.value, y.value)
+        kind = raw.FPDFPathSegment_GetType(segment)
+        if kind == raw.FPDF_SEGMENT_MOVETO:
+            start = current = point
+            continue
+        if kind == raw.FPDF_SEGMENT_LINETO and current is not None:
+            add_rule(rules, current, point)
+        current = point
+        if raw.FPDFPathSegment_GetClose(segment) and start is not None:
+            add_rule(rules, current, start)
+            current = start
     return rules
 
 
