@@ -1,6 +1,7 @@
 """Ruled tables: rows, columns and merged cells from a page's ruling lines.
 
-Rules that touch one another form a table. Its distinct horizontal rules are the row boundaries and its
+Rules that touch one another form a table when they make at least two rows and two columns (a box drawn
+around a paragraph is not a table). Its distinct horizontal rules are the row boundaries and its
 distinct vertical rules the column boundaries; two neighbouring grid cells with no rule between them are one
 merged cell (a header spanning two columns, 合计 spanning 序号 and 单位, a label spanning two header rows).
 Each character goes to the cell its centre falls in, so a name wrapped onto two or three lines inside its
@@ -24,7 +25,7 @@ def ruled_tables(rules: tuple[Rule, ...], glyphs: list[Glyph]) -> list[TableText
     for component in connected_rules(merge_collinear(rules)):
         horizontal = [rule for rule in component if rule.horizontal]
         vertical = [rule for rule in component if not rule.horizontal]
-        if len(horizontal) >= 2 and len(vertical) >= 2:
+        if len(boundaries(horizontal)) >= 3 and len(boundaries(vertical)) >= 3:  # a frame is not a table
             tables.append(read_grid(horizontal, vertical, glyphs))
     return tables
 
