@@ -93,16 +93,21 @@ def boundaries(rules: list[Rule]) -> list[float]:
     return [sum(rule.position for rule in line) / len(line) for line in cluster_positions(sorted(rules, key=lambda r: r.position))]
 
 
-def has_rule(rules: list[Rule], position: float, along: float) -> bool:
-    """Is there a rule at `position` that passes `along` (a point in the middle of a cell's side)?"""
-    return any(abs(rule.position - position) <= SAME_POSITION and rule.start - TOUCH <= along <= rule.end + TOUCH
-               for rule in rules)
+def rules_at(rules: list[Rule], positions: list[float]) -> list[list[Rule]]:
+    """The rules lying on each boundary position."""
+    return [[rule for rule in rules if abs(rule.position - position) <= SAME_POSITION] for position in positions]
+
+
+def passes(rules: list[Rule], along: float) -> bool:
+    """Does one of the rules on a boundary pass `along` (a point in the middle of a cell's side)?"""
+    return any(rule.start - TOUCH <= along <= rule.end + TOUCH for rule in rules)
 
 
 def merged_cells(ys: list[float], xs: list[float], horizontal: list[Rule], vertical: list[Rule]) -> list[int]:
     """For each grid cell (row-major, rows top to bottom), the grid cell that starts its merged cell:
     the top-left one, where the merged cell's text is written out."""
     rows, columns = len(ys) - 1, len(xs) - 1
+    on_x, on_y = rules_at(vertical, xs), rules_at(horizontal, ys)
     parent = list(range(rows * columns))
 
     def root(item: int) -> int:
@@ -114,9 +119,9 @@ def merged_cells(ys: list[float], xs: list[float], horizontal: list[Rule], verti
         middle_y = (ys[row] + ys[row + 1]) / 2
         for column in range(columns):
             here = row * columns + column
-            if column + 1 < columns and not has_rule(vertical, xs[column + 1], middle_y):
+            if column + 1 < columns and not passes(on_x[column + 1], middle_y):
                 parent[root(here + 1)] = root(here)
-            if row + 1 < rows and not has_rule(horizontal, ys[row + 1], (xs[column] + xs[column + 1]) / 2):
+            if row + 1 < rows and not passes(on_y[row + 1], (xs[column] + xs[column + 1]) / 2):
                 parent[root(here + columns)] = root(here)
     first: dict[int, int] = {}
     for cell in range(rows * columns):

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 AXIS_TOLERANCE = 0.5  # a segment whose ends differ by less than this in y (x) is horizontal (vertical)
 MIN_RULE_LENGTH = 2.0  # shorter segments are the ends of a thin rectangle, not rules
+MAX_RULE_WIDTH = 2.0  # a path no thicker than this (its bounds include the stroke) is a single rule
 ANGLE_SAMPLE_STEP = 16  # the writing direction of every 16th character is checked
 UPRIGHT_TOLERANCE = 0.01  # radians
 
@@ -109,11 +110,28 @@ def read_drawings(raw, page) -> tuple[list[Rule], list[tuple[float, float, float
     for number in range(raw.FPDFPage_CountObjects(page.raw)):
         obj = raw.FPDFPage_GetObject(page.raw, number)
         kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_PATH:
+        if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE) \
+                or not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            continue
+        box = (left.value, bottom.value, right.value, top.value)
+        if kind == raw.FPDF_PAGEOBJ_IMAGE:
+            images.append(box)
+        elif thin_rule(box):
+            rules.append(thin_rule(box))
+        else:
             rules += path_rules(raw, obj)
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE and raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-            images.append((left.value, bottom.value, right.value, top.value))
     return rules, images
+
+
+def thin_rule(box: tuple[float, float, float, float]) -> Rule | None:
+    """A path no thicker than a rule is one: a stroked line, or a thin filled rectangle (as word processors
+    draw cell borders). Its bounds say where, without reading its segments."""
+    left, bottom, right, top = box
+    if top - bottom <= MAX_RULE_WIDTH and right - left >= MIN_RULE_LENGTH:
+        return Rule(True, (top + bottom) / 2, left, right)
+    if right - left <= MAX_RULE_WIDTH and top - bottom >= MIN_RULE_LENGTH:
+        return Rule(False, (left + right) / 2, bottom, top)
+    return None
 
 
 def path_rules(raw, obj) -> list[Rule]:
