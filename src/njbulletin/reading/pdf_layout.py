@@ -10,7 +10,6 @@ returned in its place.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from njbulletin.errors import BulletinError
@@ -18,12 +17,11 @@ from njbulletin.reading.parser import MAX_HEADING_CHARS, PROSE_PUNCTUATION, SECT
 from njbulletin.reading.pdf_cells import TableLayoutError, TableText
 from njbulletin.reading.pdf_columns import borderless_tables
 from njbulletin.reading.pdf_grid import ruled_tables
-from njbulletin.reading.pdf_page import Glyph, Page
+from njbulletin.reading.pdf_page import NUMBER_TOKEN, Glyph, Page
 from njbulletin.reading.textio import NORMALISE_TABLE
 
 TABLE_SECTIONS = {key: pattern for key, pattern in SECTION_HEADINGS.items() if key != "hotline"}
 HEADER_STARTS = ("序号", "接入单位")
-NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|/|\d+/\d+")
 MIN_IMAGE_WIDTH = 0.3  # an image at least this share of the page wide (and MIN_IMAGE_HEIGHT high) can
 MIN_IMAGE_HEIGHT = 0.03  # hold a table; smaller ones are logos and rules
 
@@ -48,6 +46,9 @@ def lay_out_page(page: Page, reading: Reading) -> str:
     glyphs = page_glyphs(page)
     if page.rotation or page.turned_chars:
         check_turned_page(page, reading)
+        return page.text
+    if not page.lines:  # a page of prose: its text layer as it is
+        follow_headings(page, [(0.0, " ".join(text.split()), False) for text in page.text.splitlines()], reading)
         return page.text
     try:
         tables = ruled_tables(page.rules, glyphs)

@@ -6,6 +6,7 @@ Everything is read while the document is open and returned as plain Python value
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -14,6 +15,9 @@ MIN_RULE_LENGTH = 2.0  # shorter segments are the ends of a thin rectangle, not 
 MAX_RULE_WIDTH = 2.0  # a path no thicker than this (its bounds include the stroke) is a single rule
 ANGLE_SAMPLE_STEP = 16  # the writing direction of every 16th character is checked
 UPRIGHT_TOLERANCE = 0.01  # radians
+FULL_TURN = 6.283185
+NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|/|\d+/\d+")
+PROSE_PUNCTUATION = re.compile(r"[，。；;！？!?]")
 
 
 class Glyph(NamedTuple):
@@ -44,7 +48,8 @@ class Rule(NamedTuple):
 
 @dataclass(frozen=True)
 class Page:
-    """One page as read: `text` is PDFium's text layer; `lines` the same text as lines of glyphs."""
+    """One page as read: `text` is PDFium's text layer; `lines` the same text as lines of glyphs, read only
+    on an upright page that may hold a table (see may_be_row), else empty."""
 
     number: int  # 1-based
     width: float
@@ -64,25 +69,45 @@ def read_page(document, index: int) -> Page:
     page = document[index]
     try:
         width, height = page.get_size()
+        rotation = page.get_rotation()
+        rules, images = read_drawings(raw, page)
         text_page = page.get_textpage()
         try:
             text = text_page.get_text_range()
-            lines, turned = read_text_lines(raw, text_page.raw)
+            turned = count_turned(raw, text_page.raw)
+            upright = not (rotation or turned)
+            laid_out = upright and (rules or images or any(map(may_be_row, text.splitlines())))
+            lines = read_text_lines(raw, text_page.raw) if laid_out else ()
         finally:
             text_page.close()
-        rules, images = read_drawings(raw, page)
-        return Page(index + 1, width, height, page.get_rotation(), turned, text, lines, tuple(rules), tuple(images))
+        return Page(index + 1, width, height, rotation, turned, text, lines, tuple(rules), tuple(images))
     finally:
         page.close()
 
 
-def read_text_lines(raw, text_page) -> tuple[tuple, int]:
-    """The text layer as lines of (char, glyph) pairs, split where PDFium breaks lines; and how many of the
-    sampled characters are turned (written at an angle)."""
+def may_be_row(text: str) -> bool:
+    """A line of the text layer that may be (part of) a table row: two or more numbers, at least half of
+    its tokens, and no prose punctuation. A page without one, without rules and without images is prose:
+    its text layer is used as it is and its characters' boxes are not read (they cost most of the time)."""
+    tokens = text.split()
+    numbers = sum(1 for token in tokens if NUMBER_TOKEN.fullmatch(token))
+    return numbers >= 2 and 2 * numbers >= len(tokens) and not PROSE_PUNCTUATION.search(text)
+
+
+def count_turned(raw, text_page) -> int:
+    """How many of every ANGLE_SAMPLE_STEP-th character are written at an angle (a turned table)."""
+    turned = 0
+    for index in range(0, raw.FPDFText_CountChars(text_page), ANGLE_SAMPLE_STEP):
+        angle = raw.FPDFText_GetCharAngle(text_page, index)
+        turned += angle > UPRIGHT_TOLERANCE and abs(angle - FULL_TURN) > UPRIGHT_TOLERANCE
+    return turned
+
+
+def read_text_lines(raw, text_page) -> tuple[tuple[tuple[str, Glyph | None], ...], ...]:
+    """The text layer as lines of (char, glyph) pairs, split where PDFium breaks lines."""
     box = raw.FS_RECTF()
     lines: list[tuple] = []
     current: list[tuple[str, Glyph | None]] = []
-    turned = 0
     for index in range(raw.FPDFText_CountChars(text_page)):
         char = chr(raw.FPDFText_GetUnicode(text_page, index))
         if raw.FPDFText_IsGenerated(text_page, index):
@@ -94,11 +119,8 @@ def read_text_lines(raw, text_page) -> tuple[tuple, int]:
             continue
         raw.FPDFText_GetLooseCharBox(text_page, index, box)
         current.append((char, make_glyph(char, box.left, box.bottom, box.right, box.top)))
-        if index % ANGLE_SAMPLE_STEP == 0 and not char.isspace():
-            angle = raw.FPDFText_GetCharAngle(text_page, index)
-            turned += angle > UPRIGHT_TOLERANCE and abs(angle - 6.283185) > UPRIGHT_TOLERANCE
     lines.append(tuple(current))
-    return tuple(lines), turned
+    return tuple(lines)
 
 
 def read_drawings(raw, page) -> tuple[list[Rule], list[tuple[float, float, float, float]]]:
