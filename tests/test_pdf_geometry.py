@@ -135,3 +135,42 @@ def test_two_cells_of_one_row_in_one_column_are_refused():
               *text_at("2", 50, 520), *right_at("93", 112, 520), *text_at("11", 118, 520), *right_at("0", 170, 520)]
     with pytest.raises(TableLayoutError, match="'93' and '11' of one row fall in the same column"):
         borderless_tables(glyphs)
+
+
+def page_of(number: int, glyphs: list[Glyph], images: tuple = ()) -> Page:
+    """A hand-made page: each printed line of glyphs is one line of its text layer."""
+    rows: dict[float, list[Glyph]] = {}
+    for glyph in glyphs:
+        rows.setdefault(round(glyph.cy), []).append(glyph)
+    lines = tuple(tuple((glyph.char, glyph) for glyph in rows[y]) for y in sorted(rows, reverse=True))
+    text = "\n".join("".join(char for char, _ in line) for line in lines)
+    return Page(number, 595.0, 842.0, 0, 0, text, lines, (), images)
+
+
+HEADING = "2024 年 11 月 12320 预约挂号服务统计"
+
+
+def booking_rows(top: float) -> list[Glyph]:
+    glyphs = [*text_at("序号", 50, top), *text_at("单位", 80, top), *text_at("小计", 240, top)]
+    for number, (name, subtotal) in enumerate((("南京市第一医院", "1416"), ("南京市儿童医院", "1263")), start=1):
+        y = top - 20 * number
+        glyphs += [*text_at(str(number), 54, y), *text_at(name, 80, y), *right_at(subtotal, 256, y)]
+    return glyphs
+
+
+def test_a_heading_followed_by_a_picture_is_refused_as_a_table_drawn_as_a_picture():
+    page = page_of(4, [*text_at(HEADING, 50, 600)], images=((50, 300, 400, 580),))
+    with pytest.raises(BulletinError, match=r"\[bookings \(12320预约挂号服务统计\)\] page 4: the table is a picture"):
+        lay_out_pages([page])
+
+
+def test_a_scan_with_its_text_over_the_picture_is_read_not_refused():
+    """Once OCRed (the refusal's advice), a scanned table carries its text over the picture."""
+    page = page_of(4, [*text_at(HEADING, 50, 600), *booking_rows(560)], images=((40, 480, 400, 580),))
+    [text] = lay_out_pages([page])
+    assert text.split("\n")[1:] == ["序号 单位 小计", "1 南京市第一医院 1416", "2 南京市儿童医院 1263"]
+
+
+def test_a_picture_after_the_table_has_begun_is_not_a_table():
+    page = page_of(4, [*text_at(HEADING, 50, 700), *booking_rows(660)], images=((50, 100, 400, 500),))
+    assert lay_out_pages([page]) == [f"{HEADING}\n序号 单位 小计\n1 南京市第一医院 1416\n2 南京市儿童医院 1263"]

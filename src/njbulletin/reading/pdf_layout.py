@@ -24,6 +24,7 @@ TABLE_SECTIONS = {key: pattern for key, pattern in SECTION_HEADINGS.items() if k
 HEADER_STARTS = ("序号", "接入单位")
 MIN_IMAGE_WIDTH = 0.3  # an image at least this share of the page wide (and MIN_IMAGE_HEIGHT high) can
 MIN_IMAGE_HEIGHT = 0.03  # hold a table; smaller ones are logos and rules
+MAX_CHARS_ON_PICTURE = 20  # a picture with more characters over it is a scan with a text layer
 
 
 @dataclass
@@ -100,7 +101,8 @@ def begins_table(text: str) -> bool:
 
 def follow_headings(page: Page, items: list[tuple[float, str, bool]], reading: Reading) -> None:
     """Walk a page top to bottom, with its pictures: a picture where a table should begin is refused."""
-    pictures = sorted((image for image in page.images if can_hold_table(page, image)), key=lambda box: -box[3])
+    glyphs = page_glyphs(page)
+    pictures = sorted((image for image in page.images if can_hold_table(page, image, glyphs)), key=lambda box: -box[3])
     for y, text, from_table in items:
         while pictures and pictures[0][3] > y:
             check_picture(page, reading)
@@ -115,9 +117,14 @@ def follow_headings(page: Page, items: list[tuple[float, str, bool]], reading: R
         check_picture(page, reading)
 
 
-def can_hold_table(page: Page, box: tuple[float, float, float, float]) -> bool:
+def can_hold_table(page: Page, box: tuple[float, float, float, float], glyphs: list[Glyph]) -> bool:
+    """A picture large enough for a table and with no text over it (a scan that was OCRed carries its
+    text over the picture: that text is read like any other)."""
     left, bottom, right, top = box
-    return right - left >= MIN_IMAGE_WIDTH * page.width and top - bottom >= MIN_IMAGE_HEIGHT * page.height
+    if right - left < MIN_IMAGE_WIDTH * page.width or top - bottom < MIN_IMAGE_HEIGHT * page.height:
+        return False
+    covered = sum(1 for glyph in glyphs if left < glyph.cx < right and bottom < glyph.cy < top)
+    return covered < MAX_CHARS_ON_PICTURE
 
 
 def check_picture(page: Page, reading: Reading) -> None:
