@@ -172,11 +172,21 @@ REFUSED = {
 }
 
 
+@pytest.fixture(scope="session")
+def refused_pdfs(tmp_path_factory):
+    """The seed with its bookings table as a picture, or on a turned page: {case: path}, built once."""
+    paths = {}
+    for number, (case, (style, _)) in enumerate(REFUSED.items()):
+        folder = tmp_path_factory.mktemp(f"refused{number}")
+        paths[case] = folder / "2024-11.pdf"
+        paths[case].write_bytes(build_ruled_pdf(seed_text(), style))
+    return paths
+
+
 @pytest.mark.parametrize("case", REFUSED)
-def test_a_table_that_cannot_be_laid_out_is_refused_naming_page_and_table(tmp_path, case):
-    style, reason = REFUSED[case]
-    path = tmp_path / "2024-11.pdf"
-    path.write_bytes(build_ruled_pdf(seed_text(), style))
+def test_a_table_that_cannot_be_laid_out_is_refused_naming_page_and_table(refused_pdfs, case):
+    _, reason = REFUSED[case]
+    path = refused_pdfs[case]
     with pytest.raises(BulletinError) as caught:
         parse_bulletin(path)
     message = str(caught.value)
@@ -185,9 +195,8 @@ def test_a_table_that_cannot_be_laid_out_is_refused_naming_page_and_table(tmp_pa
     assert "OCR the page, or type the bulletin's text by hand into 2024-11.txt" in message
 
 
-def test_cli_refuses_a_table_drawn_as_a_picture_with_exit_2_and_writes_nothing(tmp_path, capsys):
-    path = tmp_path / "2024-11.pdf"
-    path.write_bytes(build_ruled_pdf(seed_text(), RuledStyle(table_as_image=True)))
+def test_cli_refuses_a_table_drawn_as_a_picture_with_exit_2_and_writes_nothing(refused_pdfs, tmp_path, capsys):
+    path = refused_pdfs["picture"]
     processed = tmp_path / "processed"
     assert main(["ingest", "--processed", str(processed), str(path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
