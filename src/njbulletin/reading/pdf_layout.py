@@ -44,6 +44,7 @@ def lay_out_pages(pages: list[Page]) -> list[str]:
 
 
 def lay_out_page(page: Page, reading: Reading) -> str:
+    """One page's text: its tables' rows and its prose lines, top to bottom (or its text layer as it is)."""
     glyphs = page_glyphs(page)
     if page.rotation or page.turned_chars:
         check_turned_page(page, reading)
