@@ -4,7 +4,7 @@ Every figure is the median of several runs; every comparison alternates its two
 sides run by run, so a noisy neighbour slows both. The table is printed and
 written to benchmarks/results.md with the machine and the date.
 
-    python benchmarks/bench.py [--quick] [--only parse,month,noop,backfill,memory]
+    python benchmarks/bench.py [--quick] [--only parse,pdf,month,noop,backfill,memory]
 """
 from __future__ import annotations
 
@@ -160,6 +160,26 @@ def bench_parse(repeats: int) -> list[Result]:
     return results
 
 
+def bench_pdf(repeats: int) -> list[Result]:
+    """Parse the seed laid out as a word processor exports it: ruled tables whose narrow name column wraps
+    long names inside their cells (the layout tests/pdf_ruled_fixtures.py builds), tables read by position."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from pdf_ruled_fixtures import build_ruled_pdf
+
+    from njbulletin import parse_bulletin
+
+    folder = Path(tempfile.mkdtemp(prefix="njbulletin-bench-pdf-"))
+    try:
+        path = folder / "2024-11.pdf"
+        path.write_bytes(build_ruled_pdf(SEED.read_text(encoding="utf-8")))
+        parse_bulletin(path)  # warm: PDFium loaded, regexes compiled
+        one, _ = median_seconds(lambda: parse_bulletin(path), repeats)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return [Result("parse the seed as a ruled-table PDF (8 pages, names wrapping in cells), file to tables",
+                   "<= 1 s median", f"{one * 1000:.0f} ms", one, 1.0, f"median of {repeats} runs")]
+
+
 def naive_chain(workspace: Workspace, month: str) -> None:
     """What a researcher would script by hand: papermill's CLI, then nbconvert's, per notebook."""
     out_dir = workspace.root / "naive" / month
@@ -246,7 +266,7 @@ def format_table(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run, not for the record)")
-    parser.add_argument("--only", default="parse,month,backfill,memory")
+    parser.add_argument("--only", default="parse,pdf,month,backfill,memory")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.md alone")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -255,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "parse" in only:
             results += bench_parse(repeats=50 if args.quick else 300)
+        if "pdf" in only:
+            results += bench_pdf(repeats=5 if args.quick else 21)
         if "month" in only:
             results += bench_month(root, repeats=1 if args.quick else 3)
         if "backfill" in only:

@@ -128,6 +128,9 @@ def blocks_of(text: str) -> list[Block]:
             if not current.rows:
                 current.header.append(split_header(line))
             continue  # a header repeated at an old page break: this layout draws its own
+        if current is not None and not current.header and line.startswith(("（", "(")):
+            blocks.insert(len(blocks) - 1, Block("line", text=line))  # a note under the heading, above the table
+            continue
         cells = split_row(current.table, line) if current is not None and current.header else None
         if cells is not None:
             current.rows.append(cells)

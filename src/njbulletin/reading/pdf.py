@@ -1,12 +1,16 @@
-"""The text layer of a PDF bulletin, extracted with pypdfium2 so it can go through the same parser.
+"""A PDF bulletin as text for the parser: PDFium's text layer, with each table laid out by position.
 
-PDFium writes each printed line of a page as one line of text, inserts a space where a gap separates
-two pieces of text (so the cells of a typeset table come out as space-separated tokens, in the order
-they were drawn) and keeps page numbers as their own lines, which the parser already skips.
-docs/pdf-and-synthetic.md gives the measurements behind the choice of library.
+Word processors export the statistics as ruled tables whose narrow name column wraps long names inside
+their cells, the row number and numbers centred vertically beside them; PDFium's text layer then writes
+one row over three lines. So each page that holds a table is read by position (`pdf_page` reads the
+characters' boxes and the ruling lines, `pdf_grid` lays out ruled tables, `pdf_columns` tables aligned
+in columns without rules, `pdf_layout` puts the page together): every table row becomes one text line,
+cells in column order, and the prose around the tables stays as the text layer has it. A page without a
+table is its text layer unchanged. docs/pdf-and-synthetic.md gives the measurements behind the choices.
 
 A PDF without a text layer (a scan) cannot be read without OCR, and this module says so rather than
-let the parser report missing sections or, worse, return empty tables.
+let the parser report missing sections or, worse, return empty tables; a table that cannot be laid out
+(a turned page, a table drawn as a picture) is refused the same way, naming its page and table.
 """
 from __future__ import annotations
 
@@ -22,38 +26,28 @@ SECURITY_ERROR = 5
 
 
 def extract_pdf_text(data: bytes) -> str:
-    """Return the text of every page of a PDF, pages joined by a newline.
+    """Return the text of every page of a PDF, pages joined by a newline, tables laid out by position.
 
-    Raises BulletinError for a PDF that cannot be opened (broken, truncated, password-protected)
-    and for one without a text layer, which needs OCR first.
+    Raises BulletinError for a PDF that cannot be opened (broken, truncated, password-protected), for one
+    without a text layer, which needs OCR first, and for a table that cannot be laid out (pdf_layout).
     """
     import pypdfium2 as pdfium  # deferred: only PDF input pays for loading PDFium
+
+    from njbulletin.reading.pdf_layout import lay_out_pages
+    from njbulletin.reading.pdf_page import read_page
 
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise BulletinError(describe_open_failure(exc)) from None
     try:
-        pages = [page_text(document, index) for index in range(len(document))]
+        pages = [read_page(document, index) for index in range(len(document))]
     except pdfium.PdfiumError as exc:
         raise BulletinError(f"cannot read the PDF's text: {exc}") from None
     finally:
         document.close()
-    check_text_layer(pages)
-    return "\n".join(pages)
-
-
-def page_text(document, index: int) -> str:
-    """The text of one page, in the order it was drawn, with PDFium's line breaks."""
-    page = document[index]
-    try:
-        text_page = page.get_textpage()
-        try:
-            return text_page.get_text_range()
-        finally:
-            text_page.close()
-    finally:
-        page.close()
+    check_text_layer([page.text for page in pages])
+    return "\n".join(lay_out_pages(pages))
 
 
 def describe_open_failure(exc: Exception) -> str:
@@ -82,7 +76,8 @@ def check_text_layer(pages: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m njbulletin.reading.pdf FILE.pdf`: print the extracted text, whose line numbers errors name."""
+    """`python -m njbulletin.reading.pdf FILE.pdf`: print the text the parser reads (tables laid out by
+    position), whose line numbers errors name."""
     import sys
     from pathlib import Path
 
