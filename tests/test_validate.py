@@ -132,8 +132,9 @@ def test_booking_row_subtotal_mismatch():
 
 
 def test_booking_channel_total_mismatch():
-    # The grand total is changed with it (13407 + 1895 + 903 + 259989 = 276194), so only the channel fails.
-    report = report_of(replace_once(seed_text(), "合计 13407 1896 903 259989 276195", "合计 13407 1895 903 259989 276194"))
+    # The overall 合计 (276195) still equals the sum of the hospitals' 小计 and of the counts, so it is not
+    # blamed for the wrong channel 合计 (13407 + 1895 + 903 + 259989 = 276194): only the channel fails.
+    report = report_of(replace_once(seed_text(), "合计 13407 1896 903 259989 276195", "合计 13407 1895 903 259989 276195"))
     error = only_error(report)
     assert error.rule == "booking_channel_total"
     assert error.detail == "bookings: 合计 of 快速预约 (quick): printed 1895, computed column sum 1896"
@@ -153,7 +154,9 @@ def test_booking_grand_total_mismatch():
     report = report_of(replace_once(seed_text(), "合计 13407 1896 903 259989 276195", "合计 13407 1896 903 259989 276196"))
     error = only_error(report)
     assert error.rule == "booking_grand_total"
-    assert error.detail == "bookings: 合计 小计: printed 276196, computed sum of the four channel 合计 276195"
+    assert error.detail == ("bookings: 合计 小计: printed 276196, computed sum of the 35 hospitals' 小计 and of the "
+                            "four channel 合计 276195")
+    assert error.line == printed_line("合计 13407")
 
 
 def test_platform_total_mismatch():

@@ -10,6 +10,7 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import polars as pl
 
@@ -99,6 +100,13 @@ CHANNELS = tuple(channel.code for channel in CHANNEL_REFERENCE)
 CHANNEL_LABELS = {**{compact_label(label): channel.code for channel in CHANNEL_REFERENCE
                      for label in channel.labels}, SUBTOTAL_LABEL: "subtotal"}
 CHANNEL_NAMES = {channel.code: {"zh": channel.zh, "en": channel.en} for channel in CHANNEL_REFERENCE}
+
+
+def order_channels(codes: Iterable[str]) -> list[str]:
+    """Channel codes (each once) in the channels file's order; codes the file does not know come last,
+    in the order given."""
+    present = list(dict.fromkeys(codes))
+    return [code for code in CHANNELS if code in present] + [code for code in present if code not in CHANNELS]
 
 TABLE_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     "hotline": {"month": pl.String, "category": pl.String, "kind": pl.String, "count": pl.Int64},
