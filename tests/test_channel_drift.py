@@ -341,3 +341,27 @@ def test_the_channels_file_lists_the_seed_channels_in_printed_order():
         ("in_clinic", ("诊间预约",), "诊间预约", "In-clinic"),
         ("third_party", ("第三方",), "第三方", "Third party"),
     ]
+
+
+def test_a_month_with_a_new_channel_runs_from_raw_file_to_reports(tmp_path):
+    """The whole pipeline (notebooks, charts, exports) with a channel the seed does not print."""
+    import csv
+
+    reference = reference_with(tmp_path, "self_service,自助机预约,自助机预约,Self-service kiosk", before="third_party")
+    raw, processed, reports = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
+    raw.mkdir()
+    (raw / "2024-11.txt").write_text(with_channel_column(seed_text(), "自助机预约", "诊间预约",
+                                                         {seq: 0 for seq in range(1, 36)} | {1: 120, 2: 15, 3: 7,
+                                                                                             None: 142}),
+                                     encoding="utf-8")
+    result = run_with_reference(reference, "-m", "njbulletin", "run", "2024-11", "--raw", str(raw),
+                                "--processed", str(processed), "--reports", str(reports), "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    month = reports / "2024-11"
+    with open(month / "data" / "bookings.csv", encoding="utf-8", newline="") as handle:
+        kiosk = [row for row in csv.DictReader(handle) if row["channel"] == "self_service"]
+    assert len(kiosk) == 35 and sum(int(row["count"]) for row in kiosk) == 142
+    summary = json.loads((month / "summary.json").read_text(encoding="utf-8"))
+    assert (summary["bookings_total"], summary["quality_errors"], summary["quality_flags"]) == (276337, 0, 106)
+    assert (month / "figures" / "10-channel-mix.svg").stat().st_size > 0
+    assert "自助机预约" in (month / "figures" / "10-channel-mix.svg").read_text(encoding="utf-8")
