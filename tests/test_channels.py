@@ -123,6 +123,21 @@ def test_a_wrong_printed_total_shows_its_difference():
     assert platforms["status"] == "not printed" and platforms["computed"] == 18946
 
 
+def test_the_reconciliation_table_is_validations_own_result():
+    # Issue 12: one reconciliation. The table the notebook shows differs exactly where validation reports errors.
+    from njbulletin.validate.checks import validate_bulletin
+
+    text = replace_once(seed_text(), "合计 13407 1896 903 259989 276195", "合计 13407 1896 903 259998 276204")
+    bulletin = parse_text(text)
+    tables = bulletin.tables
+    table = channels.reconcile_printed_totals(tables["bookings"], tables["booking_platforms"], tables["hotline"],
+                                              tables["declared_totals"])
+    differs = table.filter(pl.col("status") == "differs").select("item", "printed", "computed").rows()
+    assert differs == [("total_third_party", 259998, 259989), ("total", 276204, 276195)]
+    errors = validate_bulletin(bulletin).quality_flags.filter(pl.col("severity") == "error")
+    assert errors["unit"].to_list() == ["total_third_party", "total"]
+
+
 def test_booking_penetration_of_drum_tower(seed):
     ranked, excluded = channels.compute_booking_penetration(seed["bookings"], seed["uploads"])
     top = ranked.row(0, named=True)

@@ -50,21 +50,34 @@ def known_labels(run: str) -> list[str] | None:
     return labels if labels and "".join(labels) == run else None
 
 
-def read_value_columns(text: str, line: int, section: str) -> tuple[str, ...]:
-    """The value columns of a bookings header in printed order: channel codes and 'subtotal'.
+HeaderLines = list[tuple[int, str]]  # a header's printed lines: (line number, text)
 
-    Refuses a cell that is no known label (a channel missing from the channels file), a column printed
-    twice, and a header without 序号, 小计 or any channel."""
+
+def known_value_columns(header: HeaderLines, section: str) -> tuple[str, ...]:
+    """The value columns a header (or a part of one) prints, in printed order: channel codes and 'subtotal'.
+    Refuses a cell that is no known label (a channel missing from the channels file), on the line that
+    prints it, and a column printed twice."""
+    text, line = " ".join(text for _, text in header), header[0][0]
     cells = split_header_cells(text)
     unknown = [cell for cell, code in cells if code is None]
     if unknown:
+        line = next((number for number, text in header if unknown[0].split()[0] in text.split()), line)
         raise BulletinError(unknown_columns_message(unknown), line=line, section=section)
     columns = tuple(code for _, code in cells if code != KEY_COLUMN)
     repeated = [column for index, column in enumerate(columns) if column in columns[:index]]
     if repeated:
         label = next(cell for cell, code in cells if code == repeated[0])
-        raise BulletinError(f"column {label} is printed twice in the table header", line=line, section=section)
-    missing = [label for label in ("序号", SUBTOTAL_LABEL) if label not in compact_label(text)]
+        raise BulletinError(f"column '{label}' is printed twice in the table header", line=line, section=section)
+    return columns
+
+
+def read_value_columns(header: HeaderLines, section: str) -> tuple[str, ...]:
+    """The value columns of a bookings header in printed order: channel codes and 'subtotal'.
+
+    Refuses what `known_value_columns` refuses, and a header without 序号, 小计 or any channel."""
+    columns = known_value_columns(header, section)
+    line, compact = header[0][0], "".join(compact_label(text) for _, text in header)
+    missing = [label for label in ("序号", SUBTOTAL_LABEL) if label not in compact]
     if not any(column != "subtotal" for column in columns):
         missing.append("any booking channel (" + ", ".join(channel.zh for channel in CHANNEL_REFERENCE) + ")")
     if missing:
@@ -77,6 +90,6 @@ def unknown_columns_message(cells: list[str]) -> str:
     quoted = ", ".join(f"'{cell}'" for cell in cells)
     what = (f"column {quoted} of the table header is not a known booking channel" if len(cells) == 1
             else f"columns {quoted} of the table header are not known booking channels")
-    return (f"{what}: add {'it' if len(cells) == 1 else 'them'} to "
-            f"{channel_file_name(CHANNELS_PATH)} "
-            "(its printed label, a code, its zh and en names) to read this table")
+    each = "its" if len(cells) == 1 else "each with its"
+    return (f"{what}: add {'it' if len(cells) == 1 else 'them'} to {channel_file_name(CHANNELS_PATH)} "
+            f"({each} printed label, a code, its zh and en names) to read this table")

@@ -19,9 +19,9 @@ from typing import Callable, Iterable
 import polars as pl
 
 from njbulletin.config import MAX_INPUT_BYTES
-from njbulletin.contract import BOOKING_KEY_LABELS, CHANNEL_LABELS, CHANNELS, TABLE_SCHEMAS
+from njbulletin.contract import BOOKING_KEY_LABELS, CHANNEL_LABELS, CHANNELS, SUBTOTAL_LABEL, TABLE_SCHEMAS
 from njbulletin.errors import BulletinError
-from njbulletin.reading.booking_columns import read_value_columns
+from njbulletin.reading.booking_columns import known_value_columns, read_value_columns
 from njbulletin.reading.textio import decode_bulletin_bytes, read_bulletin_bytes, split_normalised_lines, PDF_MAGIC
 
 # --------------------------------------------------------------------------- contract
@@ -572,12 +572,13 @@ def starts_booking_header(line: Line) -> bool:
         or is_header_line(line, BOOKING_HEADER_WORDS)
 
 
-def booking_header_at(lines: list[Line], index: int, section: str) -> tuple[tuple[str, ...], int]:
-    """The value columns of the header that starts at lines[index], and the index after it.
+def booking_header_at(lines: list[Line], index: int) -> tuple[list[tuple[int, str]], int]:
+    """The lines of the header that starts at lines[index] (line number, text), and the index after it.
     A header may wrap: lines that are no row are joined until it holds 小计."""
     header = [lines[index]]
     after = index + 1
-    while after < len(lines) and len(header) < MAX_HEADER_LINES and "小计" not in "".join(l.compact for l in header):
+    while after < len(lines) and len(header) < MAX_HEADER_LINES \
+            and SUBTOTAL_LABEL not in "".join(line.compact for line in header):
         line = lines[after]
         if line.text and (NUMBERED_ROW_START.match(line.text) or line.compact.startswith("合计")
                           or PROSE_PUNCTUATION.search(line.text) or _looks_like_row_data(line.text)):
@@ -586,8 +587,7 @@ def booking_header_at(lines: list[Line], index: int, section: str) -> tuple[tupl
         after += 1
     while after < len(lines) and (not lines[after].text or is_header_line(lines[after], BOOKING_HEADER_WORDS)):
         after += 1
-    columns = read_value_columns(" ".join(line.text for line in header), lines[index].number, section)
-    return columns, after
+    return [(line.number, line.text) for line in header], after
 
 
 def read_booking_header(lines: list[Line], section: str) -> tuple[tuple[str, ...], int]:
@@ -595,7 +595,8 @@ def read_booking_header(lines: list[Line], section: str) -> tuple[tuple[str, ...
     of the first line after it. A header repeated after a page break must list the same columns."""
     for index, line in enumerate(lines):
         if starts_booking_header(line):
-            columns, after = booking_header_at(lines, index, section)
+            header, after = booking_header_at(lines, index)
+            columns = read_value_columns(header, section)
             check_repeated_headers(lines, after, columns, section)
             return columns, after
     raise BulletinError("table header not found", line=lines[0].number - 1 if lines else 0, section=section)
@@ -603,16 +604,17 @@ def read_booking_header(lines: list[Line], section: str) -> tuple[tuple[str, ...
 
 def check_repeated_headers(lines: list[Line], start: int, columns: tuple[str, ...], section: str) -> None:
     """A header repeated inside the table (after a page break) prints no unknown column, and, when it is
-    complete (it holds 小计), the same columns in the same order: rows below it are read by the first."""
+    complete (it holds 小计), the same columns in the same order: the rows below it are read by the first."""
     for index in range(start, len(lines)):
         line = lines[index]
         if line.compact.startswith("合计") or FOOTNOTE_START.match(line.text):
             return
         if starts_booking_header(line):
-            repeated, _ = booking_header_at(lines, index, section)
+            repeated = known_value_columns(booking_header_at(lines, index)[0], section)
             if "subtotal" in repeated and repeated != columns:
-                raise BulletinError(f"the table header repeated here lists the columns {', '.join(repeated)}, "
-                                    f"the first header {', '.join(columns)}", line=line.number, section=section)
+                raise BulletinError(f"the table header repeated here has the columns {', '.join(repeated)}, unlike "
+                                    f"the first header ({', '.join(columns)}), whose columns the rows are read by",
+                                    line=line.number, section=section)
 
 
 def read_bookings(lines: list[Line], provenance: dict, totals: list) -> list[tuple]:
