@@ -26,10 +26,10 @@ import pytest
 from seedtools import line_index, seed_lines, seed_text
 
 from njbulletin import config
+from njbulletin.analysis import channels as channel_analysis
 from njbulletin.commands.main import main
 from njbulletin.contract import load_channels
 from njbulletin.errors import BulletinError
-from njbulletin.analysis import channels as channel_analysis
 from njbulletin.reading.parser import parse_text
 from njbulletin.validate.checks import validate_bulletin
 
