@@ -29,13 +29,18 @@ def test_third_party_share_is_94_13_percent(seed):
     assert table["share"].sum() == pytest.approx(1.0)
 
 
-def test_a_channel_missing_from_a_month_counts_zero():
+def test_a_channel_the_month_does_not_print_is_left_out_not_counted_zero():
+    # Issue 14: a channel a month does not print has no rows, and the analyses do not invent a 0 for it.
     bookings = pl.DataFrame({"hospital": ["甲医院", "乙医院"], "channel": ["third_party", "online_12320"],
                              "count": [3, 1]})
     table = channels.summarise_channels(bookings)
-    assert dict(table.select("channel", "count").iter_rows()) == {
-        "online_12320": 1, "quick": 0, "in_clinic": 0, "third_party": 3}
+    assert table.select("channel", "count").rows() == [("online_12320", 1), ("third_party", 3)]  # the file's order
     assert table.filter(pl.col("channel") == "third_party")["share"][0] == pytest.approx(0.75)
+    mix = channels.pivot_channel_mix(bookings)
+    assert mix.columns == ["hospital", "online_12320", "third_party", "total", "online_12320_share",
+                           "third_party_share"]
+    assert channels.list_hospitals_without(bookings, "quick").height == 0  # not printed: nothing to list
+    assert channels.list_hospitals_without(bookings, "online_12320")["hospital"].to_list() == ["甲医院"]
 
 
 def test_concentration_top1_top5_and_hhi(seed):
@@ -116,6 +121,21 @@ def test_a_wrong_printed_total_shows_its_difference():
                                                                                             "differs")
     platforms = table.filter(pl.col("table") == "booking_platforms").row(0, named=True)
     assert platforms["status"] == "not printed" and platforms["computed"] == 18946
+
+
+def test_the_reconciliation_table_is_validations_own_result():
+    # Issue 12: one reconciliation. The table the notebook shows differs exactly where validation reports errors.
+    from njbulletin.validate.checks import validate_bulletin
+
+    text = replace_once(seed_text(), "合计 13407 1896 903 259989 276195", "合计 13407 1896 903 259998 276204")
+    bulletin = parse_text(text)
+    tables = bulletin.tables
+    table = channels.reconcile_printed_totals(tables["bookings"], tables["booking_platforms"], tables["hotline"],
+                                              tables["declared_totals"])
+    differs = table.filter(pl.col("status") == "differs").select("item", "printed", "computed").rows()
+    assert differs == [("total_third_party", 259998, 259989), ("total", 276204, 276195)]
+    errors = validate_bulletin(bulletin).quality_flags.filter(pl.col("severity") == "error")
+    assert errors["unit"].to_list() == ["total_third_party", "total"]
 
 
 def test_booking_penetration_of_drum_tower(seed):

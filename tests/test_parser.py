@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import polars as pl
 import pytest
@@ -268,6 +269,61 @@ def test_booking_columns_are_located_by_their_header_labels(seed):
     bulletin = parse_text("\n".join(reordered))
     assert bulletin.tables["bookings"].equals(seed.tables["bookings"])
     assert bulletin.tables["declared_totals"].equals(seed.tables["declared_totals"])
+
+
+SEED_BOOKING_HEADER = "序号 单位 12320 在线预约 快速预约 诊间预约 第三方 小计"
+
+
+def test_a_booking_header_wrapped_over_two_lines_reads_the_same(seed):
+    text = seed_text().replace(f"\n{SEED_BOOKING_HEADER}\n", "\n序号 单位 12320 在线预约 快速预约\n诊间预约 第三方 小计\n", 1)
+    assert text != seed_text()
+    bulletin = parse_text(text)
+    assert bulletin.tables["bookings"].equals(seed.tables["bookings"])
+    assert bulletin.tables["declared_totals"].equals(seed.tables["declared_totals"])
+
+
+def test_an_unknown_column_on_the_second_line_of_a_wrapped_header_names_that_line():
+    text = seed_text().replace(f"\n{SEED_BOOKING_HEADER}\n",
+                               "\n序号 单位 12320 在线预约 快速预约\n诊间预约 自助机预约 第三方 小计\n", 1)
+    with pytest.raises(BulletinError, match="column '自助机预约' of the table header is not a known booking "
+                                            "channel: add it to data/reference/channels.csv") as caught:
+        parse_text(text)
+    assert caught.value.line == 353
+
+
+def test_two_unknown_columns_are_named_together():
+    text = replace_once(seed_text(), f"\n{SEED_BOOKING_HEADER}\n",
+                        "\n序号 单位 12320 在线预约 快速预约 诊间预约 自助机预约 第三方 微信 小程序 小计\n")
+    with pytest.raises(BulletinError, match="columns '自助机预约', '微信 小程序' of the table header are not known "
+                                            "booking channels: add them to data/reference/channels.csv"):
+        parse_text(text)
+
+
+def test_a_repeated_header_with_other_columns_is_refused():
+    lines = seed_lines()
+    assert lines[394] == f" {SEED_BOOKING_HEADER}"
+    lines[394] = " 序号 单位 12320 在线预约 快速预约 第三方 诊间预约 小计"
+    with pytest.raises(BulletinError, match="the table header repeated here has the columns online_12320, quick, "
+                                            "third_party, in_clinic, subtotal, unlike the first header") as caught:
+        parse_text("\n".join(lines))
+    assert caught.value.line == 395
+
+
+def test_a_partial_repeated_header_is_skipped_as_before(seed):
+    lines = seed_lines()
+    lines[394] = " 序号 单位 12320 在线预约 快速预约"
+    assert parse_text("\n".join(lines)).tables["bookings"].equals(seed.tables["bookings"])
+
+
+@pytest.mark.parametrize("header, message", [
+    ("序号 单位 12320 在线预约 快速预约 诊间预约 第三方", "table header lacks column(s) 小计"),
+    ("序号 单位 小计", "table header lacks column(s) any booking channel (12320在线预约, 快速预约, 诊间预约, 第三方)"),
+    ("序号 单位 12320 在线预约 快速预约 第三方 第三方 小计", "column '第三方' is printed twice in the table header"),
+])
+def test_a_booking_header_without_its_columns_is_refused(header, message):
+    with pytest.raises(BulletinError, match=re.escape(message)) as caught:
+        parse_text(replace_once(seed_text(), f"\n{SEED_BOOKING_HEADER}\n", f"\n{header}\n"))
+    assert caught.value.line == 352
 
 
 def test_more_hospitals_than_the_seed():

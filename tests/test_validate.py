@@ -132,8 +132,9 @@ def test_booking_row_subtotal_mismatch():
 
 
 def test_booking_channel_total_mismatch():
-    # The grand total is changed with it (13407 + 1895 + 903 + 259989 = 276194), so only the channel fails.
-    report = report_of(replace_once(seed_text(), "合计 13407 1896 903 259989 276195", "合计 13407 1895 903 259989 276194"))
+    # The overall 合计 (276195) still equals the sum of the hospitals' 小计 and of the counts, so it is not
+    # blamed for the wrong channel 合计 (13407 + 1895 + 903 + 259989 = 276194): only the channel fails.
+    report = report_of(replace_once(seed_text(), "合计 13407 1896 903 259989 276195", "合计 13407 1895 903 259989 276195"))
     error = only_error(report)
     assert error.rule == "booking_channel_total"
     assert error.detail == "bookings: 合计 of 快速预约 (quick): printed 1895, computed column sum 1896"
@@ -153,7 +154,46 @@ def test_booking_grand_total_mismatch():
     report = report_of(replace_once(seed_text(), "合计 13407 1896 903 259989 276195", "合计 13407 1896 903 259989 276196"))
     error = only_error(report)
     assert error.rule == "booking_grand_total"
-    assert error.detail == "bookings: 合计 小计: printed 276196, computed sum of the four channel 合计 276195"
+    assert error.detail == ("bookings: 合计 小计: printed 276196, computed sum of the 35 hospitals' 小计 and of the "
+                            "four channel 合计 276195")
+    assert error.line == printed_line("合计 13407")
+
+
+def test_every_wrong_printed_total_is_named_on_its_own_line():
+    # Issue 14: the 第三方 合计 and the overall 合计 are both misprinted (259998 and 276204; the rows give 259989
+    # and 276195). The printed channel 合计 add up to 276204, so only the hospitals' 小计 (276195) expose the
+    # overall 合计.
+    report = report_of(replace_once(seed_text(), "合计 13407 1896 903 259989 276195", "合计 13407 1896 903 259998 276204"))
+    line = printed_line("合计 13407")
+    assert [issue.format() for issue in report.errors] == [
+        f"error: <text>:{line}: bookings: 合计 of 第三方 (third_party): printed 259998, computed column sum 259989 "
+        "[booking_channel_total]",
+        f"error: <text>:{line}: bookings: 合计 小计: printed 276204, computed sum of all counts 276195 (the 35 "
+        "hospitals' 小计 sum to 276195, the four channel 合计 to 276204) [booking_grand_total]",
+    ]
+    errors = report.quality_flags.filter(pl.col("severity") == "error")
+    assert errors.select("unit", "rule").rows() == [("total_third_party", "booking_channel_total"),
+                                                    ("total", "booking_grand_total")]
+
+
+def test_a_wrong_subtotal_and_an_overall_total_that_follows_it_are_both_named():
+    # 南京市第一医院's 小计 1416 -> 1417, and the overall 合计 276195 -> 276196, the sum of the printed 小计.
+    text = replace_once(seed_text(), "2 南京市第一医院 935 111 0 370 1416", "2 南京市第一医院 935 111 0 370 1417")
+    report = report_of(replace_once(text, "合计 13407 1896 903 259989 276195", "合计 13407 1896 903 259989 276196"))
+    assert [(issue.line, issue.detail) for issue in report.errors] == [
+        (printed_line("2 南京市第一医院"), "bookings: 南京市第一医院: printed 小计 1417, computed sum of its four channels 1416"),
+        (printed_line("合计 13407"), "bookings: 合计 小计: printed 276196, computed sum of all counts 276195 (the 35 "
+                                    "hospitals' 小计 sum to 276196, the four channel 合计 to 276195)"),
+    ]
+
+
+def test_wrong_totals_in_three_tables_give_three_lines():
+    text = replace_once(seed_text(), "2 南京市第一医院 935 111 0 370 1416", "2 南京市第一医院 935 111 0 370 1417")
+    text = replace_once(text, "合计：18946", "合计：18947")
+    report = report_of(replace_once(text, "咨询电话 27332 个", "咨询电话 27333 个"))
+    assert [(issue.rule, issue.line) for issue in report.errors] == [
+        ("booking_row_subtotal", printed_line("2 南京市第一医院")), ("platform_total", printed_line("合计：18946")),
+        ("hotline_total", printed_line("2024 年 11 月，南京 12320"))]
 
 
 def test_platform_total_mismatch():

@@ -14,7 +14,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RAW_DIR = Path(os.environ.get("NJBULLETIN_RAW", PROJECT_ROOT / "data" / "raw"))
 PROCESSED_DIR = Path(os.environ.get("NJBULLETIN_PROCESSED", PROJECT_ROOT / "data" / "processed"))
 REPORTS_DIR = Path(os.environ.get("NJBULLETIN_REPORTS", PROJECT_ROOT / "reports"))
-REFERENCE_DIR = PROJECT_ROOT / "data" / "reference"
+REFERENCE_DIR = Path(os.environ.get("NJBULLETIN_REFERENCE", PROJECT_ROOT / "data" / "reference"))
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DOCS_DIR = PROJECT_ROOT / "docs"
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from njbulletin import config
 from njbulletin.atomic import write_text_atomic
-from njbulletin.contract import CHANNELS
+from njbulletin.contract import CHANNEL_REFERENCE, order_channels
 from njbulletin.errors import EXIT_OK, UsageError
 from njbulletin.layout import refuse_writes_under_raw
 from njbulletin.months import days_in_month, shift_month, validate_month
@@ -62,7 +62,7 @@ REFERENCE_DAYS = 30  # the seed's month length, which its figures are relative t
 @dataclass(frozen=True)
 class BookingUnit:
     hospital: str
-    base: tuple[int, ...]  # per channel, in CHANNELS order, at the seed's month length
+    base: tuple[int, ...]  # per channel of the template (Template.channels), at the seed's month length
     level: float = 1.0
 
 
@@ -86,6 +86,7 @@ class Template:
     uploads: list[UploadUnit]
     cumulative_bookings: int
     cumulative_records: int
+    channels: tuple[str, ...] = ()  # the booking channels the template prints, in the channels file's order
 
 
 def load_template(path: Path = TEMPLATE_PATH) -> Template:
@@ -104,8 +105,9 @@ def load_template(path: Path = TEMPLATE_PATH) -> Template:
     paragraph = "".join(compact[start + 1:start + 12])
     hotline = [(category, kind, count, measure_word(paragraph, category, kind))
                for category, kind, count in tables["hotline"].select("category", "kind", "count").iter_rows()]
+    channels = tuple(order_channels(tables["bookings"]["channel"].unique(maintain_order=True).to_list()))
     wide = tables["bookings"].pivot(on="channel", index=["seq", "hospital"], values="count").sort("seq")
-    bookings = [BookingUnit(row["hospital"], tuple(row[c] or 0 for c in CHANNELS))
+    bookings = [BookingUnit(row["hospital"], tuple(row[c] or 0 for c in channels))
                 for row in wide.iter_rows(named=True)]
     uploads = [UploadUnit(row["level"], row["unit"], {f: row[f] for f in UPLOAD_FIELDS})
                for row in tables["uploads"].iter_rows(named=True)]
@@ -116,6 +118,7 @@ def load_template(path: Path = TEMPLATE_PATH) -> Template:
         uploads=uploads,
         cumulative_bookings=int(declared[("bookings", "cumulative_bookings")]),
         cumulative_records=int(declared[("uploads", "cumulative_records")]),
+        channels=channels,
     )
 
 
@@ -163,20 +166,21 @@ def hotline_figures(rng: random.Random, template: Template, scale: float) -> lis
              "measure": measure} for category, kind, count, measure in template.hotline]
 
 
-def booking_figures(rng: random.Random, units: list[BookingUnit], scale: float) -> list[dict]:
+def booking_figures(rng: random.Random, units: list[BookingUnit], scale: float, channels: tuple[str, ...]
+                    ) -> list[dict]:
     rows = []
     for unit in units:
-        counts = {channel: round(perturb(rng, base, unit.level, scale)) for channel, base in zip(CHANNELS, unit.base)}
+        counts = {channel: round(perturb(rng, base, unit.level, scale)) for channel, base in zip(channels, unit.base)}
         if not any(counts.values()):
-            counts["online_12320"] = 1  # a hospital in the table took at least one booking
+            counts[channels[0]] = 1  # a hospital in the table took at least one booking
         rows.append({"hospital": unit.hospital, **counts, "subtotal": sum(counts.values())})
     rows.sort(key=lambda row: (-row["subtotal"], row["hospital"]))
     return [{"seq": index + 1, **row} for index, row in enumerate(rows)]
 
 
-def platform_figures(rng: random.Random, platforms: list[tuple[str, int]], quick_total: int,
+def platform_figures(rng: random.Random, platforms: list[tuple[str, int]], quick_total: int | None,
                      scale: float) -> list[dict]:
-    rows = [{"platform": name, "count": quick_total if name == QUICK_PLATFORM
+    rows = [{"platform": name, "count": quick_total if name == QUICK_PLATFORM and quick_total is not None
              else max(1, round(perturb(rng, count, 1.0, scale)))} for name, count in platforms]
     return sorted(rows, key=lambda row: (-row["count"], row["platform"]))
 
@@ -258,7 +262,7 @@ def change_bookings(rng: random.Random, roster: Roster, changes: dict) -> None:
         model = units[rng.randrange(len(units) // 2, len(units))]
         factor = rng.uniform(0.5, 1.5)
         base = tuple(round(value * factor) for value in model.base)
-        units.append(BookingUnit(name, base if any(base) else (1, 0, 0, 0)))
+        units.append(BookingUnit(name, base if any(base) else (1,) + (0,) * (len(base) - 1)))
         changes["bookings_added"].append(name)
     roster.booking_pool.extend(changes["bookings_dropped"])  # may come back, but not in the month it left
 
@@ -327,20 +331,26 @@ def render_hotline(year: int, month: int, hotline: list[dict]) -> list[str]:
     return lines
 
 
-BOOKING_HEADER = ["序号 单位 12320 在线预约 快速预约 诊间预约 第三方 小计"]
+def booking_header(channels: tuple[str, ...]) -> list[str]:
+    """The bookings header: each channel under its first printed label (data/reference/channels.csv)."""
+    labels = {channel.code: channel.labels[0] for channel in CHANNEL_REFERENCE}
+    return ["序号 单位 " + " ".join(labels[channel] for channel in channels) + " 小计"]
+
+
 UPLOAD_HEADER = ["接入单位 定时数据上传量 实时数据上传天数 实时数据表单上传情况", "门急诊信息 出院信息", "",
                  "人次 收入（千元） 人次 住院收入（千元）"]
 
 
 def render_bookings(year: int, month: int, rows: list[dict], cumulative: int, break_after: int,
-                    page: int) -> list[str]:
-    lines = [f"{year} 年 {month} 月 12320 预约挂号服务统计", "", BOOKING_HEADER[0], ""]
+                    page: int, channels: tuple[str, ...]) -> list[str]:
+    header = booking_header(channels)
+    lines = [f"{year} 年 {month} 月 12320 预约挂号服务统计", "", header[0], ""]
     for index, row in enumerate(rows):
         if index == break_after:
-            lines += page_break(page, BOOKING_HEADER) + [""]
-        counts = " ".join(str(row[key]) for key in (*CHANNELS, "subtotal"))
+            lines += page_break(page, header) + [""]
+        counts = " ".join(str(row[key]) for key in (*channels, "subtotal"))
         lines += [f"{row['seq']} {row['hospital']} {counts}", ""]
-    totals = [sum(row[channel] for row in rows) for channel in CHANNELS]
+    totals = [sum(row[channel] for row in rows) for channel in channels]
     lines += ["合计 " + " ".join(map(str, [*totals, sum(totals)])), "",
               f"（截止 {year} 年 {month} 月，总预约挂号量为 {cumulative} 次）", ""]
     return lines
@@ -416,9 +426,9 @@ def month_figures(rng: random.Random, template: Template, roster: Roster, month:
     days = days_in_month(month)
     scale = days / REFERENCE_DAYS
     hotline = hotline_figures(rng, template, scale)
-    bookings = booking_figures(rng, roster.bookings, scale)
-    totals = {channel: sum(row[channel] for row in bookings) for channel in CHANNELS}
-    platforms = platform_figures(rng, template.platforms, totals["quick"], scale)
+    bookings = booking_figures(rng, roster.bookings, scale, template.channels)
+    totals = {channel: sum(row[channel] for row in bookings) for channel in template.channels}
+    platforms = platform_figures(rng, template.platforms, totals.get("quick"), scale)
     uploads = [upload_figures(rng, unit, days) for unit in roster.uploads]
     order = lambda row: (row["scheduled_records"] is None, -(row["scheduled_records"] or 0), row["unit"])  # noqa: E731
     uploads = (sorted((r for r in uploads if r["level"] == "district"), key=order)
@@ -449,7 +459,8 @@ def render_month(rng: random.Random, template: Template, expected: dict) -> str:
         marker,
         *template.prose_before,
         *render_hotline(year, month, expected["hotline"]),
-        *render_bookings(year, month, bookings, expected["cumulative_bookings"], booking_break, page=7),
+        *render_bookings(year, month, bookings, expected["cumulative_bookings"], booking_break, page=7,
+                         channels=template.channels),
         *render_platforms(year, month, expected["booking_platforms"]),
         *render_uploads(year, month, "district", districts, None, page=8),
         *render_uploads(year, month, "hospital", hospitals, upload_break, page=8),
@@ -469,9 +480,10 @@ def expected_tables(expected: dict):
     month = expected["month"]
     bookings = expected["bookings"]
     totals = expected["booking_totals"]
+    channels = [key for key in totals if key != "total"]  # the month's channels, in printed order
     declared = [("hotline", "total_calls", float(expected["hotline_total_calls"]))]
     declared += [("bookings", row["hospital"], float(row["subtotal"])) for row in bookings]
-    declared += [("bookings", f"total_{channel}", float(totals[channel])) for channel in CHANNELS]
+    declared += [("bookings", f"total_{channel}", float(totals[channel])) for channel in channels]
     declared += [("bookings", "total", float(totals["total"])),
                  ("booking_platforms", "total", float(expected["booking_platforms_total"])),
                  ("bookings", "cumulative_bookings", float(expected["cumulative_bookings"])),
@@ -479,7 +491,7 @@ def expected_tables(expected: dict):
     return {
         "hotline": build_frame("hotline", month, [(r["category"], r["kind"], r["count"]) for r in expected["hotline"]]),
         "bookings": build_frame("bookings", month, [(r["seq"], r["hospital"], channel, r[channel])
-                                                    for r in bookings for channel in CHANNELS]),
+                                                    for r in bookings for channel in channels]),
         "booking_platforms": build_frame("booking_platforms", month,
                                          [(r["platform"], r["count"]) for r in expected["booking_platforms"]]),
         "uploads": build_frame("uploads", month, [tuple(r[key] for key in ("level", "unit", *UPLOAD_FIELDS))

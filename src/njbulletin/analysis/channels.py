@@ -1,13 +1,15 @@
 """Bookings by channel, hospital and platform; hotline calls; printed totals; booking penetration.
 
-Shares are fractions in [0, 1] (the notebooks format them as percentages). The channel order is the
-bulletin's (contract.CHANNELS); a channel missing from a month counts 0.
+Shares are fractions in [0, 1] (the notebooks format them as percentages). The channels are those the
+month prints, in the channels file's order (data/reference/channels.csv); a channel the month does not
+print is left out, never counted as 0.
 """
 from __future__ import annotations
 
 import polars as pl
 
-from njbulletin.contract import CHANNELS
+from njbulletin.contract import order_channels
+from njbulletin.validate.reconcile import compare_printed_totals, shown_comparison
 
 
 def share_of_total(column: str) -> pl.Expr:
@@ -16,23 +18,30 @@ def share_of_total(column: str) -> pl.Expr:
     return pl.when(total > 0).then(pl.col(column) / total)
 
 
+def month_channels(bookings: pl.DataFrame) -> list[str]:
+    """The channels a month prints (those with rows), in the channels file's order."""
+    return order_channels(bookings["channel"].unique(maintain_order=True).to_list())
+
+
 def summarise_channels(bookings: pl.DataFrame) -> pl.DataFrame:
-    """channel, count, share: every channel of the contract, in the bulletin's order."""
+    """channel, count, share: every channel the month prints, in the bulletin's order."""
     counts = bookings.group_by("channel").agg(pl.col("count").sum())
-    return (pl.DataFrame({"channel": list(CHANNELS)})
+    return (pl.DataFrame({"channel": month_channels(bookings)}, schema={"channel": pl.String})
             .join(counts, on="channel", how="left")
             .with_columns(pl.col("count").fill_null(0).cast(pl.Int64))
             .with_columns(share_of_total("count").alias("share")))
 
 
 def pivot_channel_mix(bookings: pl.DataFrame) -> pl.DataFrame:
-    """One row per hospital (largest first): a count column per channel, total, and a share column per channel."""
+    """One row per hospital (largest first): a count column per channel the month prints, total, and a share
+    column per channel (`<channel>_share`)."""
+    channels = month_channels(bookings)
     wide = (bookings.group_by("hospital", maintain_order=True)
             .agg([pl.col("count").filter(pl.col("channel") == channel).sum().alias(channel)
-                  for channel in CHANNELS]))
-    return (wide.with_columns(pl.sum_horizontal(*CHANNELS).alias("total"))
+                  for channel in channels]))
+    return (wide.with_columns(pl.sum_horizontal(*channels).alias("total") if channels else pl.lit(0).alias("total"))
             .with_columns([pl.when(pl.col("total") > 0).then(pl.col(c) / pl.col("total")).alias(f"{c}_share")
-                           for c in CHANNELS])
+                           for c in channels])
             .sort("total", descending=True, maintain_order=True))
 
 
@@ -59,8 +68,11 @@ def measure_concentration(bookings: pl.DataFrame, top: int = 5) -> dict:
 
 
 def list_hospitals_without(bookings: pl.DataFrame, channel: str) -> pl.DataFrame:
-    """Hospitals with no booking through one channel (0 or not printed), with their total bookings."""
+    """Hospitals with no booking through one channel (a cell 0 or '/'), with their total bookings. Empty when
+    the month does not print the channel at all: nothing is known about it then."""
     mix = pivot_channel_mix(bookings)
+    if channel not in mix.columns:
+        return mix.select("hospital", "total").clear()
     return mix.filter(pl.col(channel).fill_null(0) == 0).select("hospital", "total")
 
 
@@ -85,25 +97,12 @@ def declared_value(declared: pl.DataFrame, table: str, item: str) -> float | Non
 
 def reconcile_printed_totals(bookings: pl.DataFrame, platforms: pl.DataFrame, hotline: pl.DataFrame,
                              declared: pl.DataFrame) -> pl.DataFrame:
-    """Every printed total next to the sum it totals: table, item, printed, computed, difference, status.
+    """Every printed total next to what it should be: table, item, printed, computed, difference, status.
 
-    status is 'match', 'differs', or 'not printed' (nothing to compare with).
+    status is 'match', 'differs', or 'not printed' (nothing to compare with). This is validation's own
+    comparison (`njbulletin.validate.reconcile`): a total that differs here is an error of the month.
     """
-    channels = dict(summarise_channels(bookings).select("channel", "count").iter_rows())
-    rows = [("bookings", f"total_{c}", channels[c]) for c in CHANNELS]
-    rows.append(("bookings", "total", sum(channels.values())))
-    rows += [("bookings", hospital, total)
-             for hospital, total in rank_hospital_shares(bookings).select("hospital", "total").iter_rows()]
-    rows.append(("booking_platforms", "total", int(platforms["count"].sum())))
-    rows.append(("hotline", "total_calls", int(hotline.filter(pl.col("kind") == "call")["count"].sum())))
-    frame = pl.DataFrame(rows, schema={"table": pl.String, "item": pl.String, "computed": pl.Int64}, orient="row")
-    printed = declared.select("table", "item", pl.col("value").alias("printed"))
-    return (frame.join(printed, on=["table", "item"], how="left", maintain_order="left")
-            .with_columns((pl.col("printed") - pl.col("computed")).alias("difference"))
-            .with_columns(pl.when(pl.col("printed").is_null()).then(pl.lit("not printed"))
-                          .when(pl.col("difference").abs() < 1e-6).then(pl.lit("match"))
-                          .otherwise(pl.lit("differs")).alias("status"))
-            .select("table", "item", "printed", "computed", "difference", "status"))
+    return shown_comparison(compare_printed_totals(bookings, platforms, hotline, declared))
 
 
 def compute_booking_penetration(bookings: pl.DataFrame, uploads: pl.DataFrame,

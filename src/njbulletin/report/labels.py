@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import polars as pl
 
+from njbulletin.contract import CHANNEL_NAMES
+
 SOURCE_LINE = "南京市卫生信息中心 bulletin, {month}"
 
 TEXT: dict[str, dict[str, str]] = {
-    # channels, kinds, levels
-    "online_12320": {"zh": "12320在线预约", "en": "12320 online"},
-    "quick": {"zh": "快速预约", "en": "Quick booking"},
-    "in_clinic": {"zh": "诊间预约", "en": "In-clinic"},
-    "third_party": {"zh": "第三方", "en": "Third party"},
+    # channels (their zh and en names come from data/reference/channels.csv), kinds, levels
+    **CHANNEL_NAMES,
     "call": {"zh": "来电", "en": "Calls"},
     "work_order": {"zh": "工单", "en": "Work orders"},
     "district": {"zh": "区", "en": "District"},

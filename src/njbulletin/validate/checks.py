@@ -20,14 +20,17 @@ import polars as pl
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS
 from njbulletin.months import days_in_month
 from njbulletin.validate.names import load_registry, normalise_name, resolve_institutions
-from njbulletin.contract import CHANNELS
+from njbulletin.contract import CHANNEL_NAMES, order_channels
 from njbulletin.reading.parser import Bulletin
+from njbulletin.validate.reconcile import TOLERANCE, compare_printed_totals, differing_totals
 from njbulletin.validate.schemas import QUALITY_FLAGS_SCHEMA, SCHEMAS, describe_failure, schema_failures
 
 FINDING_SCHEMA = {"level": pl.String, "unit": pl.String, "rule": pl.String, "detail": pl.String,
                   "line_table": pl.String, "line_item": pl.String}
-CHANNEL_HEADINGS = {"online_12320": "12320在线预约", "quick": "快速预约", "in_clinic": "诊间预约",
-                    "third_party": "第三方"}
+# The reconciliation rules, in the order their errors are listed.
+RECONCILIATION_RULES = ("booking_row_subtotal", "booking_channel_total", "booking_grand_total", "platform_total",
+                        "hotline_total")
+COUNT_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 QUICK_PLATFORM = normalise_name("12320快速预约")
 
 # Rules about one upload row, in the order they are reported. A unit with no uploads of any kind
@@ -89,7 +92,7 @@ def validate_bulletin(bulletin: Bulletin, registry: pl.DataFrame | None = None) 
         findings += [
             with_severity(reconcile_totals(tables), "error"),
             with_severity(flag_text_ending_in_a_table(bulletin.ends_with_row), "error"),
-            with_severity(flag_missing_totals(tables["declared_totals"]), "warning"),
+            with_severity(flag_missing_totals(tables["declared_totals"], tables["bookings"]), "warning"),
             with_severity(flag_uploads(tables["uploads"]), "warning"),
             with_severity(flag_unmatched_hospitals(tables["bookings"], tables["uploads"], registry), "warning"),
             with_severity(flag_unknown_names(tables["bookings"], tables["uploads"], registry), "warning"),
@@ -200,24 +203,69 @@ def missing_table_findings(missing: list[str]) -> pl.DataFrame:
 
 
 def reconcile_totals(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """Every printed total that does not equal what it totals (errors)."""
-    declared = tables["declared_totals"]
-    return pl.concat([
-        reconcile_booking_rows(tables["bookings"], declared),
-        reconcile_booking_channels(tables["bookings"], declared),
-        reconcile_booking_grand_total(declared),
-        reconcile_platforms(tables["booking_platforms"], declared),
-        reconcile_hotline(tables["hotline"], declared),
-        reconcile_quick_bookings(tables["bookings"], tables["booking_platforms"]),
-    ])
+    """Every printed total that does not equal what it totals (errors), one finding per printed number.
 
-
-def declared_values(declared: pl.DataFrame, table: str) -> dict[str, float]:
-    return dict(declared.filter(pl.col("table") == table).select("item", "value").iter_rows())
+    The comparison itself is `njbulletin.validate.reconcile.compare_printed_totals`, the table the
+    notebooks show; this turns each total that differs into a finding naming its printed line."""
+    comparison = compare_printed_totals(tables["bookings"], tables["booking_platforms"], tables["hotline"],
+                                        tables["declared_totals"])
+    differing = sorted(differing_totals(comparison).iter_rows(named=True),
+                       key=lambda row: RECONCILIATION_RULES.index(row["rule"]))
+    context = {"hospitals": comparison.filter(pl.col("rule") == "booking_row_subtotal").height,
+               "channels": comparison.filter(pl.col("rule") == "booking_channel_total").height}
+    return pl.concat([findings_frame([difference_finding(row, context) for row in differing]),
+                      reconcile_quick_bookings(tables["bookings"], tables["booking_platforms"])])
 
 
 def mismatch(printed: float | None, computed: float | int | None) -> bool:
-    return printed is not None and computed is not None and round(printed - computed, 6) != 0
+    return printed is not None and computed is not None and abs(printed - computed) > TOLERANCE
+
+
+def count_word(count: int) -> str:
+    """A small count as a word ('four channels'), a larger one in digits."""
+    return COUNT_WORDS[count] if 0 <= count < len(COUNT_WORDS) else str(count)
+
+
+def difference_finding(row: dict, context: dict[str, int]) -> dict:
+    """The finding for one printed total that differs (a row of the reconciliation's comparison)."""
+    rule, item = row["rule"], row["item"]
+    printed, computed = number(row["printed"]), number(row["computed"])
+    declared_line = ("declared_totals", f"{row['table']}/{item}")
+    if rule == "booking_row_subtotal":
+        detail = (f"bookings: {item}: printed 小计 {printed}, computed sum of its {count_word(row['terms'])} "
+                  f"channels {computed}")
+        return finding(row["table"], item, rule, detail, ("bookings", item))
+    if rule == "booking_channel_total":
+        channel = item.removeprefix("total_")
+        detail = (f"bookings: 合计 of {CHANNEL_NAMES.get(channel, {}).get('zh', channel)} ({channel}): "
+                  f"printed {printed}, computed column sum {computed}")
+        return finding(row["table"], item, rule, detail, declared_line)
+    if rule == "booking_grand_total":
+        return finding(row["table"], item, rule, grand_total_detail(row, context), declared_line)
+    if rule == "platform_total":
+        detail = (f"booking_platforms: 合计: printed {printed}, computed sum of the {row['terms']} platforms "
+                  f"{computed}")
+        return finding(row["table"], item, rule, detail, declared_line)
+    detail = (f"hotline: total_calls (共受理咨询电话): printed {printed}, computed sum of the {row['terms']} "
+              f"call categories {computed}")
+    return finding(row["table"], item, rule, detail, declared_line)
+
+
+def grand_total_detail(row: dict, context: dict[str, int]) -> str:
+    """Why the overall 合计 is wrong: against the printed 小计 and channel 合计 when they agree, else
+    against the sum of the counts (with both printed sums, one of which holds a wrong total)."""
+    hospitals = f"the {context['hospitals']} hospitals' 小计"
+    channels = f"the {count_word(context['channels'])} channel 合计"
+    head = f"bookings: 合计 小计: printed {number(row['printed'])}, computed"
+    if abs(row["by_hospitals"] - row["by_channels"]) <= TOLERANCE:
+        return f"{head} sum of {hospitals} and of {channels} {number(row['computed'])}"
+    return (f"{head} sum of all counts {number(row['computed'])} ({hospitals} sum to "
+            f"{number(row['by_hospitals'])}, {channels} to {number(row['by_channels'])})")
+
+
+def finding(level: str, unit: str, rule: str, detail: str, line: tuple[str, str]) -> dict:
+    return {"level": level, "unit": unit, "rule": rule, "detail": detail, "line_table": line[0],
+            "line_item": line[1]}
 
 
 def single_total_finding(printed: float | None, computed: float | int | None, *, level: str, unit: str,
@@ -229,77 +277,11 @@ def single_total_finding(printed: float | None, computed: float | int | None, *,
                             "line_table": line_table, "line_item": line_item}])
 
 
-def reconcile_booking_rows(bookings: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
-    """Each hospital's printed 小计 equals the sum of its four channels."""
-    computed = bookings.group_by("hospital", maintain_order=True).agg(pl.col("count").sum().alias("computed"))
-    printed = declared_values(declared, "bookings")
-    rows = []
-    for hospital, total in computed.iter_rows():
-        if mismatch(printed.get(hospital), total):
-            rows.append({"level": "bookings", "unit": hospital, "rule": "booking_row_subtotal",
-                         "detail": f"bookings: {hospital}: printed 小计 {number(printed[hospital])}, "
-                                   f"computed sum of its four channels {number(total)}",
-                         "line_table": "bookings", "line_item": hospital})
-    return findings_frame(rows)
-
-
-def reconcile_booking_channels(bookings: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
-    """Each channel's printed 合计 equals the sum of its column."""
-    computed = dict(bookings.group_by("channel").agg(pl.col("count").sum()).iter_rows())
-    printed = declared_values(declared, "bookings")
-    rows = []
-    for channel in CHANNELS:
-        item = f"total_{channel}"
-        if mismatch(printed.get(item), computed.get(channel, 0)):
-            rows.append({"level": "bookings", "unit": item, "rule": "booking_channel_total",
-                         "detail": f"bookings: 合计 of {CHANNEL_HEADINGS[channel]} ({channel}): printed "
-                                   f"{number(printed[item])}, computed column sum {number(computed.get(channel, 0))}",
-                         "line_table": "declared_totals", "line_item": f"bookings/{item}"})
-    return findings_frame(rows)
-
-
-def reconcile_booking_grand_total(declared: pl.DataFrame) -> pl.DataFrame:
-    """The overall 合计 equals the sum of the printed channel totals (when all four are printed)."""
-    printed = declared_values(declared, "bookings")
-    channel_totals = [printed.get(f"total_{channel}") for channel in CHANNELS]
-    if "total" not in printed or any(value is None for value in channel_totals):
-        return findings_frame([])
-    computed = sum(channel_totals)
-    return single_total_finding(
-        printed["total"], computed, level="bookings", unit="total", rule="booking_grand_total",
-        detail=f"bookings: 合计 小计: printed {number(printed['total'])}, computed sum of the four channel 合计 "
-               f"{number(computed)}",
-        line_table="declared_totals", line_item="bookings/total")
-
-
-def reconcile_platforms(platforms: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
-    """The platforms' printed 合计 equals the sum of the platforms."""
-    printed = declared_values(declared, "booking_platforms").get("total")
-    computed = platforms["count"].sum()
-    return single_total_finding(
-        printed, computed, level="booking_platforms", unit="total", rule="platform_total",
-        detail=f"booking_platforms: 合计: printed {number(printed)}, computed sum of the {platforms.height} "
-               f"platforms {number(computed)}",
-        line_table="declared_totals", line_item="booking_platforms/total")
-
-
-def reconcile_hotline(hotline: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
-    """The hotline's printed total calls equals the sum of the call categories (work orders apart)."""
-    printed = declared_values(declared, "hotline").get("total_calls")
-    calls = hotline.filter(pl.col("kind") == "call")
-    computed = calls["count"].sum()
-    return single_total_finding(
-        printed, computed, level="hotline", unit="total_calls", rule="hotline_total",
-        detail=f"hotline: total_calls (共受理咨询电话): printed {number(printed)}, computed sum of the "
-               f"{calls.height} call categories {number(computed)}",
-        line_table="declared_totals", line_item="hotline/total_calls")
-
-
 def reconcile_quick_bookings(bookings: pl.DataFrame, platforms: pl.DataFrame) -> pl.DataFrame:
     """Platform 12320快速预约 equals the bookings' quick channel (the sum of its column)."""
     quick = platforms.filter(pl.col("platform").map_elements(normalise_name, return_dtype=pl.String)
                              == QUICK_PLATFORM)
-    if quick.height == 0:
+    if quick.height == 0 or "quick" not in bookings["channel"]:  # no such platform, or no quick column
         return findings_frame([])
     printed = quick["count"][0]
     computed = bookings.filter(pl.col("channel") == "quick")["count"].sum()
@@ -326,9 +308,11 @@ def flag_text_ending_in_a_table(ends_with_row: tuple[str, str] | None) -> pl.Dat
                             "line_table": table, "line_item": item}])
 
 
-def flag_missing_totals(declared: pl.DataFrame) -> pl.DataFrame:
-    """A total the bulletin normally prints but this one does not (nothing to reconcile against)."""
-    expected = [("bookings", f"total_{channel}") for channel in CHANNELS] + [("bookings", "total"),
+def flag_missing_totals(declared: pl.DataFrame, bookings: pl.DataFrame) -> pl.DataFrame:
+    """A total the bulletin normally prints but this one does not (nothing to reconcile against): the 合计 of
+    each channel the month prints, the overall 合计 and the platforms' 合计."""
+    channels = order_channels(bookings["channel"].unique(maintain_order=True).to_list())
+    expected = [("bookings", f"total_{channel}") for channel in channels] + [("bookings", "total"),
                                                                              ("booking_platforms", "total")]
     present = set(declared.select("table", "item").iter_rows())
     return findings_frame([{"level": table, "unit": item, "rule": "total_not_printed",
