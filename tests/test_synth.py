@@ -13,7 +13,7 @@ from seedtools import seed_lines
 from njbulletin import config, parse_bulletin
 from njbulletin.commands.main import main
 from njbulletin.errors import UsageError
-from njbulletin.reading.parser import CHANNELS
+from njbulletin.contract import CHANNELS
 from njbulletin.storage import processed_months
 from njbulletin.synth import ensure_not_raw, expected_tables, generate_bulletins, write_bulletins
 

@@ -91,7 +91,8 @@ class Template:
 
 def load_template(path: Path = TEMPLATE_PATH) -> Template:
     """Read the seed bulletin: the parsed figures and the prose around its statistics section."""
-    from njbulletin.reading.parser import SECTION_HEADINGS, parse_bulletin
+    from njbulletin.reading.grammar import SECTION_HEADINGS
+    from njbulletin.reading.parser import parse_bulletin
 
     bulletin = parse_bulletin(path)
     lines = Path(path).read_text(encoding="utf-8").split("\n")
