@@ -1,8 +1,10 @@
 """The `njbulletin` command line. Start-up stays light: each command imports its own module.
 
-Exit codes: 0 success; 1 validation errors (or a pipeline step failed);
-2 a file could not be read or an argument is invalid; 3 another run holds the lock;
-130 interrupted (Ctrl-C); 141 the output pipe was closed (e.g. piped into `head`).
+Exit codes: 0 success; 1 validation errors (or a month of `run` failed);
+2 a file could not be read or written, a folder is unusable, or an argument is invalid;
+3 another run holds the lock; 130 interrupted (Ctrl-C); 141 the output pipe was closed (e.g. piped into `head`).
+Each command's module is `njbulletin.commands.<command>`; every path it is given is made absolute there
+(`njbulletin.commands.paths`).
 """
 from __future__ import annotations
 
@@ -16,10 +18,10 @@ from njbulletin.errors import EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, EXIT_UNREADABL
 
 # command -> (module, function). Each function takes the parsed arguments and returns an exit code.
 COMMANDS = {
-    "ingest": ("njbulletin.ingest", "ingest_command"),
-    "check": ("njbulletin.validate.checks", "check_command"),
-    "run": ("njbulletin.pipeline.run", "run_command"),
-    "synth": ("njbulletin.synth", "synth_command"),
+    "ingest": ("njbulletin.commands.ingest", "ingest_command"),
+    "check": ("njbulletin.commands.check", "check_command"),
+    "run": ("njbulletin.commands.run", "run_command"),
+    "synth": ("njbulletin.commands.synth", "synth_command"),
 }
 
 
@@ -60,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def describe_os_error(exc: OSError) -> str:
+    """'PATH: no space left on device' (the file and the cause, without Python's '[Errno 28]')."""
+    cause = exc.strerror.lower() if exc.strerror else str(exc)
+    return f"{exc.filename}: {cause}" if exc.filename else cause
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     module_name, function_name = COMMANDS[args.command]
@@ -77,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
         # standard output at exit (the recipe of the Python documentation, "Note on SIGPIPE").
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE_CLOSED
+    except OSError as exc:  # an output the machine could not write (full disk, I/O error): what was there is kept
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_UNREADABLE
 
 
 if __name__ == "__main__":
