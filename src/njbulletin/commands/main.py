@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", default=str(config.RAW_DIR), metavar="DIR")
     run.add_argument("--processed", default=str(config.PROCESSED_DIR), metavar="DIR")
     run.add_argument("--reports", default=str(config.REPORTS_DIR), metavar="DIR")
+    run.add_argument("--notebooks", default=str(config.NOTEBOOKS_DIR), metavar="DIR",
+                     help="the numbered notebooks to run (default: the project's notebooks/)")
     run.add_argument("--force", action="store_true", help="run even when nothing changed")
     run.add_argument("--jobs", type=int, default=None, metavar="N", help="months run in parallel (default: cores)")
     run.add_argument("--with-code", action="store_true", help="show code cells in the HTML reports")

@@ -19,7 +19,8 @@ def settings_from_args(args) -> Settings:
     if jobs < 1:
         raise UsageError(f"invalid --jobs {jobs}: expected 1 or more")
     return Settings(raw_dir=absolute(args.raw), processed_dir=output_folder(args.processed, "processed"),
-                    reports_dir=output_folder(args.reports, "reports"), force=args.force, jobs=jobs,
+                    reports_dir=output_folder(args.reports, "reports"), notebooks_dir=absolute(args.notebooks),
+                    force=args.force, jobs=jobs,
                     with_code=args.with_code, lang=args.lang, allow_errors=args.allow_errors)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from njbulletin.pipeline.faults import describe_errno, machine_errno, machine_errno_in_text
-from njbulletin.pipeline.kernels import (KERNEL_ARGUMENTS, KERNEL_NAME, KERNEL_START_ATTEMPTS, KernelPool,
+from njbulletin.pipeline.kernels import (KERNEL_ARGUMENTS, KERNEL_NAME, KERNEL_START_ATTEMPTS, SHUTDOWN, KernelPool,
                                          fresh_kernel_manager_class, is_kernel_start_failure, kernel_config)
 from njbulletin.pipeline.model import FAILED, NOT_RUN, OK, NotebookResult, now_iso
 from njbulletin.pipeline.render import PendingPage, Renderer, describe_error
@@ -78,7 +78,7 @@ def run_papermill(job: NotebookJob, kernel, turn: WaitForTurn) -> None:
                                kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
                                request_save_on_cell_execute=False, config=kernel_config(),
                                on_notebook_start=turn, km=kernel, kernel_manager_class=fresh_kernel_manager_class(),
-                               extra_arguments=list(KERNEL_ARGUMENTS),
+                               extra_arguments=list(KERNEL_ARGUMENTS), shutdown_kernel=SHUTDOWN,
                                resources={"metadata": {"path": str(job.source.parent)}})
 
 

@@ -4,7 +4,7 @@ Every kernel runs with IPython's history off (`--HistoryManager.enabled=False`):
 otherwise share one history database and print "Session/line number was not unique in database" into
 the reports. Its local TCP sockets are encrypted with CurveZMQ where pyzmq supports it.
 
-A single month gets fresh kernels, which nbclient starts and shuts down around each notebook. When
+A single month gets fresh kernels, which nbclient starts and stops around each notebook. When
 several months run, a `KernelPool` keeps one kernel per notebook and reuses it month after month: each
 month starts from an empty namespace (IPython's `%reset -f`, execution count back to 1), so no variable
 carries over, while the modules stay imported, which saves each kernel's start and imports. The pool is
@@ -18,6 +18,14 @@ from pathlib import Path
 
 KERNEL_NAME = "python3"
 KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
+# How nbclient ends a notebook's kernel: stopped by the kernel manager (SIGKILL to its process group), never
+# asked to shut itself down. ipykernel's own shutdown races with itself: the control thread is still
+# finishing the shutdown request (flushing stdout, publishing 'idle') while the main thread's exit closes
+# the sockets it uses, which printed "Uncaught exception in ZMQStream callback ... ZMQError: Socket
+# operation on non-socket", or libzmq's "Assertion failed: pfd.revents & POLLIN", into the run's stderr
+# under load. By then the kernel has nothing left to do: every output of its last cell was received
+# (nbclient waits for the kernel's idle status), its history is off and it starts no processes.
+SHUTDOWN = "immediate"
 KERNEL_START_ATTEMPTS = 3
 KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
 RESET_NAMESPACE = ("get_ipython().run_line_magic('reset', '-f')\n"

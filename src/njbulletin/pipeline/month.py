@@ -18,7 +18,7 @@ from njbulletin.pipeline.kernels import KernelPool
 from njbulletin.pipeline.manifest import build_manifest, manifest_text
 from njbulletin.pipeline.model import (FAILED, NOT_RUN, OK, MonthOutcome, MonthPlan, NotebookResult, Settings,
                                        all_ok)
-from njbulletin.pipeline.outputs import MonthStage, processed_partitions, write_manifest, write_month_files
+from njbulletin.pipeline.outputs import FolderStage, processed_partitions, write_manifest, write_month_files
 from njbulletin.pipeline.plan import discover_notebooks, notebook_stages
 from njbulletin.pipeline.render import PendingPage, Renderer, describe_error, settle
 
@@ -31,14 +31,14 @@ def describe_os_error(exc: OSError) -> str:
 class StagedMonth:
     """A month whose outputs are being written to its staging folder."""
     plan: MonthPlan
-    stage: MonthStage | None  # None: it could not be created (the month then has its outcome)
+    stage: FolderStage | None  # None: it could not be created (the month then has its outcome)
     with_code: bool
     started: float = field(default_factory=time.perf_counter)
     prepared: list[NotebookResult] = field(default_factory=list)  # the first stage's results, once run
     outcome: MonthOutcome | None = None  # set when the month ended before its second stage
 
     def job(self, source: Path, after: Gate | None, done: Gate | None) -> NotebookJob:
-        return NotebookJob(source=source, month=self.plan.month, executed=self.stage.month_dir / source.name,
+        return NotebookJob(source=source, month=self.plan.month, executed=self.stage.staged / source.name,
                            final_path=self.plan.report_dir / source.name,
                            kernel_parameters={**self.plan.parameters, "reports_dir": str(self.stage.folder)},
                            parameters=self.plan.parameters, with_code=self.with_code, after=after, done=done)
@@ -67,7 +67,7 @@ class MonthRunner:
     def open(self, plan: MonthPlan) -> StagedMonth:
         """Stage the month; a staging folder the machine cannot create ends the month at once."""
         try:
-            stage = MonthStage.create(plan.report_dir)
+            stage = FolderStage.create(plan.report_dir)
         except OSError as exc:
             month = StagedMonth(plan, None, self.settings.with_code)
             month.outcome = fault_outcome(month, MonthOutcome(plan.month, FAILED), describe_os_error(exc))
@@ -104,7 +104,7 @@ def write_outputs(month: StagedMonth, processed_dir: Path) -> tuple[dict[str, Pa
     """summary.json and data/*.csv into the staging folder: (partitions read, error, machine fault)."""
     try:
         partitions = processed_partitions(processed_dir, month.plan.month)
-        write_month_files(processed_dir, month.plan.month, month.stage.month_dir)
+        write_month_files(processed_dir, month.plan.month, month.stage.staged)
         return partitions, None, None
     except OSError as exc:
         return {}, f"summary: {describe_error(exc)}", describe_os_error(exc)
@@ -116,7 +116,7 @@ def publish(month: StagedMonth, outcome: MonthOutcome, partitions: dict[str, Pat
     """Write the manifest and swap the month in; return the machine's fault if that failed."""
     manifest = build_manifest(month.plan, outcome, month.with_code, config.PROJECT_ROOT, partitions)
     try:
-        write_manifest(month.stage.month_dir, manifest_text(manifest))
+        write_manifest(month.stage.staged, manifest_text(manifest))
         month.stage.swap_in()
     except OSError as exc:
         return describe_os_error(exc)

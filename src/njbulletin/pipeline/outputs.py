@@ -4,8 +4,9 @@ Each month is written to a hidden staging folder, `REPORTS/.staging/YYYY-MM-<ran
 notebooks are given `REPORTS/.staging/YYYY-MM-<random>` as their reports folder, so their figures land
 there too). When the month has ended, its folder replaces `REPORTS/YYYY-MM` with two renames. A month
 the machine stops (a full disk, an I/O error, a folder that cannot be written) is dropped from staging,
-and `REPORTS/YYYY-MM` stays byte for byte as it was. A run killed between the two renames leaves the
-previous folder in staging; the next run puts it back (`recover_interrupted_swaps`).
+and `REPORTS/YYYY-MM` stays byte for byte as it was. The all-months exports (`REPORTS/data/`) are staged
+and swapped the same way. A run killed between the two renames leaves the previous folder in staging;
+the next run puts it back (`recover_interrupted_swaps`).
 """
 from __future__ import annotations
 
@@ -24,35 +25,36 @@ SUMMARY_NAME = "summary.json"
 
 
 @dataclass(frozen=True)
-class MonthStage:
-    """Where one month's outputs are written until they are swapped in."""
-    report_dir: Path  # REPORTS/YYYY-MM, what readers see
-    folder: Path  # REPORTS/.staging/YYYY-MM-<random>: the reports folder the month's notebooks are given
+class FolderStage:
+    """Where a folder of REPORTS (a month's, or data/ of the all-months exports) is written until it is
+    swapped in."""
+    target: Path  # REPORTS/YYYY-MM or REPORTS/data, what readers see
+    folder: Path  # REPORTS/.staging/<name>-<random>; a month's notebooks are given it as their reports folder
 
     @classmethod
-    def create(cls, report_dir: Path) -> "MonthStage":
-        report_dir = Path(report_dir)
-        root = report_dir.parent / STAGING_DIRNAME
+    def create(cls, target: Path) -> "FolderStage":
+        target = Path(target)
+        root = target.parent / STAGING_DIRNAME
         root.mkdir(parents=True, exist_ok=True)
-        stage = cls(report_dir, Path(tempfile.mkdtemp(prefix=f"{report_dir.name}-", dir=root)))
-        stage.month_dir.mkdir()
+        stage = cls(target, Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=root)))
+        stage.staged.mkdir()
         return stage
 
     @property
-    def month_dir(self) -> Path:
-        """The staged REPORTS/YYYY-MM."""
-        return self.folder / self.report_dir.name
+    def staged(self) -> Path:
+        """The staged copy of the target folder, written in full before the swap."""
+        return self.folder / self.target.name
 
     def swap_in(self) -> None:
-        """Replace REPORTS/YYYY-MM with the staged folder (two renames in one file system)."""
+        """Replace the target folder with the staged one (two renames in one file system)."""
         retired = self.folder / RETIRED_NAME
-        if self.report_dir.exists():
-            os.rename(self.report_dir, retired)
+        if self.target.exists():
+            os.rename(self.target, retired)
         try:
-            os.rename(self.month_dir, self.report_dir)
+            os.rename(self.staged, self.target)
         except OSError:
             if retired.exists():
-                os.rename(retired, self.report_dir)
+                os.rename(retired, self.target)
             raise
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -64,13 +66,13 @@ class MonthStage:
 
 
 def recover_interrupted_swaps(reports_dir: Path) -> list[Path]:
-    """Put back a month folder that a run killed mid-swap left in staging; return the months put back."""
+    """Put back a folder that a run killed mid-swap left in staging; return the folders put back."""
     recovered = []
     for retired in sorted(Path(reports_dir).glob(f"{STAGING_DIRNAME}/*/{RETIRED_NAME}")):
-        visible = Path(reports_dir) / retired.parent.name[:len("YYYY-MM")]
-        if not visible.exists():
-            os.rename(retired, visible)
-            recovered.append(visible)
+        target = Path(reports_dir) / retired.parent.name.rsplit("-", 1)[0]  # <name>-<random>: mkdtemp's name
+        if not target.exists():
+            os.rename(retired, target)
+            recovered.append(target)
     return recovered
 
 
@@ -134,7 +136,7 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
     """REPORTS/data/: every processed month of each table in one CSV (`<table>.csv`, oldest month first),
     and `summary.csv`, one row per month of the months' summary.json with the run's status (a month whose
     analysis notebook failed still has its figures), for researchers who work in Excel, SPSS or Stata
-    rather than with the parquet datasets."""
+    rather than with the parquet datasets. The folder is staged and swapped in whole."""
     import polars as pl
 
     from njbulletin.report.html import collect_month_entries
@@ -146,4 +148,11 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
                  for entry in reversed(collect_month_entries(reports_dir)) if entry["summary"]]
     if summaries:
         tables["summary"] = pl.from_dicts(summaries, infer_schema_length=None)
-    return write_csv_exports(tables, Path(reports_dir) / "data")
+    stage = FolderStage.create(Path(reports_dir) / "data")
+    try:
+        written = write_csv_exports(tables, stage.staged)
+        stage.swap_in()
+    except BaseException:
+        stage.discard()
+        raise
+    return [stage.target / path.name for path in written]

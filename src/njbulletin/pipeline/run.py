@@ -99,21 +99,29 @@ def pending_months(plans: list[MonthPlan], settings: Settings) -> tuple[list[Mon
     return [plan for plan in plans if plan.month not in skipped], skipped
 
 
+def describe_os_error(exc: OSError) -> str:
+    code = machine_errno(exc) or exc.errno
+    return describe_errno(code) if code else str(exc)
+
+
 def rebuild_exports_and_index(settings: Settings, ran: bool) -> None:
-    """The all-months CSVs (when a month ran) and index.html; a fault of the machine is an ExportError."""
+    """The all-months CSVs (when a month ran) and index.html, each replaced whole or kept as it was; a fault
+    of the machine raises ExportError."""
     from njbulletin.report.html import write_index
 
-    try:
-        if ran:
-            from njbulletin.pipeline.outputs import write_all_months_exports
+    if ran:
+        from njbulletin.pipeline.outputs import write_all_months_exports
 
+        try:
             write_all_months_exports(settings.processed_dir, settings.reports_dir)
+        except OSError as exc:
+            raise ExportError(f"{settings.reports_dir / 'data'}: {describe_os_error(exc)}; the previous all-months "
+                              f"exports and index are kept") from None
+    try:
         print(f"index: {write_index(settings.reports_dir)}", flush=True)
     except OSError as exc:
-        code = machine_errno(exc) or exc.errno
-        cause = describe_errno(code) if code else str(exc)
-        raise ExportError(f"{settings.reports_dir}: {cause}; the previous index and all-months exports "
-                          f"are kept") from None
+        raise ExportError(f"{settings.reports_dir / 'index.html'}: {describe_os_error(exc)}; the previous index is "
+                          f"kept") from None
 
 
 def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -> list[MonthOutcome]:
