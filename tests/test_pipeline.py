@@ -27,10 +27,12 @@ from filelock import FileLock
 
 from njbulletin import config
 from njbulletin.errors import UsageError
+from njbulletin.commands.run import report_outcomes
 from njbulletin.pipeline.manifest import code_digest, git_commit
-from njbulletin.pipeline.run import (LOCK_NAME, SOURCE_DIR, Settings, check_notebook_parameters, discover_notebooks,
-                                 find_raw_months, notebook_stages, plan_months, report_outcomes, run_pipeline,
-                                 select_months)
+from njbulletin.pipeline.model import Settings
+from njbulletin.pipeline.plan import (check_notebook_parameters, discover_notebooks, find_raw_months, notebook_stages,
+                                      plan_months, select_months)
+from njbulletin.pipeline.run import LOCK_NAME, SOURCE_DIR, run_pipeline
 from njbulletin.report.html import find_remote_references
 
 NOTEBOOKS = ["01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness",
@@ -199,17 +201,17 @@ def test_a_changed_input_code_or_parameter_changes_the_fingerprint(tmp_path):
     workspace = make_workspace(tmp_path / "w")
     settings = Settings(raw_dir=workspace.raw, processed_dir=workspace.processed, reports_dir=workspace.reports)
     available = find_raw_months(workspace.raw)
-    base = plan_months(["2024-11"], available, settings, code="a")[0].fingerprint
-    assert plan_months(["2024-11"], available, settings, code="a")[0].fingerprint == base
-    assert plan_months(["2024-11"], available, settings, code="b")[0].fingerprint != base
+    base = plan_months(["2024-11"], available, settings, code_sha256="a")[0].fingerprint
+    assert plan_months(["2024-11"], available, settings, code_sha256="a")[0].fingerprint == base
+    assert plan_months(["2024-11"], available, settings, code_sha256="b")[0].fingerprint != base
     english = Settings(raw_dir=workspace.raw, processed_dir=workspace.processed, reports_dir=workspace.reports,
                        lang="en")
-    assert plan_months(["2024-11"], available, english, code="a")[0].fingerprint != base
+    assert plan_months(["2024-11"], available, english, code_sha256="a")[0].fingerprint != base
     (workspace.raw / "2024-11.txt").write_text(seed_month_text("2024-11") + "\n", encoding="utf-8")
-    assert plan_months(["2024-11"], find_raw_months(workspace.raw), settings, code="a")[0].fingerprint != base
+    assert plan_months(["2024-11"], find_raw_months(workspace.raw), settings, code_sha256="a")[0].fingerprint != base
     # a later month depends on the earlier months' raw files (its trends read them); an earlier one does not
     (workspace.raw / "2024-12.txt").write_text(seed_month_text("2024-12"), encoding="utf-8")
-    plans = plan_months(["2024-11", "2024-12"], find_raw_months(workspace.raw), settings, code="a")
+    plans = plan_months(["2024-11", "2024-12"], find_raw_months(workspace.raw), settings, code_sha256="a")
     assert list(plans[0].inputs) == ["2024-11.txt"] and list(plans[1].inputs) == ["2024-11.txt", "2024-12.txt"]
 
 

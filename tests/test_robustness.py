@@ -40,7 +40,7 @@ from njbulletin.commands.main import main
 from njbulletin.context import MonthContext
 from njbulletin.errors import EXIT_BUSY, EXIT_OK, EXIT_UNREADABLE, UsageError
 from njbulletin.reading.parser import parse_text
-from njbulletin.pipeline.run import find_raw_months
+from njbulletin.pipeline.plan import find_raw_months
 
 EARLIER, HOSTILE = "2024-10", "2024-11"
 SCRIPT_NAME = "南京<script>alert(1)</script>医院"
@@ -238,16 +238,21 @@ def hostile_partition_or_staging(workspace: Workspace):
     return condition
 
 
+def staged(workspace: Workspace, pattern: str):
+    """Files of the month that this run is writing: in its staging folder until the month is swapped in."""
+    return lambda: any(workspace.reports.glob(f".staging/*/{HOSTILE}/{pattern}"))
+
+
 def analysis_running(workspace: Workspace):
-    return lambda: (workspace.reports / HOSTILE / "02-validate.html").is_file()
+    return staged(workspace, "02-validate.html")
 
 
 def analysis_html_written(workspace: Workspace):
-    return lambda: any((workspace.reports / HOSTILE).glob("[1-9]0-*.html"))
+    return staged(workspace, "[1-9]0-*.html")
 
 
 def month_outputs_written(workspace: Workspace):
-    return lambda: (workspace.reports / HOSTILE / "summary.json").is_file()
+    return staged(workspace, "summary.json")
 
 
 KILL_POINTS = {  # in the order a run reaches them
@@ -363,28 +368,28 @@ def test_after_kills_and_concurrent_runs_every_output_is_whole(concurrent_runs, 
     assert storage.processed_months(workspace.processed) == [EARLIER, HOSTILE]
 
 
-def test_a_forced_rerun_killed_midway_leaves_the_month_s_notebooks_as_they_were(concurrent_runs, workspace):
-    # Killed while the analyses run (this run's 02-validate has been written): every analysis notebook is
-    # the previous run's, byte for byte, and readable; the next run completes the month.
+def test_a_forced_rerun_killed_midway_leaves_the_month_s_reports_as_they_were(concurrent_runs, workspace):
+    # Killed while the analyses run (this run's 02-validate has been staged): every file of the month's
+    # folder is the previous run's, byte for byte, and readable; the next run completes the month.
     folder = workspace.reports / HOSTILE
-    before = {path.name: path.read_bytes() for path in folder.glob("[0-9]*.ipynb")}
-    assert len(before) == 6
-    validated = (folder / "02-validate.ipynb").stat().st_mtime_ns
+    before = file_digests(folder)
+    assert len([name for name in before if name.endswith(".ipynb")]) == 6
     process = subprocess.Popen([*run_command_line(workspace, HOSTILE), "--force"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
-    assert kill_when(process, lambda: (folder / "02-validate.ipynb").stat().st_mtime_ns != validated)
-    after = {path.name: path.read_bytes() for path in folder.glob("[0-9]*.ipynb")}
-    analyses = [name for name in before if not name.startswith("0")]
-    assert {name: after[name] for name in analyses} == {name: before[name] for name in analyses}
-    for name in before:
-        nbformat.validate(nbformat.read(folder / name, as_version=4))
+    assert kill_when(process, staged(workspace, "02-validate.ipynb"))
+    assert file_digests(folder) == before
+    for name in folder.glob("*.ipynb"):
+        nbformat.validate(nbformat.read(name, as_version=4))
+    assert_reports_intact(workspace, HOSTILE)
     rerun = subprocess.run(run_command_line(workspace, HOSTILE), capture_output=True, text=True, timeout=240)
     assert rerun.returncode == 0, rerun.stderr
-    assert not list(folder.glob(".*.running.ipynb"))
+    assert not list(workspace.reports.glob(".staging/*")) and not list(folder.glob(".*.running.ipynb"))
     assert_reports_intact(workspace, HOSTILE)
-    for name in before:  # the executed notebook's metadata names its own path, not the hidden partial's
-        metadata = json.loads((folder / name).read_text(encoding="utf-8"))["metadata"]["papermill"]
-        assert metadata["output_path"] == str(folder / name)
+    for name in before:  # the executed notebook's metadata names its own path, not the staging folder's
+        if name.endswith(".ipynb"):
+            metadata = json.loads(Path(name).read_text(encoding="utf-8"))["metadata"]["papermill"]
+            assert metadata["output_path"] == name
+            assert metadata["parameters"]["reports_dir"] == str(workspace.reports.resolve())
 
 
 # ----------------------------------------------------------------------------- hostile unit names
@@ -539,3 +544,24 @@ def test_a_run_removes_old_leftovers_from_the_reports_folder_and_keeps_young_one
             make_old(month / "manifest.json")]
     assert sorted(remove_run_leftovers(tmp_path / "reports")) == sorted(old)
     assert all(path.exists() for path in kept) and not any(path.exists() for path in old)
+
+
+def test_a_run_puts_back_a_month_left_mid_swap_and_removes_staging_folders(tmp_path):
+    from njbulletin.pipeline.run import remove_run_leftovers
+
+    reports = tmp_path / "reports"
+    # killed between the swap's two renames: 2024-10's previous folder waits in staging, none is visible
+    retired = reports / ".staging" / "2024-10-a1b2c3" / "previous"
+    (retired / "figures").mkdir(parents=True)
+    (retired / "manifest.json").write_text('{"status": "ok"}', encoding="utf-8")
+    # killed while staging 2024-11, a month that is visible and must stay as it is
+    (reports / "2024-11").mkdir()
+    (reports / "2024-11" / "summary.json").write_text('{"bookings_total": 276195}', encoding="utf-8")
+    half = reports / ".staging" / "2024-11-d4e5f6" / "2024-11"
+    half.mkdir(parents=True)
+    (half / "summary.json").write_text("{", encoding="utf-8")  # seconds old: no live writer holds the lock
+    remove_run_leftovers(reports)
+    assert (reports / "2024-10" / "manifest.json").read_text(encoding="utf-8") == '{"status": "ok"}'
+    assert (reports / "2024-10" / "figures").is_dir()
+    assert (reports / "2024-11" / "summary.json").read_text(encoding="utf-8") == '{"bookings_total": 276195}'
+    assert list((reports / ".staging").iterdir()) == []

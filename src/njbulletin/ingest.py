@@ -1,16 +1,15 @@
-"""`njbulletin ingest`: parse each bulletin and write its tables as processed parquet."""
+"""Reading a bulletin for ingest: parse it, check its file name's month, validate it, and the tables to store.
+
+The command itself (`njbulletin ingest`) is `njbulletin.commands.ingest`."""
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Iterator
 
-from njbulletin import config
-from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS, BulletinError, UsageError
+from njbulletin.errors import BulletinError
 from njbulletin.layout import month_from_filename, refuse_writes_under_raw
 from njbulletin.reading.parser import Bulletin, parse_bulletin
-from njbulletin.storage import write_month_tables
 from njbulletin.validate.checks import ValidationReport, validate_bulletin
 
 def read_bulletin(path: Path) -> Bulletin:
@@ -69,27 +68,3 @@ def read_and_validate(paths) -> Iterator[tuple[Bulletin, ValidationReport] | Non
             yield None
             continue
         yield bulletin, validate_bulletin(bulletin)
-
-
-def ingest_command(args) -> int:
-    """Parse, validate and write each bulletin. A month with validation errors is not written
-    unless --allow-errors is given; then its errors are stored as quality_flags rows."""
-    processed = Path(args.processed)
-    ensure_outside_raw(processed)
-    allow_errors = bool(getattr(args, "allow_errors", False))
-    status = EXIT_OK
-    for result in read_and_validate(args.paths):
-        if result is None:
-            status = max(status, EXIT_UNREADABLE)
-            continue
-        bulletin, report = result
-        if report.errors and not allow_errors:
-            for issue in report.errors:
-                print(issue.format(), file=sys.stderr)
-            print(f"error: {bulletin.source}: {len(report.errors)} validation errors; {bulletin.month} not written "
-                  f"(fix the file, or pass --allow-errors to store them in quality_flags)", file=sys.stderr)
-            status = max(status, EXIT_VALIDATION_ERRORS)
-            continue
-        write_month_tables(tables_to_write(bulletin, report), processed, bulletin.month)
-        print(summarise_tables(bulletin, report))
-    return status

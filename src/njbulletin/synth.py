@@ -32,7 +32,7 @@ from pathlib import Path
 from njbulletin import config
 from njbulletin.atomic import write_text_atomic
 from njbulletin.contract import CHANNEL_REFERENCE, order_channels
-from njbulletin.errors import EXIT_OK, UsageError
+from njbulletin.errors import UsageError
 from njbulletin.layout import refuse_writes_under_raw
 from njbulletin.months import days_in_month, shift_month, validate_month
 
@@ -523,11 +523,3 @@ def write_bulletins(out_dir: Path, months: int, start: str = "2024-12", seed: in
                          json.dumps(expected, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         paths.append(path)
     return paths
-
-
-def synth_command(args) -> int:
-    """`njbulletin synth --months N --out DIR [--start YYYY-MM] [--seed S]`."""
-    paths = write_bulletins(Path(args.out), args.months, args.start, args.seed)
-    print(f"wrote {len(paths)} synthetic bulletins ({paths[0].stem} to {paths[-1].stem}, seed {args.seed}) "
-          f"with expected figures to {paths[0].parent}")
-    return EXIT_OK

@@ -1,8 +1,10 @@
 """The `njbulletin` command line. Start-up stays light: each command imports its own module.
 
-Exit codes: 0 success; 1 validation errors (or a pipeline step failed);
-2 a file could not be read or an argument is invalid; 3 another run holds the lock;
-130 interrupted (Ctrl-C); 141 the output pipe was closed (e.g. piped into `head`).
+Exit codes: 0 success; 1 validation errors (or a month of `run` failed);
+2 a file could not be read or written, a folder is unusable, or an argument is invalid;
+3 another run holds the lock; 130 interrupted (Ctrl-C); 141 the output pipe was closed (e.g. piped into `head`).
+Each command's module is `njbulletin.commands.<command>`; every path it is given is made absolute there
+(`njbulletin.commands.paths`).
 """
 from __future__ import annotations
 
@@ -16,10 +18,10 @@ from njbulletin.errors import EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, EXIT_UNREADABL
 
 # command -> (module, function). Each function takes the parsed arguments and returns an exit code.
 COMMANDS = {
-    "ingest": ("njbulletin.ingest", "ingest_command"),
-    "check": ("njbulletin.validate.checks", "check_command"),
-    "run": ("njbulletin.pipeline.run", "run_command"),
-    "synth": ("njbulletin.synth", "synth_command"),
+    "ingest": ("njbulletin.commands.ingest", "ingest_command"),
+    "check": ("njbulletin.commands.check", "check_command"),
+    "run": ("njbulletin.commands.run", "run_command"),
+    "synth": ("njbulletin.commands.synth", "synth_command"),
 }
 
 
@@ -45,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--raw", default=str(config.RAW_DIR), metavar="DIR")
     run.add_argument("--processed", default=str(config.PROCESSED_DIR), metavar="DIR")
     run.add_argument("--reports", default=str(config.REPORTS_DIR), metavar="DIR")
+    run.add_argument("--notebooks", default=str(config.NOTEBOOKS_DIR), metavar="DIR",
+                     help="the numbered notebooks to run (default: the project's notebooks/)")
     run.add_argument("--force", action="store_true", help="run even when nothing changed")
     run.add_argument("--jobs", type=int, default=None, metavar="N", help="months run in parallel (default: cores)")
     run.add_argument("--with-code", action="store_true", help="show code cells in the HTML reports")
@@ -58,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--start", default="2024-12", metavar="YYYY-MM")
     synth.add_argument("--seed", type=int, default=0, metavar="S")
     return parser
+
+
+def describe_os_error(exc: OSError) -> str:
+    """'PATH: no space left on device' (the file and the cause, without Python's '[Errno 28]')."""
+    cause = exc.strerror.lower() if exc.strerror else str(exc)
+    return f"{exc.filename}: {cause}" if exc.filename else cause
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         # standard output at exit (the recipe of the Python documentation, "Note on SIGPIPE").
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_PIPE_CLOSED
+    except OSError as exc:  # an output the machine could not write (full disk, I/O error): what was there is kept
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        return EXIT_UNREADABLE
 
 
 if __name__ == "__main__":

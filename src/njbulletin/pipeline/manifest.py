@@ -1,19 +1,27 @@
 """What a month's run depended on, so it can be reproduced and skipped when nothing changed.
 
 `manifest.json` records the sha256 of every input, the parameters, the git commit, the package
-versions, each notebook's start, end and status, and a fingerprint over all of it. A month is
-skipped when its last run succeeded and the fingerprint of the inputs, code (src/ and the
-notebooks' cells) and parameters is the same. Standard library only: this is the no-op path.
+versions, each notebook's start, end and status, the processed partitions the run wrote, and a
+fingerprint over all of it. A month is skipped when its last run succeeded, the fingerprint of the
+inputs, code (src/ and the notebooks' cells) and parameters is the same, and its outputs are in place.
+`build_manifest` is the one place a manifest is assembled. Standard library only: this is the no-op path.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import subprocess
+import sys
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+from njbulletin.pipeline.model import now_iso
+from njbulletin.report.html import read_json
+
+if TYPE_CHECKING:
+    from njbulletin.pipeline.model import MonthOutcome, MonthPlan
 
 MANIFEST_NAME = "manifest.json"
 PACKAGES = ("njbulletin", "polars", "pyarrow", "pandas", "pandera", "matplotlib", "seaborn", "mplfonts",
@@ -99,12 +107,36 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str | None]:
 
 
 def read_manifest(report_dir: Path) -> dict | None:
-    try:
-        return json.loads((Path(report_dir) / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    """A month folder's manifest.json, or None when it is missing or unreadable."""
+    return read_json(Path(report_dir) / MANIFEST_NAME)
 
 
 def is_up_to_date(manifest: dict | None, expected_fingerprint: str) -> bool:
     """True when the last run succeeded with exactly these inputs, code and parameters."""
     return bool(manifest) and manifest.get("status") == "ok" and manifest.get("fingerprint") == expected_fingerprint
+
+
+def build_manifest(plan: "MonthPlan", outcome: "MonthOutcome", with_code: bool, project_root: Path,
+                   processed: Mapping[str, Path]) -> dict:
+    """Everything a month's run depended on and produced: inputs, parameters, code, versions, each notebook's
+    result, and the processed partitions it wrote (`processed`, by table: the skip check looks for them)."""
+    return {
+        "month": plan.month,
+        "status": outcome.status,
+        "error": outcome.error,
+        "fingerprint": plan.fingerprint,
+        "inputs": [{"path": str(plan.raw_path.parent / name), "sha256": sha} for name, sha in plan.inputs.items()],
+        "parameters": plan.parameters,
+        "with_code": with_code,
+        "code": {**git_commit(project_root), "sha256": plan.code_sha256},
+        "packages": package_versions(),
+        "python": sys.version.split()[0],
+        "notebooks": [result.record() for result in outcome.notebooks],
+        "processed": {table: str(path) for table, path in sorted(processed.items())},
+        "seconds": outcome.seconds,
+        "finished": now_iso(),
+    }
+
+
+def manifest_text(manifest: dict) -> str:
+    return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"

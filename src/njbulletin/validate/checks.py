@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS
 from njbulletin.months import days_in_month
 from njbulletin.validate.names import load_registry, normalise_name, resolve_institutions
 from njbulletin.contract import CHANNEL_NAMES, order_channels
@@ -413,7 +412,7 @@ def flag_unknown_names(bookings: pl.DataFrame, uploads: pl.DataFrame, registry: 
     return findings_frame(rows)
 
 
-# --------------------------------------------------------------------------- command
+# --------------------------------------------------------------------------- report lines (`njbulletin check`)
 
 
 def summarise_report(report: ValidationReport) -> str:
@@ -434,23 +433,3 @@ def group_warnings(report: ValidationReport, examples: int = 3) -> list[str]:
         where = f"{report.source}:{min(numbers)}-{max(numbers)}" if numbers else report.source
         lines.append(f"warning: {where}: {len(issues)} × {rule}: {shown}")
     return lines
-
-
-def check_command(args) -> int:
-    """`njbulletin check PATH... [--summary]`: print every error and warning (with --summary, the warnings one
-    line per rule); exit 0 (no errors), 1 (errors), 2 (unreadable)."""
-    from njbulletin.ingest import read_and_validate  # the same reading (and file-name month check) as ingest
-
-    status = EXIT_OK
-    for result in read_and_validate(args.paths):
-        if result is None:
-            status = max(status, EXIT_UNREADABLE)
-            continue
-        _, report = result
-        lines = group_warnings(report) if getattr(args, "summary", False) else [i.format() for i in report.issues]
-        for line in lines:
-            print(line)
-        print(summarise_report(report))
-        if report.errors:
-            status = max(status, EXIT_VALIDATION_ERRORS)
-    return status

@@ -1,0 +1,37 @@
+"""`njbulletin ingest PATH... [--processed DIR] [--allow-errors]`: parse, validate and store each bulletin.
+
+Exit 0 (every file stored), 1 (a file has validation errors and was not stored), 2 (a file could not be
+read, or the processed folder is unusable).
+"""
+from __future__ import annotations
+
+import sys
+
+from njbulletin.commands.paths import absolute, output_folder
+from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS
+from njbulletin.ingest import ensure_outside_raw, read_and_validate, summarise_tables, tables_to_write
+from njbulletin.storage import write_month_tables
+
+
+def ingest_command(args) -> int:
+    """Parse, validate and write each bulletin. A month with validation errors is not written
+    unless --allow-errors is given; then its errors are stored as quality_flags rows."""
+    processed = output_folder(args.processed, "processed")
+    ensure_outside_raw(processed)
+    allow_errors = bool(getattr(args, "allow_errors", False))
+    status = EXIT_OK
+    for result in read_and_validate([absolute(path) for path in args.paths]):
+        if result is None:
+            status = max(status, EXIT_UNREADABLE)
+            continue
+        bulletin, report = result
+        if report.errors and not allow_errors:
+            for issue in report.errors:
+                print(issue.format(), file=sys.stderr)
+            print(f"error: {bulletin.source}: {len(report.errors)} validation errors; {bulletin.month} not written "
+                  f"(fix the file, or pass --allow-errors to store them in quality_flags)", file=sys.stderr)
+            status = max(status, EXIT_VALIDATION_ERRORS)
+            continue
+        write_month_tables(tables_to_write(bulletin, report), processed, bulletin.month)
+        print(summarise_tables(bulletin, report))
+    return status

@@ -1,0 +1,170 @@
+"""Executing a month's notebooks with papermill: in order, then concurrently, each in its own thread and kernel.
+
+Kernel start is taken off the critical path: each notebook's kernel starts while the notebook before it
+runs (the analyses' kernels while the last of the first stage runs), and nbclient's `on_notebook_start`
+hook holds its cells until their turn. When a notebook of the first stage fails, no cell of a later one
+runs: they are 'not run'. Papermill writes each executed notebook into the month's staging folder, and
+is never given a working directory to switch to (it would `chdir` the whole process from a thread): the
+kernel is told its own.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from njbulletin.pipeline.faults import describe_errno, machine_errno, machine_errno_in_text
+from njbulletin.pipeline.kernels import (KERNEL_ARGUMENTS, KERNEL_NAME, KERNEL_START_ATTEMPTS, SHUTDOWN, KernelPool,
+                                         fresh_kernel_manager_class, is_kernel_start_failure, kernel_config)
+from njbulletin.pipeline.model import FAILED, NOT_RUN, OK, NotebookResult, now_iso
+from njbulletin.pipeline.render import PendingPage, Renderer, describe_error
+
+
+class Gate:
+    """Opens once, when a notebook has finished; tells the notebooks waiting on it whether it succeeded."""
+
+    def __init__(self) -> None:
+        self._opened = threading.Event()
+        self._ok = False
+
+    def open(self, ok: bool) -> None:
+        self._ok = ok
+        self._opened.set()
+
+    def wait(self) -> bool:
+        self._opened.wait()
+        return self._ok
+
+
+@dataclass(frozen=True)
+class NotebookJob:
+    """One notebook of one month: where it comes from and goes, what its kernel is given, its turn."""
+    source: Path
+    month: str
+    executed: Path  # in the month's staging folder
+    final_path: Path  # REPORTS/YYYY-MM/<name>.ipynb, once the month is swapped in
+    kernel_parameters: dict  # the month's parameters, with the staging folder as reports_dir
+    parameters: dict  # the month's parameters, as the published notebook shows them
+    with_code: bool
+    after: Gate | None = None  # the notebook whose end this one's cells wait for
+    done: Gate | None = None  # opened when this notebook ends
+
+
+class WaitForTurn:
+    """nbclient's `on_notebook_start` hook. The kernel is up; the cells wait for the gate `after`, and none
+    run when the notebook before failed (`skipped`). Records when the cells were let through."""
+
+    def __init__(self, after: Gate | None) -> None:
+        self.after = after
+        self.skipped = False
+        self.started = (now_iso(), time.perf_counter())
+
+    def __call__(self, notebook, **_) -> None:
+        if self.after is None:
+            return
+        if not self.after.wait():
+            self.skipped = True
+            notebook.cells.clear()  # nothing runs; nbclient then shuts the kernel down as usual
+        self.started = (now_iso(), time.perf_counter())
+
+
+def run_papermill(job: NotebookJob, kernel, turn: WaitForTurn) -> None:
+    """One papermill execution of the notebook into `job.executed` (a fresh kernel when `kernel` is None)."""
+    import papermill
+
+    papermill.execute_notebook(str(job.source), str(job.executed), parameters=job.kernel_parameters,
+                               kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                               request_save_on_cell_execute=False, config=kernel_config(),
+                               on_notebook_start=turn, km=kernel, kernel_manager_class=fresh_kernel_manager_class(),
+                               extra_arguments=list(KERNEL_ARGUMENTS), shutdown_kernel=SHUTDOWN,
+                               resources={"metadata": {"path": str(job.source.parent)}})
+
+
+def run_with_kernel_retries(job: NotebookJob, kernels: KernelPool, turn: WaitForTurn) -> Exception | None:
+    """Run the notebook; start another kernel when one never came up. Returns the failure, if any."""
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        kernel = None
+        try:
+            kernel = kernels.acquire(job.source)
+            run_papermill(job, kernel, turn)
+            return None
+        except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
+            if attempt < KERNEL_START_ATTEMPTS and is_kernel_start_failure(exc):
+                print(f"{job.month} {job.source.stem}: the kernel did not start; starting another", flush=True)
+                continue
+            return exc
+        finally:
+            kernels.release(kernel)
+    return None
+
+
+def fault_of(error: BaseException | None) -> str | None:
+    """'no space left on device' and the like when the machine caused the failure, else None."""
+    if error is None:
+        return None
+    code = machine_errno(error) or machine_errno_in_text(describe_error(error))
+    return describe_errno(code) if code else None
+
+
+def notebook_result(job: NotebookJob, turn: WaitForTurn, error: Exception | None) -> NotebookResult:
+    if turn.skipped:
+        return NotebookResult(job.source.stem, NOT_RUN)
+    start, began = turn.started
+    return NotebookResult(job.source.stem, FAILED if error else OK, start=start, end=now_iso(),
+                          seconds=round(time.perf_counter() - began, 3),
+                          error=describe_error(error) if error else None, fault=fault_of(error))
+
+
+def print_progress(month: str, result: NotebookResult) -> None:
+    timing = "" if result.seconds is None else f" ({result.seconds:.1f} s)"
+    detail = f": {result.error}" if result.error else ""
+    print(f"{month} {result.name}: {result.status}{timing}{detail}", flush=True)
+
+
+def execute_notebook(job: NotebookJob, kernels: KernelPool) -> NotebookResult:
+    """Run one notebook into its staging folder and print a progress line. Never raises an Exception;
+    `job.done` opens whatever happens."""
+    succeeded = False
+    try:
+        turn = WaitForTurn(job.after)
+        result = notebook_result(job, turn, run_with_kernel_retries(job, kernels, turn))
+        if result.status == NOT_RUN:
+            job.executed.unlink(missing_ok=True)
+        print_progress(job.month, result)
+        succeeded = result.status == OK
+        return result
+    except Exception as exc:  # noqa: BLE001 - e.g. the progress line could not be printed
+        return NotebookResult(job.source.stem, FAILED, error=describe_error(exc), fault=fault_of(exc))
+    finally:
+        if job.done is not None:
+            job.done.open(succeeded)
+
+
+def execute_and_publish(job: NotebookJob, kernels: KernelPool, renderer: Renderer) -> PendingPage:
+    """Execute the notebook, then queue its page (also when it failed: the page shows the error)."""
+    result = execute_notebook(job, kernels)
+    if result.status == NOT_RUN or not job.executed.is_file():
+        return PendingPage(result)
+    return PendingPage(result, renderer.submit(job.executed, job.parameters, job.final_path, job.with_code))
+
+
+def run_notebooks(jobs_for, first: list[Path], second: list[Path], kernels: KernelPool,
+                  renderer: Renderer, month: str) -> list[PendingPage]:
+    """Run `first` one after another, then `second` concurrently. `jobs_for(source, after, done)` builds
+    each notebook's job; each kernel starts one notebook ahead of its turn, not more."""
+    gates = [Gate() for _ in first]
+    with ThreadPoolExecutor(max_workers=max(1, len(first) + len(second)), thread_name_prefix=f"nb-{month}") as pool:
+        futures = []
+        for index, notebook in enumerate(first):
+            if index >= 2:
+                gates[index - 2].wait()
+            job = jobs_for(notebook, gates[index - 1] if index else None, gates[index])
+            futures.append(pool.submit(execute_and_publish, job, kernels, renderer))
+        if len(first) >= 2:
+            gates[-2].wait()
+        for notebook in second:
+            job = jobs_for(notebook, gates[-1] if first else None, None)
+            futures.append(pool.submit(execute_and_publish, job, kernels, renderer))
+        return [future.result() for future in futures]

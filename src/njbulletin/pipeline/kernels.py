@@ -1,0 +1,158 @@
+"""The Jupyter kernels notebooks run in: how they are configured, and the pool that reuses them.
+
+Every kernel runs with IPython's history off (`--HistoryManager.enabled=False`): concurrent kernels would
+otherwise share one history database and print "Session/line number was not unique in database" into
+the reports. Its local TCP sockets are encrypted with CurveZMQ where pyzmq supports it.
+
+A single month gets fresh kernels, which nbclient starts and stops around each notebook. When
+several months run, a `KernelPool` keeps one kernel per notebook and reuses it month after month: each
+month starts from an empty namespace (IPython's `%reset -f`, execution count back to 1), so no variable
+carries over, while the modules stay imported, which saves each kernel's start and imports. The pool is
+a context manager: its kernels are shut down when the `with` block ends.
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+KERNEL_NAME = "python3"
+KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
+# How nbclient ends a notebook's kernel: stopped by the kernel manager (SIGKILL to its process group), never
+# asked to shut itself down. ipykernel's own shutdown races with itself: the control thread is still
+# finishing the shutdown request (flushing stdout, publishing 'idle') while the main thread's exit closes
+# the sockets it uses, which printed "Uncaught exception in ZMQStream callback ... ZMQError: Socket
+# operation on non-socket", or libzmq's "Assertion failed: pfd.revents & POLLIN", into the run's stderr
+# under load. By then the kernel has nothing left to do: every output of its last cell was received
+# (nbclient waits for the kernel's idle status), its history is off and it starts no processes.
+SHUTDOWN = "immediate"
+KERNEL_START_ATTEMPTS = 3
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+RESET_NAMESPACE = ("get_ipython().run_line_magic('reset', '-f')\n"
+                   "import gc as _gc; _gc.collect(); del _gc\n"
+                   "get_ipython().execution_count = 1")
+
+
+def kernel_config():
+    """Encrypt the kernel's local TCP sockets with CurveZMQ when the kernelspec and pyzmq support it
+    (the kernel otherwise warns on every start that it runs unencrypted)."""
+    import zmq
+    from traitlets.config import Config
+
+    policy = "auto" if zmq.has("curve") else "disabled"
+    return Config({"KernelManager": {"transport_encryption": policy}})
+
+
+def is_kernel_start_failure(exc: BaseException) -> bool:
+    """The kernel never came up (no cell ran): e.g. it lost a TCP port to another process starting a
+    kernel at the same moment, a race jupyter_client cannot rule out across processes."""
+    return isinstance(exc, RuntimeError) and str(exc).startswith(KERNEL_START_FAILURES)
+
+
+def without_interrupt_on_shutdown(manager_class):
+    """`manager_class` minus jupyter_client's SIGINT before a shutdown. The kernel is idle by then (its
+    notebook has ended), and the interrupt only made noise on runs that went well: ipykernel logging
+    "ERROR | KeyboardInterrupt caught in kernel", or libzmq aborting the exiting kernel with
+    "Assertion failed: pfd.revents & POLLIN". Interrupts at any other time are unchanged."""
+    class QuietShutdownKernelManager(manager_class):
+        async def _async_interrupt_kernel(self) -> None:
+            if not self.shutting_down:
+                await super()._async_interrupt_kernel()
+
+    return QuietShutdownKernelManager
+
+
+@lru_cache(maxsize=1)
+def fresh_kernel_manager_class():
+    """The kernel manager nbclient starts for a notebook that does not reuse a kernel."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    return without_interrupt_on_shutdown(AsyncKernelManager)
+
+
+def reusable_kernel_manager():
+    """A KernelManager whose clients are asynchronous (nbclient's kind) and remembered, so the pool can
+    close them after each notebook: the kernel itself outlives the notebook."""
+    from jupyter_client.manager import KernelManager
+
+    class ReusableKernelManager(without_interrupt_on_shutdown(KernelManager)):
+        def client(self, **kwargs):
+            client = super().client(**kwargs)
+            self.__dict__.setdefault("open_clients", []).append(client)
+            return client
+
+    return ReusableKernelManager(kernel_name=KERNEL_NAME, config=kernel_config(),
+                                 client_class="jupyter_client.asynchronous.AsyncKernelClient")
+
+
+def reset_namespace(kernel) -> None:
+    """Clear a reused kernel's namespace and execution count (imported modules stay: that is the saving)."""
+    client = kernel.blocking_client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive(RESET_NAMESPACE, store_history=False, timeout=60,
+                                           output_hook=lambda message: None)
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"could not reset a reused kernel: {reply['content'].get('evalue')}")
+    finally:
+        client.stop_channels()
+
+
+def close_clients(kernel) -> None:
+    """Close the clients nbclient opened on a reused kernel (it closes them only on kernels it owns)."""
+    for client in kernel.__dict__.pop("open_clients", []):
+        try:
+            client.stop_channels()
+        except Exception:  # noqa: BLE001 - a client that is already closed
+            pass
+
+
+class KernelPool:
+    """One kernel per notebook name, reused month after month (`reuse=True`), or none (`reuse=False`: each
+    notebook gets a fresh kernel from nbclient). Use it as a context manager; safe to use from threads."""
+
+    def __init__(self, reuse: bool) -> None:
+        self.reuse = reuse
+        self._kernels: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> "KernelPool":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def acquire(self, notebook: Path):
+        """The kernel manager for this notebook, ready for a month (None: let nbclient start a fresh one).
+        A kernel that died is replaced."""
+        if not self.reuse:
+            return None
+        with self._lock:
+            kernel = self._kernels.get(notebook.name)
+        if kernel is not None and kernel.is_alive():
+            reset_namespace(kernel)
+            return kernel
+        if kernel is not None:
+            kernel.shutdown_kernel(now=True)
+        kernel = reusable_kernel_manager()
+        with self._lock:
+            self._kernels[notebook.name] = kernel
+        kernel.start_kernel(cwd=str(notebook.parent), extra_arguments=list(KERNEL_ARGUMENTS))
+        return kernel
+
+    def release(self, kernel) -> None:
+        """The notebook that used `kernel` has ended: close the clients it opened (the kernel stays)."""
+        if kernel is not None:
+            close_clients(kernel)
+
+    def close(self) -> None:
+        """Shut every kernel of the pool down."""
+        with self._lock:
+            kernels, self._kernels = list(self._kernels.values()), {}
+        for kernel in kernels:
+            close_clients(kernel)
+            try:
+                kernel.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - already gone
+                pass

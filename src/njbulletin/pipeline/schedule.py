@@ -1,0 +1,107 @@
+"""Which process runs which month.
+
+One month runs whole in this process, with fresh kernels. Several months run in two stages (every
+month's first stage, then every month's analyses), each process keeping one kernel per notebook for its
+months (`KernelPool(reuse=True)`). With --jobs N > 1 the months are dealt round-robin to N worker
+processes; a barrier holds every worker's analyses until every worker's first stages are done.
+
+Workers are started by a fork server, never forked from this process: it may already hold threads
+(renderer, kernel clients), and forking a threaded process can deadlock the child. The server preloads
+papermill and nbconvert, so each worker starts with them imported.
+"""
+from __future__ import annotations
+
+import queue
+from typing import Callable
+
+from njbulletin.pipeline.kernels import KernelPool
+from njbulletin.pipeline.model import FAILED, MonthOutcome, MonthPlan, Settings
+from njbulletin.pipeline.month import MonthRunner
+from njbulletin.pipeline.render import Renderer, describe_error
+
+WORKER_PRELOAD = ["njbulletin.pipeline.schedule", "papermill", "nbconvert", "nbformat"]
+
+
+def run_months(plans: list[MonthPlan], settings: Settings) -> list[MonthOutcome]:
+    """Run each month (in processes when there are several months and --jobs > 1); outcomes in plan order."""
+    if len(plans) == 1:
+        with KernelPool(reuse=False) as kernels, Renderer() as renderer:
+            return [MonthRunner(settings, kernels, renderer).run_whole_month(plans[0])]
+    workers = min(settings.jobs, len(plans))
+    if workers <= 1:
+        return run_share(plans, settings, between_stages=lambda: None)
+    return run_in_workers(plans, settings, workers)
+
+
+def run_share(plans: list[MonthPlan], settings: Settings, between_stages: Callable[[], object]) -> list[MonthOutcome]:
+    """This process's months: each first stage, then `between_stages()`, then each month's analyses."""
+    with KernelPool(reuse=True) as kernels, Renderer() as renderer:
+        runner = MonthRunner(settings, kernels, renderer)
+        prepared = [runner.run_first_stage(plan) for plan in plans]
+        try:
+            between_stages()
+        except BaseException:
+            for month in prepared:
+                if month.stage is not None:
+                    month.stage.discard()
+            raise
+        return [runner.run_second_stage(month) for month in prepared]
+
+
+def worker_context():
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(WORKER_PRELOAD)
+    return context
+
+
+def run_share_in_worker(index: int, plans: list[MonthPlan], settings: Settings, barrier, results) -> None:
+    """A worker process's body: its share of the months; sends (index, outcomes, error) back."""
+    try:
+        outcomes = run_share(plans, settings, between_stages=barrier.wait)
+        results.put((index, outcomes, None))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which owns the exit status
+        barrier.abort()  # the other workers stop waiting for this one
+        results.put((index, None, describe_error(exc)))
+
+
+def run_in_workers(plans: list[MonthPlan], settings: Settings, workers: int) -> list[MonthOutcome]:
+    context = worker_context()
+    barrier, results = context.Barrier(workers), context.Queue()
+    shares = [plans[index::workers] for index in range(workers)]
+    processes = [context.Process(target=run_share_in_worker, args=(index, share, settings, barrier, results),
+                                 name=f"months-{index}") for index, share in enumerate(shares)]
+    for process in processes:
+        process.start()
+    try:
+        collected = collect_shares(processes, results, barrier)
+    finally:
+        for process in processes:
+            process.join()
+    outcomes = {}
+    for index, share in enumerate(shares):
+        outcomes.update(outcomes_of_share(share, *collected[index]))
+    return [outcomes[plan.month] for plan in plans]
+
+
+def collect_shares(processes, results, barrier) -> dict[int, tuple[list | None, str | None]]:
+    """Each worker's (outcomes, error); a worker that dies without answering is reported as such."""
+    collected: dict[int, tuple[list | None, str | None]] = {}
+    while len(collected) < len(processes):
+        try:
+            index, outcomes, error = results.get(timeout=1.0)
+            collected[index] = (outcomes, error)
+        except queue.Empty:
+            for index, process in enumerate(processes):
+                if index not in collected and process.exitcode not in (None, 0):
+                    barrier.abort()
+                    collected[index] = (None, f"its worker process ended with exit code {process.exitcode}")
+    return collected
+
+
+def outcomes_of_share(share: list[MonthPlan], outcomes: list[MonthOutcome] | None,
+                      error: str | None) -> dict[str, MonthOutcome]:
+    if outcomes is not None:
+        return {outcome.month: outcome for outcome in outcomes}
+    return {plan.month: MonthOutcome(plan.month, FAILED, error=error) for plan in share}
