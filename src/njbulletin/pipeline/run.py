@@ -19,11 +19,18 @@ from pathlib import Path
 
 from njbulletin import config
 from njbulletin.errors import UsageError
+from njbulletin.layout import refuse_writes_under_raw
 from njbulletin.pipeline.faults import describe_errno, machine_errno
 from njbulletin.pipeline.manifest import code_digest
 from njbulletin.pipeline.model import SKIPPED, MonthOutcome, MonthPlan, Settings
-from njbulletin.pipeline.plan import (check_notebook_parameters, discover_notebooks, find_raw_months, is_skippable,
-                                      plan_months, select_months)
+from njbulletin.pipeline.plan import (
+    check_notebook_parameters,
+    discover_notebooks,
+    find_raw_months,
+    is_skippable,
+    plan_months,
+    select_months,
+)
 
 SOURCE_DIR = Path(__file__).resolve().parents[1]  # the whole njbulletin package
 LOCK_NAME = ".njbulletin.lock"
@@ -38,14 +45,6 @@ class BusyError(UsageError):
 
 class ExportError(RuntimeError):
     """The exports across months or the index could not be written (the previous files are kept)."""
-
-
-def refuse_raw_outputs(settings: Settings) -> None:
-    """Nothing is ever written under the raw folder."""
-    for raw in {Path(settings.raw_dir).resolve(), config.RAW_DIR.resolve()}:
-        for target in (Path(settings.processed_dir).resolve(), Path(settings.reports_dir).resolve()):
-            if target == raw or raw in target.parents:
-                raise UsageError(f"refusing to write under the raw data folder {raw}")
 
 
 def acquire_lock(reports_dir: Path):
@@ -130,7 +129,7 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -
     Raises UsageError (bad month, parameter or folder) before anything runs, BusyError when another
     run holds the reports folder, ExportError when the index or the all-months exports cannot be written.
     """
-    refuse_raw_outputs(settings)
+    refuse_writes_under_raw([settings.processed_dir, settings.reports_dir], raw_dirs=[settings.raw_dir])
     skipped_files: list[tuple[Path, str]] = []
     available = find_raw_months(settings.raw_dir, skipped_files)
     warn_skipped_files(skipped_files)

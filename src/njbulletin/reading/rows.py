@@ -78,25 +78,15 @@ def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
             break
         joined = " ".join([*(p.text for p in pending), line.text])
         match = match_row(row, joined)
-        if pending and match_row(row, line.text):
-            pending_text = " ".join(p.text for p in pending)
-            # The line is a row of its own. What is pending joins it only if it is a bare name fragment.
-            if not match or _is_row_prefix(pending_text):
-                if all(BARE_NUMBER.fullmatch(p.text) for p in pending):  # a page number, not a fragment
-                    pending = []
-                    continue
-                raise BulletinError(f"cannot read table row {quote(pending_text)}", line=pending[0].number,
-                                    section=section)
+        # A line that is a row of its own: what is pending joins it only if it is a bare name fragment.
+        if pending and match_row(row, line.text) and (not match or _is_row_prefix(joined_text(pending))):
+            refuse_unless_page_number(pending, section)
+            pending = []
+            continue
         if match:
             first_number = pending[0].number if pending else line.number
-            index += 1
-            if row_start is not None:  # a numbered row may go on over the next line: "… 12320" / "网 368"
-                following = _next_text_line(lines, index, is_header)
-                if following is not None and NAME_CONTINUATION.match(lines[following].text) \
-                        and not row_start.match(lines[following].text) and not is_end(lines[following]):
-                    longer = match_row(row, f"{joined} {lines[following].text}")
-                    if longer:
-                        match, index = longer, following + 1
+            match, index = extend_numbered_row(lines, index + 1, joined, match, row=row, row_start=row_start,
+                                               is_header=is_header, is_end=is_end)
             rows.append((first_number, match))
             pending = []
             continue
@@ -120,12 +110,43 @@ def assemble_rows(lines: list[Line], *, section: str, row: re.Pattern[str],
                                 line=line.number, section=section)
         break
     end_index = pending_start if pending else index
-    if pending and not all(BARE_NUMBER.fullmatch(p.text) for p in pending) \
-            and not any(match_row(row, l.text) for l in lines[end_index + 1:]) \
-            and _is_row_prefix(" ".join(p.text for p in pending)):
-        raise BulletinError(f"incomplete table row {quote(' '.join(p.text for p in pending))}",
-                            line=pending[0].number, section=section)
+    refuse_unfinished_row(pending, lines[end_index + 1:], row, section)
     return rows, end_index
+
+
+def joined_text(pending: list[Line]) -> str:
+    return " ".join(p.text for p in pending)
+
+
+def refuse_unless_page_number(pending: list[Line], section: str) -> None:
+    """Lines held back as the start of a row, before a complete row: only a page number may be dropped."""
+    if not all(BARE_NUMBER.fullmatch(p.text) for p in pending):
+        raise BulletinError(f"cannot read table row {quote(joined_text(pending))}", line=pending[0].number,
+                            section=section)
+
+
+def extend_numbered_row(lines: list[Line], index: int, joined: str, match: re.Match[str], *, row: re.Pattern[str],
+                        row_start: re.Pattern[str] | None, is_header: Callable[[Line], bool],
+                        is_end: Callable[[Line], bool]) -> tuple[re.Match[str], int]:
+    """A numbered row may go on over the next line ("… 12320" / "网 368"): return the longer match and the
+    index after it when the next line continues the name, else the match and index as they are."""
+    if row_start is None:
+        return match, index
+    following = _next_text_line(lines, index, is_header)
+    if following is not None and NAME_CONTINUATION.match(lines[following].text) \
+            and not row_start.match(lines[following].text) and not is_end(lines[following]):
+        longer = match_row(row, f"{joined} {lines[following].text}")
+        if longer:
+            return longer, following + 1
+    return match, index
+
+
+def refuse_unfinished_row(pending: list[Line], after: list[Line], row: re.Pattern[str], section: str) -> None:
+    """The table ended on the start of a row that no later line completes: a cut-off row is an error."""
+    if pending and not all(BARE_NUMBER.fullmatch(p.text) for p in pending) \
+            and not any(match_row(row, line.text) for line in after) and _is_row_prefix(joined_text(pending)):
+        raise BulletinError(f"incomplete table row {quote(joined_text(pending))}", line=pending[0].number,
+                            section=section)
 
 
 def _next_text_line(lines: list[Line], start: int, is_header: Callable[[Line], bool]) -> int | None:

@@ -129,7 +129,7 @@ def findings_frame(rows: list[dict]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=FINDING_SCHEMA)
 
 
-def number(value: float | int | None) -> str:
+def format_as_printed(value: float | int | None) -> str:
     """A value as printed: whole numbers without a decimal point."""
     if value is None:
         return "missing"
@@ -228,7 +228,7 @@ def count_word(count: int) -> str:
 def difference_finding(row: dict, context: dict[str, int]) -> dict:
     """The finding for one printed total that differs (a row of the reconciliation's comparison)."""
     rule, item = row["rule"], row["item"]
-    printed, computed = number(row["printed"]), number(row["computed"])
+    printed, computed = format_as_printed(row["printed"]), format_as_printed(row["computed"])
     declared_line = ("declared_totals", f"{row['table']}/{item}")
     if rule == "booking_row_subtotal":
         detail = (f"bookings: {item}: printed 小计 {printed}, computed sum of its {count_word(row['terms'])} "
@@ -255,11 +255,11 @@ def grand_total_detail(row: dict, context: dict[str, int]) -> str:
     against the sum of the counts (with both printed sums, one of which holds a wrong total)."""
     hospitals = f"the {context['hospitals']} hospitals' 小计"
     channels = f"the {count_word(context['channels'])} channel 合计"
-    head = f"bookings: 合计 小计: printed {number(row['printed'])}, computed"
+    head = f"bookings: 合计 小计: printed {format_as_printed(row['printed'])}, computed"
     if abs(row["by_hospitals"] - row["by_channels"]) <= TOLERANCE:
-        return f"{head} sum of {hospitals} and of {channels} {number(row['computed'])}"
-    return (f"{head} sum of all counts {number(row['computed'])} ({hospitals} sum to "
-            f"{number(row['by_hospitals'])}, {channels} to {number(row['by_channels'])})")
+        return f"{head} sum of {hospitals} and of {channels} {format_as_printed(row['computed'])}"
+    return (f"{head} sum of all counts {format_as_printed(row['computed'])} ({hospitals} sum to "
+            f"{format_as_printed(row['by_hospitals'])}, {channels} to {format_as_printed(row['by_channels'])})")
 
 
 def finding(level: str, unit: str, rule: str, detail: str, line: tuple[str, str]) -> dict:
@@ -287,8 +287,8 @@ def reconcile_quick_bookings(bookings: pl.DataFrame, platforms: pl.DataFrame) ->
     platform = quick["platform"][0]
     return single_total_finding(
         printed, computed, level="booking_platforms", unit=platform, rule="quick_bookings_cross_table",
-        detail=f"booking_platforms: {platform}: printed {number(printed)}, but the bookings table's 快速预约 "
-               f"(quick) channel sums to {number(computed)}",
+        detail=f"booking_platforms: {platform}: printed {format_as_printed(printed)}, but the bookings table's 快速预约 "
+               f"(quick) channel sums to {format_as_printed(computed)}",
         line_table="booking_platforms", line_item=platform)
 
 
@@ -350,17 +350,17 @@ def upload_flag_detail(rule: str, row: dict) -> str:
     if rule == "no_uploads":
         return f"{where}: no uploads of any kind (every value 0 or missing)"
     if rule == "no_realtime_days":
-        return (f"{where}: 0 real-time upload days while {number(row['scheduled_records'])} records were uploaded "
-                f"on schedule (outpatient visits {number(row['outpatient_visits'])})")
+        return (f"{where}: 0 real-time upload days while {format_as_printed(row['scheduled_records'])} records were uploaded "
+                f"on schedule (outpatient visits {format_as_printed(row['outpatient_visits'])})")
     if rule == "forms_incomplete":
         return f"{where}: {row['forms_uploaded']} of {row['forms_expected']} real-time forms uploaded"
     if rule == "realtime_days_short":
         return f"{where}: real-time uploads on {row['realtime_days']} of the {row['days_of_month']} days of the month"
     if rule == "outpatient_income_without_visits":
-        return (f"{where}: outpatient visits {number(row['outpatient_visits'])} but outpatient income "
-                f"{number(row['outpatient_income_k'])} thousand yuan")
-    return (f"{where}: discharges {number(row['discharges'])} but inpatient income "
-            f"{number(row['inpatient_income_k'])} thousand yuan")
+        return (f"{where}: outpatient visits {format_as_printed(row['outpatient_visits'])} but outpatient income "
+                f"{format_as_printed(row['outpatient_income_k'])} thousand yuan")
+    return (f"{where}: discharges {format_as_printed(row['discharges'])} but inpatient income "
+            f"{format_as_printed(row['inpatient_income_k'])} thousand yuan")
 
 
 def flag_uploads(uploads: pl.DataFrame) -> pl.DataFrame:
