@@ -15,7 +15,8 @@ from njbulletin.commands.main import main
 from njbulletin.errors import UsageError
 from njbulletin.contract import CHANNELS
 from njbulletin.storage import processed_months
-from njbulletin.synth import ensure_not_raw, expected_tables, generate_bulletins, write_bulletins
+from njbulletin.layout import refuse_writes_under_raw
+from njbulletin.synth import expected_tables, generate_bulletins, write_bulletins
 
 MONTHS = 24
 START = "2024-12"
@@ -212,10 +213,10 @@ def test_refuses_to_write_into_the_raw_folder(tmp_path, monkeypatch, capsys):
 
 def test_refuses_the_projects_data_raw_whatever_the_environment_says():
     with pytest.raises(UsageError, match="raw data folder"):
-        ensure_not_raw(config.PROJECT_ROOT / "data" / "raw")
+        write_bulletins(config.PROJECT_ROOT / "data" / "raw", 1)
     with pytest.raises(UsageError, match="raw data folder"):
-        ensure_not_raw(config.PROJECT_ROOT / "data" / "raw" / "sub")
-    assert ensure_not_raw(config.PROJECT_ROOT / "data" / "synthetic") == config.PROJECT_ROOT / "data" / "synthetic"
+        write_bulletins(config.PROJECT_ROOT / "data" / "raw" / "sub", 1)
+    refuse_writes_under_raw([config.PROJECT_ROOT / "data" / "synthetic"])  # a sibling of raw is allowed
 
 
 @pytest.mark.parametrize("args", [["--months", "0"], ["--months", "2", "--start", "2024-13"]])
