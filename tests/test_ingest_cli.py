@@ -144,3 +144,16 @@ def test_output_piped_into_a_reader_that_stops_early_gives_no_traceback(tmp_path
     assert process.wait(timeout=60) == 141
     assert first.startswith(b"warning: ")
     assert stderr == b""
+
+
+def test_check_of_a_raw_folder_skips_other_files_as_run_does(tmp_path, capsys):
+    """`make check` passes data/raw: its bulletins are checked; notes.txt is reported and skipped, not exit 2."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED_PATH, raw / "2024-11.txt")
+    (raw / "notes.txt").write_text("meeting notes\n", encoding="utf-8")
+    assert main(["check", str(raw), "--summary"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[-1] == f"2024-11: {raw / '2024-11.txt'}: 0 errors, 106 warnings"
+    assert captured.err.splitlines() == [
+        f"warning: {raw / 'notes.txt'}: not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12); skipped"]

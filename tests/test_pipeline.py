@@ -22,18 +22,25 @@ from pathlib import Path
 import nbformat
 import polars as pl
 import pytest
-from conftest import make_workspace, seed_month_text
 from filelock import FileLock
 
 from njbulletin import config
-from njbulletin.errors import UsageError
 from njbulletin.commands.run import report_outcomes
+from njbulletin.errors import UsageError
+from njbulletin.layout import find_raw_months
 from njbulletin.pipeline.manifest import code_digest, git_commit
 from njbulletin.pipeline.model import Settings
-from njbulletin.pipeline.plan import (check_notebook_parameters, discover_notebooks, find_raw_months, notebook_stages,
-                                      plan_months, select_months)
+from njbulletin.pipeline.plan import (
+    check_notebook_parameters,
+    discover_notebooks,
+    notebook_stages,
+    plan_months,
+    select_months,
+)
 from njbulletin.pipeline.run import LOCK_NAME, SOURCE_DIR, run_pipeline
 from njbulletin.report.html import find_remote_references
+
+from conftest import make_workspace, seed_month_text
 
 NOTEBOOKS = ["01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness",
              "30-hospital-throughput", "40-trends"]

@@ -32,15 +32,16 @@ import nbformat
 import polars as pl
 import psutil
 import pytest
-from conftest import Workspace, seed_month_text
-from seedtools import SEED_PATH, seed_text
 
 from njbulletin import config, storage
 from njbulletin.commands.main import main
 from njbulletin.context import MonthContext
 from njbulletin.errors import EXIT_BUSY, EXIT_OK, EXIT_UNREADABLE, UsageError
+from njbulletin.layout import find_raw_months
 from njbulletin.reading.parser import parse_text
-from njbulletin.pipeline.plan import find_raw_months
+
+from conftest import Workspace, seed_month_text
+from seedtools import SEED_PATH, seed_text
 
 EARLIER, HOSTILE = "2024-10", "2024-11"
 SCRIPT_NAME = "南京<script>alert(1)</script>医院"

@@ -3,6 +3,7 @@
 - raw bulletins: ``RAW/YYYY-MM.txt`` or ``RAW/YYYY-MM.pdf`` (the file name declares the month);
 - processed data: ``PROCESSED/<table>/month=YYYY-MM/data.parquet``, one hive-partitioned dataset per table,
   staged under ``PROCESSED/.staging/`` before it is renamed into place;
+- a raw folder lists its bulletins with `find_raw_months`; any other file is reported and skipped;
 - nothing is ever written under the raw folder (`refuse_writes_under_raw`).
 """
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Iterable
 
 from njbulletin import config
 from njbulletin.errors import UsageError
+from njbulletin.months import MONTH_PATTERN
 
 RAW_NAME = re.compile(config.RAW_NAME_PATTERN)
 RAW_EXTENSIONS = ("txt", "pdf")
+NOT_A_BULLETIN = "not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12)"
 STAGING_DIRNAME = ".staging"
 PARTITION_FILENAME = "data.parquet"
 
@@ -24,6 +27,42 @@ def month_from_filename(path: Path) -> str | None:
     """The month a raw file's name declares (YYYY-MM.txt / .pdf), or None for other names."""
     match = RAW_NAME.match(Path(path).name)
     return match.group("month") if match else None
+
+
+def find_raw_months(raw_dir: Path, skipped: list[tuple[Path, str]] | None = None) -> dict[str, Path]:
+    """Every bulletin in RAW named YYYY-MM.txt or YYYY-MM.pdf, by month (two files for one month is an error).
+    Any other file that is not hidden (notes.txt, 2024-13.txt), and a bulletin over the input size limit
+    (config.MAX_INPUT_BYTES, judged from its size alone), is left out and added to `skipped` with the reason."""
+    raw_dir = Path(raw_dir)
+    if raw_dir.exists() and not raw_dir.is_dir():
+        raise UsageError(f"{raw_dir}: the raw folder is a file, not a folder")
+    if not raw_dir.is_dir():
+        raise UsageError(f"{raw_dir}: the raw folder does not exist")
+    found: dict[str, Path] = {}
+    for path in sorted(raw_dir.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        reason = why_not_a_bulletin(path)
+        if reason:
+            if skipped is not None:
+                skipped.append((path, reason))
+            continue
+        month = RAW_NAME.match(path.name).group("month")
+        if month in found:
+            raise UsageError(f"{raw_dir}: both {found[month].name} and {path.name} exist for {month}; keep one")
+        found[month] = path
+    return found
+
+
+def why_not_a_bulletin(path: Path) -> str | None:
+    """Why a file in RAW is left out (its name, or its size), or None for a bulletin."""
+    match = RAW_NAME.match(path.name)
+    if not match or not MONTH_PATTERN.fullmatch(match.group("month")):
+        return NOT_A_BULLETIN
+    size = path.stat().st_size
+    if size > config.MAX_INPUT_BYTES:
+        return f"file is {size} bytes, over the {config.MAX_INPUT_BYTES}-byte input limit"
+    return None
 
 
 def raw_candidates(raw_dir: Path, month: str) -> list[Path]:

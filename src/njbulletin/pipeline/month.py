@@ -16,8 +16,7 @@ from njbulletin.pipeline.execute import Gate, NotebookJob, run_notebooks
 from njbulletin.pipeline.faults import describe_errno, kept_reports_message
 from njbulletin.pipeline.kernels import KernelPool
 from njbulletin.pipeline.manifest import build_manifest, manifest_text
-from njbulletin.pipeline.model import (FAILED, NOT_RUN, OK, MonthOutcome, MonthPlan, NotebookResult, Settings,
-                                       all_ok)
+from njbulletin.pipeline.model import FAILED, NOT_RUN, OK, MonthOutcome, MonthPlan, NotebookResult, Settings, all_ok
 from njbulletin.pipeline.outputs import FolderStage, processed_partitions, write_manifest, write_month_files
 from njbulletin.pipeline.plan import discover_notebooks, notebook_stages
 from njbulletin.pipeline.render import PendingPage, Renderer, describe_error, settle

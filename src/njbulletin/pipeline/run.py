@@ -19,14 +19,13 @@ from pathlib import Path
 
 from njbulletin import config
 from njbulletin.errors import UsageError
-from njbulletin.layout import refuse_writes_under_raw
+from njbulletin.layout import find_raw_months, refuse_writes_under_raw
 from njbulletin.pipeline.faults import describe_errno, machine_errno
 from njbulletin.pipeline.manifest import code_digest
 from njbulletin.pipeline.model import SKIPPED, MonthOutcome, MonthPlan, Settings
 from njbulletin.pipeline.plan import (
     check_notebook_parameters,
     discover_notebooks,
-    find_raw_months,
     is_skippable,
     plan_months,
     select_months,
