@@ -343,6 +343,7 @@ def test_the_channels_file_lists_the_seed_channels_in_printed_order():
     ]
 
 
+@pytest.mark.slow
 def test_a_month_with_a_new_channel_runs_from_raw_file_to_reports(tmp_path):
     """The whole pipeline (notebooks, charts, exports) with a channel the seed does not print."""
     import csv

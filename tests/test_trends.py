@@ -160,3 +160,15 @@ def test_describe_several_months(history, summary):
     text = trends.describe_trends(summary, changes, presence)
     assert text.startswith("3 processed months, 2024-11 to 2025-11.")
     assert "The month before 2025-11 was not processed" in text
+
+
+def test_a_month_without_a_third_party_column_has_no_third_party_share():
+    """A channel a month does not print is absent, not zero: its share is None, never 0."""
+    from njbulletin.analysis.summary import compute_key_figures
+
+    bookings = pl.DataFrame({"month": ["2024-11"] * 2, "seq": [1, 1], "hospital": ["甲医院"] * 2,
+                             "channel": ["online_12320", "quick"], "count": [3, 1]})
+    figures = compute_key_figures("2024-11", 30, {"bookings": bookings})
+    assert figures["bookings_total"] == 4 and figures["third_party_share"] is None
+    with_third = pl.concat([bookings, bookings.head(1).with_columns(pl.lit("third_party").alias("channel"))])
+    assert compute_key_figures("2024-11", 30, {"bookings": with_third})["third_party_share"] == round(3 / 7, 6)

@@ -61,7 +61,8 @@ def compute_key_figures(month: str, days_in_month: int, tables: Mapping[str, pl.
         return compute(tables[name]) if name in tables else None
 
     total = when_present("bookings", count_bookings)
-    third_party = when_present("bookings", lambda frame: count_bookings(frame, "third_party"))
+    third_party = when_present("bookings", lambda frame: count_bookings(frame, "third_party")
+                               if frame.filter(pl.col("channel") == "third_party").height else None)
     flags = tables.get("quality_flags", pl.DataFrame(schema={"severity": pl.String}))
     declared = tables.get("declared_totals", pl.DataFrame(schema={"table": pl.String, "item": pl.String,
                                                                    "value": pl.Float64}))
@@ -69,7 +70,8 @@ def compute_key_figures(month: str, days_in_month: int, tables: Mapping[str, pl.
         "month": month,
         "days_in_month": days_in_month,
         "bookings_total": total,
-        "third_party_share": compute_share(third_party, total) if total is not None else None,
+        # None when the month prints no 第三方 column: a share of a channel that was not printed is not 0
+        "third_party_share": compute_share(third_party, total) if None not in (third_party, total) else None,
         "platforms_total": when_present("booking_platforms", lambda frame: sum_column(frame, "count")),
         "hotline_calls": when_present("hotline", count_hotline_calls),
         "work_orders": when_present("hotline", count_work_orders),
