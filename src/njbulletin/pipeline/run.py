@@ -29,7 +29,7 @@ from pathlib import Path
 from njbulletin import config
 from njbulletin.errors import EXIT_BUSY, EXIT_OK, EXIT_VALIDATION_ERRORS, UsageError
 from njbulletin.pipeline.manifest import (MANIFEST_NAME, code_digest, fingerprint, git_commit, is_up_to_date,
-                                 package_versions, read_manifest, sha256_file)
+                                 lock_record, package_versions, read_manifest, sha256_file)
 from njbulletin.months import MONTH_PATTERN, validate_month
 
 RAW_NAME = re.compile(config.RAW_NAME_PATTERN)
@@ -577,6 +577,7 @@ def build_manifest(plan: MonthPlan, settings: Settings, outcome: MonthOutcome) -
         "with_code": settings.with_code,
         "code": {**git_commit(config.PROJECT_ROOT), "sha256": plan.code},
         "packages": package_versions(),
+        "lock": lock_record(config.PROJECT_ROOT),
         "python": sys.version.split()[0],
         "notebooks": [result.record() for result in outcome.notebooks],
         "seconds": outcome.seconds,
