@@ -10,7 +10,7 @@ LOCK_OPTIONS := --universal --python-version 3.11 --quiet --annotation-style lin
 MONTH ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock report ingest check test lab notebooks bench fuzz synth clean
+.PHONY: help install lock dictionary report ingest check test lab notebooks bench fuzz synth clean
 
 ## List every target with its description
 help:
@@ -33,6 +33,10 @@ install: $(INSTALLED)
 lock: | $(UV)
 	$(UV) pip compile pyproject.toml --extra dev $(LOCK_OPTIONS) $(if $(UPGRADE),--upgrade) -o $(DEV_LOCK)
 	$(UV) pip compile pyproject.toml $(LOCK_OPTIONS) --constraint $(DEV_LOCK) -o $(LOCK)
+
+## Regenerate docs/data-dictionary.md from the table contract (src/njbulletin/contract.py)
+dictionary: $(INSTALLED)
+	$(BIN)/python -m njbulletin.report.dictionary
 
 ## Run the main job: every notebook for each month in data/raw (MONTH=YYYY-MM for one), then print index.html's path
 report: $(INSTALLED)

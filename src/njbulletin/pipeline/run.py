@@ -426,6 +426,9 @@ def execute_notebook(source: Path, plan: MonthPlan, settings: Settings, after: G
 
         def on_notebook_start(notebook, **_) -> None:
             notebook.metadata.papermill["output_path"] = str(executed)  # not the hidden partial's name
+            for cell in notebook.cells:  # papermill gives the cell it injects a random id; a rerun keeps it
+                if "injected-parameters" in cell.metadata.get("tags", []):
+                    cell.id = "injected-parameters"
             if after is None:
                 return
             if not after.wait():
@@ -538,16 +541,21 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
     rather than with the parquet datasets."""
     import polars as pl
 
+    from njbulletin.report.datapackage import sources_from_manifests, write_data_package
     from njbulletin.report.html import collect_month_entries
     from njbulletin.storage import processed_table_names, scan_table
 
     tables = {name: scan_table(processed_dir, name).collect().sort("month", maintain_order=True)
               for name in processed_table_names(processed_dir)}
+    entries = collect_month_entries(reports_dir)
     summaries = [{"month": entry["month"], "run_status": entry["manifest"].get("status"), **entry["summary"]}
-                 for entry in reversed(collect_month_entries(reports_dir)) if entry["summary"]]
+                 for entry in reversed(entries) if entry["summary"]]
     if summaries:
         tables["summary"] = pl.from_dicts(summaries, infer_schema_length=None)
-    return write_csv_exports(tables, Path(reports_dir) / "data")
+    written = write_csv_exports(tables, Path(reports_dir) / "data")
+    sources = sources_from_manifests(entry["manifest"] for entry in entries)
+    write_data_package(Path(reports_dir) / "data", tables, sources)
+    return written
 
 
 def write_month_outputs(plan: MonthPlan, settings: Settings) -> dict:
@@ -558,9 +566,13 @@ def write_month_outputs(plan: MonthPlan, settings: Settings) -> dict:
     from njbulletin.atomic import write_text_atomic
     from njbulletin.analysis.summary import summarise_month
 
+    from njbulletin.report.datapackage import month_source, write_data_package
+
     tables = processed_tables(settings.processed_dir, plan.month)
     summary = summarise_month(plan.month, days_in_month(plan.month), tables)
     write_csv_exports(tables, plan.report_dir / "data")
+    source = month_source(plan.month, plan.raw_path.name, plan.inputs[plan.raw_path.name], plan.code)
+    write_data_package(plan.report_dir / "data", tables, [source], plan.month)
     write_text_atomic(plan.report_dir / "summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary
 
