@@ -17,12 +17,13 @@ help:
 	@awk '/^## /{desc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(desc){split($$1,t,":"); printf "  \033[1m%-10s\033[0m %s\n", t[1], desc}; desc=""}' $(MAKEFILE_LIST)
 
 # uv, at the version the lock pins, installs the lock; the lock is then all .venv holds besides pip and setuptools.
+# --compile-bytecode: as pip does, so that no first run pays for compiling (or, with PYTHONDONTWRITEBYTECODE, every run).
 $(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "$$(grep -m1 -o '^uv==[^ ;]*' $(DEV_LOCK) || echo uv)"
 
 $(INSTALLED): $(DEV_LOCK) pyproject.toml | $(UV)
-	$(UV) pip sync --quiet --python $(BIN)/python $(DEV_LOCK)
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python $(DEV_LOCK)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(INSTALLED)
 
