@@ -3,23 +3,41 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+UV := $(BIN)/uv
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+LOCK_OPTIONS := --universal --python-version 3.11 --quiet --annotation-style line --custom-compile-command "make lock"
 MONTH ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install report ingest check test test-fast lint lab notebooks bench fuzz synth clean
+.PHONY: help install lock dictionary report ingest check test test-fast lint lab notebooks bench fuzz synth clean
 
 ## List every target with its description
 help:
 	@awk '/^## /{desc=substr($$0,4); next} /^[a-zA-Z_-]+:/{if(desc){split($$1,t,":"); printf "  \033[1m%-10s\033[0m %s\n", t[1], desc}; desc=""}' $(MAKEFILE_LIST)
 
-$(INSTALLED): pyproject.toml
+# uv, at the version the lock pins, installs the lock; the lock is then all .venv holds besides pip and setuptools.
+# --compile-bytecode: as pip does, so that no first run pays for compiling (or, with PYTHONDONTWRITEBYTECODE, every run).
+$(UV):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet "$$(grep -m1 -o '^uv==[^ ;]*' $(DEV_LOCK) || echo uv)"
+
+$(INSTALLED): $(DEV_LOCK) pyproject.toml | $(UV)
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python $(DEV_LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(INSTALLED)
 
-## Create .venv and install the project with its dev extras (other targets do this when needed)
+## Create .venv with exactly the versions of requirements-dev.lock, then the project (other targets do this when needed)
 install: $(INSTALLED)
+
+## Refresh requirements.lock and requirements-dev.lock from pyproject.toml (UPGRADE=1 also moves locked versions to the newest)
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra dev $(LOCK_OPTIONS) $(if $(UPGRADE),--upgrade) -o $(DEV_LOCK)
+	$(UV) pip compile pyproject.toml $(LOCK_OPTIONS) --constraint $(DEV_LOCK) -o $(LOCK)
+
+## Regenerate docs/data-dictionary.md from the table contract (src/njbulletin/contract.py)
+dictionary: $(INSTALLED)
+	$(BIN)/python -m njbulletin.report.dictionary
 
 ## Run the main job: every notebook for each month in data/raw (MONTH=YYYY-MM for one), then print index.html's path
 report: $(INSTALLED)

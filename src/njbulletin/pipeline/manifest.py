@@ -1,17 +1,21 @@
 """What a month's run depended on, so it can be reproduced and skipped when nothing changed.
 
 `manifest.json` records the sha256 of every input, the parameters, the git commit, the package
-versions, each notebook's start, end and status, the processed partitions the run wrote, and a
-fingerprint over all of it. A month is skipped when its last run succeeded, the fingerprint of the
+versions, the lock the environment was installed from (its sha256, and every installed package whose
+version differs from it), each notebook's start, end and status, the processed partitions the run wrote,
+and a fingerprint over all of it. A month is skipped when its last run succeeded, the fingerprint of the
 inputs, code (src/ and the notebooks' cells) and parameters is the same, and its outputs are in place.
-`build_manifest` is the one place a manifest is assembled. Standard library only: this is the no-op path.
+`build_manifest` is the one place a manifest is assembled. Standard library only at import: this is the
+no-op path (comparing the environment with the lock imports `packaging`, when a manifest is written).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -27,6 +31,10 @@ MANIFEST_NAME = "manifest.json"
 PACKAGES = ("njbulletin", "polars", "pyarrow", "pandas", "pandera", "matplotlib", "seaborn", "mplfonts",
             "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "jupyter_client")
 CODE_SUFFIXES = {".py", ".j2", ".json", ".csv", ".toml", ".cfg"}
+# `make install` installs requirements-dev.lock (the runtime lock plus the dev extras) into .venv.
+REQUIREMENTS_LOCK = "requirements-dev.lock"
+# Installed beside the lock but never in it: the project itself, and the installers a venv starts with.
+NOT_LOCKED = frozenset({"njbulletin", "pip", "setuptools", "wheel"})
 
 
 def sha256_file(path: Path) -> str:
@@ -130,6 +138,7 @@ def build_manifest(plan: "MonthPlan", outcome: "MonthOutcome", with_code: bool, 
         "with_code": with_code,
         "code": {**git_commit(project_root), "sha256": plan.code_sha256},
         "packages": package_versions(),
+        "lock": lock_record(project_root),
         "python": sys.version.split()[0],
         "notebooks": [result.record() for result in outcome.notebooks],
         "processed": {table: str(path) for table, path in sorted(processed.items())},
@@ -140,3 +149,86 @@ def build_manifest(plan: "MonthPlan", outcome: "MonthOutcome", with_code: bool, 
 
 def manifest_text(manifest: dict) -> str:
     return json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+
+
+# ----------------------------------------------------------------------------- the lock
+
+
+@dataclass(frozen=True)
+class LockedPackage:
+    name: str  # normalized (PEP 503): lower case, runs of -_. as one -
+    version: str
+    marker: str | None  # the environments it applies to (PEP 508), None for all
+
+
+def normalize_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def parse_lock(text: str) -> list[LockedPackage]:
+    """The pins of a requirements lock (`name==version ; marker  # comment` lines); raises ValueError on a
+    line that is not an exact pin."""
+    pins = []
+    for number, line in enumerate(text.splitlines(), 1):
+        requirement = line.split("#", 1)[0].strip()
+        if not requirement:
+            continue
+        spec, _, marker = requirement.partition(";")
+        name, pinned, version = spec.partition("==")
+        if not pinned or not version.strip() or line.lstrip().startswith("-"):
+            raise ValueError(f"line {number}: {line.strip()!r} is not an exact pin (name==version)")
+        pins.append(LockedPackage(normalize_name(name.strip()), version.strip(), marker.strip() or None))
+    return pins
+
+
+def locked_versions(pins: Iterable[LockedPackage], environment: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The version each package is locked at in one environment (this interpreter's, with `environment`'s
+    marker values, such as {"sys_platform": "win32"}, put over it); packages whose marker excludes it are left out."""
+    from packaging.markers import Marker
+
+    versions: dict[str, str] = {}
+    for pin in pins:
+        if pin.marker is None or Marker(pin.marker).evaluate(dict(environment or {})):
+            if versions.setdefault(pin.name, pin.version) != pin.version:
+                raise ValueError(f"{pin.name} is locked at both {versions[pin.name]} and {pin.version} here")
+    return versions
+
+
+def installed_versions() -> dict[str, str]:
+    """Every distribution installed in this interpreter, by normalized name."""
+    versions = {}
+    for distribution in metadata.distributions():
+        name = distribution.metadata["Name"] if distribution.metadata else None
+        if name:
+            versions.setdefault(normalize_name(name), distribution.version)
+    return versions
+
+
+def same_version(first: str | None, second: str | None) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    if first is None or second is None:
+        return first == second
+    try:
+        return Version(first) == Version(second)
+    except InvalidVersion:
+        return first == second
+
+
+def lock_differences(locked: Mapping[str, str], installed: Mapping[str, str],
+                     not_locked: Iterable[str] = NOT_LOCKED) -> dict[str, dict[str, str | None]]:
+    """Every package whose installed version is not the locked one, by name: {"locked", "installed"}, where
+    None means not locked (installed beside the lock) or not installed (locked but missing)."""
+    ignored = set(not_locked)
+    names = sorted((set(locked) | set(installed)) - ignored)
+    return {name: {"locked": locked.get(name), "installed": installed.get(name)} for name in names
+            if not same_version(locked.get(name), installed.get(name))}
+
+
+def lock_record(project_root: Path) -> dict:
+    """The manifest's `lock`: the lock file, its sha256 and the installed packages that differ from it."""
+    path = Path(project_root) / REQUIREMENTS_LOCK
+    if not path.is_file():
+        return {"file": REQUIREMENTS_LOCK, "sha256": None, "differs": None}
+    locked = locked_versions(parse_lock(path.read_text(encoding="utf-8")))
+    return {"file": REQUIREMENTS_LOCK, "sha256": sha256_file(path), "differs": lock_differences(locked, installed_versions())}

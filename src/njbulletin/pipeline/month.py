@@ -100,10 +100,15 @@ class MonthRunner:
 
 
 def write_outputs(month: StagedMonth, processed_dir: Path) -> tuple[dict[str, Path], str | None, str | None]:
-    """summary.json and data/*.csv into the staging folder: (partitions read, error, machine fault)."""
+    """summary.json, data/*.csv and data/datapackage.json into the staging folder: (partitions read, error,
+    machine fault)."""
+    from njbulletin.report.datapackage import month_source
+
+    plan = month.plan
     try:
-        partitions = processed_partitions(processed_dir, month.plan.month)
-        write_month_files(processed_dir, month.plan.month, month.stage.staged)
+        partitions = processed_partitions(processed_dir, plan.month)
+        source = month_source(plan.month, plan.raw_path.name, plan.inputs[plan.raw_path.name], plan.code_sha256)
+        write_month_files(processed_dir, plan.month, month.stage.staged, source)
         return partitions, None, None
     except OSError as exc:
         return {}, f"summary: {describe_error(exc)}", describe_os_error(exc)

@@ -108,16 +108,19 @@ def write_csv_exports(tables: dict, data_dir: Path) -> list[Path]:
     return written
 
 
-def write_month_files(processed_dir: Path, month: str, month_dir: Path) -> dict:
-    """summary.json and data/*.csv of the month's processed tables, into `month_dir`; returns the summary."""
+def write_month_files(processed_dir: Path, month: str, month_dir: Path, source: dict) -> dict:
+    """summary.json, data/*.csv and data/datapackage.json (its `source`: the bulletin and the code) of the
+    month's processed tables, into `month_dir`; returns the summary."""
     from njbulletin.analysis.summary import summarise_month
     from njbulletin.atomic import write_text_atomic
     from njbulletin.months import days_in_month
+    from njbulletin.report.datapackage import write_data_package
     from njbulletin.storage import read_month_table
 
     tables = {name: read_month_table(processed_dir, name, month) for name in processed_partitions(processed_dir, month)}
     summary = summarise_month(month, days_in_month(month), tables)
     write_csv_exports(tables, month_dir / "data")
+    write_data_package(month_dir / "data", tables, [source], month)
     write_text_atomic(month_dir / SUMMARY_NAME, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary
 
@@ -139,18 +142,21 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
     rather than with the parquet datasets. The folder is staged and swapped in whole."""
     import polars as pl
 
+    from njbulletin.report.datapackage import sources_from_manifests, write_data_package
     from njbulletin.report.html import collect_month_entries
     from njbulletin.storage import processed_table_names, scan_table
 
     tables = {name: scan_table(processed_dir, name).collect().sort("month", maintain_order=True)
               for name in processed_table_names(processed_dir)}
+    entries = collect_month_entries(reports_dir)
     summaries = [{"month": entry["month"], "run_status": entry["manifest"].get("status"), **entry["summary"]}
-                 for entry in reversed(collect_month_entries(reports_dir)) if entry["summary"]]
+                 for entry in reversed(entries) if entry["summary"]]
     if summaries:
         tables["summary"] = pl.from_dicts(summaries, infer_schema_length=None)
     stage = FolderStage.create(Path(reports_dir) / "data")
     try:
         written = write_csv_exports(tables, stage.staged)
+        write_data_package(stage.staged, tables, sources_from_manifests(entry["manifest"] for entry in entries))
         stage.swap_in()
     except BaseException:
         stage.discard()

@@ -35,6 +35,7 @@ def show_parameters(notebook, parameters: dict, final_path: Path) -> None:
     for cell in notebook.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.source = translate_parameters(kernel_name, language, parameters, "Parameters")
+            cell.id = "injected-parameters"  # papermill gives the cell a random id; a rerun keeps this one
 
 
 def publish_notebook(executed: Path, parameters: dict, final_path: Path, with_code: bool) -> Path:

@@ -75,8 +75,11 @@ STYLE = {
     "figure.dpi": DPI,
     "savefig.dpi": DPI,
     "svg.fonttype": "path",
+    "svg.hashsalt": "njbulletin",  # the ids of clip paths and glyphs in an SVG, fixed instead of random
 }
 PALETTE = "colorblind"
+# No creation date and no software version in a figure's file: a rerun writes the same bytes.
+SAVE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 
 
 @contextmanager
@@ -221,7 +224,7 @@ def render_figure(fig: Figure, fmt: str) -> bytes:
     """The figure as PNG or SVG bytes, drawn inside the project style."""
     buffer = io.BytesIO()
     with chart_style():
-        fig.savefig(buffer, format=fmt, dpi=DPI)
+        fig.savefig(buffer, format=fmt, dpi=DPI, metadata=SAVE_METADATA.get(fmt))
     return buffer.getvalue()
 
 

@@ -1,0 +1,140 @@
+"""Two forced runs of the seed month write byte-identical data, figures and summary.
+
+Compared byte for byte (53 files): the 6 parquet partitions of 2024-11 (booking_platforms, bookings,
+declared_totals, hotline, quality_flags, uploads); the month's 6 CSVs and datapackage.json; the 7 CSVs of
+all months (the same 6 and summary.csv) and their datapackage.json; summary.json; the 12 charts as PNG
+and as SVG (46 files so far); and the 6 HTML pages and index.html. The run records, compared less their
+run times (7 files): manifest.json (each notebook's start, end and seconds, the month's seconds and
+finished) and the 6 executed notebooks (papermill's and the kernel's timings).
+
+The same run's data packages are validated with frictionless (the row counts are the seed's: 35 hospitals
+x 4 channels = 140 bookings rows, 5 platforms, 9 hotline categories, 12 districts + 39 hospitals = 51
+uploads rows, 106 warnings, 44 printed totals).
+"""
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import frictionless
+import pytest
+from conftest import make_workspace
+
+from njbulletin import config
+
+MONTH = "2024-11"
+TABLES = ("booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads")
+EXPECTED_IDENTICAL = {"parquet": 6, "month csv": 6, "all-months csv": 7, "summary.json": 1, "png": 12, "svg": 12,
+                      "datapackage.json": 2, "html": 7}
+RUN_RECORDS = {"manifest.json": 1, "ipynb": 6}
+SEED_ROWS = {"booking_platforms": 5, "bookings": 140, "declared_totals": 44, "hotline": 9, "quality_flags": 106,
+             "uploads": 51}
+
+
+def run_forced(workspace) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-m", "njbulletin", "run", MONTH, "--force", "--jobs", "1", "--raw", str(workspace.raw),
+               "--processed", str(workspace.processed), "--reports", str(workspace.reports)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+
+def snapshot(workspace) -> dict[str, bytes]:
+    """Every file the run wrote (the reports folder's lock file aside), by path under the workspace."""
+    files = {}
+    for folder in (workspace.processed, workspace.reports):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and path.name != ".njbulletin.lock":
+                files[path.relative_to(workspace.root).as_posix()] = path.read_bytes()
+    return files
+
+
+def category(path: str) -> str:
+    """What a written file is, from its path (unknown kinds fail the comparison below)."""
+    name = Path(path).name
+    if path.startswith("processed/"):
+        return "parquet" if name == "data.parquet" else "other"
+    if name in ("manifest.json", "summary.json", "datapackage.json"):
+        return name
+    if name.endswith(".csv"):
+        return "all-months csv" if path.startswith("reports/data/") else "month csv"
+    return Path(path).suffix.lstrip(".") or "other"
+
+
+@pytest.fixture(scope="module")
+def two_runs(tmp_path_factory):
+    workspace = make_workspace(tmp_path_factory.mktemp("rerun") / "seed")
+    first = run_forced(workspace)
+    before = snapshot(workspace)
+    second = run_forced(workspace)
+    return workspace, first, second, before, snapshot(workspace)
+
+
+def test_both_forced_runs_succeed_and_write_the_same_files(two_runs):
+    _, first, second, before, after = two_runs
+    assert first.returncode == 0, first.stderr
+    assert second.returncode == 0, second.stderr
+    assert "done: 1 months run, 0 unchanged, 0 failed" in second.stdout  # forced: the month really ran again
+    assert sorted(before) == sorted(after)
+
+
+def test_data_figures_summary_and_pages_are_byte_identical(two_runs):
+    _, _, _, before, after = two_runs
+    identical = sorted(path for path in before if category(path) not in ("manifest.json", "ipynb"))
+    differing = [path for path in identical if before[path] != after[path]]
+    assert differing == [], f"these files changed between two forced runs: {differing}"
+    counts = {kind: sum(category(path) == kind for path in identical) for kind in EXPECTED_IDENTICAL}
+    assert counts == EXPECTED_IDENTICAL, f"files compared: {identical}"
+    assert len(identical) == 53 and "other" not in map(category, identical)
+    assert sorted(p for p in identical if category(p) == "parquet") == [
+        f"processed/{table}/month={MONTH}/data.parquet" for table in TABLES]
+
+
+def without_run_times(notebook: dict) -> dict:
+    """A notebook less what says when it ran: papermill's start, end and duration, the kernel's timestamps."""
+    notebook = copy.deepcopy(notebook)
+    for entry in (notebook["metadata"], *(cell["metadata"] for cell in notebook["cells"])):
+        for key in ("start_time", "end_time", "duration"):
+            entry.get("papermill", {}).pop(key, None)
+        entry.pop("execution", None)
+    return notebook
+
+
+def test_the_notebooks_differ_only_in_their_run_times(two_runs):
+    _, _, _, before, after = two_runs
+    notebooks = sorted(path for path in before if category(path) == "ipynb")
+    assert len(notebooks) == RUN_RECORDS["ipynb"]
+    assert any(before[path] != after[path] for path in notebooks)  # each run records its own times
+    for path in notebooks:
+        first, second = (without_run_times(json.loads(files[path])) for files in (before, after))
+        assert first == second, path
+
+
+def manifest_without_run_times(manifest: dict) -> dict:
+    manifest = {key: value for key, value in manifest.items() if key not in ("seconds", "finished")}
+    manifest["notebooks"] = [{key: value for key, value in notebook.items() if key not in ("start", "end", "seconds")}
+                             for notebook in manifest["notebooks"]]
+    return manifest
+
+
+def test_the_manifest_differs_only_in_its_run_times_and_records_the_lock(two_runs):
+    _, _, _, before, after = two_runs
+    path = f"reports/{MONTH}/manifest.json"
+    first, second = json.loads(before[path]), json.loads(after[path])
+    assert first["finished"] != second["finished"]
+    assert manifest_without_run_times(first) == manifest_without_run_times(second)
+    lock = config.PROJECT_ROOT / "requirements-dev.lock"
+    assert second["lock"] == {"file": "requirements-dev.lock", "sha256": hashlib.sha256(lock.read_bytes()).hexdigest(),
+                              "differs": {}}
+
+
+@pytest.mark.parametrize("folder", [f"reports/{MONTH}/data", "reports/data"])
+def test_the_data_packages_the_run_wrote_pass_frictionless_validation(two_runs, folder):
+    workspace = two_runs[0]
+    report = frictionless.validate(str(workspace.root / folder / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = {task.name: task.stats["rows"] for task in report.tasks}
+    expected = {**SEED_ROWS, "summary": 1} if folder == "reports/data" else SEED_ROWS
+    assert rows == expected
