@@ -226,6 +226,7 @@ def test_a_fault_writing_the_all_months_exports_keeps_them_and_the_index(run, mo
 def test_a_fault_writing_the_index_keeps_it(run, monkeypatch, capsys, error):
     code, cause = ERRNOS[error]
     index = run.reports / "index.html"
+    index.write_bytes(index.read_bytes() + b"<!-- an earlier state: the run must rewrite it -->\n")
     before = index.read_bytes()
     fail_writes(monkeypatch, code, lambda p: p == index)
     status, err, out = run(capsys, "--force")

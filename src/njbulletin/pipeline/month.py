@@ -13,7 +13,7 @@ from pathlib import Path
 
 from njbulletin import config
 from njbulletin.pipeline.execute import Gate, NotebookJob, run_notebooks
-from njbulletin.pipeline.faults import describe_errno, kept_reports_message
+from njbulletin.pipeline.faults import describe_fault, describe_write_error, kept_reports_message
 from njbulletin.pipeline.kernels import KernelPool
 from njbulletin.pipeline.manifest import build_manifest, manifest_text
 from njbulletin.pipeline.model import (FAILED, NOT_RUN, OK, MonthOutcome, MonthPlan, NotebookResult, Settings,
@@ -21,10 +21,6 @@ from njbulletin.pipeline.model import (FAILED, NOT_RUN, OK, MonthOutcome, MonthP
 from njbulletin.pipeline.outputs import FolderStage, processed_partitions, write_manifest, write_month_files
 from njbulletin.pipeline.plan import discover_notebooks, notebook_stages
 from njbulletin.pipeline.render import PendingPage, Renderer, describe_error, settle
-
-
-def describe_os_error(exc: OSError) -> str:
-    return describe_errno(exc.errno) if exc.errno else describe_error(exc)
 
 
 @dataclass
@@ -70,7 +66,7 @@ class MonthRunner:
             stage = FolderStage.create(plan.report_dir)
         except OSError as exc:
             month = StagedMonth(plan, None, self.settings.with_code)
-            month.outcome = fault_outcome(month, MonthOutcome(plan.month, FAILED), describe_os_error(exc))
+            month.outcome = fault_outcome(month, MonthOutcome(plan.month, FAILED), describe_write_error(exc))
             return month
         return StagedMonth(plan, stage, self.settings.with_code)
 
@@ -106,10 +102,9 @@ def write_outputs(month: StagedMonth, processed_dir: Path) -> tuple[dict[str, Pa
         partitions = processed_partitions(processed_dir, month.plan.month)
         write_month_files(processed_dir, month.plan.month, month.stage.staged)
         return partitions, None, None
-    except OSError as exc:
-        return {}, f"summary: {describe_error(exc)}", describe_os_error(exc)
-    except Exception as exc:  # noqa: BLE001 - a bug in the summary fails the month, as a notebook's would
-        return {}, f"summary: {describe_error(exc)}", None
+    except Exception as exc:  # noqa: BLE001 - a bug fails the month, as a notebook's would; a fault keeps it
+        fault = describe_write_error(exc) if isinstance(exc, OSError) else describe_fault(exc)
+        return {}, f"summary: {describe_error(exc)}", fault
 
 
 def publish(month: StagedMonth, outcome: MonthOutcome, partitions: dict[str, Path]) -> str | None:
@@ -119,7 +114,7 @@ def publish(month: StagedMonth, outcome: MonthOutcome, partitions: dict[str, Pat
         write_manifest(month.stage.staged, manifest_text(manifest))
         month.stage.swap_in()
     except OSError as exc:
-        return describe_os_error(exc)
+        return describe_write_error(exc)
     return None
 
 
