@@ -155,9 +155,15 @@ def in_staged_month(path: Path) -> bool:
     return ".staging" in path.parts and MONTH in path.parts
 
 
-MONTH_WRITE_STAGES = {  # stage -> (how the fault is injected, given monkeypatch and errno)
-    "first stage (kernel)": lambda mp, code: [mp.setenv("FAULT_STAGE", "first stage"), mp.setenv("FAULT_ERRNO", str(code))],
-    "analysis figure (kernel)": lambda mp, code: [mp.setenv("FAULT_STAGE", "analysis"), mp.setenv("FAULT_ERRNO", str(code))],
+def fail_in_kernel(monkeypatch, stage: str, code: int) -> None:
+    """The small notebooks of `stage` raise OSError(code) where they write (their kernels read the variables)."""
+    monkeypatch.setenv("FAULT_STAGE", stage)
+    monkeypatch.setenv("FAULT_ERRNO", str(code))
+
+
+MONTH_WRITE_STAGES = {  # stage -> how the fault is injected, given monkeypatch and errno
+    "first stage (kernel)": lambda mp, code: fail_in_kernel(mp, "first stage", code),
+    "analysis figure (kernel)": lambda mp, code: fail_in_kernel(mp, "analysis", code),
     "executed notebook": lambda mp, code: fail_papermill_save(mp, code),
     "HTML page": lambda mp, code: fail_writes(mp, code, lambda p: in_staged_month(p) and p.suffix == ".html"),
     "summary.json": lambda mp, code: fail_writes(mp, code, lambda p: in_staged_month(p) and p.name == "summary.json"),
@@ -226,6 +232,7 @@ def test_a_fault_writing_the_all_months_exports_keeps_them_and_the_index(run, mo
 def test_a_fault_writing_the_index_keeps_it(run, monkeypatch, capsys, error):
     code, cause = ERRNOS[error]
     index = run.reports / "index.html"
+    index.write_bytes(index.read_bytes() + b"<!-- an earlier state: the run must rewrite it -->\n")
     before = index.read_bytes()
     fail_writes(monkeypatch, code, lambda p: p == index)
     status, err, out = run(capsys, "--force")

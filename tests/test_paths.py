@@ -69,9 +69,10 @@ def test_ingest_check_and_synth_with_relative_paths_and_variables(scratch):
     assert sorted(path.name for path in (scratch / "synthetic").glob("*.txt")) == ["2024-12.txt", "2025-01.txt"]
 
 
-def test_no_part_of_a_run_changes_the_working_folder(scratch, monkeypatch, capsys):
+def test_no_part_of_a_run_moves_the_working_folder(scratch, monkeypatch, capsys):
     # papermill switches the whole process's working folder when it is given `cwd`; notebooks run in threads,
-    # so the pipeline must never give it one (each kernel is told its own folder instead).
+    # so the pipeline must never give it one (each kernel is told its own folder instead). papermill's own
+    # file reads and writes "switch" to the folder the process is already in, and back: harmless.
     notebooks = scratch / "notebooks"
     notebooks.mkdir()
     notebook = nbformat.v4.new_notebook()
@@ -79,17 +80,19 @@ def test_no_part_of_a_run_changes_the_working_folder(scratch, monkeypatch, capsy
     parameters = nbformat.v4.new_code_cell('month = "2024-11"\nraw_dir = None\nprocessed_dir = None\n'
                                            'reports_dir = None\nlang = "zh"\nallow_errors = False')
     parameters.metadata["tags"] = ["parameters"]
-    notebook.cells = [parameters, nbformat.v4.new_code_cell("import os\nprint(os.getcwd())")]
+    notebook.cells = [parameters, nbformat.v4.new_code_cell("import os\nprint(os.getcwd())"),
+                      nbformat.v4.new_code_cell("print(get_ipython().history_manager.enabled)")]
     nbformat.write(notebook, notebooks / "01-where.ipynb")
     nbformat.write(notebook, notebooks / "10-where.ipynb")
-    moves = []
-    monkeypatch.setattr(os, "chdir", lambda path: moves.append(path))
+    start, moves = Path.cwd(), []
+    monkeypatch.setattr(os, "chdir", lambda path: None if Path(path).resolve() == start else moves.append(path))
     status = main(["run", "--jobs", "1", "--raw", str(scratch / "raw"), "--processed", str(scratch / "proc"),
                    "--reports", str(scratch / "rep"), "--notebooks", str(notebooks)])
     assert status == 1  # no processed tables: the month's summary fails; the notebooks themselves ran
     assert moves == []
     executed = nbformat.read(scratch / "rep" / "2024-11" / "10-where.ipynb", as_version=4)
-    assert executed.cells[-1].outputs[0].text.strip() == str(notebooks)  # the kernel was told its folder
+    assert executed.cells[-2].outputs[0].text.strip() == str(notebooks)  # the kernel was told its folder
+    assert executed.cells[-1].outputs[0].text.strip() == "False"  # and runs with IPython's history off
 
 
 @pytest.mark.parametrize("command, role", [
@@ -108,8 +111,9 @@ def test_an_output_folder_that_is_a_file_is_refused_with_one_line(command, role,
 def test_an_output_folder_under_a_file_cannot_be_created(scratch, capsys):
     status = main(["run", "--raw", str(scratch / "raw"), "--reports", str(scratch / "raw" / "2024-11.txt" / "rep")])
     assert status == EXIT_UNREADABLE
-    assert capsys.readouterr().err == (f"error: {scratch / 'raw' / '2024-11.txt' / 'rep'}: the reports folder "
-                                       f"cannot be created: {scratch / 'raw' / '2024-11.txt'} is a file, not a folder\n")
+    file = scratch / "raw" / "2024-11.txt"
+    assert capsys.readouterr().err == (f"error: {file / 'rep'}: the reports folder cannot be created: {file} is a "
+                                       f"file, not a folder\n")
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
@@ -132,8 +136,8 @@ def test_a_raw_folder_that_is_a_file_is_called_a_file(scratch):
 
 
 def test_every_command_refuses_dev_null_without_a_traceback(scratch):
-    for command in (["ingest", "raw/2024-11.txt", "--processed", "/dev/null"],
-                    ["run", "--raw", "raw", "--reports", "/dev/null"], ["synth", "--months", "1", "--out", "/dev/null"]):
+    for command in (["ingest", "raw/2024-11.txt", "--processed", "/dev/null"], ["run", "--raw", "raw", "--reports",
+                    "/dev/null"], ["synth", "--months", "1", "--out", "/dev/null"]):
         result = njbulletin(*command, cwd=scratch)
         assert result.returncode == EXIT_UNREADABLE, command
         assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr

@@ -142,12 +142,28 @@ def test_manifest_records_inputs_parameters_code_and_each_notebook(seed_run, mon
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["code"]["sha256"])
     assert manifest["packages"]["papermill"] and manifest["packages"]["polars"]
     assert [nb["name"] for nb in manifest["notebooks"]] == NOTEBOOKS
+    partition = workspace.processed.resolve() / "{}" / "month=2024-11" / "data.parquet"
+    assert manifest["processed"] == {table: str(partition).format(table) for table in TABLES}
     for notebook in manifest["notebooks"]:
         assert notebook["status"] == "ok" and notebook["error"] is None
         assert notebook["start"] < notebook["end"]
     starts = {nb["name"]: nb["start"] for nb in manifest["notebooks"]}
     ends = {nb["name"]: nb["end"] for nb in manifest["notebooks"]}
     assert ends["01-ingest"] <= starts["02-validate"] and ends["02-validate"] <= min(starts[n] for n in NOTEBOOKS[2:])
+
+
+def test_published_notebooks_show_the_month_s_own_folders_not_the_staging_folder(seed_run, month_dir):
+    # Each kernel was given the month's staging folder as reports_dir (so its figures were staged too); the
+    # published notebook shows the folders the month was swapped into.
+    reports = str(seed_run[0].reports.resolve())
+    for name in NOTEBOOKS:
+        notebook = nbformat.read(month_dir / f"{name}.ipynb", as_version=4)
+        injected = [cell for cell in notebook.cells if "injected-parameters" in cell.metadata.get("tags", [])]
+        assert len(injected) == 1 and f'reports_dir = "{reports}"' in injected[0].source, name
+        assert notebook.metadata.papermill.parameters["reports_dir"] == reports
+        assert notebook.metadata.papermill.output_path == str(month_dir / f"{name}.ipynb")
+        assert ".staging" not in (month_dir / f"{name}.ipynb").read_text(encoding="utf-8"), name
+    assert not (seed_run[0].reports / ".staging").exists()
 
 
 def test_each_page_shows_exactly_the_charts_its_notebook_wrote(month_dir):
@@ -228,7 +244,8 @@ def failing_notebooks(folder: Path) -> Path:
     (folder / "01-ingest.ipynb").write_bytes((config.NOTEBOOKS_DIR / "01-ingest.ipynb").read_bytes())
     notebook = nbformat.read(config.NOTEBOOKS_DIR / "10-booking-channels.ipynb", as_version=4)
     parameters = next(cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", []))
-    notebook.cells = [parameters, nbformat.v4.new_code_cell('print("before the failure")'),
+    notebook.cells = [parameters, nbformat.v4.new_code_cell('print("before the failure; history",\n'
+                                                            '      get_ipython().history_manager.enabled)'),
                       nbformat.v4.new_code_cell('if month == "2024-12":\n    raise ValueError("deliberate failure")')]
     nbformat.write(notebook, folder / "10-fails.ipynb")
     return folder
@@ -264,6 +281,7 @@ def test_a_failing_notebook_is_kept_with_its_error_and_other_months_go_on(tmp_pa
     assert [(e.ename, e.evalue) for e in errors] == [("ValueError", "deliberate failure")]
     page = (failed_dir / "10-fails.html").read_text(encoding="utf-8")
     assert "deliberate failure" in page and "before the failure" in page
+    assert "before the failure; history False" in page  # a reused kernel too runs with IPython's history off
     manifest = json.loads((failed_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "failed"
     assert [(nb["name"], nb["status"]) for nb in manifest["notebooks"]] == [("01-ingest", "ok"), ("10-fails", "failed")]

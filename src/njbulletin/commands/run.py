@@ -47,6 +47,7 @@ def run_command(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
     except ExportError as exc:
+        report_outcomes(exc.outcomes)
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_VALIDATION_ERRORS
     return report_outcomes(outcomes)

@@ -15,17 +15,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from njbulletin.pipeline.faults import describe_errno, machine_errno, machine_errno_in_text
-from njbulletin.pipeline.kernels import (
-    KERNEL_ARGUMENTS,
-    KERNEL_NAME,
-    KERNEL_START_ATTEMPTS,
-    SHUTDOWN,
-    KernelPool,
-    fresh_kernel_manager_class,
-    is_kernel_start_failure,
-    kernel_config,
-)
+from njbulletin.pipeline.faults import describe_fault
+from njbulletin.pipeline.kernels import (KERNEL_ARGUMENTS, KERNEL_NAME, KERNEL_START_ATTEMPTS, SHUTDOWN, KernelPool,
+                                         fresh_kernel_manager_class, is_kernel_start_failure, kernel_config)
 from njbulletin.pipeline.model import FAILED, NOT_RUN, OK, NotebookResult, now_iso
 from njbulletin.pipeline.render import PendingPage, Renderer, describe_error
 
@@ -110,10 +102,7 @@ def run_with_kernel_retries(job: NotebookJob, kernels: KernelPool, turn: WaitFor
 
 def fault_of(error: BaseException | None) -> str | None:
     """'no space left on device' and the like when the machine caused the failure, else None."""
-    if error is None:
-        return None
-    code = machine_errno(error) or machine_errno_in_text(describe_error(error))
-    return describe_errno(code) if code else None
+    return None if error is None else describe_fault(error)
 
 
 def notebook_result(job: NotebookJob, turn: WaitForTurn, error: Exception | None) -> NotebookResult:

@@ -53,6 +53,23 @@ def describe_errno(code: int) -> str:
     return os.strerror(code).lower()
 
 
+def describe_fault(exc: BaseException) -> str | None:
+    """'no space left on device' and the like when the machine caused `exc` (by its errno, or the errno its
+    message names: a kernel's error, or a library that reports the OS error in text), else None."""
+    text = f"{getattr(exc, 'ename', '')}: {getattr(exc, 'evalue', '')} {exc}"
+    code = machine_errno(exc) or machine_errno_in_text(text)
+    return describe_errno(code) if code else None
+
+
+def describe_write_error(exc: BaseException) -> str:
+    """The cause of a failed write, in words: the machine's fault, or the OS error, or the message."""
+    fault = describe_fault(exc)
+    if fault:
+        return fault
+    code = getattr(exc, "errno", None)
+    return describe_errno(code) if code else " ".join(str(exc).split())
+
+
 def kept_reports_message(report_dir, month: str, cause: str, had_reports: bool) -> str:
     """The one line that says a month's outputs could not be written, and what was kept."""
     kept = (f"the previous reports of {month} are kept" if had_reports

@@ -13,17 +13,13 @@ from pathlib import Path
 
 from njbulletin import config
 from njbulletin.pipeline.execute import Gate, NotebookJob, run_notebooks
-from njbulletin.pipeline.faults import describe_errno, kept_reports_message
+from njbulletin.pipeline.faults import describe_fault, describe_write_error, kept_reports_message
 from njbulletin.pipeline.kernels import KernelPool
 from njbulletin.pipeline.manifest import build_manifest, manifest_text
 from njbulletin.pipeline.model import FAILED, NOT_RUN, OK, MonthOutcome, MonthPlan, NotebookResult, Settings, all_ok
 from njbulletin.pipeline.outputs import FolderStage, processed_partitions, write_manifest, write_month_files
 from njbulletin.pipeline.plan import discover_notebooks, notebook_stages
 from njbulletin.pipeline.render import PendingPage, Renderer, describe_error, settle
-
-
-def describe_os_error(exc: OSError) -> str:
-    return describe_errno(exc.errno) if exc.errno else describe_error(exc)
 
 
 @dataclass
@@ -69,7 +65,7 @@ class MonthRunner:
             stage = FolderStage.create(plan.report_dir)
         except OSError as exc:
             month = StagedMonth(plan, None, self.settings.with_code)
-            month.outcome = fault_outcome(month, MonthOutcome(plan.month, FAILED), describe_os_error(exc))
+            month.outcome = fault_outcome(month, MonthOutcome(plan.month, FAILED), describe_write_error(exc))
             return month
         return StagedMonth(plan, stage, self.settings.with_code)
 
@@ -110,10 +106,9 @@ def write_outputs(month: StagedMonth, processed_dir: Path) -> tuple[dict[str, Pa
         source = month_source(plan.month, plan.raw_path.name, plan.inputs[plan.raw_path.name], plan.code_sha256)
         write_month_files(processed_dir, plan.month, month.stage.staged, source)
         return partitions, None, None
-    except OSError as exc:
-        return {}, f"summary: {describe_error(exc)}", describe_os_error(exc)
-    except Exception as exc:  # noqa: BLE001 - a bug in the summary fails the month, as a notebook's would
-        return {}, f"summary: {describe_error(exc)}", None
+    except Exception as exc:  # noqa: BLE001 - a bug fails the month, as a notebook's would; a fault keeps it
+        fault = describe_write_error(exc) if isinstance(exc, OSError) else describe_fault(exc)
+        return {}, f"summary: {describe_error(exc)}", fault
 
 
 def publish(month: StagedMonth, outcome: MonthOutcome, partitions: dict[str, Path]) -> str | None:
@@ -123,7 +118,7 @@ def publish(month: StagedMonth, outcome: MonthOutcome, partitions: dict[str, Pat
         write_manifest(month.stage.staged, manifest_text(manifest))
         month.stage.swap_in()
     except OSError as exc:
-        return describe_os_error(exc)
+        return describe_write_error(exc)
     return None
 
 

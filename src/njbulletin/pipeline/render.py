@@ -11,7 +11,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from njbulletin.pipeline.faults import describe_errno, machine_errno
+from njbulletin.pipeline.faults import describe_fault
 from njbulletin.pipeline.model import FAILED, NotebookResult
 
 
@@ -83,10 +83,9 @@ def settle(pending: list[PendingPage]) -> list[NotebookResult]:
             try:
                 result.html = item.page.result().name
             except Exception as exc:  # noqa: BLE001 - recorded in the notebook's result
-                code = machine_errno(exc)
                 result.status = FAILED
                 result.error = (result.error + "; " if result.error else "") + f"HTML: {describe_error(exc)}"
-                result.fault = result.fault or (describe_errno(code) if code else None)
+                result.fault = result.fault or describe_fault(exc)
                 print(f"{result.name}: HTML failed: {describe_error(exc)}", flush=True)
         results.append(result)
     return results

@@ -20,7 +20,7 @@ from pathlib import Path
 from njbulletin import config
 from njbulletin.errors import UsageError
 from njbulletin.layout import find_raw_months, refuse_writes_under_raw
-from njbulletin.pipeline.faults import describe_errno, machine_errno
+from njbulletin.pipeline.faults import describe_fault, describe_write_error
 from njbulletin.pipeline.manifest import code_digest
 from njbulletin.pipeline.model import SKIPPED, MonthOutcome, MonthPlan, Settings
 from njbulletin.pipeline.plan import (
@@ -43,7 +43,12 @@ class BusyError(UsageError):
 
 
 class ExportError(RuntimeError):
-    """The exports across months or the index could not be written (the previous files are kept)."""
+    """The machine could not write the all-months exports or the index (the previous ones are kept). Carries
+    the months' outcomes, which the run reached before."""
+
+    def __init__(self, message: str, outcomes: list[MonthOutcome] | None = None) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes or []
 
 
 def acquire_lock(reports_dir: Path):
@@ -97,29 +102,30 @@ def pending_months(plans: list[MonthPlan], settings: Settings) -> tuple[list[Mon
     return [plan for plan in plans if plan.month not in skipped], skipped
 
 
-def describe_os_error(exc: OSError) -> str:
-    code = machine_errno(exc) or exc.errno
-    return describe_errno(code) if code else str(exc)
+def is_write_fault(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) or describe_fault(exc) is not None
 
 
-def rebuild_exports_and_index(settings: Settings, ran: bool) -> None:
-    """The all-months CSVs (when a month ran) and index.html, each replaced whole or kept as it was; a fault
-    of the machine raises ExportError."""
+def rebuild_exports_and_index(settings: Settings, swapped_in: bool) -> None:
+    """The all-months CSVs (when a month was swapped in) and index.html, each replaced whole or kept as it
+    was; a fault of the machine raises ExportError."""
     from njbulletin.report.html import write_index
 
-    if ran:
+    if swapped_in:
         from njbulletin.pipeline.outputs import write_all_months_exports
 
         try:
             write_all_months_exports(settings.processed_dir, settings.reports_dir)
-        except OSError as exc:
-            raise ExportError(f"{settings.reports_dir / 'data'}: {describe_os_error(exc)}; the previous all-months "
-                              f"exports and index are kept") from None
+        except Exception as exc:
+            if not is_write_fault(exc):
+                raise
+            raise ExportError(f"{settings.reports_dir / 'data'}: {describe_write_error(exc)}; the previous "
+                              f"all-months exports and index are kept") from None
     try:
         print(f"index: {write_index(settings.reports_dir)}", flush=True)
     except OSError as exc:
-        raise ExportError(f"{settings.reports_dir / 'index.html'}: {describe_os_error(exc)}; the previous index is "
-                          f"kept") from None
+        raise ExportError(f"{settings.reports_dir / 'index.html'}: {describe_write_error(exc)}; the previous "
+                          f"index is kept") from None
 
 
 def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -> list[MonthOutcome]:
@@ -139,12 +145,17 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -
         remove_run_leftovers(settings.reports_dir)
         code = code_digest([SOURCE_DIR, config.REFERENCE_DIR], notebooks)
         pending, outcomes = pending_months(plan_months(selected, available, settings, code), settings)
+        ran: list[MonthOutcome] = []
         if pending:
             from njbulletin.pipeline.schedule import run_months
 
             check_notebook_parameters(notebooks, pending[0].parameters)
-            outcomes.update({outcome.month: outcome for outcome in run_months(pending, settings)})
-        rebuild_exports_and_index(settings, ran=bool(pending))
+            ran = run_months(pending, settings)
+            outcomes.update({outcome.month: outcome for outcome in ran})
+        try:
+            rebuild_exports_and_index(settings, swapped_in=any(outcome.fault is None for outcome in ran))
+        except ExportError as exc:
+            raise ExportError(str(exc), [outcomes[month] for month in selected]) from None
         return [outcomes[month] for month in selected]
     finally:
         remove_empty_staging(settings.reports_dir)
