@@ -9,6 +9,7 @@ from typing import Mapping
 
 import polars as pl
 
+BULLETIN_TABLES = ("bookings", "booking_platforms", "hotline", "uploads")
 SUMMARY_FIELDS = ("month", "days_in_month", "bookings_total", "third_party_share", "platforms_total",
                   "hotline_calls", "upload_units", "upload_units_complete", "hospital_outpatient_visits",
                   "quality_flags", "quality_errors")
@@ -86,7 +87,11 @@ def compute_key_figures(month: str, days_in_month: int, tables: Mapping[str, pl.
 
 
 def summarise_month(month: str, days_in_month: int, tables: Mapping[str, pl.DataFrame]) -> dict:
-    """The key figures of one month written to summary.json, in SUMMARY_FIELDS order."""
+    """The key figures of one month written to summary.json, in SUMMARY_FIELDS order. Every table of the
+    bulletin must be there: a month whose tables were not stored has no summary (ValueError)."""
+    missing = [name for name in BULLETIN_TABLES if name not in tables]
+    if missing:
+        raise ValueError(f"{month}: no processed {', '.join(missing)} table; the month has no summary")
     figures = compute_key_figures(month, days_in_month, tables)
     return {name: figures[name] for name in SUMMARY_FIELDS}
 

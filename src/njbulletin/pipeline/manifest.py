@@ -68,13 +68,16 @@ def code_files(roots: Iterable[Path]) -> list[Path]:
     return sorted(files)
 
 
-def code_digest(source_roots: Iterable[Path], notebooks: Iterable[Path]) -> str:
-    """One sha256 over the package's source files and the notebooks' code."""
+def code_digest(source_roots: Iterable[Path], notebooks: Iterable[Path], lock: Path | None = None) -> str:
+    """One sha256 over the package's source files, the notebooks' code and the environment's lock file (a
+    month runs again when the locked package versions change)."""
     digest = hashlib.sha256()
     for path in code_files(source_roots):
         digest.update(f"{path.name}\0{sha256_file(path)}\n".encode())
     for path in sorted(notebooks):
         digest.update(f"{path.name}\0{notebook_code_digest(path)}\n".encode())
+    if lock is not None and lock.is_file():
+        digest.update(f"{lock.name}\0{sha256_file(lock)}\n".encode())
     return digest.hexdigest()
 
 

@@ -41,7 +41,7 @@ class MonthPlan:
     parameters: dict[str, object]  # what each notebook is given (and the manifest records)
     fingerprint: str
     report_dir: Path  # REPORTS/YYYY-MM, where the month's outputs are swapped in when it ends
-    code_sha256: str  # sha256 of src/njbulletin, data/reference and the notebooks' cells
+    code_sha256: str  # sha256 of src/njbulletin, data/reference, the notebooks' cells and the lock file
 
 
 @dataclass

@@ -21,7 +21,7 @@ from njbulletin import config
 from njbulletin.errors import UsageError
 from njbulletin.layout import find_raw_months, refuse_writes_under_raw
 from njbulletin.pipeline.faults import describe_fault, describe_write_error
-from njbulletin.pipeline.manifest import code_digest
+from njbulletin.pipeline.manifest import REQUIREMENTS_LOCK, code_digest
 from njbulletin.pipeline.model import SKIPPED, MonthOutcome, MonthPlan, Settings
 from njbulletin.pipeline.plan import (
     check_notebook_parameters,
@@ -143,7 +143,7 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -
     lock = acquire_lock(settings.reports_dir)
     try:
         remove_run_leftovers(settings.reports_dir)
-        code = code_digest([SOURCE_DIR, config.REFERENCE_DIR], notebooks)
+        code = code_digest([SOURCE_DIR, config.REFERENCE_DIR], notebooks, config.PROJECT_ROOT / REQUIREMENTS_LOCK)
         pending, outcomes = pending_months(plan_months(selected, available, settings, code), settings)
         ran: list[MonthOutcome] = []
         if pending:

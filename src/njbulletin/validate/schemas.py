@@ -13,22 +13,13 @@ import pandera.polars as pa
 from pandera.api.polars.types import PolarsData
 from pandera.errors import SchemaErrors
 
-from njbulletin.contract import CHANNELS, TABLE_SCHEMAS
+from njbulletin.contract import CHANNELS, EXPORT_SCHEMAS, QUALITY_FLAGS_SCHEMA, TABLE_DOCS, TABLE_SCHEMAS
 
 MONTH_REGEX = r"^\d{4}-(0[1-9]|1[0-2])$"
 SEVERITIES = ("warning", "error")
-QUALITY_FLAGS_SCHEMA = {"month": pl.String, "level": pl.String, "unit": pl.String, "rule": pl.String,
-                        "detail": pl.String, "severity": pl.String}
-
-# Each table's key: no two rows may share it.
-TABLE_KEYS: dict[str, list[str]] = {
-    "hotline": ["month", "category"],
-    "bookings": ["month", "hospital", "channel"],
-    "booking_platforms": ["month", "platform"],
-    "uploads": ["month", "level", "unit"],
-    "declared_totals": ["month", "table", "item"],
-    "quality_flags": ["month", "level", "unit", "rule", "severity"],
-}
+# Each table's key (no two rows may share it): the primary keys of the table contract.
+TABLE_KEYS: dict[str, list[str]] = {table: list(docs.primary_key) for table, docs in TABLE_DOCS.items()
+                                    if table in EXPORT_SCHEMAS and table != "summary"}
 
 # pandera's check description (its start) -> what a failing value is, in a message.
 CHECK_PHRASES = (
