@@ -48,6 +48,26 @@ def find_remote_references(document: str) -> list[str]:
     return found
 
 
+# A great_tables table's own style sheet, scoped to its id (the same rules for every table of a report).
+TABLE_STYLE = re.compile(r'(<div id="(?P<id>[\w-]+)" style="[^"]*">\s*)<style>(?P<css>.*?)</style>', re.DOTALL)
+
+
+def share_table_styles(document: str) -> str:
+    """Keep one copy of the tables' style sheet: each table's rules are written for the class every report
+    table has (.njb-table) instead of its own id, and a copy identical to an earlier one is dropped. In
+    JupyterLab each table keeps its own; in the page they are all the same, and only add weight."""
+    seen: set[str] = set()
+
+    def shared(match: re.Match[str]) -> str:
+        css = match.group("css").replace(f"#{match.group('id')}", ".njb-table")
+        if css in seen:
+            return match.group(1)
+        seen.add(css)
+        return f"{match.group(1)}<style>{css}</style>"
+
+    return TABLE_STYLE.sub(shared, document)
+
+
 def notebook_language(notebook) -> str:
     """The language the notebook ran in (its papermill `lang` parameter; zh when it has none)."""
     lang = notebook.metadata.get("papermill", {}).get("parameters", {}).get("lang")
@@ -80,6 +100,7 @@ def render_html(notebook_path: Path, html_path: Path, with_code: bool = False) -
     bar = navigation_bar(html_path.parent.parent, month, html_path.stem, lang)
     body, _ = html_exporter(with_code, lang).from_notebook_node(without_stderr(notebook), resources={
         "metadata": {"name": title}, "njbulletin_navigation": bar})
+    body = share_table_styles(body)
     remote = find_remote_references(body)
     if remote:
         raise RuntimeError(f"{html_path}: the HTML would load files from the network: {remote[:3]}")

@@ -170,7 +170,7 @@ def template_environment():
 def build_index(entries: list[dict], all_months_files: list[str] | None = None, lang: str = "zh") -> str:
     """The index page: one row per month with its status, key figures and links (no remote files)."""
     return template_environment().get_template("index.html.j2").render(
-        lang=lang, labels=index_labels(lang), headers=[text(key, lang) for key, _ in INDEX_FIGURES],
+        lang=lang, labels=index_labels(lang), headers=[text(f"index.col.{key}", lang) for key, _ in INDEX_FIGURES],
         rows=month_rows(entries, lang), sparklines=sparklines(entries, lang), exports=all_months_files or [])
 
 

@@ -65,6 +65,13 @@ def phrase(key: str, lang: str, **values: object) -> Markup:
     return Markup(template).format(**values)
 
 
+def in_sentence(label: str, lang: str) -> str:
+    """A label inside an English sentence starts in lower case ('Third party' -> 'third party')."""
+    if lang != "en" or not label or label[:2].isupper():
+        return label
+    return label[0].lower() + label[1:]
+
+
 def join_names(names: list[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(names)
 
@@ -153,7 +160,7 @@ def describe_booking_month(month: str, channels: pl.DataFrame, concentration: di
     sentences = [phrase("p.bookings_total", lang, month=month, total=count(total),
                         hospitals=count(concentration["hospitals"]))]
     if leading:
-        sentences.append(phrase("p.bookings_leading", lang, channel=text(leading["channel"], lang),
+        sentences.append(phrase("p.bookings_leading", lang, channel=in_sentence(text(leading["channel"], lang), lang),
                                 count=count(leading["count"]), share=percent(leading["share"])))
     if concentration["top1_hospital"]:
         sentences.append(phrase("p.bookings_concentration", lang,
@@ -277,7 +284,8 @@ def throughput_key_figures(throughput: pl.DataFrame, outliers: pl.DataFrame, exc
                      text("kf.throughput_detail", lang, units=count(part.height),
                           visits=count(part["outpatient_visits"].sum()), discharges=count(part["discharges"].sum()))))
         for ratio, top in highest_units(throughput, level).items():
-            rows.append((text("kf.highest", lang, level=text(level, lang), measure=text(ratio, lang)),
+            rows.append((text("kf.highest", lang, level=in_sentence(text(level, lang), lang),
+                              measure=in_sentence(text(ratio, lang), lang)),
                          f"{display_name(top['unit'], lang)}: {yuan(top[ratio], lang)}"))
     rows += [(text("kf.ratios_left_out", lang), count(exclusions.height)),
              (text("kf.outliers", lang), count(outliers.height))]

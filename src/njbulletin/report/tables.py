@@ -38,6 +38,7 @@ DECIMAL2 = ("income_per_visit", "income_per_discharge", "outpatient_income_k", "
             "records_per_visit", "robust_z", "value", "printed", "computed")
 DECIMAL4 = ("completeness_score", "mean_score", "hhi")
 NAMES = ("hospital", "unit", "canonical_name", "institution")
+WRAPPED = ("units_caught", "rule_help", "reason", "unscored_reason", "figure")  # long text: wraps in its cell
 PRINTED_NAMES = ("platform", "category")  # printed in Chinese; English names from strings.NAMES_EN
 CODES = {"channel": "", "level": "", "kind": "", "indicator": "", "metric": "", "ratio": "", "severity": "severity.",
          "side": "side.", "rule": "rule.", "status": "status.", "change": "change.", "table": "",
@@ -201,7 +202,7 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
     not say; `row_kinds` formats a wide table row by row. `missing_note` (a string key) says why a value is
     missing, and is shown only when one is; `empty` (a string key) is the sentence shown for no rows.
     """
-    from great_tables import GT
+    from great_tables import GT, loc, style
 
     if frame.height == 0 and empty is not None:
         return empty_table(table_id, title, text(empty, lang))
@@ -210,6 +211,9 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
     table = table.cols_label(**{column: text(labels[column], lang) if labels and column in labels
                                 else column_label(column, lang) for column in shown.columns})
     table = format_columns(table, frame, formats or {}, row_kinds)
+    wrapped = [column for column in shown.columns if column in WRAPPED]
+    if wrapped:
+        table = table.tab_style(style.text(whitespace="normal"), loc.body(columns=wrapped))
     table = table.sub_missing(missing_text=MISSING)
     has_missing = any(count for count in frame.null_count().row(0))
     for note in [*notes, *([missing_note] if missing_note and has_missing else [])]:
@@ -230,7 +234,7 @@ def wrap(table_id: str, title: str, rows: int, table_html: str) -> ReportTable:
 
 
 def empty_table(table_id: str, title: str, sentence: str) -> ReportTable:
-    """No rows: the title and one sentence instead of an empty grid."""
+    """No rows: one sentence instead of an empty grid (the section's heading says what is empty)."""
     document = (f'<div class="njb-table njb-empty" data-table="{html.escape(table_id)}" data-rows="0">'
-                f"<p><strong>{html.escape(title)}</strong>: {html.escape(sentence)}</p></div>")
+                f"<p>{html.escape(sentence)}</p></div>")
     return ReportTable(table_id=table_id, title=title, rows=0, html=document)

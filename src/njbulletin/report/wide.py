@@ -40,10 +40,12 @@ def widen(frame: pl.DataFrame, measures: list[str], keys: tuple[str, ...] = (),
     return wide, [measure_kind(measure) for measure in wide["metric"].to_list()]
 
 
-def latest_changes(changes: pl.DataFrame, month: str) -> tuple[pl.DataFrame, list[str]]:
-    """One month's changes (trends.compute_changes): metric, value, the month before, month on month,
-    a year before, year on year; and the format of each row's values."""
-    frame = (changes.filter(pl.col("month") == month)
+def latest_changes(changes: pl.DataFrame, month: str, measures: list[str]) -> tuple[pl.DataFrame, list[str]]:
+    """One month's changes (trends.compute_changes) in the order of `measures`: metric, value, the month
+    before, month on month, a year before, year on year; and the format of each row's values."""
+    order = {measure: index for index, measure in enumerate(measures)}
+    frame = (changes.filter((pl.col("month") == month) & pl.col("metric").is_in(measures))
+             .sort(pl.col("metric").replace_strict(order, return_dtype=pl.Int64))
              .select("metric", "value", "previous_value", "mom_pct", "year_ago_value", "yoy_pct"))
     return frame, [measure_kind(measure) for measure in frame["metric"].to_list()]
 
