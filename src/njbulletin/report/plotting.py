@@ -46,11 +46,17 @@ def find_cjk_font() -> Path:
 
 
 def register_cjk_font() -> str:
-    """Add the CJK font to matplotlib's font manager (once) and return its family name."""
+    """Add the CJK font to matplotlib's font manager (once) and return its family name. It is put first, so
+    that a system font of the same family (Debian's fonts-noto-cjk) never replaces it: charts look the same
+    on every machine."""
     path = find_cjk_font()
     name = font_manager.FontProperties(fname=path).get_name()
-    if not any(entry.fname == str(path) for entry in font_manager.fontManager.ttflist):
-        font_manager.fontManager.addfont(str(path))
+    manager = font_manager.fontManager
+    if not any(entry.fname == str(path) for entry in manager.ttflist):
+        manager.addfont(str(path))
+    ours = [entry for entry in manager.ttflist if entry.fname == str(path)]
+    manager.ttflist = ours + [entry for entry in manager.ttflist if entry.fname != str(path)]
+    manager._findfont_cached.cache_clear()  # noqa: SLF001 - forget lookups made before the reorder
     return name
 
 
