@@ -6,7 +6,7 @@ INSTALLED := $(VENV)/.installed
 MONTH ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install report ingest check test lab notebooks bench fuzz synth clean
+.PHONY: help install report ingest check test lab notebooks bench fuzz synth screenshot clean
 
 ## List every target with its description
 help:
@@ -37,9 +37,9 @@ test: $(INSTALLED)
 	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
 	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider notebooks
 
-## Open JupyterLab on the project's environment, in notebooks/
+## Open JupyterLab on the project's environment, in notebooks/ (--allow-root only when run as root)
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## Re-execute the notebooks in place with their default parameters (refreshes the outputs nbval compares)
 notebooks: $(INSTALLED)
@@ -60,6 +60,10 @@ fuzz: $(INSTALLED)
 ## Write 24 synthetic months and their expected figures to /tmp/njbulletin-synthetic (OUT=DIR SEED=S to change)
 synth: $(INSTALLED)
 	$(BIN)/njbulletin synth --months 24 --out $(or $(OUT),/tmp/njbulletin-synthetic) --seed $(or $(SEED),0)
+
+## Run the seed month into a scratch folder and save docs/report-screenshot.png with headless Chromium
+screenshot: $(INSTALLED)
+	$(BIN)/python -m njbulletin.report.screenshot docs/report-screenshot.png
 
 ## Remove generated data and reports (never data/raw)
 clean:

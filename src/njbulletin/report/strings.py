@@ -464,7 +464,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "index.exports": ("全部月份数据，每张表一个 CSV（UTF-8 带 BOM，可用 Excel 打开）：",
                       "All months, one CSV per table (UTF-8 with BOM, for Excel):"),
     "index.data": ("数据（CSV）", "data (CSV)"),
-    "index.errors_allowed": ("带 {errors} 个校验错误保存", "{errors} validation errors allowed"),
+    "index.errors_allowed": ("（带 {errors} 个校验错误保存）", "(stored with {errors} validation errors)"),
     "index.unchanged": ("持平", "unchanged"),
     "index.points": ("{arrow} {value} 个百分点", "{arrow} {value} pp"),
     "index.lowest": ("最低", "low"),
