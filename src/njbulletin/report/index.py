@@ -132,7 +132,8 @@ def sparkline(values: list[tuple[str, float]], key: str, lang: str) -> dict:
     low, high = min(numbers), max(numbers)
     span = (high - low) or 1.0
     step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(values) - 1, 1)
-    points = [(SPARK_PAD + index * step, SPARK_HEIGHT - SPARK_PAD - (value - low) / span * (SPARK_HEIGHT - 2 * SPARK_PAD))
+    rise = SPARK_HEIGHT - 2 * SPARK_PAD
+    points = [(SPARK_PAD + index * step, SPARK_HEIGHT - SPARK_PAD - (value - low) / span * rise)
               for index, value in enumerate(numbers)]
     kind = "share" if key.endswith("share") else "count"
     return {"title": text(key, lang), "width": SPARK_WIDTH, "height": SPARK_HEIGHT,
@@ -176,7 +177,9 @@ def build_index(entries: list[dict], all_months_files: list[str] | None = None, 
 
 def templates_digest() -> str:
     digest = hashlib.sha256()
-    for path in sorted((TEMPLATES_DIR / "pages").glob("*.j2")) + [Path(__file__), TEMPLATES_DIR.parent / "strings.py"]:
+    sources = [*sorted((TEMPLATES_DIR / "pages").glob("*.j2")), Path(__file__),
+               *sorted((TEMPLATES_DIR.parent / "strings").glob("*.py"))]
+    for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

@@ -160,8 +160,9 @@ def describe_booking_month(month: str, channels: pl.DataFrame, concentration: di
     sentences = [phrase("p.bookings_total", lang, month=month, total=count(total),
                         hospitals=count(concentration["hospitals"]))]
     if leading:
-        sentences.append(phrase("p.bookings_leading", lang, channel=in_sentence(text(leading["channel"], lang), lang),
-                                count=count(leading["count"]), share=percent(leading["share"])))
+        channel = in_sentence(text(leading["channel"], lang), lang)
+        sentences.append(phrase("p.bookings_leading", lang, channel=channel, count=count(leading["count"]),
+                                share=percent(leading["share"])))
     if concentration["top1_hospital"]:
         sentences.append(phrase("p.bookings_concentration", lang,
                                 hospital=display_name(concentration["top1_hospital"], lang),
@@ -332,7 +333,8 @@ def trend_key_figures(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl
     latest = summary.row(-1, named=True) if summary.height else {}
     rows = [(text("kf.months", lang), text("kf.months_span", lang, count=len(months),
                                            first=months[0] if months else "—", last=months[-1] if months else "—"))]
-    rows += [(text(metric, lang), percent(latest.get(metric)) if metric.endswith("share") else count(latest.get(metric)))
+    rows += [(text(metric, lang),
+              percent(latest.get(metric)) if metric.endswith("share") else count(latest.get(metric)))
              for metric in metrics]
     this_month = changes.filter(pl.col("month") == latest.get("month"))
     rows += [(text("kf.mom_available", lang), count(this_month["mom_change"].is_not_null().sum())),
