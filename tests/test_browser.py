@@ -2,7 +2,8 @@
 `chromium`, driven by Playwright) at 1280 px. Screenshots are saved in a temporary folder.
 
 Each page: no console error, no request other than file:// and data:, every <img> decoded, no horizontal
-overflow of the page, each table's row count that of its frame, and no navigation bar when printed. Row
+overflow of the page, each table's row count that of its frame, text cells aligned left and numbers right, and no navigation bar
+when printed. Row
 counts worked out from the seed's text (data/raw/2024-11.txt): 35 hospitals in the bookings table, 12
 districts and 39 hospitals in the uploads, 5 platforms, 9 hotline categories, 44 printed totals.
 """
@@ -32,6 +33,8 @@ PAGE_STATE = """() => ({
   tables: Array.from(document.querySelectorAll('.njb-table[data-rows]')).map(box => ({
     id: box.dataset.table, expected: Number(box.dataset.rows),
     shown: box.querySelectorAll('table tbody tr').length})),
+  misaligned: Array.from(document.querySelectorAll('.njb-table td.gt_left, .njb-table td.gt_right')).filter(
+    cell => getComputedStyle(cell).textAlign !== (cell.classList.contains('gt_left') ? 'left' : 'right')).length,
   text: document.body.innerText,
 })"""
 
@@ -94,6 +97,7 @@ def test_the_page_loads_cleanly_and_offline(seen, name):
 def test_every_table_shows_every_row_and_print_hides_the_bar(seen, name):
     page = seen[name]
     assert page["tables"], name
+    assert page["misaligned"] == 0  # text to the left, numbers to the right, whatever the page's own style
     for table in page["tables"]:
         assert table["shown"] == table["expected"], table
         if table["id"] in ROWS:

@@ -52,14 +52,18 @@ def find_remote_references(document: str) -> list[str]:
 TABLE_STYLE = re.compile(r'(<div id="(?P<id>[\w-]+)" style="[^"]*">\s*)<style>(?P<css>.*?)</style>', re.DOTALL)
 
 
+SHARED_TABLE_SELECTOR = ".njb-table > div[id]"
+
+
 def share_table_styles(document: str) -> str:
-    """Keep one copy of the tables' style sheet: each table's rules are written for the class every report
-    table has (.njb-table) instead of its own id, and a copy identical to an earlier one is dropped. In
-    JupyterLab each table keeps its own; in the page they are all the same, and only add weight."""
+    """Keep one copy of the tables' style sheet: each table's rules are written for the box every report
+    table sits in (`.njb-table > div[id]`, as specific as JupyterLab's own table rules, which an id beat)
+    instead of its own id, and a copy identical to an earlier one is dropped. In JupyterLab each table keeps
+    its own; in the page they are all the same, and only add weight."""
     seen: set[str] = set()
 
     def shared(match: re.Match[str]) -> str:
-        css = match.group("css").replace(f"#{match.group('id')}", ".njb-table")
+        css = match.group("css").replace(f"#{match.group('id')}", SHARED_TABLE_SELECTOR)
         if css in seen:
             return match.group(1)
         seen.add(css)

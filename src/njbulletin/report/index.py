@@ -71,7 +71,8 @@ def change_cell(value: object, previous: object, kind: str, lang: str) -> tuple[
     if previous == 0 or value == previous:
         return (text("index.unchanged", lang), None) if value == previous else (None, None)
     ratio = (value - previous) / previous
-    return f"{'▲' if ratio > 0 else '▼'} {abs(ratio) * 100:.1f}%", "up" if ratio > 0 else "down"
+    digits = 1 if abs(ratio) >= 0.0005 else 2  # +0.04% is not shown as +0.0%
+    return f"{'▲' if ratio > 0 else '▼'} {abs(ratio) * 100:.{digits}f}%", "up" if ratio > 0 else "down"
 
 
 def figure_cells(summary: dict, previous: dict | None, lang: str) -> list[dict]:
