@@ -135,15 +135,15 @@ def tables_written(tables: Mapping[str, pl.DataFrame], month: str, lang: str) ->
 def summary_key_figures(summary: Mapping[str, object], lang: str) -> ReportTable:
     """The month's key figures (summary.json), formatted."""
     complete = f"{count(summary['upload_units_complete'])} / {count(summary['upload_units'])}"
-    rows = [(text("days_in_month", lang), count(summary["days_in_month"])),
-            (text("bookings_total", lang), count(summary["bookings_total"])),
-            (text("third_party_share", lang), percent(summary["third_party_share"])),
-            (text("platforms_total", lang), count(summary["platforms_total"])),
-            (text("hotline_calls", lang), count(summary["hotline_calls"])),
-            (text("upload_units_complete", lang), complete),
-            (text("hospital_outpatient_visits", lang), count(summary["hospital_outpatient_visits"])),
-            (text("quality_flags", lang), count(summary["quality_flags"])),
-            (text("quality_errors", lang), count(summary["quality_errors"]))]
+    rows = [(text("measure.days_in_month", lang), count(summary["days_in_month"])),
+            (text("measure.bookings_total", lang), count(summary["bookings_total"])),
+            (text("measure.third_party_share", lang), percent(summary["third_party_share"])),
+            (text("measure.platforms_total", lang), count(summary["platforms_total"])),
+            (text("measure.hotline_calls", lang), count(summary["hotline_calls"])),
+            (text("measure.upload_units_complete", lang), complete),
+            (text("measure.hospital_outpatient_visits", lang), count(summary["hospital_outpatient_visits"])),
+            (text("measure.quality_flags", lang), count(summary["quality_flags"])),
+            (text("measure.quality_errors", lang), count(summary["quality_errors"]))]
     return key_figures(rows, "t01-key-figures", str(summary["month"]), lang)
 
 
@@ -182,7 +182,7 @@ def booking_key_figures(channels: pl.DataFrame, concentration: dict, penetration
     """The notebook's key figures (checked by nbval)."""
     total = int(channels["count"].sum())
     rows = [(text("kf.bookings", lang), count(total)), (text("kf.hospitals", lang), count(concentration["hospitals"]))]
-    rows += [(text(channel, lang), f"{count(number)} ({percent(share)})")
+    rows += [(text("kf.channel", lang, channel=text(channel, lang)), f"{count(number)} ({percent(share)})")
              for channel, number, share in channels.select("channel", "count", "share").iter_rows()]
     if concentration["top1_hospital"]:
         rows += [(text("kf.top1_hospital", lang), display_name(concentration["top1_hospital"], lang)),
@@ -228,7 +228,7 @@ def describe_completeness(month: str, days: int, summary: pl.DataFrame, complete
 def completeness_key_figures(summary: pl.DataFrame, complete_units: pl.DataFrame, units: int, days: int,
                              month: str, lang: str) -> ReportTable:
     """The notebook's key figures (checked by nbval)."""
-    rows = [(text("kf.units", lang), count(units)), (text("days_in_month", lang), count(days)),
+    rows = [(text("kf.units", lang), count(units)), (text("measure.days_in_month", lang), count(days)),
             (text("kf.complete_units", lang), text("kf.of", lang, part=count(complete_units.height),
                                                    whole=count(units)))]
     for level, level_units, done, _, without, mean in summary.iter_rows():
@@ -333,7 +333,7 @@ def trend_key_figures(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl
     latest = summary.row(-1, named=True) if summary.height else {}
     rows = [(text("kf.months", lang), text("kf.months_span", lang, count=len(months),
                                            first=months[0] if months else "—", last=months[-1] if months else "—"))]
-    rows += [(text(metric, lang),
+    rows += [(text(f"measure.{metric}", lang),
               percent(latest.get(metric)) if metric.endswith("share") else count(latest.get(metric)))
              for metric in metrics]
     this_month = changes.filter(pl.col("month") == latest.get("month"))

@@ -40,9 +40,9 @@ DECIMAL4 = ("completeness_score", "mean_score", "hhi")
 NAMES = ("hospital", "unit", "canonical_name", "institution")
 WRAPPED = ("units_caught", "rule_help", "reason", "unscored_reason", "figure")  # long text: wraps in its cell
 PRINTED_NAMES = ("platform", "category")  # printed in Chinese; English names from strings.NAMES_EN
-CODES = {"channel": "", "level": "", "kind": "", "indicator": "", "metric": "", "ratio": "", "severity": "severity.",
-         "side": "side.", "rule": "rule.", "status": "status.", "change": "change.", "table": "",
-         "counter": ""}
+CODES = {"channel": "", "level": "", "kind": "", "indicator": "", "metric": "measure.", "ratio": "",
+         "severity": "severity.", "side": "side.", "rule": "rule.", "status": "status.", "change": "change.",
+         "table": "", "counter": "measure."}
 CHANNEL_SHARE = re.compile(r"^(online_12320|quick|in_clinic|third_party)_share$")
 THROUGHPUT_REASON = re.compile(r"^(?P<column>[a-z_]+) (?P<what>missing|is 0)$")
 
@@ -82,10 +82,13 @@ def translate_code(value: str | None, prefix: str, lang: str) -> str | None:
         return None
     if prefix == "rule." and value.startswith("schema_"):
         return text("rule.schema_column", lang, column=value.removeprefix("schema_"))
-    try:
-        return text(f"{prefix}{value}", lang)
-    except KeyError:
-        return value
+    keys = (f"{prefix}{value}", value) if prefix == "measure." else (f"{prefix}{value}",)  # a measure: with its unit
+    for key in keys:
+        try:
+            return text(key, lang)
+        except KeyError:
+            continue
+    return value
 
 
 def translate_reason(value: str | None, lang: str) -> str | None:

@@ -163,6 +163,7 @@ PAGES: dict[str, tuple[str, str]] = {
                          "What each flag means, and which units it caught, is on the Validation page."),
     # ------------------------------------------------------------------ key figures
     "kf.bookings": ("预约挂号量（人次）", "Bookings (visits)"),
+    "kf.channel": ("{channel}（人次，占比）", "{channel} (visits, share)"),
     "kf.hospitals": ("预约医院数（家）", "Hospitals with bookings"),
     "kf.top1_hospital": ("预约量最大的医院", "Hospital with the most bookings"),
     "kf.top1_share": ("其占全部预约的比例", "Its share of all bookings"),
@@ -181,7 +182,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "kf.of": ("{part} / {whole}", "{part} of {whole}"),
     "kf.level_complete.district": ("区", "Districts"),
     "kf.level_complete.hospital": ("医院", "Hospitals"),
-    "kf.level_detail": ("完整 {complete}/{units}，无上传 {without}，平均得分 {mean}",
+    "kf.level_detail": ("完整 {complete}/{units} 家，无上传 {without} 家，平均得分 {mean}",
                         "{complete} of {units} complete, {without} without uploads, mean score {mean}"),
     "kf.complete_list": ("完整上传的单位", "Complete units, by name"),
     "kf.level_throughput.district": ("区：单位数、门急诊人次、出院人数",
