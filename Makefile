@@ -10,7 +10,7 @@ LOCK_OPTIONS := --universal --python-version 3.11 --quiet --annotation-style lin
 MONTH ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install lock dictionary report ingest check test test-fast lint lab notebooks bench fuzz synth clean
+.PHONY: help install lock dictionary report ingest check test test-fast lint lab notebooks bench fuzz synth screenshot clean
 
 ## List every target with its description
 help:
@@ -64,9 +64,9 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/lint-imports
 
-## Open JupyterLab on the project's environment, in notebooks/
+## Open JupyterLab on the project's environment, in notebooks/ (--allow-root only when run as root)
 lab: $(INSTALLED)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## Re-execute the notebooks in place with their default parameters (refreshes the outputs nbval compares)
 notebooks: $(INSTALLED)
@@ -87,6 +87,10 @@ fuzz: $(INSTALLED)
 ## Write 24 synthetic months and their expected figures to /tmp/njbulletin-synthetic (OUT=DIR SEED=S to change)
 synth: $(INSTALLED)
 	$(BIN)/njbulletin synth --months 24 --out $(or $(OUT),/tmp/njbulletin-synthetic) --seed $(or $(SEED),0)
+
+## Run the seed month into a scratch folder and save docs/report-screenshot.png with headless Chromium
+screenshot: $(INSTALLED)
+	$(BIN)/python -m njbulletin.report.screenshot docs/report-screenshot.png
 
 ## Remove generated data and reports (never data/raw)
 clean:

@@ -34,7 +34,7 @@ TABLE_COLUMNS = {"bookings": 7, "platforms": 6, "uploads": 8}
 HEADER_STARTS = ("序号", "接入单位", "门急诊信息", "人次")
 VALUE = r"(?:\d[\d,]*(?:\.\d+)?|/)"
 ROW_PATTERNS = {
-    "bookings": re.compile(rf"(\d+) (.+?)" + rf" ({VALUE})" * 5),
+    "bookings": re.compile(r"(\d+) (.+?)" + rf" ({VALUE})" * 5),
     "platforms": re.compile(r"(\d+) (.+?) (\d+)(?: (\d+) (.+?) (\d+))?"),
     "uploads": re.compile(rf"(.+?) ({VALUE}) ({VALUE}) (\d+/\d+|/)" + rf" ({VALUE})" * 4),
 }

@@ -181,14 +181,3 @@ def test_a_campus_printed_apart_counts_with_its_parent_institution(seed):
     fourth = rows["南京医科大学第四附属医院"]
     assert (fourth["bookings_name"], fourth["bookings"], fourth["outpatient_visits"]) == \
         ("南京医科大学第四附属医院(京新)", 35, 123767)
-
-
-def test_key_figures_text(seed):
-    bookings, uploads = seed["bookings"], seed["uploads"]
-    ranked, excluded = channels.compute_booking_penetration(bookings, uploads)
-    text = channels.format_booking_figures(channels.summarise_channels(bookings),
-                                           channels.measure_concentration(bookings), ranked, excluded,
-                                           seed["booking_platforms"], seed["hotline"])
-    assert "third_party: 259989 of 276195 = 94.13%" in text
-    assert "HHI of hospital shares: 0.9369" in text
-    assert "南京鼓楼医院 267330 / 576772 = 46.35%" in text

@@ -117,9 +117,3 @@ def test_quality_flag_summary_counts_every_flag():
     assert summary.row(0, named=True) == {"severity": "warning", "level": "district", "rule": "no_uploads",
                                           "flags": 2}
     assert summary["flags"].sum() == 3
-
-
-def test_key_figures_text(uploads):
-    text = completeness.format_completeness_figures(uploads, 30)
-    assert "complete units: 8 of 51" in text
-    assert "complete: " + ", ".join(SEED_COMPLETE) in text

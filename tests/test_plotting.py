@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from seedtools import seed_text  # noqa: E402
 
-from njbulletin.report import plotting  # noqa: E402
+from njbulletin.report import charts, plotting  # noqa: E402
 from njbulletin.analysis import channels, completeness  # noqa: E402
 from njbulletin.reading.parser import parse_text  # noqa: E402
 
@@ -68,23 +68,24 @@ def texts_of(figure) -> list[str]:
 
 
 def test_chart_has_title_axis_labels_with_units_and_source_line(seed):
-    figure = plotting.chart_channels(channels.summarise_channels(seed["bookings"]), "2024-11", "zh")
+    figure = charts.chart_channels(channels.summarise_channels(seed["bookings"]), "2024-11", "zh")
     axes = figure.axes[0]
     assert axes.get_title() == "2024-11 各渠道预约挂号量"
     assert axes.get_xlabel() == "占比（%）" and axes.get_ylabel() == "预约渠道"
-    assert "南京市卫生信息中心 bulletin, 2024-11" in texts_of(figure)
+    assert "来源：南京市卫生信息中心月报，2024-11" in texts_of(figure)
     assert [t.get_text() for t in axes.get_yticklabels()] == ["12320在线预约", "快速预约", "诊间预约", "第三方"]
     plotting.close_figure(figure)
 
 
 def test_english_switches_titles_labels_units_and_names(seed):
-    figure = plotting.chart_channels(channels.summarise_channels(seed["bookings"]), "2024-11", "en")
+    figure = charts.chart_channels(channels.summarise_channels(seed["bookings"]), "2024-11", "en")
     axes = figure.axes[0]
     assert axes.get_title() == "Bookings by channel, 2024-11"
     assert axes.get_xlabel() == "Share (%)"
+    assert "Source: Nanjing Health Information Center bulletin, 2024-11" in texts_of(figure)
     assert [t.get_text() for t in axes.get_yticklabels()][-1] == "Third party"
     plotting.close_figure(figure)
-    mix = plotting.chart_channel_mix(channels.pivot_channel_mix(seed["bookings"]), "2024-11", "en")
+    mix = charts.chart_channel_mix(channels.pivot_channel_mix(seed["bookings"]), "2024-11", "en")
     names = [t.get_text() for t in mix.axes[0].get_yticklabels()]
     assert names[0] == "Nanjing Drum Tower Hospital"  # from the registry, for 南京鼓楼医院（含分院）
     plotting.close_figure(mix)
@@ -92,7 +93,7 @@ def test_english_switches_titles_labels_units_and_names(seed):
 
 def test_heatmap_keeps_levels_apart_and_saves_both_formats(seed, tmp_path):
     ratios = completeness.rank_units(completeness.compute_upload_ratios(seed["uploads"], 30))
-    figure = plotting.chart_completeness(ratios, "district", "2024-11", "zh")
+    figure = charts.chart_completeness(ratios, "district", "2024-11", "zh")
     rows = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert len(rows) == 12 and rows[0] == "江宁区"
     written = plotting.save_figure(figure, tmp_path / "figures", "20-completeness-districts")
@@ -122,17 +123,65 @@ def test_publish_figure_writes_both_formats_and_closes_the_figure(tmp_path):
 
 def test_written_png_is_the_picture_and_the_svg_keeps_its_layout(seed, tmp_path):
     ratios = completeness.rank_units(completeness.compute_upload_ratios(seed["uploads"], 30))
-    written = plotting.chart_completeness(ratios, "district", "2024-11", "zh")
+    written = charts.chart_completeness(ratios, "district", "2024-11", "zh")
     rendered = plotting.write_figure(written, tmp_path, "districts")
     assert written.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"  # layout kept, not redone
-    reference = plotting.chart_completeness(ratios, "district", "2024-11", "zh")  # laid out by its own draw
+    reference = charts.chart_completeness(ratios, "district", "2024-11", "zh")  # laid out by its own draw
     assert rendered["png"] == plotting.render_figure(reference, "png") == (tmp_path / "districts.png").read_bytes()
     assert rendered["svg"] == (tmp_path / "districts.svg").read_bytes()
     # The SVG reuses the PNG's layout instead of laying out again with SVG text metrics: the axes (heatmap
     # and colour bar) sit within 0.5% of the figure of where an SVG laid out on its own puts them.
-    svg_laid_out = plotting.chart_completeness(ratios, "district", "2024-11", "zh")
+    svg_laid_out = charts.chart_completeness(ratios, "district", "2024-11", "zh")
     plotting.render_figure(svg_laid_out, "svg")
     for kept, own in zip(written.axes, svg_laid_out.axes, strict=True):
         assert max(abs(a - b) for a, b in zip(kept.get_position().bounds, own.get_position().bounds)) < 0.005
     for figure in (written, reference, svg_laid_out):
         plotting.close_figure(figure)
+
+
+def month_summary(months: int, start: str = "2000-01") -> pl.DataFrame:
+    from njbulletin.months import shift_month
+
+    names = [shift_month(start, index) for index in range(months)]
+    return pl.DataFrame({"month": names, "bookings_total": [276195 + 1000 * i for i in range(months)],
+                         "third_party_share": [0.9 + i / (10 * months) for i in range(months)]})
+
+
+def shown_tick_labels(figure) -> list[str]:
+    figure.canvas.draw()
+    axes = figure.axes[0]
+    low, high = axes.get_xlim()
+    return [tick.get_text() for tick, value in zip(axes.get_xticklabels(), axes.get_xticks())
+            if tick.get_text() and low <= value <= high]
+
+
+@pytest.mark.parametrize(("months", "first_labels"), [
+    (1, ["2000-01"]),
+    (13, ["2000-01", "2000-02", "2000-03"]),  # every month up to two years
+    (24, ["2000-01", "2000-02", "2000-03"]),
+    (60, ["2000年Q1", "2000年Q2", "2000年Q3"]),  # quarters up to six years
+    (120, ["2000年", "2001年", "2002年"]),  # ten years: every year
+    (600, ["2001年", "2004年", "2007年"]),  # fifty years: every third year (multiples of 3)
+])
+def test_trend_charts_use_a_time_axis_with_at_most_about_24_labels(months, first_labels):
+    figure = charts.chart_trend(month_summary(months), "bookings_total", "2024-11", "zh")
+    labels = shown_tick_labels(figure)
+    assert labels[:3] == first_labels and len(labels) <= 25, labels
+    assert len(set(labels)) == len(labels)
+    plotting.close_figure(figure)
+
+
+def test_axis_numbers_carry_separators_or_wan():
+    assert plotting.axis_number(400000, "en") == "400,000"
+    assert plotting.axis_number(400000, "zh") == "40万"
+    assert plotting.axis_number(276195, "zh") == "27.62万"
+    assert plotting.axis_number(2.85e10, "zh") == "285亿"
+    assert plotting.axis_number(9999, "zh") == "9,999"
+    figure = charts.chart_trend(month_summary(13), "bookings_total", "2024-11", "en")
+    figure.canvas.draw()
+    values = [tick.get_text() for tick in figure.axes[0].get_yticklabels() if tick.get_text()]
+    assert values and all("," in value for value in values), values  # 276,195 .. 288,195
+    plotting.close_figure(figure)
+    figure = charts.chart_trend(month_summary(13), "third_party_share", "2024-11", "en")
+    assert figure.axes[0].get_ylabel() == "Share (%)"
+    plotting.close_figure(figure)

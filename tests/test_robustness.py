@@ -210,7 +210,7 @@ def assert_reports_intact(workspace: Workspace, month: str) -> None:
 def assert_index_lists_earlier_month(workspace: Workspace) -> None:
     index = parse_html(workspace.reports / "index.html")
     assert any(attrs.get("href") == f"{EARLIER}/10-booking-channels.html" for tag, attrs in index.tags if tag == "a")
-    assert f'<td class="month">{EARLIER}</td><td class="ok">ok</td>' in (workspace.reports / "index.html").read_text(
+    assert f'<td class="month">{EARLIER}</td><td class="ok">完成</td>' in (workspace.reports / "index.html").read_text(
         encoding="utf-8")
 
 
@@ -421,7 +421,9 @@ def assert_no_live_markup(path: Path) -> None:
 ESCAPED_SCRIPT = html.escape(SCRIPT_NAME, quote=False)  # 南京&lt;script&gt;alert(1)&lt;/script&gt;医院
 ESCAPED_IMG = html.escape(IMG_NAME_KEPT, quote=False)[1:]  # &gt;&lt;imgsrc=...; the quote may be " or &quot;
 # Reports that list hospitals by name: both names must be shown (escaped) there.
-REPORTS_WITH_UNITS = ["02-validate", "10-booking-channels", "20-upload-completeness"]
+# (40-trends lists them too: both names appear in 2024-11, the month after the seed's 2024-10.)
+REPORTS_WITH_UNITS = ["02-validate", "10-booking-channels", "20-upload-completeness", "30-hospital-throughput",
+                      "40-trends"]
 
 
 def test_every_html_report_and_the_index_show_the_names_escaped(concurrent_runs, workspace):

@@ -139,7 +139,7 @@ def test_history_stops_at_the_context_month(processed):
     assert summary["month"].to_list() == ["2024-11", "2024-12"]
 
 
-def test_one_month_is_said_plainly(processed):
+def test_one_month_has_no_change_and_nothing_appears(processed):
     history = history_of(processed, "2024-11")
     summary = trends.summarise_history(*(history[name] for name in TABLES))
     changes = trends.compute_changes(summary)
@@ -147,19 +147,6 @@ def test_one_month_is_said_plainly(processed):
     assert summary.height == 1
     assert changes["mom_change"].null_count() == changes.height
     assert presence.height == 0
-    text = trends.describe_trends(summary, changes, presence)
-    assert text.startswith("Only one month is processed (**2024-11**)")
-    figures = trends.format_trend_figures(summary, changes, presence, trends.check_cumulative_counters(summary))
-    assert "processed months: 1 (2024-11)" in figures
-    assert "bookings_total: 276195" in figures and "third_party_share: 94.13%" in figures
-
-
-def test_describe_several_months(history, summary):
-    changes = trends.compute_changes(summary)
-    presence = trends.track_presence(history["uploads"], "unit", by="level")
-    text = trends.describe_trends(summary, changes, presence)
-    assert text.startswith("3 processed months, 2024-11 to 2025-11.")
-    assert "The month before 2025-11 was not processed" in text
 
 
 def test_a_month_without_a_third_party_column_has_no_third_party_share():

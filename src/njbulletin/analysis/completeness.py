@@ -115,33 +115,3 @@ def summarise_quality_flags(quality_flags: pl.DataFrame) -> pl.DataFrame:
     """The month's quality flags counted by severity, level and rule (most frequent first)."""
     return (quality_flags.group_by("severity", "level", "rule").agg(pl.len().alias("flags"))
             .sort(["flags", "severity", "level", "rule"], descending=[True, False, False, False]))
-
-
-def format_completeness_figures(uploads: pl.DataFrame, days_in_month: int) -> str:
-    """The notebook's key figures as plain text (checked by nbval)."""
-    summary = summarise_completeness(uploads, days_in_month)
-    complete = list_complete_units(uploads, days_in_month)
-    lines = [f"units: {uploads.height}; days in month: {days_in_month}",
-             f"complete units: {complete.height} of {uploads.height}"]
-    for level, units, done, share, without, mean in summary.iter_rows():
-        mean_text = "n/a" if mean is None else f"{mean:.4f}"
-        lines.append(f"  {level}: {done} of {units} complete, {without} without uploads, mean score {mean_text}")
-    lines.append("complete: " + ", ".join(complete["unit"].to_list()))
-    return "\n".join(lines)
-
-
-def describe_completeness(month: str, uploads: pl.DataFrame, days_in_month: int, lang: str = "zh") -> str:
-    """A short Markdown summary of the month's upload completeness, written from the figures."""
-    from njbulletin.report.labels import display_name, percent
-
-    summary = summarise_completeness(uploads, days_in_month)
-    without = list_units_without_uploads(uploads)
-    parts = [f"**{month}** ({days_in_month} days): {count_complete_units(uploads, days_in_month)} of "
-             f"{uploads.height} units uploaded in real time on every day and uploaded every form."]
-    for level, units, done, share, _, mean in summary.iter_rows():
-        if units:
-            parts.append(f"{level.capitalize()}s: {done} of {units} complete ({percent(share, 1)}), mean score "
-                         f"{'n/a' if mean is None else f'{mean:.2f}'}.")
-    if without.height:
-        parts.append("No uploads at all: " + "; ".join(display_name(u, lang) for u in without["unit"]) + ".")
-    return " ".join(parts)

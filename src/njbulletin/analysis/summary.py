@@ -1,10 +1,10 @@
-"""A month's key figures (summary.json) and the plain-text overviews notebooks 01 and 02 print.
+"""A month's key figures (summary.json), and its quality flags counted by rule.
 
-Every function takes frames (or a validation report) and returns values; nothing here reads files.
+Every function takes frames and returns values; nothing here reads files. The reports word them
+(`njbulletin.report.narrative`).
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Mapping
 
 import polars as pl
@@ -94,31 +94,6 @@ def summarise_month(month: str, days_in_month: int, tables: Mapping[str, pl.Data
         raise ValueError(f"{month}: no processed {', '.join(missing)} table; the month has no summary")
     figures = compute_key_figures(month, days_in_month, tables)
     return {name: figures[name] for name in SUMMARY_FIELDS}
-
-
-def format_summary(summary: Mapping[str, object]) -> str:
-    """One `name: value` line per key figure (plain text, stable for nbval)."""
-    def show(value: object) -> str:
-        return f"{value:.4%}" if isinstance(value, float) else str(value)
-    return "\n".join(f"{name}: {show(summary[name])}" for name in SUMMARY_FIELDS if name in summary)
-
-
-def describe_tables(tables: Mapping[str, pl.DataFrame]) -> str:
-    """Row count of every table, one line each, in a fixed order."""
-    return "\n".join(f"{name}: {frame.height} rows" for name, frame in sorted(tables.items()))
-
-
-def format_issue(issue) -> str:
-    """A validation issue as one line, naming the file by its name only (stable across machines)."""
-    where = Path(issue.source).name + ("" if issue.line is None else f":{issue.line}")
-    return f"{issue.severity}: {where}: {issue.detail} [{issue.rule}]"
-
-
-def describe_validation(report) -> str:
-    """The validation report of a month: its counts, then every error and warning."""
-    lines = [f"{report.month}: {len(report.errors)} errors, {len(report.warnings)} warnings"]
-    lines += [format_issue(issue) for issue in (*report.errors, *report.warnings)]
-    return "\n".join(lines)
 
 
 def count_flags_by_rule(quality_flags: pl.DataFrame) -> pl.DataFrame:

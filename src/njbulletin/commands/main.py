@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="run even when nothing changed")
     run.add_argument("--jobs", type=int, default=None, metavar="N", help="months run in parallel (default: cores)")
     run.add_argument("--with-code", action="store_true", help="show code cells in the HTML reports")
-    run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of chart labels")
+    run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the reports: headings, sentences, tables and charts")
     run.add_argument("--allow-errors", action="store_true",
                      help="store and analyse a month whose printed totals do not reconcile (errors flagged)")
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import math
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import matplotlib
@@ -18,11 +20,13 @@ import matplotlib.pyplot as plt
 import polars as pl
 import seaborn as sns
 from matplotlib import font_manager
+from matplotlib.dates import MonthLocator, YearLocator, num2date
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from njbulletin.atomic import atomic_path
-from njbulletin.report.labels import source_line
+from njbulletin.report.labels import source_line, text
 
 FONT_PACKAGE = "mplfonts"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -101,12 +105,12 @@ def new_figure(width: float, height: float) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, month: str) -> Figure:
+def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, month: str, lang: str = "zh") -> Figure:
     """Title, axis labels and the source line at the bottom left."""
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    fig.text(0.005, 0.002, source_line(month), fontsize=7, color="0.35", ha="left", va="bottom")
+    fig.text(0.005, 0.002, source_line(month, lang), fontsize=7, color="0.35", ha="left", va="bottom")
     fig.get_layout_engine().set(h_pad=0.12)
     return fig
 
@@ -129,7 +133,7 @@ def bar_height(rows: int) -> float:
 
 
 def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str, xlabel: str, ylabel: str,
-                     month: str, percent: bool = False) -> Figure:
+                     month: str, lang: str = "zh", percent: bool = False) -> Figure:
     """Horizontal bars, one per row, in the frame's order (rank it first); values annotated."""
     data = (with_distinct_labels(frame, label)
             .select(label, (pl.col(value) * (100 if percent else 1)).alias(value)).to_pandas())
@@ -138,11 +142,13 @@ def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str,
         sns.barplot(data=data, x=value, y=label, ax=ax, color=sns.color_palette(PALETTE)[0], orient="h")
         for container in ax.containers:
             ax.bar_label(container, fmt="%.2f%%" if percent else "{:,.0f}", fontsize=7, padding=2)
-        return decorate(fig, ax, title, xlabel, ylabel, month)
+        if not percent:
+            format_value_axis(ax.xaxis, lang)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 
 def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legend: list[str], *, title: str,
-                      xlabel: str, ylabel: str, month: str, percent: bool = True) -> Figure:
+                      xlabel: str, ylabel: str, month: str, lang: str = "zh", percent: bool = True) -> Figure:
     """Horizontal stacked bars: one bar per row of `frame`, one segment per column."""
     data = (with_distinct_labels(frame, label)
             .select(label, *[pl.col(c).fill_null(0) * (100 if percent else 1) for c in columns]).to_pandas())
@@ -155,11 +161,11 @@ def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legen
             left = [a + b for a, b in zip(left, data[column])]
         ax.invert_yaxis()
         ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        return decorate(fig, ax, title, xlabel, ylabel, month)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 
 def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_labels: list[str], *, title: str,
-                 xlabel: str, ylabel: str, month: str) -> Figure:
+                 xlabel: str, ylabel: str, month: str, lang: str = "zh") -> Figure:
     """Rows x indicators, coloured from 0 to 1, values written in the cells (empty cell = not computed)."""
     data = with_distinct_labels(frame, label).select(label, *columns).to_pandas().set_index(label)
     data.columns = column_labels
@@ -167,11 +173,11 @@ def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_lab
         fig, ax = new_figure(chart_width(data.index, 6.5), bar_height(len(data)))
         sns.heatmap(data, vmin=0, vmax=1, cmap="RdYlGn", annot=True, fmt=".2f", annot_kws={"fontsize": 7},
                     linewidths=0.5, cbar_kws={"label": column_labels[-1] if column_labels else ""}, ax=ax)
-        return decorate(fig, ax, title, xlabel, ylabel, month)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 
 def plot_count_bars(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str,
-                    ylabel: str, month: str, legend_title: str | None = None) -> Figure:
+                    ylabel: str, month: str, lang: str = "zh", legend_title: str | None = None) -> Figure:
     """Vertical bars of counts (e.g. units per number of upload days), optionally split by hue."""
     data = frame.to_pandas()
     with chart_style():
@@ -180,11 +186,11 @@ def plot_count_bars(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, tit
         ax.tick_params(axis="x", labelsize=7)
         if hue and ax.get_legend() is not None:
             ax.get_legend().set_title(legend_title)
-        return decorate(fig, ax, title, xlabel, ylabel, month)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 
 def plot_labelled_scatter(frame: pl.DataFrame, x: str, y: str, label: str, highlight: str, *, title: str,
-                          xlabel: str, ylabel: str, month: str, log: bool = True) -> Figure:
+                          xlabel: str, ylabel: str, month: str, lang: str = "zh", log: bool = True) -> Figure:
     """A scatter of x against y; rows where `highlight` is true are coloured and labelled by name."""
     data = frame.select(x, y, label, pl.col(highlight).fill_null(False)).to_pandas()
     with chart_style():
@@ -196,19 +202,75 @@ def plot_labelled_scatter(frame: pl.DataFrame, x: str, y: str, label: str, highl
         if log:
             ax.set_xscale("log")
             ax.set_yscale("log")
-        return decorate(fig, ax, title, xlabel, ylabel, month)
+        format_value_axis(ax.xaxis, lang)
+        format_value_axis(ax.yaxis, lang)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 
 def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str, ylabel: str,
-               month: str, legend_title: str | None = None) -> Figure:
-    """A line per hue value over the months (points marked, so a single month still shows)."""
-    data = frame.to_pandas()
+               month: str, lang: str = "zh", legend_title: str | None = None, percent: bool = False) -> Figure:
+    """A line per hue value over the months `x` (YYYY-MM) on a time axis; points are marked while the
+    months are few enough to see them (a single month still shows)."""
+    data = frame.with_columns(pl.col(x).str.to_date("%Y-%m").alias(x)).sort(x).to_pandas()
+    groups = [(None, data)] if hue is None else list(data.groupby(hue, sort=False))
+    colours = sns.color_palette(PALETTE, max(len(groups), 1))
+    marker = "o" if data[x].nunique() <= 36 else None
     with chart_style():
         fig, ax = new_figure(8, 4)
-        sns.lineplot(data=data, x=x, y=y, hue=hue, marker="o", ax=ax, palette=PALETTE if hue else None)
-        if hue and ax.get_legend() is not None:
-            ax.get_legend().set_title(legend_title)
-        return decorate(fig, ax, title, xlabel, ylabel, month)
+        for (name, part), colour in zip(groups, colours):
+            ax.plot(part[x], part[y], marker=marker, markersize=4, color=colour, label=name)
+        if hue is not None:
+            ax.legend(title=legend_title, frameon=False)
+        set_month_axis(ax, data[x].min(), data[x].max(), lang)
+        if not percent:
+            format_value_axis(ax.yaxis, lang)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
+
+
+def axis_number(value: float, lang: str = "zh") -> str:
+    """A value-axis tick: thousands separators, or 万 and 亿 in Chinese (276,195 / 27.62万)."""
+    def short(number: float) -> str:
+        return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+    if lang == "zh" and abs(value) >= 100_000_000:
+        return text("axis_hundred_million", lang, value=short(value / 100_000_000))
+    if lang == "zh" and abs(value) >= 10_000:
+        return text("axis_ten_thousand", lang, value=short(value / 10_000))
+    return short(value)
+
+
+def format_value_axis(axis, lang: str = "zh") -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _: axis_number(value, lang)))
+
+
+def month_ticks(months: int) -> tuple[object, str]:
+    """A date locator for a span of `months` months that puts at most about 24 labels on the axis, and
+    the kind of label: every month up to two years, quarters up to six years, then years (every
+    second, third... year beyond twenty years)."""
+    if months <= 24:
+        return MonthLocator(), "month"
+    if months <= 72:
+        return MonthLocator(bymonth=(1, 4, 7, 10)), "quarter"
+    return YearLocator(base=max(1, math.ceil(months / 12 / 20))), "year"
+
+
+def month_label(value: float, kind: str, lang: str) -> str:
+    day = num2date(value)
+    if kind == "month":
+        return f"{day:%Y-%m}"
+    if kind == "quarter":
+        return text("axis_quarter", lang, year=day.year, quarter=(day.month - 1) // 3 + 1)
+    return text("axis_year", lang, year=day.year)
+
+
+def set_month_axis(ax: plt.Axes, first, last, lang: str = "zh") -> None:
+    """A time axis from the first to the last month, ticks as `month_ticks` chooses."""
+    span = (last.year - first.year) * 12 + last.month - first.month + 1
+    locator, kind = month_ticks(span)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: month_label(value, kind, lang)))
+    ax.set_xlim(first - timedelta(days=20), last + timedelta(days=20))
+    ax.tick_params(axis="x", labelrotation=90 if kind == "month" and span > 12 else 0)
 
 
 def keep_current_layout(fig: Figure) -> Figure:

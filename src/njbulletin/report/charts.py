@@ -1,0 +1,142 @@
+"""The notebooks' charts: each takes the frame an analysis function returned, the month and the language,
+and returns a matplotlib Figure drawn with the primitives of `njbulletin.report.plotting`."""
+from __future__ import annotations
+
+import polars as pl
+import seaborn as sns
+from matplotlib.figure import Figure
+
+from njbulletin.analysis.completeness import INDICATORS
+from njbulletin.contract import CHANNELS
+from njbulletin.report.labels import text, with_name_labels, with_text_labels
+from njbulletin.report.plotting import (PALETTE, bar_height, chart_style, chart_width, decorate, format_value_axis,
+                                        new_figure, plot_count_bars, plot_heatmap, plot_labelled_scatter, plot_lines,
+                                        plot_ranked_bars, plot_stacked_bars)
+
+
+def chart_channels(channels: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Bookings by channel as shares (from channels.summarise_channels)."""
+    return plot_ranked_bars(with_text_labels(channels, "channel", lang), "share", "label", percent=True,
+                            title=text("title_channels", lang, month=month), xlabel=text("unit_share", lang),
+                            ylabel=text("axis_channel", lang), month=month, lang=lang)
+
+
+def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Each hospital's channel mix as stacked shares (from channels.pivot_channel_mix)."""
+    return plot_stacked_bars(with_name_labels(mix, "hospital", lang), "label", [f"{c}_share" for c in CHANNELS],
+                             [text(c, lang) for c in CHANNELS], title=text("title_channel_mix", lang, month=month),
+                             xlabel=text("unit_share", lang), ylabel=text("axis_hospital", lang),
+                            month=month, lang=lang)
+
+
+def chart_platforms(platforms: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Bookings by online platform (from channels.summarise_platforms)."""
+    return plot_ranked_bars(with_text_labels(platforms, "platform", lang), "count", "label",
+                            title=text("title_platforms", lang, month=month), xlabel=text("unit_bookings", lang),
+                            ylabel=text("axis_platform", lang), month=month, lang=lang)
+
+
+def chart_hotline(hotline: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Hotline calls and work orders by category, the two kinds coloured apart (from summarise_hotline)."""
+    data = (with_text_labels(hotline, "category", lang)
+            .with_columns(pl.col("kind").map_elements(lambda k: text(k, lang), return_dtype=pl.String)
+                          .alias("kind_label")))
+    frame = data.to_pandas()
+    with chart_style():
+        fig, ax = new_figure(chart_width(frame["label"], 8), bar_height(len(frame)))
+        sns.barplot(data=frame, x="count", y="label", hue="kind_label", dodge=False, ax=ax, palette=PALETTE,
+                    orient="h")
+        for container in ax.containers:
+            ax.bar_label(container, fmt="{:,.0f}", fontsize=7, padding=2)
+        ax.legend(title=None)
+        format_value_axis(ax.xaxis, lang)
+        return decorate(fig, ax, text("title_hotline", lang, month=month), text("unit_calls", lang),
+                        text("axis_category", lang), month, lang)
+
+
+def chart_penetration(ranked: pl.DataFrame, month: str, lang: str = "zh", top: int = 20) -> Figure:
+    """The hospitals with the highest bookings / outpatient visits (from compute_booking_penetration)."""
+    name = "english_name" if lang == "en" else "canonical_name"
+    return plot_ranked_bars(ranked.head(top), "penetration", name, percent=True,
+                            title=text("title_penetration", lang, month=month),
+                            xlabel=text("unit_penetration", lang), ylabel=text("axis_hospital", lang),
+                            month=month, lang=lang)
+
+
+def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str = "zh") -> Figure:
+    """Heatmap of one level's units x (real-time ratio, forms ratio, score), best first (from rank_units)."""
+    rows = with_name_labels(ratios.filter(pl.col("level") == level), "unit", lang)
+    return plot_heatmap(rows, "label", list(INDICATORS), [text(i, lang) for i in INDICATORS],
+                        title=text("title_completeness", lang, month=month, level=text(level, lang)),
+                        xlabel=text("axis_indicator", lang), ylabel=text("axis_unit", lang),
+                        month=month, lang=lang)
+
+
+def chart_realtime_days(counts: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Units per number of real-time upload days, districts and hospitals apart (from count_realtime_days)."""
+    data = counts.with_columns(pl.col("level").map_elements(lambda lvl: text(lvl, lang), return_dtype=pl.String)
+                               .alias("level_label"))
+    return plot_count_bars(data, "realtime_days", "units", "level_label",
+                           title=text("title_realtime_days", lang, month=month), xlabel=text("unit_days", lang),
+                           ylabel=text("unit_units", lang), month=month, legend_title=text("axis_level", lang))
+
+
+THROUGHPUT_UNITS = {"outpatient_visits": "unit_visits", "income_per_visit": "unit_yuan_per_visit",
+                    "discharges": "unit_discharges", "income_per_discharge": "unit_yuan_per_discharge",
+                    "records_per_visit": "unit_records_per_visit"}
+
+
+def chart_ranking(ranked: pl.DataFrame, column: str, level: str, month: str, lang: str = "zh",
+                  top: int = 25) -> Figure:
+    """The top units of one throughput indicator (from throughput.rank_units)."""
+    xlabel = text(THROUGHPUT_UNITS[column], lang)
+    return plot_ranked_bars(with_name_labels(ranked.head(top), "unit", lang), column, "label",
+                            title=text("title_ranking", lang, month=month, indicator=text(column, lang),
+                                       level=text(level, lang)),
+                            xlabel=xlabel, ylabel=text("axis_unit", lang),
+                        month=month, lang=lang)
+
+
+def chart_visits_income(throughput: pl.DataFrame, outliers: pl.DataFrame, level: str, month: str,
+                        lang: str = "zh") -> Figure:
+    """Outpatient visits against outpatient income (log-log); the outliers in visits or in income per visit
+    (from throughput.find_all_outliers) are labelled."""
+    flagged = (outliers.filter((pl.col("level") == level)
+                               & pl.col("indicator").is_in(["outpatient_visits", "income_per_visit"]))
+               ["unit"].unique().to_list())
+    rows = (throughput.filter((pl.col("level") == level) & (pl.col("outpatient_visits") > 0)
+                              & (pl.col("outpatient_income_k") > 0))
+            .with_columns(pl.col("unit").is_in(flagged).alias("outlier")))
+    return plot_labelled_scatter(with_name_labels(rows, "unit", lang), "outpatient_visits", "outpatient_income_k",
+                                 "label", "outlier",
+                                 title=text("title_scatter", lang, month=month, level=text(level, lang)),
+                                 xlabel=text("unit_visits", lang), ylabel=text("unit_income_k", lang),
+                                 month=month, lang=lang)
+
+
+METRIC_UNITS = {"bookings_total": "unit_bookings", "platforms_total": "unit_bookings",
+                "cumulative_bookings": "unit_bookings", "third_party_share": "unit_share",
+                "hotline_calls": "unit_calls", "work_orders": "unit_calls",
+                "hospital_outpatient_visits": "unit_visits", "upload_units": "unit_units",
+                "upload_units_complete": "unit_units"}
+
+
+def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str = "zh") -> Figure:
+    """One summary figure over the months (from trends.summarise_history)."""
+    share = metric.endswith("share")
+    data = summary.select("month", (pl.col(metric) * (100 if share else 1)).alias(metric))
+    ylabel = text(METRIC_UNITS.get(metric, "unit_value"), lang)
+    return plot_lines(data, "month", metric, None, title=text("title_trend", lang, month=month,
+                                                              indicator=text(metric, lang)),
+                      xlabel=text("unit_month", lang), ylabel=ylabel, month=month, lang=lang, percent=share)
+
+
+def chart_completeness_trend(history: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+    """Share of complete units per month, districts and hospitals apart (from summarise_completeness_history)."""
+    data = history.with_columns((pl.col("share_complete") * 100).alias("share_complete"),
+                                pl.col("level").map_elements(lambda lvl: text(lvl, lang), return_dtype=pl.String)
+                                .alias("level_label"))
+    return plot_lines(data, "month", "share_complete", "level_label",
+                      title=text("title_completeness_trend", lang, month=month),
+                      xlabel=text("unit_month", lang), ylabel=text("unit_share", lang), month=month,
+                      lang=lang, legend_title=text("axis_level", lang), percent=True)

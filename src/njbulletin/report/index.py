@@ -1,0 +1,223 @@
+"""REPORTS/index.html: every month with its status, key figures, change from the month before, small trend
+charts, and links; rebuilt after every run from the months' manifest.json and summary.json.
+
+The page is a Jinja2 template with autoescaping on (templates/pages/index.html.j2). Its language is the
+newest month's `lang`. The inputs of the last page written are remembered by their digest
+(REPORTS/.index-state), so a run where nothing changed neither renders nor imports Jinja2.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from njbulletin.atomic import write_text_atomic
+from njbulletin.report.strings import text
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+STATE_NAME = ".index-state"
+# The key figures of each month, and how each is shown: a count, a share, or complete units out of all.
+INDEX_FIGURES = (("bookings_total", "count"), ("third_party_share", "share"), ("platforms_total", "count"),
+                 ("hotline_calls", "count"), ("upload_units_complete", "units"),
+                 ("hospital_outpatient_visits", "count"), ("quality_flags", "count"))
+SPARKLINES = ("bookings_total", "third_party_share", "upload_units_complete")
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 220, 48, 4
+
+
+def read_json(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def collect_month_entries(reports_dir: Path) -> list[dict]:
+    """Every month folder in REPORTS with its manifest and summary (either may be missing), newest first."""
+    entries = []
+    for folder in sorted(Path(reports_dir).glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]"), reverse=True):
+        if folder.is_dir():
+            entries.append({"month": folder.name, "manifest": read_json(folder / "manifest.json") or {},
+                            "summary": read_json(folder / "summary.json") or {}})
+    return entries
+
+
+def reports_language(entries: list[dict]) -> str:
+    """The language of the newest month's reports (zh when none says)."""
+    for entry in entries:
+        lang = (entry["manifest"].get("parameters") or {}).get("lang")
+        if lang in ("zh", "en"):
+            return lang
+    return "zh"
+
+
+def format_value(value: object, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == "share":
+        return f"{float(value) * 100:.2f}%"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def change_cell(value: object, previous: object, kind: str, lang: str) -> tuple[str | None, str | None]:
+    """(▲/▼ with the relative change, or the change in percentage points for a share; direction)."""
+    if not isinstance(value, (int, float)) or not isinstance(previous, (int, float)):
+        return None, None
+    if kind == "share":
+        points = (value - previous) * 100
+        if abs(points) < 0.005:
+            return text("index.unchanged", lang), None
+        return text("index.points", lang, arrow="▲" if points > 0 else "▼", value=f"{abs(points):.2f}"), \
+            "up" if points > 0 else "down"
+    if previous == 0 or value == previous:
+        return (text("index.unchanged", lang), None) if value == previous else (None, None)
+    ratio = (value - previous) / previous
+    digits = 1 if abs(ratio) >= 0.0005 else 2  # +0.04% is not shown as +0.0%
+    return f"{'▲' if ratio > 0 else '▼'} {abs(ratio) * 100:.{digits}f}%", "up" if ratio > 0 else "down"
+
+
+def figure_cells(summary: dict, previous: dict | None, lang: str) -> list[dict]:
+    """The key-figure cells of one month, each with its change from the processed month before."""
+    cells = []
+    for key, kind in INDEX_FIGURES:
+        value = summary.get(key)
+        shown = format_value(value, kind)
+        if kind == "units" and value is not None and summary.get("upload_units"):
+            shown = f"{format_value(value, 'count')} / {format_value(summary['upload_units'], 'count')}"
+        change, direction = change_cell(value, (previous or {}).get(key), kind, lang)
+        cells.append({"value": shown, "change": change, "direction": direction})
+    return cells
+
+
+def month_links(entry: dict, lang: str) -> list[dict]:
+    month = entry["month"]
+    links = [{"href": f"{month}/{notebook['name']}.html",
+              "label": page_title(notebook["name"], lang),
+              "status": None if notebook.get("status") == "ok" else status_label(notebook.get("status"), lang)}
+             for notebook in entry["manifest"].get("notebooks", []) if notebook.get("html")]
+    links += [{"href": f"{month}/summary.json", "label": "summary.json", "status": None},
+              {"href": f"{month}/manifest.json", "label": "manifest.json", "status": None},
+              {"href": f"{month}/data/", "label": text("index.data", lang), "status": None}]
+    return links
+
+
+def page_title(notebook: str, lang: str) -> str:
+    """A notebook's page title ('预约挂号渠道'); a notebook the string table does not know keeps its name."""
+    try:
+        return text(f"page.{notebook}", lang)
+    except KeyError:
+        return str(notebook)
+
+
+def status_label(status: object, lang: str) -> str:
+    try:
+        return text(f"status.{status}", lang)
+    except KeyError:
+        return str(status)
+
+
+def month_rows(entries: list[dict], lang: str) -> list[dict]:
+    rows = []
+    for position, entry in enumerate(entries):
+        earlier = next((e["summary"] for e in entries[position + 1:] if e["summary"]), None)
+        status = entry["manifest"].get("status", "unknown")
+        errors = entry["summary"].get("quality_errors") or 0  # a month stored with --allow-errors
+        rows.append({"month": entry["month"], "status": str(status), "status_label": status_label(status, lang),
+                     "errors_note": text("index.errors_allowed", lang, errors=errors) if errors else None,
+                     "cells": figure_cells(entry["summary"], earlier, lang), "links": month_links(entry, lang)})
+    return rows
+
+
+def sparkline(values: list[tuple[str, float]], key: str, lang: str) -> dict:
+    """A small trend chart of one figure over the months (oldest first), as SVG polyline points."""
+    numbers = [value for _, value in values]
+    low, high = min(numbers), max(numbers)
+    span = (high - low) or 1.0
+    step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(values) - 1, 1)
+    rise = SPARK_HEIGHT - 2 * SPARK_PAD
+    points = [(SPARK_PAD + index * step, SPARK_HEIGHT - SPARK_PAD - (value - low) / span * rise)
+              for index, value in enumerate(numbers)]
+    kind = "share" if key.endswith("share") else "count"
+    return {"title": text(key, lang), "width": SPARK_WIDTH, "height": SPARK_HEIGHT,
+            "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+            "last_x": f"{points[-1][0]:.1f}", "last_y": f"{points[-1][1]:.1f}",
+            "first_month": values[0][0], "last_month": values[-1][0],
+            "lowest": format_value(low if kind == "share" else int(low), kind),
+            "highest": format_value(high if kind == "share" else int(high), kind)}
+
+
+def sparklines(entries: list[dict], lang: str) -> list[dict]:
+    """The index's trend charts, when two months or more have figures."""
+    charts = []
+    for key in SPARKLINES:
+        values = [(entry["month"], entry["summary"][key]) for entry in reversed(entries)
+                  if isinstance(entry["summary"].get(key), (int, float))]
+        if len(values) >= 2:
+            charts.append(sparkline(values, key, lang))
+    return charts
+
+
+def index_labels(lang: str) -> dict[str, str]:
+    return {name: text(f"index.{name}", lang) for name in
+            ("title", "month", "status", "reports", "nothing", "exports", "lowest", "highest")}
+
+
+def template_environment():
+    """Jinja2 with autoescaping on, loading the report package's page templates."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "pages")),
+                       autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True)
+
+
+def build_index(entries: list[dict], all_months_files: list[str] | None = None, lang: str = "zh") -> str:
+    """The index page: one row per month with its status, key figures and links (no remote files)."""
+    return template_environment().get_template("index.html.j2").render(
+        lang=lang, labels=index_labels(lang), headers=[text(f"index.col.{key}", lang) for key, _ in INDEX_FIGURES],
+        rows=month_rows(entries, lang), sparklines=sparklines(entries, lang), exports=all_months_files or [])
+
+
+def templates_digest() -> str:
+    digest = hashlib.sha256()
+    sources = [*sorted((TEMPLATES_DIR / "pages").glob("*.j2")), Path(__file__),
+               *sorted((TEMPLATES_DIR.parent / "strings").glob("*.py"))]
+    for path in sources:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def index_state(entries: list[dict], exports: list[str], lang: str | None) -> str:
+    """A digest of everything the index shows, and of the templates and strings that show it."""
+    shown = [{"month": e["month"], "summary": e["summary"], "status": e["manifest"].get("status"),
+              "notebooks": [(nb.get("name"), nb.get("status"), nb.get("html"))
+                            for nb in e["manifest"].get("notebooks", [])]} for e in entries]
+    payload = json.dumps({"entries": shown, "exports": exports, "lang": lang, "templates": templates_digest()},
+                         sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def write_index(reports_dir: Path, lang: str | None = None) -> Path:
+    """Regenerate REPORTS/index.html (when what it shows changed) and the navigation bars of the pages
+    (when a month was added, removed or re-rendered); `lang` defaults to the newest month's language."""
+    from njbulletin.report.navigation import refresh_navigation
+
+    reports_dir = Path(reports_dir)
+    path = reports_dir / "index.html"
+    exports = sorted((p.name for p in (reports_dir / "data").glob("*.csv")),
+                     key=lambda name: (name != "summary.csv", name))  # the key figures first
+    entries = collect_month_entries(reports_dir)
+    state = index_state(entries, exports, lang)
+    refresh_navigation(reports_dir)
+    if path.is_file() and (read_text(reports_dir / STATE_NAME) == state):
+        return path
+    document = build_index(entries, exports, lang or reports_language(entries))
+    if read_text(path) != document:
+        write_text_atomic(path, document)
+    write_text_atomic(reports_dir / STATE_NAME, state)
+    return path
+
+
+def read_text(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None

@@ -1,0 +1,143 @@
+"""The navigation bar at the top of every report page: the title, the month, links to index.html, to the
+month's other pages, and to the previous and next processed months. Links are relative.
+
+The bar is a Jinja2 template with autoescaping on (templates/pages/navigation.html.j2), written between two
+markers so it can be replaced. A page gets its bar when it is rendered; after every run `refresh_navigation`
+rewrites the bars of the months whose neighbours or pages changed (a month added later gives the one before
+it a "next" link). Each month folder remembers the digest of its bars' inputs in `.navigation`, so a run
+where nothing changed reads only those small files.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from njbulletin.atomic import write_text_atomic
+from njbulletin.report.strings import text
+
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+STATE_NAME = ".navigation"
+START, END = "<!-- njbulletin:navigation -->", "<!-- /njbulletin:navigation -->"
+MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+PAGE_NAME = re.compile(r"^\d{2}-[\w-]+$")
+
+
+def month_pages(month_dir: Path) -> list[str]:
+    """The report pages of a month folder (NN-name.html), in number order."""
+    return sorted(path.stem for path in Path(month_dir).glob("[0-9][0-9]-*.html") if PAGE_NAME.match(path.stem))
+
+
+def report_months(reports_dir: Path) -> list[str]:
+    """The months of the reports folder that have at least one page, oldest first."""
+    return sorted(folder.name for folder in Path(reports_dir).iterdir()
+                  if folder.is_dir() and MONTH_FOLDER.match(folder.name) and month_pages(folder))
+
+
+
+def page_title(page: str, lang: str) -> str:
+    try:
+        return text(f"page.{page}", lang)
+    except KeyError:
+        return page
+
+
+def neighbour(month: str | None, page: str, pages_by_month: dict[str, list[str]]) -> dict | None:
+    """A link to the same page of another month (its first page when it has not this one)."""
+    if month is None:
+        return None
+    pages = pages_by_month.get(month, [])
+    target = page if page in pages else (pages[0] if pages else None)
+    return None if target is None else {"month": month, "href": f"../{month}/{target}.html"}
+
+
+def bar_inputs(month: str, page: str, lang: str, pages_by_month: dict[str, list[str]]) -> dict:
+    """What one page's bar shows; `pages_by_month` holds every month of the reports folder and its pages."""
+    months = sorted({*pages_by_month, month}) if MONTH_FOLDER.match(month) else sorted(pages_by_month)
+    position = months.index(month) if month in months else None
+    before = months[position - 1] if position else None
+    after = months[position + 1] if position is not None and position + 1 < len(months) else None
+    return {"lang": lang, "month": month, "page": page, "pages": sorted({*pages_by_month.get(month, []), page}),
+            "previous": neighbour(before, page, pages_by_month), "next": neighbour(after, page, pages_by_month)}
+
+
+def pages_by_month(reports_dir: Path) -> dict[str, list[str]]:
+    reports_dir = Path(reports_dir)
+    if not reports_dir.is_dir():
+        return {}
+    return {month: month_pages(reports_dir / month) for month in report_months(reports_dir)}
+
+
+def render_bar(inputs: dict) -> str:
+    from njbulletin.report.index import template_environment
+
+    lang = inputs["lang"]
+    pages = [{"href": f"{name}.html", "label": page_title(name, lang), "current": name == inputs["page"]}
+             for name in inputs["pages"]]
+    return template_environment().get_template("navigation.html.j2").render(
+        labels={"bar": text("nav.bar", lang), "index": text("nav.index", lang)},
+        title=page_title(inputs["page"], lang), month=inputs["month"], pages=pages,
+        previous=inputs["previous"], next=inputs["next"]).strip()
+
+
+def navigation_bar(reports_dir: Path, month: str, page: str, lang: str = "zh") -> str:
+    """The bar of one page, as its folder holds the reports now."""
+    return render_bar(bar_inputs(month, page, lang, pages_by_month(reports_dir)))
+
+
+def replace_bar(document: str, bar: str) -> str:
+    """The page with its bar replaced (or put at the top of the body when it has none)."""
+    start, end = document.find(START), document.find(END)
+    if start >= 0 and end > start:
+        return document[:start] + bar + document[end + len(END):]
+    return document.replace("<main>", bar + "\n<main>", 1)
+
+
+def month_language(month_dir: Path) -> str:
+    try:
+        manifest = json.loads((month_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "zh"
+    lang = (manifest.get("parameters") or {}).get("lang")
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def inputs_digest(inputs: list[dict]) -> str:
+    templates = (TEMPLATES_DIR / "pages" / "navigation.html.j2").read_bytes()
+    payload = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(templates + payload).hexdigest()
+
+
+def forget_bars(month_dir: Path) -> None:
+    """A page of the month was rendered just now: its bars must be checked at the end of the run."""
+    (Path(month_dir) / STATE_NAME).unlink(missing_ok=True)
+
+
+def refresh_navigation(reports_dir: Path) -> list[Path]:
+    """Rewrite the bars of every month whose bars' inputs changed since they were written; returns the
+    pages rewritten. Each page is replaced whole (temporary file, then rename)."""
+    reports_dir = Path(reports_dir)
+    if not reports_dir.is_dir():
+        return []
+    rewritten = []
+    known = pages_by_month(reports_dir)
+    for month, pages in known.items():
+        folder = reports_dir / month
+        lang = month_language(folder)
+        inputs = [bar_inputs(month, page, lang, known) for page in pages]
+        digest = inputs_digest(inputs)
+        try:
+            if (folder / STATE_NAME).read_text(encoding="utf-8") == digest:
+                continue
+        except OSError:
+            pass
+        for page_inputs in inputs:
+            path = folder / f"{page_inputs['page']}.html"
+            document = path.read_text(encoding="utf-8")
+            updated = replace_bar(document, render_bar(page_inputs))
+            if updated != document:
+                write_text_atomic(path, updated)
+                rewritten.append(path)
+        write_text_atomic(folder / STATE_NAME, digest)
+    return rewritten

@@ -1,0 +1,45 @@
+"""What a notebook uses to show its page: the header, section headings, tables and charts, all in the
+page's language, all through the report package's one way of doing each."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from njbulletin.report import narrative
+from njbulletin.report.labels import text
+from njbulletin.report.tables import ReportTable, report_table
+
+
+@dataclass(frozen=True)
+class Page:
+    notebook: str  # the notebook's name, e.g. 10-booking-channels
+    month: str
+    lang: str
+    figures_dir: Path
+
+    @classmethod
+    def of(cls, notebook: str, context) -> "Page":
+        """The page of a notebook for a MonthContext (its month, language and figures folder)."""
+        return cls(notebook, context.month, context.lang, context.figures_dir)
+
+    def text(self, key: str, **values: object) -> str:
+        return text(key, self.lang, **values)
+
+    def header(self) -> narrative.Prose:
+        return narrative.page_header(self.notebook, self.month, self.lang)
+
+    def section(self, key: str, intro: str | None = None, depth: int = 2, **values: object) -> narrative.Prose:
+        return narrative.section(key, self.lang, intro, depth, **values)
+
+    def table(self, frame: pl.DataFrame, table_id: str, title: str, **options) -> ReportTable:
+        """A table of the page; `title` is a key of the string table (or a finished title with `titled`)."""
+        shown = options.pop("titled", None) or self.text(title)
+        return report_table(frame, table_id, title=shown, month=self.month, lang=self.lang, **options)
+
+    def chart(self, figure, stem: str) -> list[Path]:
+        """Write the chart as PNG and SVG under the month's figures folder and show it."""
+        from njbulletin.report.plotting import publish_figure
+
+        return publish_figure(figure, self.figures_dir, stem)

@@ -1,0 +1,44 @@
+"""The one table of every string a reader sees, in Chinese (zh) and English (en): `TEXT`.
+
+Each entry is `key: (zh, en)`; `{placeholders}` are filled in by `text`. Adding a phrase means adding one
+entry, with both languages. Keys are grouped by prefix:
+
+- bare keys: channels (from data/reference/channels.csv), kinds, levels, measures (also chart labels);
+- `col.`: table column labels, with their unit;
+- `rule.` / `rule_help.`: validation rules, by rule id, and what each one means;
+- `status.`, `severity.`, `side.`, `table.`, `item.`, `reason.`: values shown in table cells;
+- `page.`: page titles, by notebook name; `h.`: section headings; `p.`: sentences of the pages;
+- `note.`: notes under tables; `nav.` and `index.`: the navigation bar and the index page;
+- `unit_`, `axis_`, `title_`: chart axes and titles.
+
+The table is kept in two files, `labels.py` (what labels charts, tables and cells) and `pages.py` (the
+words of the pages); a key is in one of them only. Hotline categories and booking platforms are printed in
+Chinese; their English names are in NAMES_EN.
+Hospital and district names come from the registry (data/reference/hospitals.csv).
+"""
+from __future__ import annotations
+
+from njbulletin.contract import CHANNEL_NAMES
+from njbulletin.report.strings.labels import LABELS, NAMES_EN
+from njbulletin.report.strings.pages import PAGES
+
+__all__ = ["NAMES_EN", "TEXT", "text"]
+
+if set(LABELS) & set(PAGES):  # pragma: no cover - a key in both files would hide one of its texts
+    raise RuntimeError(f"strings in both labels.py and pages.py: {sorted(set(LABELS) & set(PAGES))}")
+# The booking channels' names come from data/reference/channels.csv (a channel added there is named in both
+# languages at once): the bare code labels charts, `col.<code>` heads a table column.
+CHANNEL_TEXT: dict[str, tuple[str, str]] = {
+    **{code: (names["zh"], names["en"]) for code, names in CHANNEL_NAMES.items()},
+    **{f"col.{code}": (f"{names['zh']}（人次）", f"{names['en']} (visits)") for code, names in CHANNEL_NAMES.items()},
+}
+TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES}
+
+
+def text(key: str, lang: str = "zh", **values: object) -> str:
+    """The string for a key in a language, with {placeholders} filled in."""
+    try:
+        entry = TEXT[key]
+    except KeyError:
+        raise KeyError(f"no label {key!r}") from None
+    return entry[1 if lang == "en" else 0].format(**values)

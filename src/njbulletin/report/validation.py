@@ -1,0 +1,144 @@
+"""The validation page (notebook 02): the month's stored validation result, put so a reader can act on it.
+
+Everything comes from what validation stored with the month (its quality_flags and declared_totals
+tables); nothing is validated again. First a verdict, then each error with its table, item, printed and
+computed value and line, then the warnings grouped by rule (what the rule means, how many units it caught
+and which), then the details of each rule. The line numbers are looked up in the raw file, parsed in
+memory (nothing is written); when the file is gone the line is shown as missing.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Mapping
+
+import polars as pl
+
+from njbulletin.report.labels import display_names, text
+from njbulletin.report.narrative import Prose, count, join_names, paragraph, phrase
+from njbulletin.report.tables import ReportTable, report_table, translate_code
+
+# The values a reconciliation error's message carries: "printed [小计] N, computed ... M" or "... sums to M".
+PRINTED = re.compile(r"\bprinted (?:小计 )?(?P<value>-?\d+(?:\.\d+)?)")
+COMPUTED = re.compile(r"(?P<value>-?\d+(?:\.\d+)?)$")
+# For each upload rule, the uploads columns that show why a unit was caught.
+RULE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "no_realtime_days": ("scheduled_records", "realtime_days", "outpatient_visits"),
+    "forms_incomplete": ("forms_uploaded", "forms_expected"),
+    "realtime_days_short": ("realtime_days",),
+    "outpatient_income_without_visits": ("outpatient_visits", "outpatient_income_k"),
+    "inpatient_income_without_discharges": ("discharges", "inpatient_income_k"),
+}
+
+
+def raw_file(context) -> Path | None:
+    """The month's raw bulletin, or None when it is no longer in the raw folder."""
+    from njbulletin.errors import UsageError
+
+    try:
+        return context.raw_path()
+    except UsageError:
+        return None
+
+
+def printed_lines(raw_path: Path | None) -> Mapping[tuple[str, str], int]:
+    """Where each item was printed in the raw file ((table, item) -> line); empty when it cannot be read."""
+    if raw_path is None:
+        return {}
+    from njbulletin.reading.parser import parse_bulletin
+
+    try:
+        return parse_bulletin(raw_path).provenance
+    except Exception:  # noqa: BLE001 - the page still shows every finding, without its line
+        return {}
+
+
+def line_of(level: str, unit: str, lines: Mapping[tuple[str, str], int]) -> int | None:
+    """The line a finding's item was printed on: a printed total, a table row, or an uploads row."""
+    for key in (("declared_totals", f"{level}/{unit}"), (level, unit), ("uploads", f"{level}/{unit}")):
+        if key in lines:
+            return lines[key]
+    return None
+
+
+def number_in(pattern: re.Pattern[str], detail: str) -> float | None:
+    found = pattern.search(detail)
+    return float(found.group("value")) if found else None
+
+
+def error_rows(quality_flags: pl.DataFrame, lines: Mapping[tuple[str, str], int]) -> pl.DataFrame:
+    """Each error: rule, table, item, printed value, computed value, line (missing where the rule has none)."""
+    errors = quality_flags.filter(pl.col("severity") == "error")
+    rows = [(row["rule"], row["level"], row["unit"], number_in(PRINTED, row["detail"]),
+             number_in(COMPUTED, row["detail"]) if number_in(PRINTED, row["detail"]) is not None else None,
+             line_of(row["level"], row["unit"], lines))
+            for row in errors.iter_rows(named=True)]
+    return pl.DataFrame(rows, orient="row", schema={"rule": pl.String, "table": pl.String, "item": pl.String,
+                                                    "printed": pl.Float64, "computed": pl.Float64,
+                                                    "line": pl.Int64})
+
+
+def verdict(quality_flags: pl.DataFrame, lang: str) -> Prose:
+    """Every printed total reconciles, or N errors; then how many warnings under how many rules."""
+    errors = quality_flags.filter(pl.col("severity") == "error")
+    warnings = quality_flags.filter(pl.col("severity") == "warning")
+    first = (phrase("p.verdict_ok", lang) if errors.height == 0 else
+             phrase("p.verdict_errors", lang, errors=count(errors.height)))
+    second = (phrase("p.verdict_warnings", lang, warnings=count(warnings.height),
+                     rules=count(warnings["rule"].n_unique())) if warnings.height else
+              phrase("p.verdict_no_warnings", lang))
+    return paragraph(first, second, css="njb-verdict njb-ok" if errors.height == 0 else "njb-verdict njb-failed")
+
+
+def warnings_by_rule(quality_flags: pl.DataFrame, lang: str) -> pl.DataFrame:
+    """One row per warning rule, most frequent first: rule, what it means, flags, and the units caught."""
+    warnings = quality_flags.filter(pl.col("severity") == "warning")
+    rows = []
+    for (rule,), part in warnings.group_by("rule", maintain_order=True):
+        names = display_names(part["unit"].to_list(), lang)
+        rows.append((rule, rule_help(rule, lang), part.height, join_names(names, lang)))
+    frame = pl.DataFrame(rows, orient="row", schema={"rule": pl.String, "rule_help": pl.String,
+                                                     "flags": pl.Int64, "units_caught": pl.String})
+    return frame.sort("flags", descending=True, maintain_order=True)
+
+
+def rule_help(rule: str, lang: str) -> str:
+    key = "rule_help.schema_column" if rule.startswith("schema_") else f"rule_help.{rule}"
+    try:
+        return text(key, lang)
+    except KeyError:
+        return rule
+
+
+def rule_details(quality_flags: pl.DataFrame, uploads: pl.DataFrame, rule: str) -> pl.DataFrame:
+    """The units one rule caught, with the uploads values that show why (level, unit, values)."""
+    caught = quality_flags.filter(pl.col("rule") == rule).select("level", "unit")
+    columns = RULE_COLUMNS.get(rule, ())
+    if not columns:
+        return caught
+    values = uploads.select("level", "unit", *columns)
+    return caught.join(values, on=["level", "unit"], how="left", maintain_order="left")
+
+
+def printed_totals(declared: pl.DataFrame, quality_flags: pl.DataFrame) -> pl.DataFrame:
+    """Every printed total with the check's result: reconciles, differs (an error names it), or a
+    cumulative counter (checked month against month on the Trends page)."""
+    flagged = (quality_flags.filter(pl.col("severity") == "error")
+               .select(pl.col("level").alias("table"), pl.col("unit").alias("item"), pl.lit(True).alias("_error"))
+               .unique())
+    status = (pl.when(pl.col("item").str.starts_with("cumulative_")).then(pl.lit("counter"))
+              .when(pl.col("_error").fill_null(False)).then(pl.lit("differs")).otherwise(pl.lit("match")))
+    return (declared.join(flagged, on=["table", "item"], how="left", maintain_order="left")
+            .select("table", "item", pl.col("value").alias("printed"), status.alias("status")))
+
+
+def rule_table(quality_flags: pl.DataFrame, uploads: pl.DataFrame, rule: str, month: str, lang: str) -> ReportTable:
+    """One rule's details as a table of the page."""
+    frame = rule_details(quality_flags, uploads, rule)
+    if rule == "realtime_days_short":
+        from njbulletin.months import days_in_month
+
+        frame = frame.with_columns(pl.lit(days_in_month(month), pl.Int64).alias("days_in_month"))
+    title = translate_code(rule, "rule.", lang)
+    return report_table(frame, f"t02-rule-{rule.replace('_', '-')}", title=title, month=month, lang=lang,
+                        missing_note="note.missing_printed")

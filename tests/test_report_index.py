@@ -1,0 +1,130 @@
+"""REPORTS/index.html and the navigation bar (report.index, report.navigation), built from month folders
+written here: key figures with their change from the month before, small trend charts from two months on,
+relative links, the language of the newest month, escaping of names and statuses, and no work when nothing
+changed.
+
+Figures used: 2024-10 has 250,000 bookings and a third-party share of 0.9; 2024-11 has 276,195 (+10.478%)
+and 0.941324 (+4.13 percentage points); complete units 6 / 51, then 8 / 51 (+33.3%).
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from njbulletin.report.index import build_index, collect_month_entries, write_index
+from njbulletin.report.navigation import END, START, refresh_navigation
+
+PAGES = ["01-ingest", "02-validate", "10-booking-channels"]
+
+
+def write_month(reports: Path, month: str, summary: dict, lang: str = "zh", status: str = "ok",
+                notebooks: list[tuple[str, str]] | None = None) -> None:
+    folder = reports / month
+    folder.mkdir(parents=True)
+    notebooks = notebooks or [(name, "ok") for name in PAGES]
+    (folder / "manifest.json").write_text(json.dumps({
+        "month": month, "status": status, "parameters": {"lang": lang},
+        "notebooks": [{"name": name, "status": state, "html": f"{name}.html"} for name, state in notebooks]}),
+        encoding="utf-8")
+    (folder / "summary.json").write_text(json.dumps({"month": month, **summary}), encoding="utf-8")
+    for name, _ in notebooks:
+        (folder / f"{name}.html").write_text(f"<html><body>{START}old{END}<main>{name}</main></body></html>",
+                                             encoding="utf-8")
+
+
+def summary(bookings: int, share: float, complete: int) -> dict:
+    return {"bookings_total": bookings, "third_party_share": share, "platforms_total": 18946,
+            "hotline_calls": 27332, "upload_units": 51, "upload_units_complete": complete,
+            "hospital_outpatient_visits": 4175517, "quality_flags": 106, "quality_errors": 0}
+
+
+@pytest.fixture
+def reports(tmp_path) -> Path:
+    folder = tmp_path / "reports"
+    write_month(folder, "2024-10", summary(250000, 0.9, 6))
+    write_month(folder, "2024-11", summary(276195, 0.941324, 8))
+    return folder
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.append(dict(attrs)["href"])
+
+
+def links_of(document: str) -> list[str]:
+    parser = Links()
+    parser.feed(document)
+    return parser.hrefs
+
+
+def test_the_index_shows_figures_with_their_change_and_trend_charts(reports):
+    document = build_index(collect_month_entries(reports), ["summary.csv"], "zh")
+    assert '<td class="month">2024-11</td><td class="ok">完成</td>' in document
+    assert "276,195" in document and "▲ 10.5%" in document  # (276195 - 250000) / 250000 = 10.478%
+    assert "▲ 4.13 个百分点" in document  # 94.13% - 90.00%
+    assert "8 / 51" in document and "▲ 33.3%" in document  # (8 - 6) / 6
+    assert document.count("<polyline") == 3  # bookings, third-party share, complete units
+    assert "2024-10/10-booking-channels.html" in links_of(document) and "data/summary.csv" in links_of(document)
+    assert all(not href.startswith(("http:", "https:", "/")) for href in links_of(document))
+
+
+def test_one_month_has_no_change_and_no_trend_chart(tmp_path):
+    write_month(tmp_path, "2024-11", summary(276195, 0.941324, 8))
+    document = build_index(collect_month_entries(tmp_path), [], "en")
+    assert "<td>8 / 51</td>" in document and "▲" not in document and "<svg" not in document
+    assert '<td class="ok">ok</td>' in document and "Nanjing Health Information Center" in document
+
+
+def test_statuses_and_names_carrying_markup_are_escaped(tmp_path):
+    hostile = "南京<script>alert(1)</script>医院"
+    write_month(tmp_path, "2024-11", summary(1, 0.5, 1), status=hostile, notebooks=[("10-x", hostile)])
+    manifest = json.loads((tmp_path / "2024-11" / "manifest.json").read_text(encoding="utf-8"))
+    manifest["notebooks"][0]["name"] = hostile
+    (tmp_path / "2024-11" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    document = build_index(collect_month_entries(tmp_path), [hostile], "zh")
+    assert "<script>" not in document
+    assert document.count("南京&lt;script&gt;alert(1)&lt;/script&gt;医院") >= 3  # status, page, export
+
+
+def test_the_bar_links_index_pages_and_neighbouring_months(reports):
+    assert len(refresh_navigation(reports)) == 6
+    page = (reports / "2024-10" / "10-booking-channels.html").read_text(encoding="utf-8")
+    assert "old" not in page and page.count(START) == 1
+    assert links_of(page) == ["../index.html", "01-ingest.html", "02-validate.html", "10-booking-channels.html",
+                              "../2024-11/10-booking-channels.html"]
+    assert "预约挂号渠道" in page and 'aria-current="page"' in page
+    assert "← " not in page and "2024-11 →" in page  # 2024-10 has no month before it
+
+
+def test_a_month_added_later_gives_the_one_before_it_a_next_link(reports):
+    refresh_navigation(reports)
+    assert refresh_navigation(reports) == []  # nothing changed: nothing rewritten
+    write_month(reports, "2024-12", summary(1, 0.5, 1), lang="en", notebooks=[("01-ingest", "ok")])
+    rewritten = refresh_navigation(reports)
+    assert sorted(path.parent.name for path in rewritten) == ["2024-11"] * 3 + ["2024-12"]
+    november = (reports / "2024-11" / "02-validate.html").read_text(encoding="utf-8")
+    assert "../2024-10/02-validate.html" in links_of(november)
+    assert "../2024-12/01-ingest.html" in links_of(november)  # 2024-12 has no 02-validate: its first page
+    december = (reports / "2024-12" / "01-ingest.html").read_text(encoding="utf-8")
+    assert "All months" in december and "Ingest" in december  # 2024-12 ran in English
+
+
+def test_writing_the_index_twice_does_nothing_the_second_time(reports):
+    index = write_index(reports)
+    first = index.stat().st_mtime_ns
+    assert write_index(reports) == index and index.stat().st_mtime_ns == first
+    code = ("import sys; from njbulletin.report.index import write_index; "
+            f"write_index({str(reports)!r}); print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('jinja2', 'polars', 'nbconvert')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "[]", result.stderr  # an unchanged index neither renders nor imports

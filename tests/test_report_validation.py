@@ -1,0 +1,92 @@
+"""The validation page (report.validation): a verdict, each error with its printed and computed value and its
+line, the warnings grouped by rule, the details of each rule, the printed totals; all from the month's stored
+validation result.
+
+From the seed's text (data/raw/2024-11.txt): the hotline's total calls (共受理咨询电话 27332 个) are on line
+342 and the channel totals (合计 13407 1896 903 259989 276195) on line 425; 浦口区 (line 455) uploaded on 22
+of the 30 days and 9 of 11 forms; the bulletin prints 44 totals, two of them cumulative counters
+(总预约挂号量, 累计校验入库数据). Validation of the seed gives 0 errors and 106 warnings.
+"""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from seedtools import SEED_PATH, replace_once, seed_text
+
+from njbulletin.reading.parser import parse_text
+from njbulletin.report import validation
+from njbulletin.validate.checks import validate_bulletin
+
+
+@pytest.fixture(scope="module")
+def seed():
+    bulletin = parse_text(seed_text())
+    return bulletin, validate_bulletin(bulletin)
+
+
+@pytest.fixture(scope="module")
+def broken():
+    """The seed with its hotline total printed one too high and the third-party total two too high."""
+    text = replace_once(seed_text(), "共受理咨询电话 27332 个", "共受理咨询电话 27333 个")
+    text = replace_once(text, "合计 13407 1896 903 259989 276195", "合计 13407 1896 903 259991 276197")
+    bulletin = parse_text(text)
+    return bulletin, validate_bulletin(bulletin)
+
+
+def test_the_seed_verdict_is_every_total_reconciles_and_its_warnings(seed):
+    _, report = seed
+    zh = repr(validation.verdict(report.quality_flags, "zh"))
+    assert zh.startswith("✓ 所有印刷合计均与其明细相符，未发现错误。另有 106 条数据质量警告")
+    en = repr(validation.verdict(report.quality_flags, "en"))
+    assert en.startswith("✓ Every printed total reconciles with its rows: no errors. There are also 106")
+    assert validation.error_rows(report.quality_flags, {}).height == 0
+
+
+def test_each_error_has_its_table_item_printed_computed_value_and_line(broken):
+    bulletin, report = broken
+    errors = validation.error_rows(report.quality_flags, bulletin.provenance)
+    rows = {(row["table"], row["item"]): row for row in errors.iter_rows(named=True)}
+    assert rows[("hotline", "total_calls")] == {"rule": "hotline_total", "table": "hotline",
+                                                     "item": "total_calls", "printed": 27333.0,
+                                                     "computed": 27332.0, "line": 342}
+    third = rows[("bookings", "total_third_party")]
+    assert (third["printed"], third["computed"], third["line"]) == (259991.0, 259989.0, 425)
+    assert "✗" in repr(validation.verdict(report.quality_flags, "zh"))
+
+
+def test_the_line_is_missing_without_the_raw_file(broken):
+    _, report = broken
+    assert validation.error_rows(report.quality_flags, validation.printed_lines(None))["line"].null_count() > 0
+    assert validation.printed_lines(SEED_PATH)[("declared_totals", "hotline/total_calls")] == 342
+
+
+def test_warnings_are_grouped_by_rule_with_what_the_rule_means_and_its_units(seed):
+    _, report = seed
+    grouped = validation.warnings_by_rule(report.quality_flags, "zh")
+    assert grouped["flags"].sum() == 106
+    assert grouped["flags"].to_list() == sorted(grouped["flags"].to_list(), reverse=True)
+    short = grouped.filter(pl.col("rule") == "realtime_days_short").row(0, named=True)
+    assert short["rule_help"] == "实时上传天数少于当月天数。" and short["units_caught"].startswith("浦口区、")
+    english = validation.warnings_by_rule(report.quality_flags, "en")
+    assert "Pukou District" in english.filter(pl.col("rule") == "forms_incomplete")["units_caught"][0]
+
+
+def test_each_rule_lists_its_units_with_the_values_that_show_why(seed):
+    bulletin, report = seed
+    forms = validation.rule_details(report.quality_flags, bulletin.tables["uploads"], "forms_incomplete")
+    assert forms.columns == ["level", "unit", "forms_uploaded", "forms_expected"]
+    assert forms.filter(pl.col("unit") == "浦口区").row(0) == ("district", "浦口区", 9, 11)
+    table = validation.rule_table(report.quality_flags, bulletin.tables["uploads"], "realtime_days_short",
+                                  "2024-11", "zh")
+    assert "实时上传天数不足" in table.html and "当月天数（天）" in table.html
+
+
+def test_the_printed_totals_say_which_reconcile(seed, broken):
+    bulletin, report = seed
+    totals = validation.printed_totals(bulletin.tables["declared_totals"], report.quality_flags)
+    assert totals.height == 44
+    assert totals["status"].value_counts().sort("status").rows() == [("counter", 2), ("match", 42)]
+    bulletin, report = broken
+    totals = validation.printed_totals(bulletin.tables["declared_totals"], report.quality_flags)
+    # 276197 = 13407 + 1896 + 903 + 259991: the grand total agrees with the printed channel totals.
+    assert set(totals.filter(pl.col("status") == "differs")["item"]) == {"total_calls", "total_third_party"}
