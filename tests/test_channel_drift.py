@@ -165,10 +165,10 @@ def test_a_dropped_channel_is_absent_not_zero_and_the_month_reconciles():
 
 
 def test_a_dropped_channel_leaves_the_mix_chart(tmp_path):
-    from njbulletin.report import plotting
+    from njbulletin.report import charts
 
     bookings = parse_text(without_channel_column(seed_text(), "快速预约")).tables["bookings"]
-    figure = plotting.chart_channel_mix(channel_analysis.pivot_channel_mix(bookings), "2024-11", "zh")
+    figure = charts.chart_channel_mix(channel_analysis.pivot_channel_mix(bookings), "2024-11", "zh")
     legend = [item.get_text() for item in figure.axes[0].get_legend().get_texts()]
     assert legend == ["12320在线预约", "诊间预约", "第三方"]
 
@@ -181,7 +181,7 @@ import json, sys
 from njbulletin.reading.parser import parse_bulletin
 from njbulletin.validate.checks import validate_bulletin
 from njbulletin.analysis import channels
-from njbulletin.report import plotting
+from njbulletin.report import charts
 from njbulletin.report.labels import text
 
 results = []
@@ -195,7 +195,7 @@ for path in sys.argv[1:]:
                                                        tables["hotline"], tables["declared_totals"])
     legends = {}
     for lang in ("zh", "en"):
-        figure = plotting.chart_channel_mix(mix, bulletin.month, lang)
+        figure = charts.chart_channel_mix(mix, bulletin.month, lang)
         legends[lang] = [item.get_text() for item in figure.axes[0].get_legend().get_texts()]
     results.append({
         "rows": tables["bookings"].height,

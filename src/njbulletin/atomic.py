@@ -1,6 +1,8 @@
-"""Writing files so a reader never sees half of one: a temporary file beside the target, then a rename."""
+"""Files read and written safely: a write goes to a temporary file beside the target, then a rename, so a
+reader never sees half of one; a JSON file that is missing or damaged reads as None."""
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from contextlib import contextmanager
@@ -78,3 +80,11 @@ def remove_abandoned(paths, min_age: float = ABANDONED_AFTER_SECONDS, now: float
             path.unlink(missing_ok=True)
         removed.append(path)
     return removed
+
+
+def read_json(path: Path) -> dict | None:
+    """A JSON file's content, or None when it is missing or not valid JSON (a run killed while writing it)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

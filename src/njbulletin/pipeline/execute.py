@@ -16,8 +16,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from njbulletin.pipeline.faults import describe_fault
-from njbulletin.pipeline.kernels import (KERNEL_ARGUMENTS, KERNEL_NAME, KERNEL_START_ATTEMPTS, SHUTDOWN, KernelPool,
-                                         fresh_kernel_manager_class, is_kernel_start_failure, kernel_config)
+from njbulletin.pipeline.kernels import (
+    KERNEL_ARGUMENTS,
+    KERNEL_NAME,
+    KERNEL_START_ATTEMPTS,
+    SHUTDOWN,
+    KernelPool,
+    fresh_kernel_manager_class,
+    is_kernel_start_failure,
+    kernel_config,
+)
 from njbulletin.pipeline.model import FAILED, NOT_RUN, OK, NotebookResult, now_iso
 from njbulletin.pipeline.render import PendingPage, Renderer, describe_error
 

@@ -21,8 +21,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+from njbulletin.atomic import read_json
 from njbulletin.pipeline.model import now_iso
-from njbulletin.report.html import read_json
 
 if TYPE_CHECKING:
     from njbulletin.pipeline.model import MonthOutcome, MonthPlan

@@ -143,7 +143,7 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
     import polars as pl
 
     from njbulletin.report.datapackage import sources_from_manifests, write_data_package
-    from njbulletin.report.html import collect_month_entries
+    from njbulletin.report.index import collect_month_entries
     from njbulletin.storage import processed_table_names, scan_table
 
     tables = {name: scan_table(processed_dir, name).collect().sort("month", maintain_order=True)

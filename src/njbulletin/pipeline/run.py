@@ -109,7 +109,7 @@ def is_write_fault(exc: BaseException) -> bool:
 def rebuild_exports_and_index(settings: Settings, swapped_in: bool) -> None:
     """The all-months CSVs (when a month was swapped in) and index.html, each replaced whole or kept as it
     was; a fault of the machine raises ExportError."""
-    from njbulletin.report.html import write_index
+    from njbulletin.report.index import write_index
 
     if swapped_in:
         from njbulletin.pipeline.outputs import write_all_months_exports

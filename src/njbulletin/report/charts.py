@@ -7,11 +7,22 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from njbulletin.analysis.completeness import INDICATORS
-from njbulletin.contract import CHANNELS
 from njbulletin.report.labels import text, with_name_labels, with_text_labels
-from njbulletin.report.plotting import (PALETTE, bar_height, chart_style, chart_width, decorate, format_value_axis,
-                                        new_figure, plot_count_bars, plot_heatmap, plot_labelled_scatter, plot_lines,
-                                        plot_ranked_bars, plot_stacked_bars)
+from njbulletin.report.plotting import (
+    PALETTE,
+    bar_height,
+    chart_style,
+    chart_width,
+    decorate,
+    format_value_axis,
+    new_figure,
+    plot_count_bars,
+    plot_heatmap,
+    plot_labelled_scatter,
+    plot_lines,
+    plot_ranked_bars,
+    plot_stacked_bars,
+)
 
 
 def chart_channels(channels: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
@@ -23,8 +34,9 @@ def chart_channels(channels: pl.DataFrame, month: str, lang: str = "zh") -> Figu
 
 def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
     """Each hospital's channel mix as stacked shares (from channels.pivot_channel_mix)."""
-    return plot_stacked_bars(with_name_labels(mix, "hospital", lang), "label", [f"{c}_share" for c in CHANNELS],
-                             [text(c, lang) for c in CHANNELS], title=text("title_channel_mix", lang, month=month),
+    channels = [column for column in mix.columns if f"{column}_share" in mix.columns]  # those the month prints
+    return plot_stacked_bars(with_name_labels(mix, "hospital", lang), "label", [f"{c}_share" for c in channels],
+                             [text(c, lang) for c in channels], title=text("title_channel_mix", lang, month=month),
                              xlabel=text("unit_share", lang), ylabel=text("axis_hospital", lang),
                             month=month, lang=lang)
 

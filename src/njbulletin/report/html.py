@@ -19,9 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from njbulletin.atomic import write_text_atomic
-from njbulletin.report.index import build_index, collect_month_entries, write_index  # noqa: F401 - used from here
-
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+from njbulletin.report.jinja import TEMPLATES_DIR
 
 # A src or href that would load something from the network (scripts, styles, fonts, images).
 REMOTE_REFERENCE = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""",

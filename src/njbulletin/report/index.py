@@ -11,10 +11,10 @@ import hashlib
 import json
 from pathlib import Path
 
-from njbulletin.atomic import write_text_atomic
+from njbulletin.atomic import read_json, write_text_atomic
+from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
 from njbulletin.report.strings import text
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATE_NAME = ".index-state"
 # The key figures of each month, and how each is shown: a count, a share, or complete units out of all.
 INDEX_FIGURES = (("bookings_total", "count"), ("third_party_share", "share"), ("platforms_total", "count"),
@@ -22,13 +22,6 @@ INDEX_FIGURES = (("bookings_total", "count"), ("third_party_share", "share"), ("
                  ("hospital_outpatient_visits", "count"), ("quality_flags", "count"))
 SPARKLINES = ("bookings_total", "third_party_share", "upload_units_complete")
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 220, 48, 4
-
-
-def read_json(path: Path) -> dict | None:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def collect_month_entries(reports_dir: Path) -> list[dict]:
@@ -161,14 +154,6 @@ def index_labels(lang: str) -> dict[str, str]:
             ("title", "month", "status", "reports", "nothing", "exports", "lowest", "highest")}
 
 
-def template_environment():
-    """Jinja2 with autoescaping on, loading the report package's page templates."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    return Environment(loader=FileSystemLoader(str(TEMPLATES_DIR / "pages")),
-                       autoescape=select_autoescape(default=True, default_for_string=True), keep_trailing_newline=True)
-
-
 def build_index(entries: list[dict], all_months_files: list[str] | None = None, lang: str = "zh") -> str:
     """The index page: one row per month with its status, key figures and links (no remote files)."""
     return template_environment().get_template("index.html.j2").render(
@@ -178,8 +163,8 @@ def build_index(entries: list[dict], all_months_files: list[str] | None = None, 
 
 def templates_digest() -> str:
     digest = hashlib.sha256()
-    sources = [*sorted((TEMPLATES_DIR / "pages").glob("*.j2")), Path(__file__),
-               *sorted((TEMPLATES_DIR.parent / "strings").glob("*.py"))]
+    sources = [*sorted(PAGE_TEMPLATES_DIR.glob("*.j2")), Path(__file__),
+               *sorted((Path(__file__).parent / "strings").glob("*.py"))]
     for path in sources:
         digest.update(path.read_bytes())
     return digest.hexdigest()

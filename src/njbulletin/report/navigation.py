@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 
 from njbulletin.atomic import write_text_atomic
+from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
 from njbulletin.report.strings import text
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 STATE_NAME = ".navigation"
 START, END = "<!-- njbulletin:navigation -->", "<!-- /njbulletin:navigation -->"
 MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -70,7 +70,6 @@ def pages_by_month(reports_dir: Path) -> dict[str, list[str]]:
 
 
 def render_bar(inputs: dict) -> str:
-    from njbulletin.report.index import template_environment
 
     lang = inputs["lang"]
     pages = [{"href": f"{name}.html", "label": page_title(name, lang), "current": name == inputs["page"]}
@@ -104,7 +103,7 @@ def month_language(month_dir: Path) -> str:
 
 
 def inputs_digest(inputs: list[dict]) -> str:
-    templates = (TEMPLATES_DIR / "pages" / "navigation.html.j2").read_bytes()
+    templates = (PAGE_TEMPLATES_DIR / "navigation.html.j2").read_bytes()
     payload = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return hashlib.sha256(templates + payload).hexdigest()
 

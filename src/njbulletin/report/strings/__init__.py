@@ -18,7 +18,7 @@ Hospital and district names come from the registry (data/reference/hospitals.csv
 """
 from __future__ import annotations
 
-from njbulletin.contract import CHANNEL_NAMES
+from njbulletin.channels import CHANNEL_NAMES
 from njbulletin.report.strings.labels import LABELS, NAMES_EN
 from njbulletin.report.strings.pages import PAGES
 
