@@ -323,3 +323,28 @@ def test_a_full_tmpfs_keeps_the_previous_reports_with_the_real_notebooks(tmpfs):
     (tmpfs / "filler").unlink()
     third = subprocess.run([*command, "--force"], capture_output=True, text=True, timeout=600)
     assert third.returncode == 0, third.stdout + third.stderr
+
+
+def test_a_swap_that_cannot_even_put_the_previous_folder_back_keeps_it_for_the_next_run(tmp_path, monkeypatch):
+    from njbulletin.pipeline.outputs import FolderStage, recover_interrupted_swaps
+
+    previous = tmp_path / "reports" / MONTH
+    previous.mkdir(parents=True)
+    (previous / "summary.json").write_text("previous", encoding="utf-8")
+    stage = FolderStage.create(previous)
+    (stage.staged / "summary.json").write_text("new", encoding="utf-8")
+    original = os.rename
+
+    def failing(source, target, *args, **kwargs):  # every rename onto REPORTS/YYYY-MM fails: EIO
+        if Path(target) == previous:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(source), None, str(target))
+        return original(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "rename", failing)
+    with pytest.raises(OSError):
+        stage.swap_in()
+    stage.discard()
+    monkeypatch.undo()
+    assert not previous.exists()  # moved aside, and the way back failed too: it waits in staging
+    assert recover_interrupted_swaps(tmp_path / "reports") == [previous]
+    assert (previous / "summary.json").read_text(encoding="utf-8") == "previous"

@@ -148,9 +148,10 @@ def execute_notebook(job: NotebookJob, kernels: KernelPool) -> NotebookResult:
 
 
 def execute_and_publish(job: NotebookJob, kernels: KernelPool, renderer: Renderer) -> PendingPage:
-    """Execute the notebook, then queue its page (also when it failed: the page shows the error)."""
+    """Execute the notebook, then queue its page (also when it failed: the page shows the error; not when
+    the machine stopped it: its month will be dropped)."""
     result = execute_notebook(job, kernels)
-    if result.status == NOT_RUN or not job.executed.is_file():
+    if result.status == NOT_RUN or result.fault or not job.executed.is_file():
         return PendingPage(result)
     return PendingPage(result, renderer.submit(job.executed, job.parameters, job.final_path, job.with_code))
 

@@ -108,6 +108,15 @@ def close_clients(kernel) -> None:
             pass
 
 
+def stop_kernel(kernel) -> None:
+    """Stop a reused kernel (killed, as nbclient stops the fresh ones) and close its clients."""
+    close_clients(kernel)
+    try:
+        kernel.shutdown_kernel(now=True)
+    except Exception:  # noqa: BLE001 - already gone
+        pass
+
+
 class KernelPool:
     """One kernel per notebook name, reused month after month (`reuse=True`), or none (`reuse=False`: each
     notebook gets a fresh kernel from nbclient). Use it as a context manager; safe to use from threads."""
@@ -134,7 +143,7 @@ class KernelPool:
             reset_namespace(kernel)
             return kernel
         if kernel is not None:
-            kernel.shutdown_kernel(now=True)
+            stop_kernel(kernel)  # it died: what is left of it goes
         kernel = reusable_kernel_manager()
         with self._lock:
             self._kernels[notebook.name] = kernel
@@ -151,8 +160,4 @@ class KernelPool:
         with self._lock:
             kernels, self._kernels = list(self._kernels.values()), {}
         for kernel in kernels:
-            close_clients(kernel)
-            try:
-                kernel.shutdown_kernel(now=True)
-            except Exception:  # noqa: BLE001 - already gone
-                pass
+            stop_kernel(kernel)

@@ -45,10 +45,15 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def load_notebook(path: Path) -> dict:
+    """A notebook's JSON, as plain data (nbformat is not needed to read its cells and tags)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def notebook_code_digest(path: Path) -> str:
     """sha256 of a notebook's cells (type, tags, source) and kernel: what runs, not its stored outputs,
     so refreshing the stored outputs (`make notebooks`) does not make every month run again."""
-    notebook = json.loads(Path(path).read_text(encoding="utf-8"))
+    notebook = load_notebook(path)
     cells = [[cell.get("cell_type"), sorted(cell.get("metadata", {}).get("tags", [])),
               "".join(cell.get("source", ""))] for cell in notebook.get("cells", [])]
     kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name")

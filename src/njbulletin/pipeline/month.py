@@ -28,6 +28,7 @@ class StagedMonth:
     plan: MonthPlan
     stage: FolderStage | None  # None: it could not be created (the month then has its outcome)
     with_code: bool
+    had_reports: bool = False  # REPORTS/YYYY-MM existed when the month started: what a fault keeps
     started: float = field(default_factory=time.perf_counter)
     prepared: list[NotebookResult] = field(default_factory=list)  # the first stage's results, once run
     outcome: MonthOutcome | None = None  # set when the month ended before its second stage
@@ -61,13 +62,14 @@ class MonthRunner:
 
     def open(self, plan: MonthPlan) -> StagedMonth:
         """Stage the month; a staging folder the machine cannot create ends the month at once."""
+        had_reports = plan.report_dir.is_dir()
         try:
             stage = FolderStage.create(plan.report_dir)
         except OSError as exc:
-            month = StagedMonth(plan, None, self.settings.with_code)
+            month = StagedMonth(plan, None, self.settings.with_code, had_reports)
             month.outcome = fault_outcome(month, MonthOutcome(plan.month, FAILED), describe_write_error(exc))
             return month
-        return StagedMonth(plan, stage, self.settings.with_code)
+        return StagedMonth(plan, stage, self.settings.with_code, had_reports)
 
     def run_whole_month(self, plan: MonthPlan) -> MonthOutcome:
         """One month on its own: both stages pipelined."""
@@ -126,9 +128,8 @@ def fault_outcome(month: StagedMonth, outcome: MonthOutcome, cause: str) -> Mont
     """The month could not be written: drop its staging folder; the previous reports stay as they were."""
     if month.stage is not None:
         month.stage.discard()
-    had_reports = month.plan.report_dir.is_dir()
     outcome.status = FAILED
-    outcome.fault = kept_reports_message(month.plan.report_dir, month.plan.month, cause, had_reports)
+    outcome.fault = kept_reports_message(month.plan.report_dir, month.plan.month, cause, month.had_reports)
     outcome.error = outcome.error or cause
     return outcome
 

@@ -59,10 +59,14 @@ class FolderStage:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def discard(self) -> None:
-        """Drop the staged outputs (never anything outside the staging folder)."""
+        """Drop the staged outputs (never anything outside the staging folder). When a failed swap could not
+        even put the previous folder back, that folder stays in staging, and the next run puts it back."""
         if self.folder.parent.name != STAGING_DIRNAME:
             raise ValueError(f"{self.folder} is not a staging folder")
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if (self.folder / RETIRED_NAME).exists():
+            shutil.rmtree(self.staged, ignore_errors=True)
+        else:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def recover_interrupted_swaps(reports_dir: Path) -> list[Path]:

@@ -5,13 +5,12 @@ month is not skipped): a run where nothing changed returns at once.
 """
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 from njbulletin.errors import UsageError
 from njbulletin.months import validate_month
-from njbulletin.pipeline.manifest import fingerprint, is_up_to_date, read_manifest, sha256_file
+from njbulletin.pipeline.manifest import fingerprint, is_up_to_date, load_notebook, read_manifest, sha256_file
 from njbulletin.pipeline.model import MonthPlan, Settings
 
 NOTEBOOK_NAME = re.compile(r"^(?P<number>\d{2})-[\w-]+\.ipynb$")
@@ -83,7 +82,7 @@ def is_skippable(plan: MonthPlan, settings: Settings) -> bool:
 
 
 def count_parameter_cells(notebook: Path) -> int:
-    cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells", [])
+    cells = load_notebook(notebook).get("cells", [])
     return sum("parameters" in cell.get("metadata", {}).get("tags", []) for cell in cells)
 
 
