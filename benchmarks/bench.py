@@ -164,9 +164,8 @@ def bench_pdf(repeats: int) -> list[Result]:
     """Parse the seed laid out as a word processor exports it: ruled tables whose narrow name column wraps
     long names inside their cells (the layout tests/pdf_ruled_fixtures.py builds), tables read by position."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-    from pdf_ruled_fixtures import build_ruled_pdf
-
     from njbulletin import parse_bulletin
+    from pdf_ruled_fixtures import build_ruled_pdf
 
     folder = Path(tempfile.mkdtemp(prefix="njbulletin-bench-pdf-"))
     try:
@@ -220,7 +219,7 @@ def bench_backfill(root: Path, months: int) -> list[Result]:
 
     generated = generate_bulletins(months=months, start="2023-01", seed=11)
     files = {f"{month}.txt": text.encode("utf-8") for month, text, _ in generated}
-    one_month = Workspace(root, "one-month", {name: data for name, data in list(files.items())[:1]})
+    one_month = Workspace(root, "one-month", dict(list(files.items())[:1]))
     first = generated[0][0]
     run(one_month.run_command(first))  # warm-up
     singles = [run(one_month.run_command(first, jobs=1)) for _ in range(3)]
@@ -249,7 +248,7 @@ def describe_machine() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     packages = ", ".join(f"{name} {metadata.version(name)}" for name in
                          ("polars", "pandas", "pyarrow", "papermill", "nbconvert", "matplotlib", "seaborn"))
-    return (f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC\n"
+    return (f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n"
             f"- machine: {os.cpu_count()} cores, {memory:.1f} GiB memory, {platform.machine()}, "
             f"{platform.system()} {platform.release()}\n"
             f"- Python {platform.python_version()}; {packages}")

@@ -17,9 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pdf_fixtures import FONT, PAGE_HEIGHT, PAGE_WIDTH, Block, blocks_of, pdf_bytes
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas
+
+from pdf_fixtures import FONT, PAGE_HEIGHT, PAGE_WIDTH, Block, blocks_of, pdf_bytes
 
 MARGIN = 56.0
 PROSE_SIZE, PROSE_LEADING = 10.0, 16.0

@@ -13,9 +13,10 @@ import subprocess
 import sys
 
 import pytest
-from conftest import make_workspace
 
 from njbulletin.report.screenshot import find_chromium
+
+from conftest import make_workspace
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")

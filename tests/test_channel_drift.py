@@ -23,7 +23,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from seedtools import line_index, seed_lines, seed_text
 
 from njbulletin import config
 from njbulletin.analysis import channels as channel_analysis
@@ -32,6 +31,8 @@ from njbulletin.contract import load_channels
 from njbulletin.errors import BulletinError
 from njbulletin.reading.parser import parse_text
 from njbulletin.validate.checks import validate_bulletin
+
+from seedtools import line_index, seed_lines, seed_text
 
 BOOKINGS_HEADING = "2024 年 11 月 12320 预约挂号服务统计"
 BOOKING_ROW = re.compile(r"(?P<seq>\d+) (?P<name>\S+) (?P<cells>\d+(?: \d+){4})")
@@ -242,7 +243,7 @@ def test_a_channel_inserted_before_third_party(tmp_path):
     variant = tmp_path / "2024-11.txt"
     # 自助机预约: 120 at 南京鼓楼医院（含分院）, 15 at 南京市第一医院, 7 at 南京市儿童医院, 0 elsewhere: 142 in all.
     variant.write_text(with_channel_column(seed_text(), "自助机预约", "诊间预约",
-                                           {seq: 0 for seq in range(1, 36)} | {1: 120, 2: 15, 3: 7, None: 142}),
+                                           dict.fromkeys(range(1, 36), 0) | {1: 120, 2: 15, 3: 7, None: 142}),
                        encoding="utf-8")
     seed = tmp_path / "seed" / "2024-11.txt"
     seed.parent.mkdir()
@@ -295,7 +296,7 @@ def test_a_new_channel_reconciles_wrong_totals_too(tmp_path):
     variant = tmp_path / "2024-11.txt"
     # The new column's 合计 is misprinted: 150 for a column that sums to 142 (the overall 合计 276337 is right).
     text = with_channel_column(seed_text(), "自助机预约", "诊间预约",
-                               {seq: 0 for seq in range(1, 36)} | {1: 120, 2: 15, 3: 7, None: 142})
+                               dict.fromkeys(range(1, 36), 0) | {1: 120, 2: 15, 3: 7, None: 142})
     variant.write_text(text.replace("合计 13407 1896 903 142 259989 276337", "合计 13407 1896 903 150 259989 276337"),
                        encoding="utf-8")
     got, = read_variants(reference, variant)
@@ -352,7 +353,7 @@ def test_a_month_with_a_new_channel_runs_from_raw_file_to_reports(tmp_path):
     raw, processed, reports = tmp_path / "raw", tmp_path / "processed", tmp_path / "reports"
     raw.mkdir()
     (raw / "2024-11.txt").write_text(with_channel_column(seed_text(), "自助机预约", "诊间预约",
-                                                         {seq: 0 for seq in range(1, 36)} | {1: 120, 2: 15, 3: 7,
+                                                         dict.fromkeys(range(1, 36), 0) | {1: 120, 2: 15, 3: 7,
                                                                                              None: 142}),
                                      encoding="utf-8")
     result = run_with_reference(reference, "-m", "njbulletin", "run", "2024-11", "--raw", str(raw),

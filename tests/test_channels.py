@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from seedtools import replace_once, seed_text
 
 from njbulletin.analysis import channels
 from njbulletin.reading.parser import parse_text
+
+from seedtools import replace_once, seed_text
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from seedtools import seed_text
 
 from njbulletin.analysis import completeness
 from njbulletin.reading.parser import parse_text
+
+from seedtools import seed_text
 
 SEED_COMPLETE = ["江宁区", "高淳区", "溧水区", "六合区",
                  "南京市儿童医院", "南京明基医院", "南京市高淳人民医院", "南京市中西医结合医院"]

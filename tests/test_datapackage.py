@@ -14,23 +14,29 @@ import json
 import shutil
 import subprocess
 import sys
-from string import ascii_letters
 from pathlib import Path
+from string import ascii_letters
 
 import frictionless
 import polars as pl
 import pytest
-from conftest import make_workspace, seed_month_text
 
 from njbulletin.analysis.summary import SUMMARY_FIELDS
 from njbulletin.commands.main import main
-from njbulletin.contract import (CHANNELS, EXPORT_SCHEMAS, TABLE_DOCS, TABLE_NAMES,
-                                 TABLE_SCHEMAS)
+from njbulletin.contract import CHANNELS, EXPORT_SCHEMAS, TABLE_DOCS, TABLE_NAMES, TABLE_SCHEMAS
 from njbulletin.report import dictionary
-from njbulletin.report.datapackage import (UndocumentedColumnError, build_data_package, month_source,
-                                           sources_from_manifests, table_schema, write_data_package)
+from njbulletin.report.datapackage import (
+    UndocumentedColumnError,
+    build_data_package,
+    month_source,
+    sources_from_manifests,
+    table_schema,
+    write_data_package,
+)
 from njbulletin.storage import processed_table_names, read_month_table, scan_table
 from njbulletin.validate import schemas
+
+from conftest import make_workspace, seed_month_text
 
 MONTHS = ("2024-10", "2024-11")
 SEED_ROWS = {"booking_platforms": 5, "bookings": 140, "declared_totals": 44, "hotline": 9, "uploads": 51}

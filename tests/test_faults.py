@@ -28,14 +28,15 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import make_workspace
-from seedtools import SEED_PATH
 
 from njbulletin import atomic
 from njbulletin.commands.main import main
 from njbulletin.ingest import read_bulletin, tables_to_write
 from njbulletin.storage import write_month_tables
 from njbulletin.validate.checks import validate_bulletin
+
+from conftest import make_workspace
+from seedtools import SEED_PATH
 
 MONTH = "2024-11"
 PARAMETERS = ('month = "2024-11"\nraw_dir = None\nprocessed_dir = None\nreports_dir = None\nlang = "zh"\n'

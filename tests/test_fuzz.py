@@ -27,11 +27,12 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from seedtools import replace_once, seed_text
 
-from njbulletin.errors import BulletinError
 from njbulletin.contract import TABLE_SCHEMAS
+from njbulletin.errors import BulletinError
 from njbulletin.reading.parser import Bulletin, parse_bulletin, parse_text
+
+from seedtools import replace_once, seed_text
 
 CI_TEXT_CASES = 1_200
 CI_FILE_CASES = 1_000
@@ -426,7 +427,7 @@ def is_noticed(text: str) -> bool:
 
 
 BOOKING_ROWS = [i for i, line in enumerate(SEED_LINES)
-                if re.fullmatch(r"\d+ \S+( \d+){5}", line) and STATS_START < i]
+                if re.fullmatch(r"\d+ \S+( \d+){5}", line) and i > STATS_START]
 
 
 def test_seed_has_the_35_booking_rows_the_checks_below_mutate():

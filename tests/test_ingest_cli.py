@@ -7,11 +7,12 @@ import sys
 
 import polars as pl
 import pytest
-from seedtools import SEED_PATH, replace_once, seed_text
 
 from njbulletin import storage
 from njbulletin.commands.main import main
 from njbulletin.contract import TABLE_NAMES
+
+from seedtools import SEED_PATH, replace_once, seed_text
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
@@ -105,7 +106,7 @@ def test_month_in_name_must_match_headings(tmp_path, processed, capsys):
 @pytest.mark.parametrize("content, message", [
     (b"", "file is empty"),
     (bytes(range(256)) * 40, "not a text bulletin"),
-    ("南京 12320 卫生热线\n".encode("utf-8") * 3, "missing section"),
+    ("南京 12320 卫生热线\n".encode() * 3, "missing section"),
 ])
 def test_unreadable_files_exit_2_with_one_line(tmp_path, processed, content, message):
     path = tmp_path / "2024-11.txt"

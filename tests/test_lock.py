@@ -15,8 +15,16 @@ import pytest
 from packaging.requirements import Requirement
 
 from njbulletin import config
-from njbulletin.pipeline.manifest import (REQUIREMENTS_LOCK, LockedPackage, installed_versions, lock_differences, lock_record,
-                                          locked_versions, normalize_name, parse_lock)
+from njbulletin.pipeline.manifest import (
+    REQUIREMENTS_LOCK,
+    LockedPackage,
+    installed_versions,
+    lock_differences,
+    lock_record,
+    locked_versions,
+    normalize_name,
+    parse_lock,
+)
 
 DEV_LOCK = config.PROJECT_ROOT / "requirements-dev.lock"
 RUNTIME_LOCK = config.PROJECT_ROOT / "requirements.lock"

@@ -3,12 +3,20 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from seedtools import SEED_PATH
 
 from njbulletin.errors import BulletinError
-from njbulletin.validate.names import (build_registry, english_name, load_registry, normalise_name, read_registry_rows,
-                              resolve_institutions, resolve_names)
 from njbulletin.reading.parser import parse_bulletin
+from njbulletin.validate.names import (
+    build_registry,
+    english_name,
+    load_registry,
+    normalise_name,
+    read_registry_rows,
+    resolve_institutions,
+    resolve_names,
+)
+
+from seedtools import SEED_PATH
 
 HEADER = "canonical,aliases,english,kind,parent\n"
 

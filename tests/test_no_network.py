@@ -18,11 +18,12 @@ import urllib.request
 
 import polars as pl
 import pytest
-from seedtools import SEED_PATH
 
 from njbulletin import storage
 from njbulletin.commands.main import main
 from njbulletin.contract import TABLE_NAMES
+
+from seedtools import SEED_PATH
 
 
 class NetworkBlocked(OSError):

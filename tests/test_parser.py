@@ -6,12 +6,12 @@ import re
 
 import polars as pl
 import pytest
-from seedtools import (SEED_PATH, line_index, read_expected, replace_once, seed_lines, seed_text, to_float,
-                       to_int)
 
 import njbulletin
 from njbulletin import BulletinError, parse_bulletin, parse_text
 from njbulletin.contract import CHANNELS, TABLE_SCHEMAS
+
+from seedtools import SEED_PATH, line_index, read_expected, replace_once, seed_lines, seed_text, to_float, to_int
 
 
 @pytest.fixture(scope="module")

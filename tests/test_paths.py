@@ -18,10 +18,11 @@ from pathlib import Path
 import nbformat
 import polars as pl
 import pytest
-from seedtools import SEED_PATH
 
 from njbulletin.commands.main import main
 from njbulletin.errors import EXIT_UNREADABLE
+
+from seedtools import SEED_PATH
 
 
 def njbulletin(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

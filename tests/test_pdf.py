@@ -6,15 +6,15 @@ import io
 
 import polars as pl
 import pytest
-from pdf_fixtures import (build_image_only_pdf, build_plain_pdf, build_typeset_pdf, pdf_bytes,
-                          typeset_table_breaks)
-from seedtools import SEED_PATH, seed_text
 
 from njbulletin import BulletinError, parse_bulletin
 from njbulletin.commands.main import main
 from njbulletin.reading.pdf import extract_pdf_text
 from njbulletin.storage import read_month_table
 from njbulletin.synth import expected_tables, generate_bulletins
+
+from pdf_fixtures import build_image_only_pdf, build_plain_pdf, build_typeset_pdf, pdf_bytes, typeset_table_breaks
+from seedtools import SEED_PATH, seed_text
 
 BOOKING_HEADER = "序号单位12320在线预约快速预约诊间预约第三方小计"
 

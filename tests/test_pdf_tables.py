@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from pdf_ruled_fixtures import RuledStyle, build_ruled_pdf, column_widths, wrap
-from seedtools import SEED_PATH, seed_text
 
 from njbulletin import BulletinError, parse_bulletin
 from njbulletin.commands.main import main
@@ -17,6 +15,9 @@ from njbulletin.reading.parser import parse_text
 from njbulletin.reading.pdf import extract_pdf_text
 from njbulletin.synth import expected_tables, generate_bulletins
 from njbulletin.validate.checks import validate_bulletin
+from pdf_ruled_fixtures import RuledStyle, build_ruled_pdf, column_widths, wrap
+
+from seedtools import SEED_PATH, seed_text
 
 LAYOUTS = {
     "ruled, names on one line": RuledStyle(name_width=150),

@@ -12,11 +12,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import polars as pl  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
-from seedtools import seed_text  # noqa: E402
 
-from njbulletin.report import charts, plotting  # noqa: E402
 from njbulletin.analysis import channels, completeness  # noqa: E402
 from njbulletin.reading.parser import parse_text  # noqa: E402
+from njbulletin.report import charts, plotting  # noqa: E402
+
+from seedtools import seed_text  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,13 @@ import re
 
 import polars as pl
 import pytest
-from seedtools import seed_text
 
 from njbulletin.analysis import channels, completeness, throughput, trends
 from njbulletin.reading.parser import parse_text
 from njbulletin.report import narrative
 from njbulletin.report.strings import TEXT, text
+
+from seedtools import seed_text
 
 SCRIPT_NAME = "南京<script>alert(1)</script>医院"
 # Words a Chinese string may keep: abbreviations, file formats, and the units of formulas.

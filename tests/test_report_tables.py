@@ -13,12 +13,13 @@ from html.parser import HTMLParser
 
 import polars as pl
 import pytest
-from seedtools import seed_text
 
 from njbulletin.analysis import channels, throughput
 from njbulletin.reading.parser import parse_text
 from njbulletin.report.html import find_remote_references, share_table_styles
 from njbulletin.report.tables import column_label, report_table, translate_reason
+
+from seedtools import seed_text
 
 SCRIPT_NAME = "南京<script>alert(1)</script>医院"
 

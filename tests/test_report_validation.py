@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from seedtools import SEED_PATH, replace_once, seed_text
 
 from njbulletin.reading.parser import parse_text
 from njbulletin.report import validation
 from njbulletin.validate.checks import validate_bulletin
+
+from seedtools import SEED_PATH, replace_once, seed_text
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import frictionless
 import pytest
-from conftest import make_workspace
 
 from njbulletin import config
+
+from conftest import make_workspace
 
 MONTH = "2024-11"
 TABLES = ("booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads")

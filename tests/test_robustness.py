@@ -311,7 +311,7 @@ def test_an_oversized_month_asked_for_is_refused_at_once(workspace, capsys):
 
 def test_a_run_killed_at_each_point_leaves_the_earlier_month_intact(interrupted):
     # Each kill point is reached before the run ends (a run that ended first would test nothing).
-    assert interrupted == {point: True for point in KILL_POINTS}
+    assert interrupted == dict.fromkeys(KILL_POINTS, True)
 
 
 def test_a_killed_run_leaves_no_partial_file_in_the_datasets(interrupted, workspace):

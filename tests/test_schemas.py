@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from seedtools import SEED_PATH
 
 from njbulletin.contract import TABLE_SCHEMAS
 from njbulletin.reading.parser import parse_bulletin
-from njbulletin.validate.schemas import SCHEMAS, TABLE_KEYS, describe_failure, schema_failures
 from njbulletin.validate.checks import validate_bulletin
+from njbulletin.validate.schemas import SCHEMAS, TABLE_KEYS, describe_failure, schema_failures
+
+from seedtools import SEED_PATH
 
 
 @pytest.fixture(scope="module")

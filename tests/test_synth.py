@@ -8,15 +8,16 @@ import json
 
 import polars as pl
 import pytest
-from seedtools import seed_lines
 
 from njbulletin import config, parse_bulletin
 from njbulletin.commands.main import main
-from njbulletin.errors import UsageError
 from njbulletin.contract import CHANNELS
-from njbulletin.storage import processed_months
+from njbulletin.errors import UsageError
 from njbulletin.layout import refuse_writes_under_raw
+from njbulletin.storage import processed_months
 from njbulletin.synth import expected_tables, generate_bulletins, write_bulletins
+
+from seedtools import seed_lines
 
 MONTHS = 24
 START = "2024-12"

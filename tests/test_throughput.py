@@ -10,10 +10,11 @@ import math
 
 import polars as pl
 import pytest
-from seedtools import seed_text
 
 from njbulletin.analysis import throughput
 from njbulletin.reading.parser import parse_text
+
+from seedtools import seed_text
 
 
 @pytest.fixture(scope="module")

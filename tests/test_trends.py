@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from seedtools import replace_once, seed_text
 
 from njbulletin import storage
 from njbulletin.analysis import trends
 from njbulletin.context import MonthContext
-from njbulletin.validate.names import resolve_names
 from njbulletin.reading.parser import parse_text
+from njbulletin.validate.names import resolve_names
+
+from seedtools import replace_once, seed_text
 
 TABLES = ("bookings", "hotline", "booking_platforms", "uploads", "declared_totals")
 

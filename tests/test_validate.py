@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
-from seedtools import SEED_PATH, line_index, replace_once, seed_lines, seed_text
 
 from njbulletin import storage
 from njbulletin.commands.main import main
 from njbulletin.reading.parser import parse_bulletin, parse_text
-from njbulletin.validate.schemas import SCHEMAS
 from njbulletin.validate.checks import validate_bulletin
+from njbulletin.validate.schemas import SCHEMAS
+
+from seedtools import SEED_PATH, line_index, replace_once, seed_lines, seed_text
 
 
 def report_of(text: str):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from njbulletin.config import PROJECT_ROOT, REFERENCE_DIR
 from njbulletin.errors import BulletinError

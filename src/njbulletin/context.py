@@ -44,7 +44,7 @@ class MonthContext:
     @classmethod
     def from_parameters(cls, month: str = config.DEFAULT_MONTH, raw_dir: str | Path | None = None,
                         processed_dir: str | Path | None = None, reports_dir: str | Path | None = None,
-                        lang: str = "zh", allow_errors: bool = False) -> "MonthContext":
+                        lang: str = "zh", allow_errors: bool = False) -> MonthContext:
         """Build a context from notebook parameters; empty or None folders mean the project defaults."""
         if lang not in LANGUAGES:
             raise UsageError(f"invalid lang {lang!r}: expected one of {', '.join(LANGUAGES)}")

@@ -21,7 +21,7 @@ class BulletinError(ValueError):
         self.section = section
         self.source = source
 
-    def with_source(self, source: str) -> "BulletinError":
+    def with_source(self, source: str) -> BulletinError:
         """Return the same error, naming the file it came from."""
         return BulletinError(self.message, line=self.line, section=self.section, source=source)
 

@@ -4,13 +4,14 @@ The command itself (`njbulletin ingest`) is `njbulletin.commands.ingest`."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from njbulletin.errors import BulletinError
 from njbulletin.layout import month_from_filename, refuse_writes_under_raw
 from njbulletin.reading.parser import Bulletin, parse_bulletin
 from njbulletin.validate.checks import ValidationReport, validate_bulletin
+
 
 def read_bulletin(path: Path) -> Bulletin:
     """Parse one file and check that the month in its name agrees with the month in its headings."""

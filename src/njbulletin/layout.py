@@ -9,8 +9,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from njbulletin import config
 from njbulletin.errors import UsageError

@@ -12,8 +12,8 @@ import os
 import shutil
 import tempfile
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import polars as pl
 

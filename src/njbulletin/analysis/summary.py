@@ -5,7 +5,7 @@ Every function takes frames and returns values; nothing here reads files. The re
 """
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import polars as pl
 

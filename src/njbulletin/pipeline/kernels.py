@@ -126,7 +126,7 @@ class KernelPool:
         self._kernels: dict[str, object] = {}
         self._lock = threading.Lock()
 
-    def __enter__(self) -> "KernelPool":
+    def __enter__(self) -> KernelPool:
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -15,11 +15,12 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from njbulletin.atomic import read_json
 from njbulletin.pipeline.model import now_iso
@@ -132,7 +133,7 @@ def is_up_to_date(manifest: dict | None, expected_fingerprint: str) -> bool:
     return bool(manifest) and manifest.get("status") == "ok" and manifest.get("fingerprint") == expected_fingerprint
 
 
-def build_manifest(plan: "MonthPlan", outcome: "MonthOutcome", with_code: bool, project_root: Path,
+def build_manifest(plan: MonthPlan, outcome: MonthOutcome, with_code: bool, project_root: Path,
                    processed: Mapping[str, Path]) -> dict:
     """Everything a month's run depended on and produced: inputs, parameters, code, versions, each notebook's
     result, and the processed partitions it wrote (`processed`, by table: the skip check looks for them)."""
@@ -196,9 +197,9 @@ def locked_versions(pins: Iterable[LockedPackage], environment: Mapping[str, str
 
     versions: dict[str, str] = {}
     for pin in pins:
-        if pin.marker is None or Marker(pin.marker).evaluate(dict(environment or {})):
-            if versions.setdefault(pin.name, pin.version) != pin.version:
-                raise ValueError(f"{pin.name} is locked at both {versions[pin.name]} and {pin.version} here")
+        applies = pin.marker is None or Marker(pin.marker).evaluate(dict(environment or {}))
+        if applies and versions.setdefault(pin.name, pin.version) != pin.version:
+            raise ValueError(f"{pin.name} is locked at both {versions[pin.name]} and {pin.version} here")
     return versions
 
 

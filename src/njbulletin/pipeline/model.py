@@ -5,7 +5,7 @@ Standard library only: the no-op path (every month unchanged) imports this modul
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from njbulletin import config
@@ -75,7 +75,7 @@ class MonthOutcome:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def all_ok(results: list[NotebookResult]) -> bool:

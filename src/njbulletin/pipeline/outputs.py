@@ -32,7 +32,7 @@ class FolderStage:
     folder: Path  # REPORTS/.staging/<name>-<random>; a month's notebooks are given it as their reports folder
 
     @classmethod
-    def create(cls, target: Path) -> "FolderStage":
+    def create(cls, target: Path) -> FolderStage:
         target = Path(target)
         root = target.parent / STAGING_DIRNAME
         root.mkdir(parents=True, exist_ok=True)

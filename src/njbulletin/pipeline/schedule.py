@@ -12,7 +12,7 @@ papermill and nbconvert, so each worker starts with them imported.
 from __future__ import annotations
 
 import queue
-from typing import Callable
+from collections.abc import Callable
 
 from njbulletin.pipeline.kernels import KernelPool
 from njbulletin.pipeline.model import FAILED, MonthOutcome, MonthPlan, Settings

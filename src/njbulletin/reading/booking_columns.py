@@ -10,12 +10,19 @@ from __future__ import annotations
 
 import re
 
-from njbulletin.contract import (BOOKING_KEY_LABELS, CHANNEL_LABELS, CHANNEL_REFERENCE, CHANNELS_PATH,
-                                 SUBTOTAL_LABEL, channel_file_name, compact_label)
+from njbulletin.contract import (
+    BOOKING_KEY_LABELS,
+    CHANNEL_LABELS,
+    CHANNEL_REFERENCE,
+    CHANNELS_PATH,
+    SUBTOTAL_LABEL,
+    channel_file_name,
+    compact_label,
+)
 from njbulletin.errors import BulletinError
 
 KEY_COLUMN = "key"  # 序号, 单位, 名称: the row number and the name, not value columns
-HEADER_CODES = {**{label: KEY_COLUMN for label in BOOKING_KEY_LABELS}, **CHANNEL_LABELS}
+HEADER_CODES = {**dict.fromkeys(BOOKING_KEY_LABELS, KEY_COLUMN), **CHANNEL_LABELS}
 # Known labels, longest first, so a run of cells printed without spaces splits into labels.
 KNOWN_RUN = re.compile("(?:" + "|".join(re.escape(label) for label in sorted(HEADER_CODES, key=len, reverse=True))
                        + ")")

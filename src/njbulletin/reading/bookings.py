@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from njbulletin.contract import CHANNELS, SUBTOTAL_LABEL
 from njbulletin.errors import BulletinError
@@ -23,9 +23,9 @@ from njbulletin.reading.grammar import (
 from njbulletin.reading.rows import (
     MAX_ROW_CHARS,
     TableLayout,
-    looks_like_row_data,
     check_row_numbers,
     is_header_line,
+    looks_like_row_data,
     read_rows_after_header,
 )
 
@@ -34,7 +34,7 @@ from njbulletin.reading.rows import (
 MAX_HEADER_LINES = 3  # a bookings header wraps over at most this many lines
 
 
-@lru_cache(maxsize=None)
+@cache
 def bookings_layout(values: int) -> TableLayout:
     """The bookings table with `values` value columns (its channels and 小计, as its header prints them)."""
     cells = "".join(f" (?P<c{i}>{VALUE})" for i in range(values))
@@ -42,7 +42,7 @@ def bookings_layout(values: int) -> TableLayout:
     return TableLayout("bookings", BOOKING_HEADER_WORDS, ("序号", "小计"), row, ends_at_total=True, numbered=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def booking_total_pattern(values: int) -> re.Pattern[str]:
     """The bookings 合计 row with `values` value columns."""
     return re.compile(r"合 ?计[:：]?" + "".join(f" ?(?P<c{i}>{VALUE})" for i in range(values)))

@@ -3,8 +3,8 @@ wrapped rows and page furniture, with every line that is not a row refused by na
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from njbulletin.errors import BulletinError
 from njbulletin.reading.grammar import (

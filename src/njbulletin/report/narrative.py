@@ -7,8 +7,8 @@ one table helper (`tables.report_table`), which nbval compares.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import polars as pl
 from markupsafe import Markup

@@ -20,7 +20,7 @@ class Page:
     figures_dir: Path
 
     @classmethod
-    def of(cls, notebook: str, context) -> "Page":
+    def of(cls, notebook: str, context) -> Page:
         """The page of a notebook for a MonthContext (its month, language and figures folder)."""
         return cls(notebook, context.month, context.lang, context.figures_dir)
 

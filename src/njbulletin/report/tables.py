@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 import polars as pl
 
@@ -142,7 +142,7 @@ def localise_values(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
         elif column in PRINTED_NAMES:
             frame = map_column(frame, column, lambda value: None if value is None else name_label(value, lang))
         elif column in CODES:
-            frame = map_column(frame, column, lambda value: translate_code(value, CODES[column], lang))
+            frame = map_column(frame, column, lambda value, codes=CODES[column]: translate_code(value, codes, lang))
         elif column in ("reason", "unscored_reason"):
             frame = map_column(frame, column, lambda value: translate_reason(value, lang))
         elif column == "item":

@@ -9,8 +9,8 @@ memory (nothing is written); when the file is gone the line is shown as missing.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import polars as pl
 

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from njbulletin.months import days_in_month
-from njbulletin.validate.names import load_registry, normalise_name, resolve_institutions
 from njbulletin.contract import CHANNEL_NAMES, order_channels
+from njbulletin.months import days_in_month
 from njbulletin.reading.parser import Bulletin
+from njbulletin.validate.names import load_registry, normalise_name, resolve_institutions
 from njbulletin.validate.reconcile import TOLERANCE, compare_printed_totals, differing_totals
 from njbulletin.validate.schemas import QUALITY_FLAGS_SCHEMA, SCHEMAS, describe_failure, schema_failures
 

@@ -41,8 +41,7 @@ def compare_printed_totals(bookings: pl.DataFrame, platforms: pl.DataFrame, hotl
     status: 'match', 'differs' or 'not printed'. Rows: the channels' 合计 (in the channels file's order),
     the overall 合计, each hospital's 小计 (in printed order), the platforms' 合计, the hotline's calls.
     """
-    printed = dict(((table, item), value) for table, item, value
-                   in declared.select("table", "item", "value").iter_rows())
+    printed = {(table, item): value for table, item, value in declared.select("table", "item", "value").iter_rows()}
     calls = hotline.filter(pl.col("kind") == "call")
     rows = booking_comparisons(bookings, printed)
     rows.append(("booking_platforms", "total", "platform_total", printed.get(("booking_platforms", "total")),

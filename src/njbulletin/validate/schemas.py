@@ -8,8 +8,8 @@ failure cases as a frame that validation turns into readable lines.
 """
 from __future__ import annotations
 
-import polars as pl
 import pandera.polars as pa
+import polars as pl
 from pandera.api.polars.types import PolarsData
 from pandera.errors import SchemaErrors
 
