@@ -142,3 +142,14 @@ def test_every_command_refuses_dev_null_without_a_traceback(scratch):
         result = njbulletin(*command, cwd=scratch)
         assert result.returncode == EXIT_UNREADABLE, command
         assert len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr, result.stderr
+
+
+def test_relative_folder_variables_reach_child_processes_absolute(tmp_path, monkeypatch):
+    """A kernel starts in the notebooks folder: the command makes NJBULLETIN_* folders absolute first."""
+    from njbulletin.commands.paths import export_absolute_folders
+
+    monkeypatch.chdir(tmp_path)
+    environment = {"NJBULLETIN_REFERENCE": "ref", "NJBULLETIN_REPORTS": "out/rep", "NJBULLETIN_RAW": ""}
+    export_absolute_folders(environment)
+    assert environment == {"NJBULLETIN_REFERENCE": str(tmp_path / "ref"),
+                           "NJBULLETIN_REPORTS": str(tmp_path / "out" / "rep"), "NJBULLETIN_RAW": ""}

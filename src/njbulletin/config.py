@@ -2,7 +2,8 @@
 
 Paths are resolved from this file's location, never from the current
 directory, so notebooks, tests and the command line agree on where data lives.
-Environment variables may move the data folders (handy for tests and CI).
+Environment variables may move the data folders (handy for tests and CI); a relative one is taken from
+the folder the process starts in, and the command line makes it absolute for the kernels it starts.
 """
 from __future__ import annotations
 
@@ -11,10 +12,16 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
-RAW_DIR = Path(os.environ.get("NJBULLETIN_RAW", PROJECT_ROOT / "data" / "raw"))
-PROCESSED_DIR = Path(os.environ.get("NJBULLETIN_PROCESSED", PROJECT_ROOT / "data" / "processed"))
-REPORTS_DIR = Path(os.environ.get("NJBULLETIN_REPORTS", PROJECT_ROOT / "reports"))
-REFERENCE_DIR = Path(os.environ.get("NJBULLETIN_REFERENCE", PROJECT_ROOT / "data" / "reference"))
+
+def folder_from_environment(variable: str, default: Path) -> Path:
+    """A folder an environment variable may move; a relative one is taken from the current folder, now."""
+    return Path(os.environ.get(variable) or default).expanduser().resolve()
+
+
+RAW_DIR = folder_from_environment("NJBULLETIN_RAW", PROJECT_ROOT / "data" / "raw")
+PROCESSED_DIR = folder_from_environment("NJBULLETIN_PROCESSED", PROJECT_ROOT / "data" / "processed")
+REPORTS_DIR = folder_from_environment("NJBULLETIN_REPORTS", PROJECT_ROOT / "reports")
+REFERENCE_DIR = folder_from_environment("NJBULLETIN_REFERENCE", PROJECT_ROOT / "data" / "reference")
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DOCS_DIR = PROJECT_ROOT / "docs"
 

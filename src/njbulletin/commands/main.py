@@ -14,6 +14,7 @@ import os
 import sys
 
 from njbulletin import config
+from njbulletin.commands.paths import export_absolute_folders
 from njbulletin.errors import EXIT_INTERRUPTED, EXIT_PIPE_CLOSED, EXIT_UNREADABLE, BulletinError, UsageError
 
 # command -> (module, function). Each function takes the parsed arguments and returns an exit code.
@@ -71,6 +72,7 @@ def describe_os_error(exc: OSError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    export_absolute_folders()
     args = build_parser().parse_args(argv)
     module_name, function_name = COMMANDS[args.command]
     try:

@@ -15,9 +15,20 @@ from pathlib import Path
 
 from njbulletin.errors import UsageError
 
+FOLDER_VARIABLES = ("NJBULLETIN_RAW", "NJBULLETIN_PROCESSED", "NJBULLETIN_REPORTS", "NJBULLETIN_REFERENCE")
+
 
 def absolute(path: str | os.PathLike) -> Path:
     return Path(path).expanduser().resolve()
+
+
+def export_absolute_folders(environment: dict | None = None) -> None:
+    """Make every NJBULLETIN_* folder variable absolute in the environment, so that a child process (a
+    notebook's kernel runs in the notebooks folder) reads the folder the user meant."""
+    environment = os.environ if environment is None else environment
+    for name in FOLDER_VARIABLES:
+        if environment.get(name):
+            environment[name] = str(absolute(environment[name]))
 
 
 def nearest_existing(path: Path) -> Path:
