@@ -110,7 +110,7 @@ def test_html_is_self_contained_without_code_or_traceback(month_dir):
         assert not re.search(r"<(script|link)\b[^>]*(src|href)=[\"']?https?:", page, re.IGNORECASE), name
         assert "MonthContext.from_parameters" not in page, name  # code is hidden by default
     assert any(re.search(r'<img[^>]+src="data:image/png;base64,', page) for page in pages.values())
-    assert "276195" in pages["01-ingest"]  # the printed key figures are in the report
+    assert "276,195" in pages["01-ingest"]  # the printed key figures are in the report, formatted
 
 
 def test_summary_matches_the_seed(month_dir):
