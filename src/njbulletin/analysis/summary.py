@@ -94,9 +94,3 @@ def summarise_month(month: str, days_in_month: int, tables: Mapping[str, pl.Data
         raise ValueError(f"{month}: no processed {', '.join(missing)} table; the month has no summary")
     figures = compute_key_figures(month, days_in_month, tables)
     return {name: figures[name] for name in SUMMARY_FIELDS}
-
-
-def count_flags_by_rule(quality_flags: pl.DataFrame) -> pl.DataFrame:
-    """How many flags each rule raised, by severity, most frequent first."""
-    return (quality_flags.group_by("severity", "rule").agg(pl.len().alias("flags"))
-            .sort(["flags", "severity", "rule"], descending=[True, False, False]))

@@ -1,8 +1,9 @@
 """Reconciliation of the printed totals: each total the bulletin prints, next to what it should be.
 
 The one implementation of the rule. Validation reports every total whose status is `differs` as an error
-(`njbulletin.validate.checks.reconcile_totals`), and the booking-channels notebook shows this same table
-(`njbulletin.analysis.channels.reconcile_printed_totals`), so the two can never disagree.
+(`njbulletin.validate.checks.reconcile_totals`); the validation page shows that stored result, and
+`njbulletin.analysis.channels.reconcile_printed_totals` gives researchers this same table, so nothing can
+disagree with it.
 
 What each printed total is compared with:
 
