@@ -190,15 +190,22 @@ def write_index(reports_dir: Path, lang: str | None = None) -> Path:
     exports = sorted((p.name for p in (reports_dir / "data").glob("*.csv")),
                      key=lambda name: (name != "summary.csv", name))  # the key figures first
     entries = collect_month_entries(reports_dir)
-    state = index_state(entries, exports, lang)
+    inputs = index_state(entries, exports, lang)
     refresh_navigation(reports_dir)
-    if path.is_file() and (read_text(reports_dir / STATE_NAME) == state):
-        return path
+    current = read_text(path)
+    if current is not None and read_text(reports_dir / STATE_NAME) == state_line(inputs, current):
+        return path  # the same inputs, and the page is still the one written from them
     document = build_index(entries, exports, lang or reports_language(entries))
-    if read_text(path) != document:
+    if current != document:
         write_text_atomic(path, document)
-    write_text_atomic(reports_dir / STATE_NAME, state)
+    write_text_atomic(reports_dir / STATE_NAME, state_line(inputs, document))
     return path
+
+
+def state_line(inputs: str, document: str) -> str:
+    """What .index-state remembers: the inputs' digest and the digest of the page written from them (a page
+    changed or damaged since is written again)."""
+    return f"{inputs} {hashlib.sha256(document.encode('utf-8')).hexdigest()}"
 
 
 def read_text(path: Path) -> str | None:
