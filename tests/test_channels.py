@@ -51,7 +51,7 @@ def test_concentration_top1_top5_and_hhi(seed):
     assert result["top1_share"] == pytest.approx(267330 / 276195)
     assert f"{result['top1_share']:.2%}" == "96.79%"
     # The five largest 小计: 267330, 1416, 1263, 1027, 755.
-    assert result["top5_share"] == pytest.approx((267330 + 1416 + 1263 + 1027 + 755) / 276195)
+    assert result["top_n"] == 5 and result["top_n_share"] == pytest.approx((267330 + 1416 + 1263 + 1027 + 755) / 276195)
     assert round(result["hhi"], 4) == 0.9369
 
 

@@ -69,7 +69,7 @@ def test_a_unit_without_a_denominator_is_listed_with_the_reason():
     assert unit_row(ratios, "乙区")["completeness_score"] is None
     assert unit_row(ratios, "乙区")["complete"] is False
     assert completeness.count_complete_units(frame, 30) == 1
-    assert completeness.rank_units(ratios)["unit"].to_list() == ["甲区"]
+    assert completeness.rank_by_completeness(ratios)["unit"].to_list() == ["甲区"]
 
 
 def test_score_caps_each_ratio_at_one():
@@ -80,7 +80,7 @@ def test_score_caps_each_ratio_at_one():
 
 
 def test_ranking_keeps_levels_apart(uploads):
-    ranked = completeness.rank_units(completeness.compute_upload_ratios(uploads, 30))
+    ranked = completeness.rank_by_completeness(completeness.compute_upload_ratios(uploads, 30))
     districts = ranked.filter(pl.col("level") == "district")
     assert districts.height == 12 and districts["rank"].to_list() == list(range(1, 13))
     assert districts["unit"][-1] == "秦淮区"

@@ -434,5 +434,13 @@ def test_non_text_argument():
 
 
 def test_pdf_without_text_layer_is_not_parsed_as_text(tmp_path):
-    with pytest.raises(BulletinError):
+    """A PDF is recognised by its content, whatever its name, and refused by its own message: given as text,
+    it is named a PDF; a scan (no text layer) saved as .txt is read as a PDF and needs OCR."""
+    from pdf_fixtures import build_image_only_pdf
+
+    with pytest.raises(BulletinError, match="this is the content of a PDF file, not a bulletin's text"):
         parse_text("%PDF-1.4 garbage")
+    scan = tmp_path / "2024-11.txt"
+    scan.write_bytes(build_image_only_pdf())
+    with pytest.raises(BulletinError, match=r"the PDF has no text layer \(no text at all on \d+ pages?; a scanned"):
+        parse_bulletin(scan)

@@ -93,7 +93,7 @@ def test_english_switches_titles_labels_units_and_names(seed):
 
 
 def test_heatmap_keeps_levels_apart_and_saves_both_formats(seed, tmp_path):
-    ratios = completeness.rank_units(completeness.compute_upload_ratios(seed["uploads"], 30))
+    ratios = completeness.rank_by_completeness(completeness.compute_upload_ratios(seed["uploads"], 30))
     figure = charts.chart_completeness(ratios, "district", "2024-11", "zh")
     rows = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert len(rows) == 12 and rows[0] == "江宁区"
@@ -123,7 +123,7 @@ def test_publish_figure_writes_both_formats_and_closes_the_figure(tmp_path):
 
 
 def test_written_png_is_the_picture_and_the_svg_keeps_its_layout(seed, tmp_path):
-    ratios = completeness.rank_units(completeness.compute_upload_ratios(seed["uploads"], 30))
+    ratios = completeness.rank_by_completeness(completeness.compute_upload_ratios(seed["uploads"], 30))
     written = charts.chart_completeness(ratios, "district", "2024-11", "zh")
     rendered = plotting.write_figure(written, tmp_path, "districts")
     assert written.get_layout_engine().__class__.__name__ == "PlaceHolderLayoutEngine"  # layout kept, not redone

@@ -72,7 +72,7 @@ def test_a_missing_numerator_is_listed():
 
 
 def test_ranking_of_hospitals_by_income_per_visit(units):
-    ranked = throughput.rank_units(units, "income_per_visit", "hospital")
+    ranked = throughput.rank_by_indicator(units, "income_per_visit", "hospital")
     # 江苏省肿瘤医院: 47653.46 thousand yuan over 33851 visits = 1407.74 元, ahead of 江苏省人民医院.
     assert ranked["unit"][:2].to_list() == ["江苏省肿瘤医院", "江苏省人民医院"]
     assert ranked["rank"][:2].to_list() == [1, 2]

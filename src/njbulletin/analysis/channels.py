@@ -59,11 +59,12 @@ def measure_concentration(bookings: pl.DataFrame, top: int = 5) -> dict:
     shares = rank_hospital_shares(bookings)
     if shares.height == 0 or shares["total"].sum() == 0:
         return {"hospitals": shares.height, "top1_hospital": None, "top1_share": None,
-                f"top{top}_share": None, "hhi": None}
+                "top_n": top, "top_n_share": None, "hhi": None}
     return {"hospitals": shares.height,
             "top1_hospital": shares["hospital"][0],
             "top1_share": float(shares["share"][0]),
-            f"top{top}_share": float(shares["share"].head(top).sum()),
+            "top_n": top,  # how many hospitals top_n_share adds up
+            "top_n_share": float(shares["share"].head(top).sum()),
             "hhi": float((shares["share"] ** 2).sum())}
 
 

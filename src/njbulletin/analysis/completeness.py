@@ -70,7 +70,7 @@ def list_unscored_units(ratios: pl.DataFrame) -> pl.DataFrame:
     return ratios.filter(pl.col("unscored_reason").is_not_null()).select("level", "unit", "unscored_reason")
 
 
-def rank_units(ratios: pl.DataFrame) -> pl.DataFrame:
+def rank_by_completeness(ratios: pl.DataFrame) -> pl.DataFrame:
     """Scored units ranked within their level, best first (ties keep the bulletin's order)."""
     return (ratios.filter(pl.col("completeness_score").is_not_null())
             .sort(["level", "completeness_score"], descending=[False, True], maintain_order=True)

@@ -52,7 +52,7 @@ def list_ratio_exclusions(uploads: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(parts).filter(pl.col("reason").is_not_null())
 
 
-def rank_units(throughput: pl.DataFrame, column: str, level: str = "hospital") -> pl.DataFrame:
+def rank_by_indicator(throughput: pl.DataFrame, column: str, level: str = "hospital") -> pl.DataFrame:
     """The units of one level with a value in `column`, largest first, with their rank."""
     return (throughput.filter((pl.col("level") == level) & pl.col(column).is_not_null())
             .sort(column, descending=True, maintain_order=True)

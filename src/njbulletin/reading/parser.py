@@ -90,6 +90,9 @@ def parse_text(text: str) -> Bulletin:
         raise BulletinError(f"expected text (str), got {type(text).__name__}")
     if len(text) > MAX_INPUT_BYTES:  # the same limit as for files: each character takes at least a byte
         raise BulletinError(f"text has {len(text)} characters, over the {MAX_INPUT_BYTES}-byte input limit")
+    if text.lstrip("\ufeff").startswith(PDF_MAGIC.decode("ascii")):
+        raise BulletinError("this is the content of a PDF file, not a bulletin's text: give the file to "
+                            "parse_bulletin, which reads the PDF's text layer", line=1)
     return _parse(text.lstrip("\ufeff"), source="<text>", encoding="str")
 
 

@@ -76,7 +76,7 @@ def chart_penetration(ranked: pl.DataFrame, month: str, lang: str = "zh", top: i
 
 
 def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str = "zh") -> Figure:
-    """Heatmap of one level's units x (real-time ratio, forms ratio, score), best first (from rank_units)."""
+    """Heatmap of one level's units x (real-time ratio, forms ratio, score), best first (from completeness.rank_by_completeness)."""
     rows = with_name_labels(ratios.filter(pl.col("level") == level), "unit", lang)
     return plot_heatmap(rows, "label", list(INDICATORS), [text(i, lang) for i in INDICATORS],
                         title=text("title_completeness", lang, month=month, level=text(level, lang)),
@@ -100,7 +100,7 @@ THROUGHPUT_UNITS = {"outpatient_visits": "unit_visits", "income_per_visit": "uni
 
 def chart_ranking(ranked: pl.DataFrame, column: str, level: str, month: str, lang: str = "zh",
                   top: int = 25) -> Figure:
-    """The top units of one throughput indicator (from throughput.rank_units)."""
+    """The top units of one throughput indicator (from throughput.rank_by_indicator)."""
     xlabel = text(THROUGHPUT_UNITS[column], lang)
     return plot_ranked_bars(with_name_labels(ranked.head(top), "unit", lang), column, "label",
                             title=text("title_ranking", lang, month=month, indicator=text(column, lang),

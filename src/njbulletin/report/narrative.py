@@ -36,6 +36,16 @@ class Prose:
 # ----------------------------------------------------------------------------- numbers and phrases
 
 
+NUMBER_WORDS = {"zh": "零一二三四五六七八九十", "en": ("zero", "one", "two", "three", "four", "five", "six", "seven",
+                                                "eight", "nine", "ten")}
+
+
+def number_word(number: int, lang: str) -> str:
+    """A small count as a word (五, five), as prose writes it; larger ones as digits."""
+    words = NUMBER_WORDS["en" if lang == "en" else "zh"]
+    return words[number] if 0 <= number < len(words) else str(number)
+
+
 def count(value: float | int | None) -> str:
     """A count with thousands separators (276,195); '—' when there is none."""
     return "—" if value is None else f"{value:,.0f}"
@@ -166,7 +176,8 @@ def describe_booking_month(month: str, channels: pl.DataFrame, concentration: di
     if concentration["top1_hospital"]:
         sentences.append(phrase("p.bookings_concentration", lang,
                                 hospital=display_name(concentration["top1_hospital"], lang),
-                                top1=percent(concentration["top1_share"]), top5=percent(concentration["top5_share"]),
+                                top1=percent(concentration["top1_share"]), n=number_word(concentration["top_n"], lang),
+                                top_n=percent(concentration["top_n_share"]),
                                 hhi=decimals(concentration["hhi"])))
     sentences.append(phrase("p.bookings_platforms_hotline", lang, platforms=count(platforms.height),
                             platform_total=count(platforms["count"].sum()), calls=count(kinds["call"]),
@@ -187,7 +198,8 @@ def booking_key_figures(channels: pl.DataFrame, concentration: dict, penetration
     if concentration["top1_hospital"]:
         rows += [(text("kf.top1_hospital", lang), display_name(concentration["top1_hospital"], lang)),
                  (text("kf.top1_share", lang), percent(concentration["top1_share"]))]
-    rows += [(text("kf.top5_share", lang), percent(concentration["top5_share"])),
+    rows += [(text("kf.top_n_share", lang, n=number_word(concentration["top_n"], lang)),
+              percent(concentration["top_n_share"])),
              (text("kf.hhi", lang), decimals(concentration["hhi"])),
              (text("kf.platform_bookings", lang), f"{count(platforms['count'].sum())} ({platforms.height})")]
     for kind in ("call", "work_order"):
@@ -247,9 +259,9 @@ INCOME_RATIOS = ("income_per_visit", "income_per_discharge")
 
 def highest_units(throughput: pl.DataFrame, level: str) -> dict[str, dict]:
     """The top row of each income ratio among the units of one level (those with a value)."""
-    from njbulletin.analysis.throughput import rank_units
+    from njbulletin.analysis.throughput import rank_by_indicator
 
-    ranked = {ratio: rank_units(throughput, ratio, level) for ratio in INCOME_RATIOS}
+    ranked = {ratio: rank_by_indicator(throughput, ratio, level) for ratio in INCOME_RATIOS}
     return {ratio: frame.row(0, named=True) | {"median": float(frame[ratio].median())}
             for ratio, frame in ranked.items() if frame.height}
 

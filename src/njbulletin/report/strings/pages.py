@@ -111,9 +111,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "p.bookings_leading": ("最大的渠道是{channel}，{count} 人次（{share}）。",
                            "The largest channel is {channel}, with {count} ({share})."),
     "p.bookings_concentration": (
-        "{hospital}一家占全部预约的 {top1}；前五家医院合计 {top5}（HHI {hhi}"
+        "{hospital}一家占全部预约的 {top1}；前{n}家医院合计 {top_n}（HHI {hhi}"
         "）。",
-        "{hospital} alone holds {top1} of all bookings; the top five hold {top5} (HHI {hhi})."),
+        "{hospital} alone holds {top1} of all bookings; the top {n} hold {top_n} (HHI {hhi})."),
     "p.bookings_platforms_hotline": (
         "{platforms} 个线上平台共预约 {platform_total} 人次；12320 热线受"
         "理来电 {calls} 个、工单 {orders} 件。",
@@ -167,7 +167,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "kf.hospitals": ("预约医院数（家）", "Hospitals with bookings"),
     "kf.top1_hospital": ("预约量最大的医院", "Hospital with the most bookings"),
     "kf.top1_share": ("其占全部预约的比例", "Its share of all bookings"),
-    "kf.top5_share": ("前五家医院占比", "Share of the top five hospitals"),
+    "kf.top_n_share": ("前{n}家医院占比", "Share of the top {n} hospitals"),
     "kf.hhi": ("医院集中度 HHI", "HHI of hospital shares"),
     "kf.platform_bookings": ("线上平台预约量（人次）（平台数）", "Online platform bookings (platforms)"),
     "kf.hotline_call": ("热线来电（个）（类别数）", "Hotline calls (categories)"),
