@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from njbulletin.errors import BulletinError
 from njbulletin.reading.parser import MAX_HEADING_CHARS, PROSE_PUNCTUATION, SECTION_HEADINGS, SECTION_TITLES
-from njbulletin.reading.pdf_cells import TableLayoutError, TableText
+from njbulletin.reading.pdf_cells import TableLayoutError
 from njbulletin.reading.pdf_columns import borderless_tables
 from njbulletin.reading.pdf_grid import ruled_tables
 from njbulletin.reading.pdf_page import NUMBER_TOKEN, Glyph, Page
