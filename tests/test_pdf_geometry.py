@@ -174,3 +174,15 @@ def test_a_scan_with_its_text_over_the_picture_is_read_not_refused():
 def test_a_picture_after_the_table_has_begun_is_not_a_table():
     page = page_of(4, [*text_at(HEADING, 50, 700), *booking_rows(660)], images=((50, 100, 400, 500),))
     assert lay_out_pages([page]) == [f"{HEADING}\n序号 单位 小计\n1 南京市第一医院 1416\n2 南京市儿童医院 1263"]
+
+
+def test_a_turned_page_after_a_heading_whose_table_has_not_begun_is_refused():
+    heading_page = page_of(4, [*text_at(HEADING, 50, 600)])
+    turned = Page(5, 595.0, 842.0, 0, 3, "南\n京\n市", (), (), ())  # a turned table: one character a line
+    with pytest.raises(BulletinError, match=r"\[bookings \(12320预约挂号服务统计\)\] page 5: the page has its text turned"):
+        lay_out_pages([heading_page, turned])
+
+
+def test_a_turned_page_of_prose_keeps_its_text_layer():
+    turned = Page(2, 595.0, 842.0, 90, 0, "回首 2024，我们向“新”而行，坚持笃行致远。", (), (), ())
+    assert lay_out_pages([turned]) == ["回首 2024，我们向“新”而行，坚持笃行致远。"]

@@ -134,9 +134,10 @@ def check_picture(page: Page, reading: Reading) -> None:
 
 
 def check_turned_page(page: Page, reading: Reading) -> None:
-    """A turned page that holds a table (its heading, header or rows) is refused: its rows and columns
-    cannot be told apart. A turned page of prose keeps its text layer, as before."""
-    section = None
+    """A turned page that holds a table (its heading, header or rows, or the page after a heading whose table
+    has not begun) is refused: its rows and columns cannot be told apart. A turned page of prose keeps its
+    text layer, as before."""
+    section = reading.table if reading.waiting else None
     for text in page.text.replace("\r\n", "\n").split("\n"):
         heading = heading_of(text)
         if heading:
