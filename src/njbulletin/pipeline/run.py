@@ -565,7 +565,6 @@ def write_month_outputs(plan: MonthPlan, settings: Settings) -> dict:
     from njbulletin.months import days_in_month
     from njbulletin.atomic import write_text_atomic
     from njbulletin.analysis.summary import summarise_month
-
     from njbulletin.report.datapackage import month_source, write_data_package
 
     tables = processed_tables(settings.processed_dir, plan.month)
