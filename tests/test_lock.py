@@ -22,6 +22,7 @@ from njbulletin.pipeline.manifest import (
     lock_differences,
     lock_record,
     locked_versions,
+    metadata_headers,
     normalize_name,
     parse_lock,
 )
@@ -118,6 +119,13 @@ def test_a_package_locked_at_two_versions_for_one_environment_is_refused():
     pins = parse_lock("numpy==2.4.6\nnumpy==2.5.5 ; sys_platform == 'linux'\n")
     with pytest.raises(ValueError, match="numpy is locked at both 2.4.6 and 2.5.5"):
         locked_versions(pins, {**PYTHON_311, **PLATFORMS["linux"]})
+
+
+def test_only_the_header_block_of_a_metadata_file_is_read():
+    text = ("Metadata-Version: 2.4\nName: Typing_Extensions\nVersion: 4.16.0\nSummary: Backported types\n\n"
+            "Name: not this\nVersion: 9.9 (from the description)\n")
+    assert metadata_headers(text) == {"Name": "Typing_Extensions", "Version": "4.16.0"}
+    assert metadata_headers("") == {}
 
 
 def test_differences_name_each_changed_missing_and_unlocked_package():
