@@ -26,6 +26,7 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 DOCS_DIR = PROJECT_ROOT / "docs"
 
 DEFAULT_MONTH = "2024-11"
+LANGUAGES = ("zh", "en")  # what readers see: Chinese by default, or English
 
 # Inputs larger than this are refused before they are read in full.
 MAX_INPUT_BYTES = int(os.environ.get("NJBULLETIN_MAX_INPUT_BYTES", 20 * 1024 * 1024))

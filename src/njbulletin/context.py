@@ -12,12 +12,11 @@ from pathlib import Path
 import polars as pl
 
 from njbulletin import config
+from njbulletin.config import LANGUAGES
 from njbulletin.errors import UsageError
 from njbulletin.layout import find_raw_bulletin, partition_path
 from njbulletin.months import days_in_month, validate_month
 from njbulletin.storage import processed_months, scan_table, write_month_tables
-
-LANGUAGES = ("zh", "en")
 
 
 @lru_cache(maxsize=8)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 # The booking channels (reference data, see njbulletin.channels) are part of the contract.
-from njbulletin.channels import (  # noqa: E402,F401 - re-exported: the contract's channels
+from njbulletin.channels import (  # noqa: F401 - re-exported: the contract's channels
     BOOKING_KEY_LABELS,
     CHANNEL_LABELS,
     CHANNEL_NAMES,

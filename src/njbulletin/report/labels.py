@@ -11,7 +11,6 @@ import polars as pl
 
 from njbulletin.report.strings import NAMES_EN, TEXT, text  # noqa: F401 - text is used from here
 
-LANGUAGES = ("zh", "en")
 
 def source_line(month: str, lang: str = "zh") -> str:
     """The source line under every chart."""

@@ -14,7 +14,8 @@ import json
 import re
 from pathlib import Path
 
-from njbulletin.atomic import write_text_atomic
+from njbulletin.atomic import read_json, write_text_atomic
+from njbulletin.config import LANGUAGES
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
 from njbulletin.report.strings import text
 
@@ -94,12 +95,9 @@ def replace_bar(document: str, bar: str) -> str:
 
 
 def month_language(month_dir: Path) -> str:
-    try:
-        manifest = json.loads((month_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "zh"
+    manifest = read_json(month_dir / "manifest.json") or {}
     lang = (manifest.get("parameters") or {}).get("lang")
-    return lang if lang in ("zh", "en") else "zh"
+    return lang if lang in LANGUAGES else "zh"
 
 
 def inputs_digest(inputs: list[dict]) -> str:
