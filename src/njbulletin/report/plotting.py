@@ -273,12 +273,16 @@ def set_month_axis(ax: plt.Axes, first, last, lang: str = "zh") -> None:
     ax.tick_params(axis="x", labelrotation=90 if kind == "month" and span > 12 else 0)
 
 
-def keep_current_layout(fig: Figure) -> Figure:
-    """After a rendering has laid the figure out (constrained layout runs at each draw), keep those
-    positions: later renderings skip the layout and give the same picture."""
+def lay_out_once(fig: Figure) -> Figure:
+    """Run the figure's layout engine (constrained layout) once, as savefig would, and then fix the positions:
+    every rendering after that draws the figure once, instead of laying it out again in a draw of its own
+    before the real one (savefig does that whenever a figure has a layout engine). The bytes are the same."""
     engine = fig.get_layout_engine()
     if engine is not None and not isinstance(engine, PlaceHolderLayoutEngine):
-        fig.set_layout_engine("none")
+        with chart_style():
+            engine.execute(fig)
+    with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)  # None, not "none": "none" leaves a placeholder engine, and savefig's extra draw
     return fig
 
 
@@ -299,9 +303,9 @@ def write_figure(fig: Figure, figures_dir: str | Path, stem: str) -> dict[str, b
     """Render the figure once per format and write <stem>.png and <stem>.svg (temporary file, then rename).
     Returns the bytes written, by format."""
     rendered = {}
+    lay_out_once(fig)  # both formats are drawn from the same layout, each in a single draw
     for fmt, target in figure_paths(figures_dir, stem).items():
         rendered[fmt] = render_figure(fig, fmt)
-        keep_current_layout(fig)  # the first rendering laid the figure out; the next ones reuse it
         with atomic_path(target) as temporary:
             temporary.write_bytes(rendered[fmt])
     return rendered
