@@ -104,7 +104,7 @@ def run_with_kernel_retries(job: NotebookJob, kernels: KernelPool, turn: WaitFor
                 continue
             return exc
         finally:
-            kernels.release(kernel)
+            kernels.release(job.source, kernel)
     return None
 
 

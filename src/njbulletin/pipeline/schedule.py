@@ -2,7 +2,10 @@
 
 One month runs whole in this process, with fresh kernels. Several months run in two stages (every
 month's first stage, then every month's analyses), each process keeping one kernel per notebook for its
-months (`KernelPool(reuse=True)`). With --jobs N > 1 the months are dealt round-robin to N worker
+months (`KernelPool(reuse=True)`). Within a stage, two months are in flight at a time: a notebook's kernel
+goes on to the next month as soon as it has finished this one, instead of idling until the month's
+slowest notebook ends. Months do not depend on each other within a stage: a first stage reads and writes
+its own month only, and every first stage is done before any month's analyses (trends) begin. With --jobs N > 1 the months are dealt round-robin to N worker
 processes; a barrier holds every worker's analyses until every worker's first stages are done.
 
 Workers are started by a fork server, never forked from this process: it may already hold threads
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import queue
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 from njbulletin.pipeline.kernels import KernelPool
 from njbulletin.pipeline.model import FAILED, MonthOutcome, MonthPlan, Settings
@@ -20,6 +24,7 @@ from njbulletin.pipeline.month import MonthRunner
 from njbulletin.pipeline.render import Renderer, describe_error
 
 WORKER_PRELOAD = ["njbulletin.pipeline.schedule", "papermill", "nbconvert", "nbformat"]
+MONTHS_IN_FLIGHT = 2  # analyses of this many months at a time in one process (each notebook's kernel serves one)
 
 
 def run_months(plans: list[MonthPlan], settings: Settings) -> list[MonthOutcome]:
@@ -37,7 +42,7 @@ def run_share(plans: list[MonthPlan], settings: Settings, between_stages: Callab
     """This process's months: each first stage, then `between_stages()`, then each month's analyses."""
     with KernelPool(reuse=True) as kernels, Renderer() as renderer:
         runner = MonthRunner(settings, kernels, renderer)
-        prepared = [runner.run_first_stage(plan) for plan in plans]
+        prepared = in_flight(runner.run_first_stage, plans)
         try:
             between_stages()
         except BaseException:
@@ -45,7 +50,13 @@ def run_share(plans: list[MonthPlan], settings: Settings, between_stages: Callab
                 if month.stage is not None:
                     month.stage.discard()
             raise
-        return [runner.run_second_stage(month) for month in prepared]
+        return in_flight(runner.run_second_stage, prepared)
+
+
+def in_flight(stage: Callable, months: list) -> list:
+    """`stage` over the months, MONTHS_IN_FLIGHT at a time; results in the months' order."""
+    with ThreadPoolExecutor(max_workers=MONTHS_IN_FLIGHT, thread_name_prefix="month") as pool:
+        return list(pool.map(stage, months))
 
 
 def worker_context():

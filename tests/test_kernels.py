@@ -1,0 +1,97 @@
+"""The kernels a backfill reuses, and how months share them: a reused kernel starts each month from an empty
+namespace; one kernel runs one notebook at a time; months in flight keep their order.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from njbulletin.pipeline import kernels as kernel_module
+from njbulletin.pipeline import schedule
+from njbulletin.pipeline.kernels import KernelPool
+
+NOTEBOOK = Path("notebooks/10-booking-channels.ipynb")
+
+
+def run_code(kernel, code: str) -> dict:
+    """Execute `code` in the kernel; return the reply's content and the last text/plain result."""
+    client = kernel.blocking_client()
+    client.start_channels()
+    results = []
+    try:
+        client.wait_for_ready(timeout=60)
+        reply = client.execute_interactive(code, timeout=60, output_hook=lambda message: results.append(
+            message["content"].get("data", {}).get("text/plain")) if message["msg_type"] == "execute_result"
+            else None)
+    finally:
+        client.stop_channels()
+    return {"status": reply["content"]["status"], "count": reply["content"].get("execution_count"),
+            "result": results[-1] if results else None}
+
+
+@pytest.mark.slow
+def test_a_reused_kernel_starts_each_month_with_an_empty_namespace_and_its_modules_imported():
+    with KernelPool(reuse=True) as pool:
+        kernel = pool.acquire(NOTEBOOK)
+        assert run_code(kernel, "import json\nleft_over = 42\nsecret = 'month 1'")["status"] == "ok"
+        run_code(kernel, "1")
+        pool.release(NOTEBOOK, kernel)
+
+        again = pool.acquire(NOTEBOOK)
+        assert again is kernel  # the same process, month after month
+        first = run_code(again, "sorted(name for name in ('left_over', 'secret', 'json') if name in globals())")
+        assert first["result"] == "[]"  # no variable and no import name carries over
+        assert first["count"] == 1  # the execution count starts again, as in a fresh kernel
+        assert run_code(again, "import sys; 'json' in sys.modules")["result"] == "True"  # the saving
+        pool.release(NOTEBOOK, again)
+
+
+def test_one_kernel_runs_one_notebook_at_a_time(monkeypatch):
+    monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, notebook: object())
+    monkeypatch.setattr(kernel_module, "close_clients", lambda kernel: None)
+    pool = KernelPool(reuse=True)
+    first = pool.acquire(NOTEBOOK)
+    other_notebook = pool.acquire(Path("notebooks/20-upload-completeness.ipynb"))  # a kernel of its own
+    acquired = threading.Event()
+    waiting = threading.Thread(target=lambda: (pool.acquire(NOTEBOOK), acquired.set()))
+    waiting.start()
+    assert not acquired.wait(0.3)  # the next month's copy of the notebook waits for the kernel
+    pool.release(NOTEBOOK, first)
+    assert acquired.wait(5)
+    waiting.join()
+    assert other_notebook is not None
+
+
+def test_a_kernel_that_fails_to_start_is_not_left_held(monkeypatch):
+    def fail(self, notebook):
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    monkeypatch.setattr(KernelPool, "_ready_kernel", fail)
+    pool = KernelPool(reuse=True)
+    with pytest.raises(RuntimeError):
+        pool.acquire(NOTEBOOK)
+    monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, notebook: object())
+    done = threading.Event()
+    threading.Thread(target=lambda: (pool.acquire(NOTEBOOK), done.set()), daemon=True).start()
+    assert done.wait(5)  # the retry gets the kernel: the failed attempt let it go
+
+
+def test_months_in_flight_keep_their_order_and_their_number():
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def stage(month: int) -> int:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05 if month % 2 else 0.01)  # odd months end after the next one
+        with lock:
+            running -= 1
+        return month * 10
+
+    assert schedule.in_flight(stage, list(range(8))) == [month * 10 for month in range(8)]
+    assert most == schedule.MONTHS_IN_FLIGHT
