@@ -9,6 +9,7 @@ districts and 39 hospitals in the uploads, 5 platforms, 9 hotline categories, 44
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -31,6 +32,9 @@ SHOWN = {"10-booking-channels": ["94.13%", "96.79%", "0.9369", "46.35%", "南京
 PAGE_STATE = """() => ({
   overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
   images: Array.from(document.images).map(img => img.complete && img.naturalWidth > 0),
+  alts: Array.from(document.images).map(img => img.alt),
+  focusable: document.querySelectorAll('.jp-OutputArea-output[tabindex="0"]').length,
+  outputs: document.querySelectorAll('.jp-OutputArea-output').length,
   tables: Array.from(document.querySelectorAll('.njb-table[data-rows]')).map(box => ({
     id: box.dataset.table, expected: Number(box.dataset.rows),
     shown: box.querySelectorAll('table tbody tr').length})),
@@ -115,3 +119,16 @@ def test_the_pages_show_the_seed_figures_formatted(seen):
                       "30-hospital-throughput": 4, "40-trends": 0}
     checked = {table["id"] for name in PAGES for table in seen[name]["tables"]}
     assert set(ROWS) <= checked
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_each_chart_is_described_by_its_own_title_in_chinese_and_each_output_can_be_focused(seen, name):
+    """A screen reader reads the chart's title (e.g. '2024-11 各渠道预约挂号量'), not nbconvert's English
+    'No description has been provided for this image'; every output takes the keyboard focus, as nbconvert's
+    pages do."""
+    alts = seen[name]["alts"]
+    assert all(alt.startswith("2024-11 ") and re.search(r"[\u4e00-\u9fff]", alt) for alt in alts), alts
+    assert len(set(alts)) == len(alts)  # each chart its own
+    if name == "10-booking-channels":
+        assert "2024-11 各渠道预约挂号量" in alts
+    assert seen[name]["focusable"] == seen[name]["outputs"] > 0

@@ -321,20 +321,26 @@ def publish_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path
     """What a notebook does with a finished chart: write PNG + SVG, show the very PNG that was written
     (instead of letting the inline backend draw the figure a third time), and close the figure."""
     rendered = write_figure(fig, figures_dir, stem)
-    show_png(rendered["png"])
+    show_png(rendered["png"], alt=figure_title(fig))
     plt.close(fig)
     return list(figure_paths(figures_dir, stem).values())
 
 
-def show_png(png: bytes) -> None:
-    """Display PNG bytes in the running notebook; outside IPython there is nothing to show."""
+def figure_title(fig: Figure) -> str:
+    """What the chart shows, for its alt text: the titles of its axes (`decorate` gives the chart's)."""
+    return " · ".join(title for title in (ax.get_title() for ax in fig.axes) if title)
+
+
+def show_png(png: bytes, alt: str = "") -> None:
+    """Display PNG bytes in the running notebook, with `alt` as the image's alt text in the HTML page;
+    outside IPython there is nothing to show."""
     try:
         from IPython import get_ipython
         from IPython.display import Image, display
     except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
         return
     if get_ipython() is not None:
-        display(Image(data=png, format="png"))
+        display(Image(data=png, format="png", alt=alt or None))
 
 
 def close_figure(fig: Figure) -> None:

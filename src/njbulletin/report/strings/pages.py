@@ -240,6 +240,7 @@ PAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ navigation bar and index
     "nav.bar": ("报告导航", "Report navigation"),
     "nav.index": ("全部月份", "All months"),
+    "alt.image": ("图表（无标题）", "Chart (untitled)"),  # an image's alt text when its output gives none
     "index.title": ("南京市卫生信息中心月报：各月报告", "Nanjing Health Information Center bulletin: reports"),
     "index.month": ("月份", "Month"),
     "index.status": ("状态", "Status"),
