@@ -1,6 +1,7 @@
 """Charts: the CJK font renders Chinese without missing glyphs; labels, source line, zh/en; PNG + SVG."""
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 
@@ -185,4 +186,22 @@ def test_axis_numbers_carry_separators_or_wan():
     plotting.close_figure(figure)
     figure = charts.chart_trend(month_summary(13), "third_party_share", "2024-11", "en")
     assert figure.axes[0].get_ylabel() == "Share (%)"
+    plotting.close_figure(figure)
+
+
+def test_a_month_that_was_not_processed_breaks_the_trend_line_instead_of_being_bridged():
+    summary = month_summary(6).filter(pl.col("month") != "2000-04")  # 2000-04 was never processed
+    figure = charts.chart_trend(summary, "bookings_total", "2024-11", "zh")
+    heights = list(figure.axes[0].lines[0].get_ydata())
+    assert heights[:3] == [276195, 277195, 278195] and heights[4:] == [280195, 281195]
+    assert math.isnan(heights[3])  # the gap: no segment from 2000-03 to 2000-05
+    plotting.close_figure(figure)
+    levels = pl.DataFrame({"month": ["2000-01", "2000-03"] * 2, "level": ["district"] * 2 + ["hospital"] * 2,
+                           "share_complete": [0.5, 0.6, 0.2, 0.3]})
+    figure = charts.chart_completeness_trend(levels, "2024-11", "en")
+    lines = figure.axes[0].lines
+    assert [line.get_label() for line in lines] == ["District", "Hospital"]
+    for line, expected in zip(lines, ([50.0, 60.0], [20.0, 30.0]), strict=True):
+        shown = list(line.get_ydata())
+        assert [shown[0], shown[2]] == expected and math.isnan(shown[1])
     plotting.close_figure(figure)

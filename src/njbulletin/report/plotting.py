@@ -207,11 +207,24 @@ def plot_labelled_scatter(frame: pl.DataFrame, x: str, y: str, label: str, highl
         return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 
+def with_missing_months(frame: pl.DataFrame, x: str, hue: str | None) -> pl.DataFrame:
+    """Every month from the first to the last (`x`, dates on the 1st), for every hue value; the months the
+    frame has not get null values. Sorted by month, hue values in the order they first appear."""
+    if frame.height == 0:
+        return frame
+    months = pl.date_range(frame[x].min(), frame[x].max(), interval="1mo", eager=True).alias(x).to_frame()
+    if hue is None:
+        return months.join(frame, on=x, how="left")
+    hues = frame.sort(x).select(hue).unique(maintain_order=True)
+    return months.join(hues, how="cross").join(frame, on=[x, hue], how="left").sort(x, maintain_order=True)
+
+
 def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str, ylabel: str,
                month: str, lang: str = "zh", legend_title: str | None = None, percent: bool = False) -> Figure:
     """A line per hue value over the months `x` (YYYY-MM) on a time axis; points are marked while the
-    months are few enough to see them (a single month still shows)."""
-    data = frame.with_columns(pl.col(x).str.to_date("%Y-%m").alias(x)).sort(x).to_pandas()
+    months are few enough to see them (a single month still shows). A month missing between two others
+    breaks the line instead of being bridged as if it had been measured."""
+    data = with_missing_months(frame.with_columns(pl.col(x).str.to_date("%Y-%m").alias(x)), x, hue).to_pandas()
     groups = [(None, data)] if hue is None else list(data.groupby(hue, sort=False))
     colours = sns.color_palette(PALETTE, max(len(groups), 1))
     marker = "o" if data[x].nunique() <= 36 else None
