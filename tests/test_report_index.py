@@ -128,3 +128,27 @@ def test_writing_the_index_twice_does_nothing_the_second_time(reports):
             "('jinja2', 'polars', 'nbconvert')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr  # an unchanged index neither renders nor imports
+
+
+def test_a_month_after_one_that_was_not_processed_shows_no_change_and_the_charts_leave_a_gap(tmp_path):
+    write_month(tmp_path, "2024-08", summary(240000, 0.9, 5))
+    write_month(tmp_path, "2024-09", summary(250000, 0.9, 6))
+    write_month(tmp_path, "2024-11", summary(276195, 0.941324, 8))  # 2024-10 was never processed
+    document = build_index(collect_month_entries(tmp_path), [], "zh")
+    row = document[document.index('<td class="month">2024-11'):document.index('<td class="month">2024-09')]
+    assert "▲" not in row and "▼" not in row  # no change against 2024-09 dressed up as month-on-month
+    assert "2024-10 未处理，不计环比" in row
+    earlier = document[document.index('<td class="month">2024-09'):]
+    assert "▲ 4.2%" in earlier  # 2024-09 against 2024-08: (250000 - 240000) / 240000 = 4.17%
+    assert "未处理" not in earlier  # the oldest month has no month before to miss
+    # Each small chart: one line for 2024-08..09 and a dot for 2024-11, three months to the right of 2024-08.
+    assert document.count("<polyline") == 3 and document.count('r="1.5"') == 3
+    chart = build_index(collect_month_entries(tmp_path), [], "en")
+    assert "2024-10 not processed: no change shown" in chart
+
+
+def test_months_are_counted_across_years():
+    from njbulletin.months import months_between, shift_month
+
+    assert months_between("2023-11", "2024-02") == 3 and months_between("2024-02", "2024-02") == 0
+    assert shift_month("2024-01", -1) == "2023-12" and shift_month("2023-12", 14) == "2025-02"

@@ -21,8 +21,18 @@ def days_in_month(month: str) -> int:
     return calendar.monthrange(year, number)[1]
 
 
+def month_index(month: str) -> int:
+    """The month counted from year 0 (so that months subtract)."""
+    year, number = (int(part) for part in validate_month(month).split("-"))
+    return year * 12 + (number - 1)
+
+
 def shift_month(month: str, months: int) -> str:
     """The month `months` later (negative: earlier)."""
-    year, number = (int(part) for part in validate_month(month).split("-"))
-    index = year * 12 + (number - 1) + months
+    index = month_index(month) + months
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def months_between(first: str, last: str) -> int:
+    """How many months `last` comes after `first` (0 for the same month)."""
+    return month_index(last) - month_index(first)

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 from njbulletin.atomic import read_json, write_text_atomic
+from njbulletin.months import months_between, shift_month
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
 from njbulletin.report.strings import text
 
@@ -69,7 +70,8 @@ def change_cell(value: object, previous: object, kind: str, lang: str) -> tuple[
 
 
 def figure_cells(summary: dict, previous: dict | None, lang: str) -> list[dict]:
-    """The key-figure cells of one month, each with its change from the processed month before."""
+    """The key-figure cells of one month, each with its change from `previous`, the calendar month before
+    (None when that month was not processed: no change is shown, as on the trends page)."""
     cells = []
     for key, kind in INDEX_FIGURES:
         value = summary.get(key)
@@ -109,29 +111,45 @@ def status_label(status: object, lang: str) -> str:
 
 
 def month_rows(entries: list[dict], lang: str) -> list[dict]:
+    """One row per month, newest first. A month's changes are from the calendar month before, as the trends
+    page computes them; when that month was not processed but earlier ones were, the row says so instead."""
+    summaries = {entry["month"]: entry["summary"] for entry in entries}
+    oldest = min(summaries, default=None)
     rows = []
-    for position, entry in enumerate(entries):
-        earlier = next((e["summary"] for e in entries[position + 1:] if e["summary"]), None)
+    for entry in entries:
+        month_before = shift_month(entry["month"], -1)
+        earlier = summaries.get(month_before) or None
         status = entry["manifest"].get("status", "unknown")
         errors = entry["summary"].get("quality_errors") or 0  # a month stored with --allow-errors
         rows.append({"month": entry["month"], "status": str(status), "status_label": status_label(status, lang),
                      "errors_note": text("index.errors_allowed", lang, errors=errors) if errors else None,
+                     "no_change_note": text("index.no_month_before", lang, month=month_before)
+                     if earlier is None and entry["month"] != oldest else None,
                      "cells": figure_cells(entry["summary"], earlier, lang), "links": month_links(entry, lang)})
     return rows
 
 
 def sparkline(values: list[tuple[str, float]], key: str, lang: str) -> dict:
-    """A small trend chart of one figure over the months (oldest first), as SVG polyline points."""
+    """A small trend chart of one figure over the months (oldest first), as SVG polylines on a time axis:
+    a month that was not processed leaves a gap, and a month alone between gaps is a dot."""
     numbers = [value for _, value in values]
     low, high = min(numbers), max(numbers)
     span = (high - low) or 1.0
-    step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(len(values) - 1, 1)
+    offsets = [months_between(values[0][0], month) for month, _ in values]
+    step = (SPARK_WIDTH - 2 * SPARK_PAD) / max(offsets[-1], 1)
     rise = SPARK_HEIGHT - 2 * SPARK_PAD
-    points = [(SPARK_PAD + index * step, SPARK_HEIGHT - SPARK_PAD - (value - low) / span * rise)
-              for index, value in enumerate(numbers)]
+    points = [(SPARK_PAD + offset * step, SPARK_HEIGHT - SPARK_PAD - (value - low) / span * rise)
+              for offset, value in zip(offsets, numbers)]
+    runs: list[list[tuple[float, float]]] = []
+    for index, point in enumerate(points):
+        if index and offsets[index] == offsets[index - 1] + 1:
+            runs[-1].append(point)
+        else:
+            runs.append([point])
     kind = "share" if key.endswith("share") else "count"
     return {"title": text(key, lang), "width": SPARK_WIDTH, "height": SPARK_HEIGHT,
-            "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+            "lines": [" ".join(f"{x:.1f},{y:.1f}" for x, y in run) for run in runs if len(run) > 1],
+            "dots": [(f"{run[0][0]:.1f}", f"{run[0][1]:.1f}") for run in runs if len(run) == 1],
             "last_x": f"{points[-1][0]:.1f}", "last_y": f"{points[-1][1]:.1f}",
             "first_month": values[0][0], "last_month": values[-1][0],
             "lowest": format_value(low if kind == "share" else int(low), kind),

@@ -251,6 +251,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "index.data": ("数据（CSV）", "data (CSV)"),
     "index.errors_allowed": ("（带 {errors} 个校验错误保存）", "(stored with {errors} validation errors)"),
     "index.unchanged": ("持平", "unchanged"),
+    "index.no_month_before": ("{month} 未处理，不计环比", "{month} not processed: no change shown"),
     "index.points": ("{arrow} {value} 个百分点", "{arrow} {value} pp"),
     "index.lowest": ("最低", "low"),
     "index.col.bookings_total": ("预约挂号量（人次）", "Bookings (visits)"),
