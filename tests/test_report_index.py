@@ -152,3 +152,10 @@ def test_months_are_counted_across_years():
 
     assert months_between("2023-11", "2024-02") == 3 and months_between("2024-02", "2024-02") == 0
     assert shift_month("2024-01", -1) == "2023-12" and shift_month("2023-12", 14) == "2025-02"
+
+
+def test_a_folder_named_like_no_month_is_not_listed(reports):
+    (reports / "2024-13").mkdir()  # four digits, a dash, two digits: but not a month
+    document = build_index(collect_month_entries(reports), [], "zh")
+    assert "2024-13" not in document and '<td class="month">2024-11</td>' in document
+    assert write_index(reports) == reports / "index.html"

@@ -13,6 +13,7 @@ a context manager: its kernels are shut down when the `with` block ends.
 """
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from functools import lru_cache
@@ -103,7 +104,10 @@ def reset_namespace(kernel, timeout: float = 60) -> None:
         request = client.execute(RESET_NAMESPACE, store_history=False, allow_stdin=False)
         deadline = time.monotonic() + timeout
         while True:
-            reply = client.get_shell_msg(timeout=max(0.0, deadline - time.monotonic()))
+            try:
+                reply = client.get_shell_msg(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise TimeoutError(f"a reused kernel did not reset within {timeout:g} s") from None
             if reply["parent_header"].get("msg_id") == request:
                 break
         if reply["content"]["status"] != "ok":

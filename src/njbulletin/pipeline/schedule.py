@@ -5,8 +5,10 @@ month's first stage, then every month's analyses), each process keeping one kern
 months (`KernelPool(reuse=True)`). Within a stage, two months are in flight at a time: a notebook's kernel
 goes on to the next month as soon as it has finished this one, instead of idling until the month's
 slowest notebook ends. Months do not depend on each other within a stage: a first stage reads and writes
-its own month only, and every first stage is done before any month's analyses (trends) begin. With --jobs N > 1 the months are dealt round-robin to N worker
-processes; a barrier holds every worker's analyses until every worker's first stages are done.
+its own month only, and every first stage is done before any month's analyses (trends) begin.
+
+With --jobs N > 1 the months are dealt round-robin to N worker processes; a barrier holds every worker's
+analyses until every worker's first stages are done.
 
 Workers are started by a fork server, never forked from this process: it may already hold threads
 (renderer, kernel clients), and forking a threaded process can deadlock the child. The server preloads

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from njbulletin.atomic import read_json, write_text_atomic
-from njbulletin.months import months_between, shift_month
+from njbulletin.months import MONTH_PATTERN, months_between, shift_month
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
 from njbulletin.report.strings import text
 
@@ -26,10 +26,11 @@ SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 220, 48, 4
 
 
 def collect_month_entries(reports_dir: Path) -> list[dict]:
-    """Every month folder in REPORTS with its manifest and summary (either may be missing), newest first."""
+    """Every month folder in REPORTS with its manifest and summary (either may be missing), newest first; a
+    folder whose name is not a month (2024-13) is not one."""
     entries = []
     for folder in sorted(Path(reports_dir).glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]"), reverse=True):
-        if folder.is_dir():
+        if folder.is_dir() and MONTH_PATTERN.fullmatch(folder.name):
             entries.append({"month": folder.name, "manifest": read_json(folder / "manifest.json") or {},
                             "summary": read_json(folder / "summary.json") or {}})
     return entries

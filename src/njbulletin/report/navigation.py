@@ -16,12 +16,12 @@ from pathlib import Path
 
 from njbulletin.atomic import read_json, write_text_atomic
 from njbulletin.config import LANGUAGES
+from njbulletin.months import MONTH_PATTERN
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
 from njbulletin.report.strings import text
 
 STATE_NAME = ".navigation"
 START, END = "<!-- njbulletin:navigation -->", "<!-- /njbulletin:navigation -->"
-MONTH_FOLDER = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 PAGE_NAME = re.compile(r"^\d{2}-[\w-]+$")
 
 
@@ -33,7 +33,7 @@ def month_pages(month_dir: Path) -> list[str]:
 def report_months(reports_dir: Path) -> list[str]:
     """The months of the reports folder that have at least one page, oldest first."""
     return sorted(folder.name for folder in Path(reports_dir).iterdir()
-                  if folder.is_dir() and MONTH_FOLDER.match(folder.name) and month_pages(folder))
+                  if folder.is_dir() and MONTH_PATTERN.fullmatch(folder.name) and month_pages(folder))
 
 
 
@@ -55,7 +55,7 @@ def neighbour(month: str | None, page: str, pages_by_month: dict[str, list[str]]
 
 def bar_inputs(month: str, page: str, lang: str, pages_by_month: dict[str, list[str]]) -> dict:
     """What one page's bar shows; `pages_by_month` holds every month of the reports folder and its pages."""
-    months = sorted({*pages_by_month, month}) if MONTH_FOLDER.match(month) else sorted(pages_by_month)
+    months = sorted({*pages_by_month, month}) if MONTH_PATTERN.fullmatch(month) else sorted(pages_by_month)
     position = months.index(month) if month in months else None
     before = months[position - 1] if position else None
     after = months[position + 1] if position is not None and position + 1 < len(months) else None
