@@ -57,3 +57,17 @@ def test_every_value_is_a_declared_indicator_and_keys_are_unique(values):
     keys = values.select("level", "indicator").unique().rows()
     assert all(key in declared or key[1].startswith("channel_share.") for key in keys)
     assert values.select("level", "unit", "indicator").is_duplicated().sum() == 0
+
+
+def test_a_history_is_each_months_values_in_month_order(values):
+    from njbulletin.analysis.series import compute_indicator_history
+    from njbulletin.ingest import read_month_tables
+
+    _, _, tables = read_month_tables(PROJECT_ROOT / "data" / "raw" / "2024-11.txt", False)
+    earlier = {name: frame.with_columns(pl.lit("2024-09").alias("month")) for name, frame in tables.items()}
+    histories = {name: pl.concat([earlier[name], tables[name]]) for name in tables}
+    history = compute_indicator_history(histories)
+    assert history["month"].unique(maintain_order=True).to_list() == ["2024-09", "2024-11"]
+    september = history.filter(pl.col("month") == "2024-09").drop("month")
+    # September has 30 days, as November does: every value is the same
+    assert september.equals(values.drop("month"))

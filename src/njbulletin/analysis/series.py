@@ -102,3 +102,24 @@ def compute_indicator_values(month: str, days_in_month: int, tables: Mapping[str
     return (pl.concat([compute_city_values(month, days_in_month, tables), compute_hospital_values(month, tables),
                        compute_district_values(month, days_in_month, tables)])
             .sort("level", "indicator", "unit"))
+
+
+def compute_indicator_history(histories: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """Every month's indicator values from the history of each table (every month's rows, with a month
+    column), oldest month first."""
+    from njbulletin.months import days_in_month
+
+    months = sorted({month for frame in histories.values() for month in frame["month"].unique().to_list()})
+    parts = [compute_indicator_values(month, days_in_month(month),
+                                      {name: frame.filter(pl.col("month") == month) for name, frame in histories.items()
+                                       if name in ("quality_flags", "declared_totals")
+                                       or frame.filter(pl.col("month") == month).height})
+             for month in months]
+    return pl.concat(parts).sort("month", maintain_order=True) if parts else empty_values()
+
+
+def load_indicator_history(ctx) -> pl.DataFrame:
+    """Every indicator's value in every processed month up to the context's month (`MonthContext`), oldest
+    first: month, level, unit, indicator, value."""
+    names = ("bookings", "booking_platforms", "hotline", "uploads", "quality_flags", "declared_totals")
+    return compute_indicator_history({name: ctx.history(name) for name in names})
