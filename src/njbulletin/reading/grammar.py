@@ -69,7 +69,8 @@ BOOKING_HEADER_WORDS = (*BOOKING_KEY_LABELS, *CHANNEL_LABELS)
 PLATFORM_HEADER_WORDS = ("序号", "名称", "预约数量", "平台")
 UPLOAD_HEADER_WORDS = ("接入单位", "定时数据上传量", "实时数据上传天数", "实时数据表单上传情况",
                        "门急诊信息", "出院信息", "住院收入（千元）", "住院收入(千元)",
-                       "收入（千元）", "收入(千元)", "人次", "（千元）", "(千元)")
+                       "收入（千元）", "收入(千元)", "人次", "（千元）", "(千元)",
+                       "住院收入", "收入")  # a header may print the unit on a row of its own: 收入 / （千元）
 
 CUMULATIVE_BOOKINGS = re.compile(r"总预约挂号量为?(?P<value>\d[\d,]*(?:\.\d+)?)(?P<unit>亿|万)?人?次")
 CUMULATIVE_RECORDS = re.compile(r"累计校验入库数据(?P<value>\d[\d,]*(?:\.\d+)?)(?P<unit>亿|万)?条")

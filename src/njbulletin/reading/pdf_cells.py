@@ -1,19 +1,30 @@
-"""What both table readers share: a table laid out as text rows, and the text of one cell.
+"""What both table readers share: a table laid out as rows of cells, the text of one cell, and what a row is.
 
 A table read by position becomes one text line per row, its cells in column order separated by one space,
 each cell's text joined across the lines it wraps onto with no space (南京鼓楼医院（含 / 分院） is
 南京鼓楼医院（含分院）). White space inside a cell is dropped, so a cell is always one token: names are
 compared without spaces anyway, and a number never splits. The parser then reads these lines like any other.
+
+A header row is told from a body row by its labels (the tables' header words, `grammar`), never by where it
+sits alone: it holds no number, and every label over a column of names is a known header word (a label over a
+column of numbers may be a channel the channels file does not know yet; the parser names it). A body row
+*may be whole* when it has a name (or 合计) and at least two numbers; a part of a row broken across a page (the
+rest of a name, the rest of a wrapped number) is not, and `pdf_continued` joins it back or refuses the table.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from njbulletin.reading.grammar import BOOKING_HEADER_WORDS, PLATFORM_HEADER_WORDS, UPLOAD_HEADER_WORDS
 from njbulletin.reading.pdf_page import Glyph
 
 VALUE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|/|\d+/\d+")  # a number, '/' or '11/11'
+NUMERIC = re.compile(r"[\d,./]+")  # a number or a piece of one (a number wrapped inside its cell: '159731.' '26')
 SAME_LINE = 0.5  # glyphs whose centres differ by less than this many glyph heights share a line
+HEADER_WORDS = sorted({"".join(word.split()) for word in (*BOOKING_HEADER_WORDS, *PLATFORM_HEADER_WORDS,
+                                                          *UPLOAD_HEADER_WORDS)}, key=len, reverse=True)
+HEADER_LABELS = re.compile("(?:" + "|".join(re.escape(word) for word in HEADER_WORDS) + ")+")
 
 
 class TableLayoutError(Exception):
@@ -25,14 +36,39 @@ class TableLayoutError(Exception):
 
 
 @dataclass
+class TableRow:
+    """One row of a table read by position: the y of its top and its cells in column order ('' when empty)."""
+
+    y: float
+    cells: list[str]
+    header: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(cell for cell in self.cells if cell)
+
+
+@dataclass
 class TableText:
-    """A table read by position: (y of the row's top, text of the row) from top to bottom."""
+    """A table read by position: its rows top to bottom, and the x-extent of each of its columns."""
 
     kind: str  # 'ruled' | 'borderless'
     top: float
     bottom: float
-    rows: list[tuple[float, str]] = field(default_factory=list)
+    columns: list[tuple[float, float]] = field(default_factory=list)
+    lines: list[TableRow] = field(default_factory=list)
     used: set[int] = field(default_factory=set)  # id() of every glyph the table took
+    section: str | None = None  # the table heading above it (set when the page is laid out)
+    alignment: tuple[str, ...] = ("centre", "top")  # how its cells may be aligned (a borderless table's rows)
+
+    @property
+    def rows(self) -> list[tuple[float, str]]:
+        """(y of the row's top, text of the row), top to bottom."""
+        return [(row.y, row.text) for row in self.lines]
+
+    @property
+    def body(self) -> list[TableRow]:
+        return [row for row in self.lines if not row.header]
 
 
 def visual_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
@@ -53,3 +89,39 @@ def cell_text(glyphs: list[Glyph]) -> str:
 
 def is_value(text: str) -> bool:
     return bool(VALUE.fullmatch(text))
+
+
+def is_numeric(text: str) -> bool:
+    """A number, '/', or a piece of a number wrapped inside its cell."""
+    return bool(NUMERIC.fullmatch(text))
+
+
+def is_header_label(text: str) -> bool:
+    """A cell made only of the tables' header words (门急诊信息人次, 12320在线预约, 收入（千元）)."""
+    return bool(HEADER_LABELS.fullmatch(text))
+
+
+def is_header_cells(cells: list[str], name_columns: set[int]) -> bool:
+    """A header row (or header lines joined per column): no number, every label over a column of names a
+    header word, and at least one header word."""
+    filled = [(column, cell) for column, cell in enumerate(cells) if cell]
+    if not filled or any(is_numeric(cell) for _, cell in filled):
+        return False
+    known = [is_header_label(cell) for _, cell in filled]
+    return any(known) and all(ok for (column, _), ok in zip(filled, known) if column in name_columns)
+
+
+def may_be_whole(cells: list[str]) -> bool:
+    """A row that may stand on its own: a name (or 合计), and at least two numbers, each a whole value."""
+    filled = [cell for cell in cells if cell]
+    numbers = [cell for cell in filled if is_numeric(cell)]
+    return len(numbers) >= 2 and len(numbers) < len(filled) and all(is_value(cell) for cell in numbers)
+
+
+def name_columns(rows: list[list[str]]) -> set[int]:
+    """The columns where rows print names: text that is not a number in at least one row of numbers."""
+    columns: set[int] = set()
+    for cells in rows:
+        if sum(1 for cell in cells if cell and is_numeric(cell)) >= 2:
+            columns |= {column for column, cell in enumerate(cells) if cell and not is_numeric(cell)}
+    return columns

@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from itertools import groupby
 
-from njbulletin.reading.pdf_cells import TableText, cell_text
+from njbulletin.reading.pdf_cells import TableRow, TableText, cell_text, is_header_cells, name_columns
 from njbulletin.reading.pdf_page import Glyph, Rule
 
 SAME_POSITION = 1.0  # rules closer than this (points) are the same line
@@ -130,12 +130,13 @@ def merged_cells(ys: list[float], xs: list[float], horizontal: list[Rule], verti
 
 
 def read_grid(horizontal: list[Rule], vertical: list[Rule], glyphs: list[Glyph]) -> TableText:
-    """Read one ruled table: one text row per grid row, each merged cell in the row where it starts."""
+    """Read one ruled table: one row per grid row, each merged cell in the row (and column) where it starts;
+    the leading rows that are labels only are its header."""
     ys = boundaries(horizontal)[::-1]  # top to bottom
     xs = boundaries(vertical)
     columns = len(xs) - 1
     owner = merged_cells(ys, xs, horizontal, vertical)
-    table = TableText("ruled", top=ys[0], bottom=ys[-1])
+    table = TableText("ruled", top=ys[0], bottom=ys[-1], columns=list(zip(xs, xs[1:])))
     contents: dict[int, list[Glyph]] = {}
     descending = [-y for y in ys]
     for glyph in glyphs:
@@ -146,8 +147,18 @@ def read_grid(horizontal: list[Rule], vertical: list[Rule], glyphs: list[Glyph])
         contents.setdefault(owner[row * columns + column], []).append(glyph)
         table.used.add(id(glyph))
     for row in range(len(ys) - 1):
-        starting = [cell for cell in range(row * columns, (row + 1) * columns) if owner[cell] == cell]
-        texts = [text for text in (cell_text(contents.get(cell, [])) for cell in starting) if text]
-        if texts:
-            table.rows.append((ys[row], " ".join(texts)))
+        cells = [cell_text(contents.get(cell, [])) if owner[cell] == cell else ""
+                 for cell in range(row * columns, (row + 1) * columns)]
+        if any(cells):
+            table.lines.append(TableRow(ys[row], cells))
+    mark_header_rows(table.lines)
     return table
+
+
+def mark_header_rows(rows: list[TableRow]) -> None:
+    """The rows before the first body row that are labels only (see pdf_cells.is_header_cells) are header rows."""
+    names = name_columns([row.cells for row in rows])
+    for row in rows:
+        if not is_header_cells(row.cells, names):
+            return
+        row.header = True

@@ -2,20 +2,29 @@
 
 On a page with a table (ruled, or aligned in columns), each table is written as one line per row (see
 `pdf_cells`) and every other line of the page comes from PDFium's text layer, all in top-to-bottom order.
-A page without a table is its text layer, unchanged.
+A page without a table is its text layer, unchanged. A row that a page break cut in two is joined back
+(`pdf_continued`).
 
 A table the reader cannot lay out is refused, naming its page and table and saying what to do: a table on
-a turned page, a table drawn as a picture, a table whose cells do not line up. A wrong figure is never
-returned in its place.
+a turned page, a table drawn as a picture, a table whose cells do not line up, a row that cannot be proven
+whole. A wrong figure or a wrong name is never returned in its place.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from njbulletin.errors import BulletinError
-from njbulletin.reading.grammar import MAX_HEADING_CHARS, PROSE_PUNCTUATION, SECTION_HEADINGS, SECTION_TITLES
-from njbulletin.reading.pdf_cells import TableLayoutError
+from njbulletin.reading.grammar import (
+    BARE_NUMBER,
+    MAX_HEADING_CHARS,
+    PAGE_MARKER,
+    PROSE_PUNCTUATION,
+    SECTION_HEADINGS,
+    SECTION_TITLES,
+)
+from njbulletin.reading.pdf_cells import SAME_LINE, TableLayoutError, TableText
 from njbulletin.reading.pdf_columns import borderless_tables
+from njbulletin.reading.pdf_continued import BrokenRowError, PageTables, check_open_end, join_broken_rows
 from njbulletin.reading.pdf_grid import ruled_tables
 from njbulletin.reading.pdf_page import NUMBER_TOKEN, Glyph, Page
 from njbulletin.reading.textio import NORMALISE_TABLE
@@ -37,48 +46,108 @@ class Reading:
     waiting: bool = False  # the last table heading has not been followed by its table yet
 
 
+@dataclass
+class LaidPage:
+    """One page read: its prose lines and tables (rendered once the next page has joined any broken row)."""
+
+    page: Page
+    prose: list[tuple[float, str]]
+    tables: PageTables
+
+    def text(self) -> str:
+        if not self.tables.tables:
+            return self.page.text
+        items = [*self.prose, *((row.y, row.text) for table in self.tables.tables for row in table.lines)]
+        return "\n".join(text for _, text in sorted(items, key=lambda item: -item[0]))
+
+
 def lay_out_pages(pages: list[Page]) -> list[str]:
     """The text of each page, tables laid out by position; BulletinError for a table that cannot be."""
     reading = Reading()
-    return [lay_out_page(page, reading) for page in pages]
+    laid: list[LaidPage] = []
+    for page in pages:
+        before = laid[-1].tables if laid else None
+        laid.append(lay_out_page(page, reading, continues=table_going_on(before)))
+        try:
+            join_broken_rows(before, laid[-1].tables)
+        except BrokenRowError as exc:
+            raise refusal(exc.page, exc.table.section or reading.table or "table", reading, exc.message) from None
+    if laid:
+        try:
+            check_open_end(laid[-1].tables)
+        except BrokenRowError as exc:
+            raise refusal(exc.page, exc.table.section or "table", reading, exc.message) from None
+    return [page.text() for page in laid]
 
 
-def lay_out_page(page: Page, reading: Reading) -> str:
-    """One page's text: its tables' rows and its prose lines, top to bottom (or its text layer as it is)."""
-    glyphs = page_glyphs(page)
+def table_going_on(tables: PageTables | None) -> TableText | None:
+    """The table a page ends in (its last table, at the foot of the page), which the next page may continue."""
+    return tables.tables[-1] if tables is not None and tables.tables and tables.last_at_foot else None
+
+
+def lay_out_page(page: Page, reading: Reading, *, continues: TableText | None = None) -> LaidPage:
+    """One page's tables and prose lines (or, for a page of prose or a turned page, its text layer as it is)."""
+    nothing = PageTables(page.number)
     if page.rotation or page.turned_chars:
         check_turned_page(page, reading)
-        return page.text
+        return LaidPage(page, [], nothing)
     if not page.lines:  # a page of prose: its text layer as it is
-        follow_headings(page, [(0.0, " ".join(text.split()), False) for text in page.text.splitlines()], reading)
-        return page.text
+        follow_headings(page, [(0.0, " ".join(text.split()), None) for text in page.text.splitlines()], reading)
+        return LaidPage(page, [], nothing)
+    glyphs = page_glyphs(page)
     try:
         tables = ruled_tables(page.rules, glyphs)
         taken = set().union(*(table.used for table in tables))
-        tables += borderless_tables([glyph for glyph in glyphs if id(glyph) not in taken])
+        tables += borderless_tables([glyph for glyph in glyphs if id(glyph) not in taken], continues=continues)
     except TableLayoutError as exc:
         prose = prose_lines(page, set())
-        raise refusal(page, section_above(prose, exc.top, reading), reading, exc.message) from None
-    taken = set().union(*(table.used for table in tables))
-    prose = prose_lines(page, taken)
-    items = sorted([*((y, text, False) for y, text in prose),
-                    *((y, text, True) for table in tables for y, text in table.rows)], key=lambda item: -item[0])
+        raise refusal(page.number, section_above(prose, exc.top, reading), reading, exc.message) from None
+    tables.sort(key=lambda table: -table.top)
+    prose = prose_lines(page, set().union(*(table.used for table in tables)))
+    items = sorted([*((y, text, None) for y, text in prose),
+                    *((row.y, row.text, table) for table in tables for row in table.lines)], key=lambda item: -item[0])
     follow_headings(page, items, reading)
-    return "\n".join(text for _, text, _ in items) if tables else page.text
+    return LaidPage(page, prose, page_tables(page.number, tables, prose))
+
+
+def page_tables(number: int, tables: list[TableText], prose: list[tuple[float, str]]) -> PageTables:
+    """The page's tables, top to bottom, and whether only page furniture lies above the first or below the last."""
+    text = [(y, line) for y, line in prose if not is_furniture(line)]
+    if not tables:
+        return PageTables(number)
+    return PageTables(number, tables, first_at_top=all(y <= tables[0].top for y, _ in text),
+                      last_at_foot=all(y >= tables[-1].bottom for y, _ in text))
+
+
+def is_furniture(text: str) -> bool:
+    """A page number ('- 2 -', '第 2 页', '2'), printed in the header or footer of a page."""
+    compact = "".join(text.split())
+    return bool(PAGE_MARKER.fullmatch(compact) or BARE_NUMBER.fullmatch(compact))
 
 
 def prose_lines(page: Page, taken: set[int]) -> list[tuple[float, str]]:
-    """The text layer's lines, less the characters a table took: (y of the line's top, text)."""
-    lines = []
+    """The text layer's lines, less the characters a table took: (y of the line's top, text). A line the text
+    layer breaks in two where the text goes on along the same baseline ('- ' / '2 -') is one line."""
+    lines: list[tuple[float, str, list[Glyph]]] = []
     for line in page.lines:
         kept = [(char, glyph) for char, glyph in line if glyph is None or id(glyph) not in taken]
         glyphs = [glyph for _, glyph in kept if glyph is not None]
-        if not glyphs:
-            continue
         text = " ".join("".join(char for char, _ in kept).split())
-        if text:
-            lines.append((max(glyph.y1 for glyph in glyphs), text))
-    return lines
+        if not glyphs or not text:
+            continue
+        if lines and goes_on(lines[-1][2], glyphs):
+            lines[-1] = (max(lines[-1][0], *(glyph.y1 for glyph in glyphs)), f"{lines[-1][1]} {text}",
+                         [*lines[-1][2], *glyphs])
+        else:
+            lines.append((max(glyph.y1 for glyph in glyphs), text, glyphs))
+    return [(y, text) for y, text, _ in lines]
+
+
+def goes_on(before: list[Glyph], after: list[Glyph]) -> bool:
+    """Does a line go on where the one before it stops: on the same baseline, just to its right?"""
+    last, first = before[-1], after[0]
+    height = max(last.height, first.height)
+    return abs(last.cy - first.cy) < SAME_LINE * height and 0 <= first.x0 - last.x1 < height
 
 
 def heading_of(text: str) -> tuple[str, str] | None:
@@ -100,20 +169,23 @@ def begins_table(text: str) -> bool:
     return text.startswith(HEADER_STARTS) or (numbers >= 3 and 2 * numbers >= len(tokens))
 
 
-def follow_headings(page: Page, items: list[tuple[float, str, bool]], reading: Reading) -> None:
-    """Walk a page top to bottom, with its pictures: a picture where a table should begin is refused."""
+def follow_headings(page: Page, items: list[tuple[float, str, TableText | None]], reading: Reading) -> None:
+    """Walk a page top to bottom, with its pictures: a picture where a table should begin is refused. Each
+    table is labelled with the heading above it (for messages about its rows)."""
     glyphs = page_glyphs(page)
     pictures = sorted((image for image in page.images if can_hold_table(page, image, glyphs)), key=lambda box: -box[3])
-    for y, text, from_table in items:
+    for y, text, table in items:
         while pictures and pictures[0][3] > y:
             check_picture(page, reading)
             pictures.pop(0)
-        heading = None if from_table else heading_of(text)
+        heading = None if table else heading_of(text)
         if heading:
             reading.table, reading.month = heading
             reading.waiting = True
-        elif from_table or begins_table(text):
+        elif table or begins_table(text):
             reading.waiting = False
+        if table is not None and table.section is None:
+            table.section = reading.table
     if pictures:
         check_picture(page, reading)
 
@@ -130,7 +202,7 @@ def can_hold_table(page: Page, box: tuple[float, float, float, float], glyphs: l
 
 def check_picture(page: Page, reading: Reading) -> None:
     if reading.waiting and reading.table:
-        raise refusal(page, reading.table, reading, "the table is a picture, not text")
+        raise refusal(page.number, reading.table, reading, "the table is a picture, not text")
 
 
 def check_turned_page(page: Page, reading: Reading) -> None:
@@ -147,7 +219,7 @@ def check_turned_page(page: Page, reading: Reading) -> None:
             section = section or reading.table or "table"
     if section:
         how = f"is turned by {page.rotation}°" if page.rotation else "has its text turned"
-        raise refusal(page, section, reading, f"the page {how}, so the table's rows and columns cannot be read")
+        raise refusal(page.number, section, reading, f"the page {how}, so the table's rows and columns cannot be read")
 
 
 def section_above(prose: list[tuple[float, str]], top: float, reading: Reading) -> str:
@@ -159,9 +231,9 @@ def section_above(prose: list[tuple[float, str]], top: float, reading: Reading) 
     return reading.table or "table"
 
 
-def refusal(page: Page, section: str, reading: Reading, reason: str) -> BulletinError:
+def refusal(page: int, section: str, reading: Reading, reason: str) -> BulletinError:
     """One line naming the page and (as the error's section) the table, and what to do instead."""
-    return BulletinError(f"page {page.number}: {reason}; OCR the page, or type the bulletin's text by hand "
+    return BulletinError(f"page {page}: {reason}; OCR the page, or type the bulletin's text by hand "
                          f"into {reading.month}.txt and read that instead", section=SECTION_TITLES.get(section))
 
 
