@@ -9,7 +9,7 @@ their Chinese headings, never by line numbers, and no unit list is built in.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -57,10 +57,18 @@ class Bulletin:
     # (table, item) of a table row that is the last text of the file, when nothing follows it: no closing
     # note, no further section, no back page. A bulletin cut off inside a table looks like that.
     ends_with_row: tuple[str, str] | None = None
+    # For a PDF: the first line of each page of the extracted text (line numbers count that text's lines).
+    page_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def line_of(self, table: str, item: str) -> int | None:
         """The line on which an item of a table was printed, when known."""
         return self.provenance.get((table, item))
+
+    def page_of(self, line: int | None) -> int | None:
+        """The PDF page a line of the extracted text comes from (None for a text bulletin)."""
+        if line is None or not self.page_starts:
+            return None
+        return sum(1 for start in self.page_starts if start <= line)
 
 
 # --------------------------------------------------------------------------- entry points
@@ -73,15 +81,26 @@ def parse_bulletin(path: str | Path) -> Bulletin:
     try:
         data = read_bulletin_bytes(path)
         if data.startswith(PDF_MAGIC):
-            from njbulletin.reading.pdf import extract_pdf_text  # deferred: only PDFs need pypdfium2
+            from njbulletin.reading.pdf import extract_pdf_pages  # deferred: only PDFs need pypdfium2
 
-            text, encoding = extract_pdf_text(data), "pdf"
+            pages = extract_pdf_pages(data)
+            bulletin = _parse("\n".join(pages), source=source, encoding="pdf")
+            bulletin = replace(bulletin, page_starts=first_lines(pages))
         else:
             text, encoding = decode_bulletin_bytes(data)
-        bulletin = _parse(text, source=source, encoding=encoding)
+            bulletin = _parse(text, source=source, encoding=encoding)
     except BulletinError as exc:
         raise exc.with_source(source) from None
     return bulletin
+
+
+def first_lines(pages: list[str]) -> tuple[int, ...]:
+    """The line number (1-based) on which each page's text starts, once the pages are joined by a newline."""
+    starts, line = [], 1
+    for text in pages:
+        starts.append(line)
+        line += len(split_normalised_lines(text))
+    return tuple(starts)
 
 
 def parse_text(text: str) -> Bulletin:

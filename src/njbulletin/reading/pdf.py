@@ -31,6 +31,11 @@ def extract_pdf_text(data: bytes) -> str:
     Raises BulletinError for a PDF that cannot be opened (broken, truncated, password-protected), for one
     without a text layer, which needs OCR first, and for a table that cannot be laid out (pdf_layout).
     """
+    return "\n".join(extract_pdf_pages(data))
+
+
+def extract_pdf_pages(data: bytes) -> list[str]:
+    """The text of each page of a PDF, tables laid out by position (see extract_pdf_text)."""
     import pypdfium2 as pdfium  # deferred: only PDF input pays for loading PDFium
 
     from njbulletin.reading.pdf_layout import lay_out_pages
@@ -47,7 +52,7 @@ def extract_pdf_text(data: bytes) -> str:
     finally:
         document.close()
     check_text_layer([page.text for page in pages])
-    return "\n".join(lay_out_pages(pages))
+    return lay_out_pages(pages)
 
 
 def describe_open_failure(exc: Exception) -> str:

@@ -21,6 +21,7 @@ from njbulletin.reading.pdf_page import Glyph
 
 VALUE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|/|\d+/\d+")  # a number, '/' or '11/11'
 NUMERIC = re.compile(r"[\d,./]+")  # a number or a piece of one (a number wrapped inside its cell: '159731.' '26')
+TOTAL_LABEL = "合计"
 SAME_LINE = 0.5  # glyphs whose centres differ by less than this many glyph heights share a line
 HEADER_WORDS = sorted({"".join(word.split()) for word in (*BOOKING_HEADER_WORDS, *PLATFORM_HEADER_WORDS,
                                                           *UPLOAD_HEADER_WORDS)}, key=len, reverse=True)
@@ -111,11 +112,25 @@ def is_header_cells(cells: list[str], name_columns: set[int]) -> bool:
     return any(known) and all(ok for (column, _), ok in zip(filled, known) if column in name_columns)
 
 
-def may_be_whole(cells: list[str]) -> bool:
-    """A row that may stand on its own: a name (or 合计), and at least two numbers, each a whole value."""
-    filled = [cell for cell in cells if cell]
-    numbers = [cell for cell in filled if is_numeric(cell)]
-    return len(numbers) >= 2 and len(numbers) < len(filled) and all(is_value(cell) for cell in numbers)
+def may_be_whole(cells: list[str], numeric: set[int]) -> bool:
+    """A row that may stand on its own: at least two numbers, each a whole value, and a name with a number in
+    every column of numbers up to its last cell (the platforms table's last row may leave its second record
+    empty), or the 合计 label (which stands over the row number and the name)."""
+    filled = [column for column, cell in enumerate(cells) if cell]
+    numbers = [cells[column] for column in filled if is_numeric(cells[column])]
+    if len(numbers) < 2 or not all(is_value(number) for number in numbers):
+        return False
+    if cells[filled[0]].startswith(TOTAL_LABEL):
+        return True
+    named = any(not is_numeric(cells[column]) for column in filled)
+    return named and all(is_numeric(cells[column]) for column in numeric if column <= filled[-1])
+
+
+def numeric_columns(rows: list[list[str]]) -> set[int]:
+    """The columns of numbers: where at least half of the rows print a number."""
+    width = max((len(cells) for cells in rows), default=0)
+    return {column for column in range(width)
+            if 2 * sum(1 for cells in rows if column < len(cells) and is_numeric(cells[column])) >= len(rows)}
 
 
 def name_columns(rows: list[list[str]]) -> set[int]:

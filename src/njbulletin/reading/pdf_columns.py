@@ -170,11 +170,22 @@ def cut_body(lines: list[Line], body: list[int], spans: list[tuple[float, float]
     try:
         return cut_rows(shape, allow_prefix=allow_prefix, split_last=split_last, models=models)
     except RowCutError as exc:
-        anchor = lines[body[anchors[exc.row]]]
-        row = " ".join(cell for cell in cells_of(lines, [body[anchors[exc.row]]], spans) if cell)
-        why = ("its wrapped lines fit more than one row (the cells' alignment does not tell whose they are)"
-               if exc.ambiguous else "its wrapped lines fit no row (its cells are neither centred nor at the top)")
-        raise TableLayoutError(f"the row '{row}' cannot be proven whole: {why}", anchor.top) from None
+        raise TableLayoutError(row_cut_message(lines, body, anchors, spans, exc), lines[body[0]].top) from None
+
+
+def row_cut_message(lines: list[Line], body: list[int], anchors: list[int], spans: list[tuple[float, float]],
+                    exc: RowCutError) -> str:
+    """Why the rows cannot be proven whole, naming the row (or the line above the first row) in doubt."""
+    def text(positions) -> str:
+        return " ".join(cell for cell in cells_of(lines, [body[position] for position in positions], spans) if cell)
+
+    if not exc.ambiguous and exc.row == 0 and anchors[0] > 0:
+        return (f"the line '{text(range(anchors[0]))}' above the row '{text([anchors[0]])}' belongs to no row: it "
+                "is not the first line of a row, and the page before does not end inside this table")
+    why = ("its wrapped lines fit more than one row (the cells' alignment does not tell whose they are)"
+           if exc.ambiguous else "its wrapped lines fit no row (its cells are neither centred nor at the top)")
+    return f"the row '{text([anchors[exc.row]])}' cannot be proven whole: {why}"
+
 
 
 def cell_spacing(lines: list[Line], body: list[int], spans: list[tuple[float, float]], tolerance: float):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from njbulletin.reading.pdf_cells import TableRow, TableText, may_be_whole
+from njbulletin.reading.pdf_cells import TableRow, TableText, may_be_whole, numeric_columns
 
 MIN_WHOLE_SHARE = 0.5  # a table of figures: at least this share of its body rows are whole rows
 
@@ -39,17 +39,20 @@ class PageTables:
     last_at_foot: bool = False
 
 
+def whole(table: TableText, row: TableRow) -> bool:
+    return may_be_whole(row.cells, numeric_columns([line.cells for line in table.body]))
+
+
 def is_table_of_figures(table: TableText) -> bool:
     body = table.body
-    return bool(body) and sum(map(may_be_whole, (row.cells for row in body))) >= MIN_WHOLE_SHARE * len(body)
+    return bool(body) and sum(whole(table, row) for row in body) >= MIN_WHOLE_SHARE * len(body)
 
 
 def continued_table(before: PageTables | None, page: PageTables) -> TableText | None:
-    """The table of the page before that this page's first table continues, if any."""
+    """The table at the foot of the page before, when this page's first table starts at its top."""
     if before is None or not before.tables or not page.tables or not (before.last_at_foot and page.first_at_top):
         return None
-    last = before.tables[-1]
-    return last if is_table_of_figures(last) else None
+    return before.tables[-1] if before.tables[-1].body else None
 
 
 def join_broken_rows(before: PageTables | None, page: PageTables) -> None:
@@ -66,7 +69,7 @@ def join_broken_rows(before: PageTables | None, page: PageTables) -> None:
             continue
         open_end = position == len(page.tables) - 1 and page.last_at_foot
         for row in table.body[:-1] if open_end else table.body:
-            if not may_be_whole(row.cells):
+            if not whole(table, row):
                 raise BrokenRowError(f"the row '{row.text}' is not whole (a part of a row, without its name or "
                                      "its numbers), and it continues no row of the page before", page.number, table)
 
@@ -75,7 +78,7 @@ def check_open_end(page: PageTables) -> None:
     """The last row at the foot of a page, when the next page does not continue its table, must be whole."""
     if page.tables and page.last_at_foot and is_table_of_figures(page.tables[-1]):
         last = page.tables[-1].body[-1]
-        if not may_be_whole(last.cells):
+        if not whole(page.tables[-1], last):
             raise BrokenRowError(f"the row '{last.text}' at the foot of the page is not whole, and the next page "
                                  "does not go on with its table", page.number, page.tables[-1])
 
@@ -83,8 +86,8 @@ def check_open_end(page: PageTables) -> None:
 def join_across(previous: TableText, table: TableText, page: int) -> None:
     """The first body row of `table`, if it is no whole row, is the rest of the last row of `previous`."""
     first, last = table.body[0], previous.body[-1]
-    if may_be_whole(first.cells):
-        if not may_be_whole(last.cells):
+    if whole(table, first):
+        if not whole(previous, last):
             raise BrokenRowError(f"the row '{last.text}' at the foot of page {page - 1} is not whole, and the "
                                  f"row '{first.text}' at the top of this page does not complete it", page, table)
         return
@@ -96,7 +99,7 @@ def join_across(previous: TableText, table: TableText, page: int) -> None:
                 raise BrokenRowError(f"the row '{first.text}' at the top of the page is not whole, and its cell "
                                      f"'{cell}' lies under no column of the table on page {page - 1}", page, table)
             joined[above] += cell
-    if not may_be_whole(joined):
+    if not may_be_whole(joined, numeric_columns([line.cells for line in previous.body])):
         raise BrokenRowError(f"the row '{first.text}' at the top of the page, joined to the row '{last.text}' at the "
                              f"foot of page {page - 1}, is still not a whole row", page, table)
     previous.lines[previous.lines.index(last)] = TableRow(last.y, joined, False)

@@ -23,6 +23,7 @@ from njbulletin.reading.parser import Bulletin
 from njbulletin.validate.names import load_registry, normalise_name, resolve_institutions
 from njbulletin.validate.reconcile import TOLERANCE, compare_printed_totals, differing_totals
 from njbulletin.validate.schemas import QUALITY_FLAGS_SCHEMA, SCHEMAS, describe_failure, schema_failures
+from njbulletin.validate.split_names import flag_names_split_across_rows
 
 FINDING_SCHEMA = {"level": pl.String, "unit": pl.String, "rule": pl.String, "detail": pl.String,
                   "line_table": pl.String, "line_item": pl.String}
@@ -91,6 +92,7 @@ def validate_bulletin(bulletin: Bulletin, registry: pl.DataFrame | None = None) 
         findings += [
             with_severity(reconcile_totals(tables), "error"),
             with_severity(flag_text_ending_in_a_table(bulletin.ends_with_row), "error"),
+            with_severity(findings_frame(flag_names_split_across_rows(bulletin, registry)), "error"),
             with_severity(flag_missing_totals(tables["declared_totals"], tables["bookings"]), "warning"),
             with_severity(flag_uploads(tables["uploads"]), "warning"),
             with_severity(flag_unmatched_hospitals(tables["bookings"], tables["uploads"], registry), "warning"),
