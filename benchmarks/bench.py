@@ -179,6 +179,37 @@ def bench_pdf(repeats: int) -> list[Result]:
                    "<= 1 s median", f"{one * 1000:.0f} ms", one, 1.0, f"median of {repeats} runs")]
 
 
+def bench_writer_pdf(repeats: int) -> list[Result]:
+    """Parse each PDF that LibreOffice Writer exported (tests/fixtures/writer/: ruled and borderless tables, rows
+    broken across pages, headers of one to three rows), file to tables; runs alternate between the fixtures."""
+    from njbulletin import parse_bulletin
+
+    fixtures = sorted((Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "writer").glob("*.pdf"))
+    folder = Path(tempfile.mkdtemp(prefix="njbulletin-bench-writer-"))
+    try:
+        paths = []
+        for number, fixture in enumerate(fixtures):
+            (folder / str(number)).mkdir()
+            paths.append(folder / str(number) / "2024-11.pdf")
+            shutil.copyfile(fixture, paths[-1])
+            parse_bulletin(paths[-1])  # warm: PDFium loaded, regexes compiled
+        times: dict[Path, list[float]] = {path: [] for path in paths}
+        for _ in range(repeats):
+            for path in paths:
+                start = time.perf_counter()
+                parse_bulletin(path)
+                times[path].append(time.perf_counter() - start)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    medians = {fixture.stem: statistics.median(times[path]) for fixture, path in zip(fixtures, paths)}
+    overall = statistics.median([value for runs in times.values() for value in runs])
+    slowest = max(medians, key=medians.get)
+    return [Result(f"parse a PDF exported by LibreOffice Writer ({len(fixtures)} layouts, 4-7 pages), file to tables",
+                   "<= 0.5 s median", f"{overall * 1000:.0f} ms", overall, 0.5,
+                   f"median of {repeats} alternating runs of each; slowest layout {slowest} "
+                   f"{medians[slowest] * 1000:.0f} ms")]
+
+
 def naive_chain(workspace: Workspace, month: str) -> None:
     """What a researcher would script by hand: papermill's CLI, then nbconvert's, per notebook."""
     out_dir = workspace.root / "naive" / month
@@ -276,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
             results += bench_parse(repeats=50 if args.quick else 300)
         if "pdf" in only:
             results += bench_pdf(repeats=5 if args.quick else 21)
+            results += bench_writer_pdf(repeats=3 if args.quick else 11)
         if "month" in only:
             results += bench_month(root, repeats=1 if args.quick else 3)
         if "backfill" in only:

@@ -7,7 +7,8 @@ uploads tables' header in two ruled rows with merged cells (接入单位 … spa
 each spanning two columns over 人次 / 收入（千元）), the bookings 合计 label spanning 序号 and 单位, a table
 that does not fit continued on the next page under its header drawn again, and a `- N -` footer on every
 page. `style.rules` draws the grid as stroked lines, as thin filled rectangles (as word processors export
-cell borders), or not at all (a borderless table aligned by columns only).
+cell borders), or not at all (a borderless table aligned by columns only); `style.upload_header="combined"`
+prints the uploads header as one row of combined labels (门急诊信息 人次), which wrap inside their cells.
 
 Failure layouts: `style.table_as_image` draws the bookings table as a picture, and `style.rotate_tables`
 draws each table's page rotated (the page's /Rotate, or the table drawn turned by 90 degrees).
@@ -38,6 +39,7 @@ class RuledStyle:
     font_size: float = 8.0
     numbers: str = "right"  # 'right' | 'centre'
     rules: str = "lines"  # 'lines' | 'rects' | 'none'
+    upload_header: str = "rows"  # 'rows' (two, with merged cells) | 'combined' (one row: 门急诊信息 人次, …)
     table_as_image: bool = False  # the bookings table drawn as a picture (no text)
     rotate_tables: str = ""  # '' | 'page' (the page's /Rotate 90) | 'content' (the table drawn turned 90°)
 
@@ -78,11 +80,15 @@ def wrap(text: str, width: float, size: float) -> list[str]:
     return [*lines, current.rstrip()] if current.strip() else lines
 
 
-def header_rows(block: Block) -> list[list[Cell]]:
-    """The header as grid rows of cells; the uploads header is two rows with merged cells."""
+def header_rows(block: Block, style: RuledStyle) -> list[list[Cell]]:
+    """The header as grid rows of cells; the uploads header is two rows with merged cells, or one row of
+    combined labels (门急诊信息 人次), which wrap inside their cells."""
     if block.table != "uploads":
         return [[Cell(text, column, align="centre") for column, text in enumerate(block.header[0])]]
     top, groups, leaves = block.header[0], block.header[1], block.header[2]
+    if style.upload_header == "combined":
+        combined = [f"{groups[index // 2]} {leaf}" for index, leaf in enumerate(leaves)]
+        return [[Cell(text, column, align="centre") for column, text in enumerate([*top, *combined])]]
     first = [Cell(text, column, rows=2, align="centre") for column, text in enumerate(top)]
     first += [Cell(text, len(top) + 2 * index, columns=2, align="centre") for index, text in enumerate(groups)]
     second = [Cell(text, len(top) + index, align="centre") for index, text in enumerate(leaves)]
@@ -131,7 +137,7 @@ class RuledWriter:
     def table(self, block: Block) -> None:
         widths = column_widths(block.table, self.style)
         edges = [MARGIN + sum(widths[:index]) for index in range(len(widths) + 1)]
-        header = header_rows(block)
+        header = header_rows(block, self.style)
         self.y -= 4
         if self.style.table_as_image and block.table == "bookings":
             return self.picture(edges, block)

@@ -26,6 +26,9 @@ LAYOUTS = {
     "ruled with thin rectangles, numbers centred": RuledStyle(rules="rects", numbers="centre"),
     "borderless, names on two lines": RuledStyle(rules="none"),
     "borderless, names on three lines, numbers centred": RuledStyle(rules="none", numbers="centre", name_width=48),
+    "ruled, uploads header of combined labels wrapping in their cells": RuledStyle(upload_header="combined"),
+    "borderless, combined header, names on four lines at 10 pt": RuledStyle(rules="none", upload_header="combined",
+                                                                           name_width=48, font_size=10.0),
 }
 WRAPPED_NAMES = ("南京鼓楼医院（含分院）", "中国医学科学院皮肤病研究所", "南京医科大学第四附属医院(京新)",
                  "南京医科大学友谊整形外科医院")
