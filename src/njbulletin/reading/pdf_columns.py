@@ -69,7 +69,8 @@ class Line:
     @property
     def may_be_in_table(self) -> bool:
         """Not prose, and no heading: several cells, or one that is not wider than a few columns."""
-        return not self.is_prose and (len(self.pieces) >= 2 or self.pieces[0].x1 - self.pieces[0].x0 <= WIDE * self.height)
+        first = self.pieces[0]
+        return not self.is_prose and (len(self.pieces) >= 2 or first.x1 - first.x0 <= WIDE * self.height)
 
     @property
     def is_furniture(self) -> bool:

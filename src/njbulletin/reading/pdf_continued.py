@@ -7,9 +7,9 @@ is no row: it lacks the name, or the numbers (`pdf_cells.may_be_whole`).
 
 So where a table reaches the foot of one page and a table starts the next, and the first row of the second is
 no whole row, it is joined to the last row of the first, cell by cell (the name's lines in order with no
-space, as inside one cell), each cell to the cell of the column above it. The joined row must be whole. Any other row of a
-table of figures that is not whole is refused, naming its page and the row: a fragment of a name never
-becomes a row of its own, nor is it added to a neighbour on a guess.
+space, as inside one cell), each cell to the cell of the column above it. The joined row must be whole. Any
+other row of a table of figures that is not whole is refused, naming its page and the row: a fragment of a
+name never becomes a row of its own, nor is it added to a neighbour on a guess.
 """
 from __future__ import annotations
 
@@ -70,8 +70,10 @@ def join_broken_rows(before: PageTables | None, page: PageTables) -> None:
         open_end = position == len(page.tables) - 1 and page.last_at_foot
         for row in table.body[:-1] if open_end else table.body:
             if not whole(table, row):
-                raise BrokenRowError(f"the row '{row.text}' is not whole (a part of a row, without its name or "
-                                     "its numbers), and it continues no row of the page before", page.number, table)
+                where = ("and it continues no row of the page before" if position == 0 and row is table.body[0]
+                         and page.first_at_top else "and no row of the table goes on in it")
+                raise BrokenRowError(f"the row '{row.text}' is not whole (a part of a row, without its name or its "
+                                     f"numbers), {where}", page.number, table)
 
 
 def check_open_end(page: PageTables) -> None:

@@ -8,8 +8,9 @@ one row's name is as close to the next row's numbers as to its own.
 
 So every way of cutting the lines into consecutive rows is tried, each row holding exactly one anchor and the
 rows of the page all centred or all at the top, and the lines of each cell one line pitch apart (`regular`: a
-name's lines follow each other closely; the next row's lie further off when rows have padding). A table is read only when every such cut gives the same rows;
-when none does, or two give different rows, it is refused (`RowCutError`), never guessed.
+name's lines follow each other closely; the next row's lie further off when rows have padding). A table is
+read only when every such cut gives the same rows; when none does, or two give different rows, it is refused
+(`RowCutError`), never guessed.
 
 Two allowances come from page breaks, where a word processor splits a row (`pdf_continued` joins it back):
 - `allow_prefix`: lines before the first row's own lines are the rest of a row begun on the page before;
@@ -107,7 +108,8 @@ def rows_from(model: str, body: Body, split_last: bool):
         last = row == len(anchors) - 1
         found: list[tuple[tuple[int, int], ...]] = []
         for end in range(anchor, anchors[row + 1] if not last else count):
-            aligned = fits(model, body, start, end, anchor) or (last and split_last and fits("top", body, start, end, anchor))
+            aligned = fits(model, body, start, end, anchor) \
+                or (last and split_last and fits("top", body, start, end, anchor))
             if aligned and body.regular(start, end):
                 found += [((start, end), *rest) for rest in ways(row + 1, end + 1)]
             if len(found) >= ENOUGH:
