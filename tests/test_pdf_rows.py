@@ -184,6 +184,17 @@ def test_a_borderless_row_broken_across_a_page_is_joined_and_no_fragment_becomes
     assert pages[1].split("\n") == ["序号 单位 小计", "26 南京市第二医院 22 22", "27 江苏省人民医院 17 17", "- 2 -"]
 
 
+def test_a_row_broken_across_a_page_without_a_repeated_header_is_joined_too():
+    first = page_of(1, [*text_at(HEADING, 50, 700), *text_at("序号", 50, 680), *text_at("单位", 80, 680),
+                        *text_at("小计", 250, 680), *booking_row(24, "东部战区空军医院", "41", 670),
+                        *booking_row(25, "南京医科大学第", "35", 660), *text_at("- 1 -", 280, 40)])
+    second = page_of(2, [*text_at("四附属医院(京", 80, 780), *text_at("新)", 80, 770),
+                         *booking_row(26, "南京市第二医院", "22", 760), *text_at("- 2 -", 280, 40)])
+    pages = lay_out_pages([first, second])
+    assert "25 南京医科大学第四附属医院(京新) 35 35" in pages[0].split("\n")
+    assert pages[1].split("\n") == ["26 南京市第二医院 22 22", "- 2 -"]
+
+
 def test_a_fragment_at_the_top_of_a_page_after_prose_is_refused_with_page_and_row():
     first = page_of(1, [*text_at(HEADING, 50, 700), *text_at("序号", 50, 680), *text_at("单位", 80, 680),
                         *text_at("小计", 250, 680), *booking_row(24, "东部战区空军医院", "41", 670),
