@@ -39,13 +39,20 @@ class PageTables:
     last_at_foot: bool = False
 
 
+def whole_rows(table: TableText) -> list[bool]:
+    """For each body row of a table: may it be whole (its columns of numbers judged on the whole table)?"""
+    body = table.body
+    numeric = numeric_columns([row.cells for row in body])
+    return [may_be_whole(row.cells, numeric) for row in body]
+
+
 def whole(table: TableText, row: TableRow) -> bool:
-    return may_be_whole(row.cells, numeric_columns([line.cells for line in table.body]))
+    return whole_rows(table)[table.body.index(row)]
 
 
 def is_table_of_figures(table: TableText) -> bool:
-    body = table.body
-    return bool(body) and sum(whole(table, row) for row in body) >= MIN_WHOLE_SHARE * len(body)
+    wholes = whole_rows(table)
+    return bool(wholes) and sum(wholes) >= MIN_WHOLE_SHARE * len(wholes)
 
 
 def continued_table(before: PageTables | None, page: PageTables) -> TableText | None:
@@ -68,8 +75,9 @@ def join_broken_rows(before: PageTables | None, page: PageTables) -> None:
         if not is_table_of_figures(table) and not (position == 0 and previous is not None):
             continue
         open_end = position == len(page.tables) - 1 and page.last_at_foot
-        for row in table.body[:-1] if open_end else table.body:
-            if not whole(table, row):
+        wholes = whole_rows(table)
+        for row, is_whole in list(zip(table.body, wholes))[:-1 if open_end else None]:
+            if not is_whole:
                 where = ("and it continues no row of the page before" if position == 0 and row is table.body[0]
                          and page.first_at_top else "and no row of the table goes on in it")
                 raise BrokenRowError(f"the row '{row.text}' is not whole (a part of a row, without its name or its "
