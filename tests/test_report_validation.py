@@ -9,6 +9,8 @@ of the 30 days and 9 of 11 forms; the bulletin prints 44 totals, two of them cum
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 import pytest
 
@@ -92,3 +94,21 @@ def test_the_printed_totals_say_which_reconcile(seed, broken):
     # 276197 = 13407 + 1896 + 903 + 259991 agrees with the printed channel totals, but the hospitals' 小计 sum
     # to 276195: the overall 合计 is wrong too, and named with the third-party 合计 and the hotline total.
     assert set(totals.filter(pl.col("status") == "differs")["item"]) == {"total_calls", "total_third_party", "total"}
+
+
+def test_every_validation_rule_has_a_name_and_an_explanation_in_both_languages():
+    """A rule without strings would show its bare id (name_split_across_rows) on the validation page."""
+    import re
+
+    from njbulletin.report.strings import TEXT
+    from njbulletin.validate import checks, split_names
+
+    sources = "".join(path.read_text(encoding="utf-8")
+                      for path in Path(checks.__file__).parent.glob("*.py"))
+    literal = set(re.findall(r'"rule": "([a-z_]+)"|rule="([a-z_]+)"', sources))
+    rules = {name for pair in literal for name in pair if name}
+    rules |= {*checks.RECONCILIATION_RULES, *checks.UPLOAD_RULES, split_names.RULE}
+    assert "name_split_across_rows" in rules and len(rules) > 15
+    missing = sorted(f"{prefix}.{rule}" for rule in rules for prefix in ("rule", "rule_help")
+                     if f"{prefix}.{rule}" not in TEXT or not all(TEXT[f"{prefix}.{rule}"]))
+    assert missing == []

@@ -198,6 +198,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "rule.hotline_total": ("热线来电合计", "Hotline calls total"),
     "rule.quick_bookings_cross_table": ("快速预约跨表核对", "Quick bookings across tables"),
     "rule.file_ends_inside_table": ("文件在表格中结束", "File ends inside a table"),
+    "rule.name_split_across_rows": ("名称被拆成两行", "Name split across two rows"),
     "rule.total_not_printed": ("合计未印刷", "Total not printed"),
     "rule.no_uploads": ("无任何上传", "No uploads"),
     "rule.no_realtime_days": ("无实时上传天数", "No real-time upload days"),
@@ -227,6 +228,10 @@ LABELS: dict[str, tuple[str, str]] = {
                                              "Platform 12320 quick booking equals the bookings table's quick channel."),
     "rule_help.file_ends_inside_table": ("文件以表格行结束，之后没有任何内容，可能被截断。",
                                          "The file ends with a table row and nothing after it: it looks cut off."),
+    "rule_help.name_split_across_rows": ("PDF 表格中相邻两行的名称合起来才是名录中的一个名称：一行被分页拆开，两行的名称和数字都不可信。",
+                                         "Two neighbouring rows of the PDF's table make one registry name when "
+                                         "joined: a row broken across a page, so neither row's name nor figures "
+                                         "can be trusted."),
     "rule_help.total_not_printed": ("月报通常印刷的合计本月未印刷，无法核对。",
                                     "A total the bulletin normally prints is missing, so it cannot be checked."),
     "rule_help.no_uploads": ("该单位本月没有任何上传（各项均为 0 或缺失）。",
