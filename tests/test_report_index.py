@@ -82,7 +82,7 @@ def test_one_month_has_no_change_and_no_trend_chart(tmp_path):
     write_month(tmp_path, "2024-11", summary(276195, 0.941324, 8))
     document = build_index(collect_month_entries(tmp_path), [], "en")
     assert "<td>8 / 51</td>" in document and "▲" not in document and "<svg" not in document
-    assert '<td class="ok">ok</td>' in document and "Nanjing Health Information Center" in document
+    assert '<td class="ok">OK</td>' in document and "Nanjing Health Information Center" in document
 
 
 def test_statuses_and_names_carrying_markup_are_escaped(tmp_path):

@@ -190,6 +190,12 @@ def format_columns(table, frame: pl.DataFrame, formats: Mapping[str, str],
     return table
 
 
+def note_text(note: str | tuple[str, Mapping[str, object]], lang: str) -> str:
+    """A note under a table: a string key, or a key with the values of its placeholders."""
+    key, values = (note, {}) if isinstance(note, str) else note
+    return text(key, lang, **values)
+
+
 def source_note(month: str, lang: str) -> str:
     return text("table.source", lang, month=month)
 
@@ -200,7 +206,8 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
                  notes: Iterable[str] = (), empty: str | None = None) -> ReportTable:
     """The one way a report shows a table: every row, labelled, formatted, titled and sourced.
 
-    `labels` maps a column to a string key (its label otherwise comes from 'col.<column>'); `formats`
+    `labels` maps a column to a string key (its label otherwise comes from 'col.<column>'); `notes` are string
+    keys (or (key, values) pairs) of the notes under the table; `formats`
     maps a numeric column to integer, percent, signed_percent, decimal2 or decimal4 where its name does
     not say; `row_kinds` formats a wide table row by row. `missing_note` (a string key) says why a value is
     missing, and is shown only when one is; `empty` (a string key) is the sentence shown for no rows.
@@ -220,7 +227,7 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
     table = table.sub_missing(missing_text=MISSING)
     has_missing = any(count for count in frame.null_count().row(0))
     for note in [*notes, *([missing_note] if missing_note and has_missing else [])]:
-        table = table.tab_source_note(text(note, lang))
+        table = table.tab_source_note(note_text(note, lang))
     table = (table.tab_source_note(source_note(month, lang))
              .opt_table_font(font=FONT_STACK, add=False)
              .tab_options(table_font_size="14px", heading_title_font_size="16px", container_overflow_x="auto",

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-from njbulletin.report.labels import display_names, text
-from njbulletin.report.narrative import Prose, count, join_names, paragraph, phrase
+from njbulletin.report.labels import display_names, join_names, text
+from njbulletin.report.narrative import Prose, count, paragraph, phrase
 from njbulletin.report.tables import ReportTable, report_table, translate_code
 
 # The values a reconciliation error's message carries: "printed [小计] N, computed ... M" or "... sums to M".

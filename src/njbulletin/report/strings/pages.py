@@ -135,8 +135,17 @@ PAGES: dict[str, tuple[str, str]] = {
         "{month}，{hospitals} 家医院共报告门急诊 {visits} 人次、出院 "
         "{discharges} 人次。",
         "In {month}, {hospitals} hospitals reported {visits} outpatient visits and {discharges} discharges."),
-    "p.throughput_ratio": ("医院{measure}的中位数为 {median}，最高的是{unit}（{top}）。",
-                           "The median hospital {measure} is {median}; the highest is {unit}, at {top}."),
+    "p.throughput_ratio": (
+        "{basis}的 {units} 家医院中，{measure}的中位数为 {median}，最高的是{unit}（{top}），最低的是{low_unit}（{low}）。",
+        "Among the {units} hospitals with {basis}, the median {measure} is {median}; the highest is {unit}, at "
+        "{top}, and the lowest {low_unit}, at {low}."),
+    "p.throughput_set_aside": ("异常值未计入最高和最低：{units}。", "Outliers left out of the highest and lowest: {units}."),
+    "p.set_aside_item": ("{unit}（{value}，{side}）", "{unit} ({value}, {side})"),
+    "p.throughput_too_small": ("{basis}的 {count} 家医院不作比较。", "{count} hospitals with {basis} are not compared."),
+    "basis.outpatient_visits": ("门急诊人次不少于 {n} 人次", "at least {n} outpatient visits"),
+    "basis.discharges": ("出院人数不少于 {n} 人次", "at least {n} discharges"),
+    "fewer.outpatient_visits": ("门急诊人次少于 {n} 人次", "fewer than {n} outpatient visits"),
+    "fewer.discharges": ("出院人数少于 {n} 人次", "fewer than {n} discharges"),
     "p.throughput_outliers": (
         "按稳健规则有 {outliers} 个数值明显偏离；{exclusions} 个比值因分母为 0 或"
         "缺失未计算（单位及原因见下表）。",
@@ -191,6 +200,8 @@ PAGES: dict[str, tuple[str, str]] = {
                                      "Hospitals: units, outpatient visits, discharges"),
     "kf.throughput_detail": ("{units} 家，{visits} 人次，{discharges} 人次", "{units}, {visits}, {discharges}"),
     "kf.highest": ("{measure}最高（{level}）", "Highest {measure} ({level})"),
+    "kf.lowest": ("{measure}最低（{level}）", "Lowest {measure} ({level})"),
+    "kf.set_aside": ("{measure}异常值，未计入最高和最低（{level}）", "Outliers of {measure} left out of highest and lowest ({level})"),
     "kf.ratios_left_out": ("未计算的比值（个）", "Ratios left out"),
     "kf.outliers": ("异常值（个）", "Outliers"),
     "kf.months": ("已处理月份", "Processed months"),
@@ -228,6 +239,11 @@ PAGES: dict[str, tuple[str, str]] = {
                      "Work orders are counted apart: their share is of the work orders, not of the calls."),
     "note.hhi": ("HHI 为各医院预约占比的平方和，一家医院独占全部预约时为 1。",
                  "The HHI is the sum of the squared hospital shares: 1 when one hospital takes every booking."),
+    "note.extremes": (
+        "最高、最低只比较门急诊人次不少于 {visits} 人次（次均门急诊收入）或出院人数不少于 {discharges} 人次（次均住院收入）"
+        "的单位，被判为异常值的单位不计入、另行列出。",
+        "Highest and lowest compare only the units with at least {visits} outpatient visits (income per visit) or "
+        "{discharges} discharges (income per discharge); a unit flagged as an outlier is left out and listed."),
     "note.outliers": ("数值的单位与指标相同：人次、元或条/人次。",
                       "Each value is in its indicator's unit: visits, yuan or records per visit."),
     "note.counter": (
