@@ -66,6 +66,27 @@ def yuan(value: float | None, lang: str) -> str:
     return "—" if value is None else text("fmt.yuan", lang, value=f"{value:,.2f}")
 
 
+def hundred_million(value: float | None, lang: str) -> str:
+    """A figure the bulletin prints in 亿 with 2 decimals, with that precision: 285.01亿 / 28.501 billion."""
+    if value is None:
+        return "—"
+    number = f"{value / 1e8:,.2f}" if lang == "zh" else f"{value / 1e9:,.3f}"
+    return text("fmt.hundred_million", lang, value=number)
+
+
+def measure_figure(measure: str, value: float | None, lang: str) -> str:
+    """A measure's value as its tables show it (report.wide.measure_kind): a share as a percentage, a figure
+    the bulletin prints rounded with its precision, a count with thousands separators."""
+    from njbulletin.report.wide import measure_kind
+
+    kind = measure_kind(measure)
+    if kind == "percent":
+        return percent(value)
+    if kind == "hundred_million":
+        return hundred_million(value, lang)
+    return count(value)
+
+
 def decimals(value: float | None, digits: int = 4) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
@@ -378,9 +399,7 @@ def trend_key_figures(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl
     latest = summary.row(-1, named=True) if summary.height else {}
     rows = [(text("kf.months", lang), text("kf.months_span", lang, count=len(months),
                                            first=months[0] if months else "—", last=months[-1] if months else "—"))]
-    rows += [(text(f"measure.{metric}", lang),
-              percent(latest.get(metric)) if metric.endswith("share") else count(latest.get(metric)))
-             for metric in metrics]
+    rows += [(text(f"measure.{metric}", lang), measure_figure(metric, latest.get(metric), lang)) for metric in metrics]
     this_month = changes.filter(pl.col("month") == latest.get("month"))
     rows += [(text("kf.mom_available", lang), count(this_month["mom_change"].is_not_null().sum())),
              (text("kf.yoy_available", lang), count(this_month["yoy_change"].is_not_null().sum())),

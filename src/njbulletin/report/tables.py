@@ -158,8 +158,10 @@ def column_format(column: str) -> str | None:
     return None
 
 
-def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = None):
-    """One great_tables format over some columns (and rows, for wide tables)."""
+def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = None, lang: str = "zh"):
+    """One great_tables format over some columns (and rows, for wide tables): integer, percent, decimal2,
+    decimal4, signed_percent (+1.2%), signed_points (a share's change: +0.16 个百分点 / +0.16 pp), or
+    hundred_million (a figure the bulletin prints in 亿 with 2 decimals: 285.01亿 / 28.501 billion)."""
     if kind == "integer":
         return table.fmt_number(columns=columns, rows=rows, decimals=0)
     if kind == "percent":
@@ -168,25 +170,35 @@ def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = 
         return table.fmt_number(columns=columns, rows=rows, decimals=4)
     if kind == "signed_percent":
         return table.fmt_percent(columns=columns, rows=rows, decimals=2, force_sign=True)
+    if kind == "signed_points":
+        return table.fmt_number(columns=columns, rows=rows, decimals=2, scale_by=100, force_sign=True,
+                                pattern=text("fmt.points", lang, value="{x}"))
+    if kind == "hundred_million":
+        scale, digits = (1e-8, 2) if lang == "zh" else (1e-9, 3)
+        return table.fmt_number(columns=columns, rows=rows, decimals=digits, scale_by=scale,
+                                pattern=text("fmt.hundred_million", lang, value="{x}"))
     return table.fmt_number(columns=columns, rows=rows, decimals=2)
 
 
-def format_columns(table, frame: pl.DataFrame, formats: Mapping[str, str],
-                   row_kinds: list[str] | None) -> object:
-    """Formats by column: `formats`, then what the column's name says; or, for the numeric columns of a wide
-    table that `formats` does not name, row by row (`row_kinds`)."""
+def format_columns(table, frame: pl.DataFrame, formats: Mapping[str, str], row_kinds: list[str] | None,
+                   cell_kinds: Mapping[str, list[str]], lang: str) -> object:
+    """Formats by column: `formats`, then what the column's name says; or, row by row, `cell_kinds` for the
+    columns it names and `row_kinds` for the other numeric columns of a wide table that `formats` does not name."""
     numeric = [c for c in frame.columns if frame.schema[c].is_numeric()]
-    by_row = [c for c in numeric if c not in formats] if row_kinds is not None else []
-    for kind in sorted(set(row_kinds or ())):
-        rows = [index for index, row_kind in enumerate(row_kinds) if row_kind == kind]
-        table = apply_format(table, kind, by_row, rows)
+    by_row = {column: kinds for column, kinds in cell_kinds.items() if column in numeric}
+    if row_kinds is not None:
+        by_row |= {column: row_kinds for column in numeric if column not in formats and column not in by_row}
+    for column, kinds in by_row.items():
+        for kind in sorted(set(kinds)):
+            table = apply_format(table, kind, [column], [i for i, row_kind in enumerate(kinds) if row_kind == kind],
+                                 lang)
     by_kind: dict[str, list[str]] = {}
     for column in (c for c in numeric if c not in by_row):
         kind = formats.get(column) or column_format(column) or ("integer" if frame.schema[column].is_integer()
                                                                  else "decimal2")
         by_kind.setdefault(kind, []).append(column)
     for kind, columns in by_kind.items():
-        table = apply_format(table, kind, columns)
+        table = apply_format(table, kind, columns, lang=lang)
     return table
 
 
@@ -202,14 +214,15 @@ def source_note(month: str, lang: str) -> str:
 
 def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, lang: str = "zh",
                  labels: Mapping[str, str] | None = None, formats: Mapping[str, str] | None = None,
-                 row_kinds: list[str] | None = None, missing_note: str | None = None,
-                 notes: Iterable[str] = (), empty: str | None = None) -> ReportTable:
+                 row_kinds: list[str] | None = None, cell_kinds: Mapping[str, list[str]] | None = None,
+                 missing_note: str | None = None, notes: Iterable[str | tuple[str, Mapping[str, object]]] = (),
+                 empty: str | None = None) -> ReportTable:
     """The one way a report shows a table: every row, labelled, formatted, titled and sourced.
 
     `labels` maps a column to a string key (its label otherwise comes from 'col.<column>'); `notes` are string
     keys (or (key, values) pairs) of the notes under the table; `formats`
-    maps a numeric column to integer, percent, signed_percent, decimal2 or decimal4 where its name does
-    not say; `row_kinds` formats a wide table row by row. `missing_note` (a string key) says why a value is
+    maps a numeric column to a format of `apply_format` where its name does not say; `row_kinds` formats a
+    wide table row by row, `cell_kinds` the columns it names row by row (a kind per row). `missing_note` (a string key) says why a value is
     missing, and is shown only when one is; `empty` (a string key) is the sentence shown for no rows.
     """
     from great_tables import GT, loc, style
@@ -220,7 +233,7 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
     table = GT(shown, id=table_id).tab_header(title=title)
     table = table.cols_label(**{column: text(labels[column], lang) if labels and column in labels
                                 else column_label(column, lang) for column in shown.columns})
-    table = format_columns(table, frame, formats or {}, row_kinds)
+    table = format_columns(table, frame, formats or {}, row_kinds, cell_kinds or {}, lang)
     wrapped = [column for column in shown.columns if column in WRAPPED]
     if wrapped:
         table = table.tab_style(style.text(whitespace="normal"), loc.body(columns=wrapped))

@@ -132,6 +132,14 @@ def printed_totals(declared: pl.DataFrame, quality_flags: pl.DataFrame) -> pl.Da
             .select("table", "item", pl.col("value").alias("printed"), status.alias("status")))
 
 
+def printed_kinds(totals: pl.DataFrame) -> list[str]:
+    """How each printed total is shown: with the bulletin's precision (285.01亿 for a figure it prints in 亿), or
+    as a count."""
+    from njbulletin.report.wide import PRINTED_PRECISION
+
+    return [PRINTED_PRECISION.get(item, "integer") for item in totals["item"].to_list()]
+
+
 def rule_table(quality_flags: pl.DataFrame, uploads: pl.DataFrame, rule: str, month: str, lang: str) -> ReportTable:
     """One rule's details as a table of the page."""
     frame = rule_details(quality_flags, uploads, rule)

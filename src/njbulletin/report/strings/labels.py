@@ -155,6 +155,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.mom_pct": ("环比（%）", "Month on month (%)"),
     "col.year_ago_value": ("去年同月数值", "Same month a year before"),
     "col.yoy_pct": ("同比（%）", "Year on year (%)"),
+    "col.mom": ("环比", "Month on month"),
+    "col.yoy": ("同比", "Year on year"),
     "col.english": ("英文名称", "English name"),
     # ------------------------------------------------------------------ values shown in cells
     # values in cells, in English as a word of the language (capitalised), never the raw code ("warning")

@@ -82,11 +82,11 @@ PAGES: dict[str, tuple[str, str]] = {
         "deviation) from the median of its level."),
     "intro.40-trends": (
         "截至本月已处理的各月：关键数字及其环比、同比，新出现或消失的医院和单位，完整度变化，以及累计数与当月"
-        "数的核对。表格显示最近 13 个月，全部历史见 CSV 导出和趋势图。",
+        "数的核对。表格显示最近 13 个已处理月份，最新的在前；全部历史见 CSV 导出和趋势图。",
         "Every processed month up to this one: the key figures with their month-on-month and year-on-year "
         "changes, hospitals and units that appear or leave, completeness over time, and the cumulative "
-        "counters checked against the monthly figures. Tables show the latest 13 months; the whole history "
-        "is in the CSV exports and the charts."),
+        "counters checked against the monthly figures. Tables show the latest 13 processed months, newest "
+        "first; the whole history is in the CSV exports and the charts."),
     "intro.printed_totals": (
         "月报印刷的各项合计及核对结果。累计数逐月核对，见“趋势”页。",
         "Every total the bulletin prints, and whether it reconciles. Cumulative counters are checked month "
@@ -213,6 +213,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "levels.district": ("区", "Districts"),
     "levels.hospital": ("医院", "Hospitals"),
     "fmt.yuan": ("{value} 元", "{value} yuan"),
+    "fmt.points": ("{value} 个百分点", "{value} pp"),
+    "fmt.hundred_million": ("{value}亿", "{value} billion"),
     # ------------------------------------------------------------------ notes under tables
     "table.source": ("来源：南京市卫生信息中心，{month}", "Source: Nanjing Health Information Center, {month}"),
     "note.missing_printed": ("—：月报中印为“/”或未印刷。", "—: printed as '/' in the bulletin, or not printed."),
@@ -250,8 +252,12 @@ PAGES: dict[str, tuple[str, str]] = {
         "当月数应等于累计数较上月的增加；差额照实列出，不作隐藏。",
         "The change of the cumulative counter from the month before should equal the monthly figure; the "
         "difference is shown, not hidden."),
-    "note.latest_months": ("显示最近 13 个月；全部历史见 CSV 导出（data/）。",
-                           "The latest 13 months; the whole history is in the CSV exports (data/)."),
+    "note.latest_months": ("显示最近 {count} 个已处理月份（{first} 至 {last}），最新的在前；全部历史见 CSV 导出（data/）。",
+                           "The latest {count} processed months ({first} to {last}), newest first; the whole history "
+                           "is in the CSV exports (data/)."),
+    "note.changes": ("环比、同比：数量为相对变化（%），占比为百分点之差（个百分点），与首页相同。",
+                     "Changes: the relative change (%) of a count, the difference in percentage points (pp) of a "
+                     "share, as on the index."),
     "empty.none": ("无。", "None."),
     # ------------------------------------------------------------------ navigation bar and index
     "nav.bar": ("报告导航", "Report navigation"),
@@ -262,9 +268,21 @@ PAGES: dict[str, tuple[str, str]] = {
     "index.status": ("状态", "Status"),
     "index.reports": ("报告", "Reports"),
     "index.nothing": ("尚未运行任何月份。", "No month has been run yet."),
-    "index.exports": ("全部月份数据，每张表一个 CSV（UTF-8 带 BOM，可用 Excel 打开）：",
-                      "All months, one CSV per table (UTF-8 with BOM, for Excel):"),
-    "index.data": ("数据（CSV）", "data (CSV)"),
+    "index.exports": ("下载全部月份的数据，每张表一个 CSV（UTF-8 带 BOM，可用 Excel 打开）：",
+                      "Downloads of all months, one CSV per table (UTF-8 with BOM, for Excel):"),
+    "index.downloads": ("下载：", "Downloads:"),
+    "index.download.summary": ("关键数字（JSON）", "Key figures (JSON)"),
+    "index.download.manifest": ("运行记录（JSON）", "Run record (JSON)"),
+    "index.download.data": ("数据表（CSV）", "Tables (CSV)"),
+    "index.export.summary": ("各月关键数字", "Key figures per month"),
+    "index.legend": ("▲▼ 为较上一个月的变化。颜色表示其含义：", "▲▼ is the change from the month before; its colour says "
+                     "what it means:"),
+    "index.legend_improving": ("蓝色为改善", "blue, an improvement"),
+    "index.legend_concerning": ("橙色为需关注", "orange, a concern"),
+    "index.legend_neutral": ("灰色为无所谓好坏", "grey, neither"),
+    "index.meaning.improving": ("改善", "improvement"),
+    "index.meaning.concerning": ("需关注", "concern"),
+    "index.meaning.neutral": ("无所谓好坏", "neither good nor bad"),
     "index.errors_allowed": ("（带 {errors} 个校验错误保存）", "(stored with {errors} validation errors)"),
     "index.unchanged": ("持平", "unchanged"),
     "index.no_month_before": ("{month} 未处理，不计环比", "{month} not processed: no change shown"),
