@@ -187,8 +187,8 @@ def test_arrow_colours_say_what_a_change_means_by_the_indicators_direction(tmp_p
 def test_downloads_sit_under_one_label_named_in_the_pages_language(reports):
     zh = build_index(collect_month_entries(reports), ["summary.csv", "booking_platforms.csv", "quality_flags.csv"],
                      "zh")
-    assert '<span class="downloads">下载： <a href="2024-11/summary.json">关键数字（JSON）</a> · ' \
-           '<a href="2024-11/manifest.json">运行记录（JSON）</a> · <a href="2024-11/data/">数据表（CSV）</a></span>' in zh
+    assert '<span class="downloads">下载： <a href="2024-11/summary.json">关键数字</a> · ' \
+           '<a href="2024-11/manifest.json">运行记录</a> · <a href="2024-11/data/">数据表（CSV）</a></span>' in zh
     assert '<a href="data/summary.csv">各月关键数字</a> · <a href="data/booking_platforms.csv">线上预约平台</a> · ' \
            '<a href="data/quality_flags.csv">数据质量标记</a>' in zh
     assert ">summary.json<" not in zh and ">manifest.json<" not in zh and ">booking_platforms.csv<" not in zh

@@ -32,6 +32,12 @@ def summarise_channels(bookings: pl.DataFrame) -> pl.DataFrame:
             .with_columns(share_of_total("count").alias("share")))
 
 
+def rank_channels(by_channel: pl.DataFrame) -> pl.DataFrame:
+    """summarise_channels' rows, largest first (tied channels keep the bulletin's order): how a table of the
+    channels is shown, sorted by what it shows."""
+    return by_channel.sort("count", descending=True, maintain_order=True)
+
+
 def pivot_channel_mix(bookings: pl.DataFrame) -> pl.DataFrame:
     """One row per hospital (largest first): a count column per channel the month prints, total, and a share
     column per channel (`<channel>_share`)."""

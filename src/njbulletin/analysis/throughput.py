@@ -41,6 +41,13 @@ def compute_throughput(uploads: pl.DataFrame) -> pl.DataFrame:
         *[ratio_expression(*spec).alias(name) for name, spec in RATIOS.items()])
 
 
+def sort_by_visits(throughput: pl.DataFrame) -> pl.DataFrame:
+    """Districts, then hospitals, each by outpatient visits, the most first (a unit with none printed last; ties
+    keep the bulletin's order): how the table of every unit is shown, sorted by its first indicator."""
+    return throughput.sort(["level", "outpatient_visits"], descending=[False, True], nulls_last=True,
+                           maintain_order=True)
+
+
 def exclusion_reason(numerator: str, denominator: str) -> pl.Expr:
     return (pl.when(pl.col(denominator).is_null()).then(pl.format("{} missing", pl.lit(denominator)))
             .when(pl.col(denominator) == 0).then(pl.format("{} is 0", pl.lit(denominator)))

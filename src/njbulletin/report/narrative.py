@@ -301,6 +301,16 @@ def set_aside_phrase(extremes: dict, lang: str) -> str:
                        for row in extremes["set_aside"]], lang)
 
 
+def minimum_note(throughput: pl.DataFrame, ratio: str, level: str) -> tuple[str, dict]:
+    """The note under a ranking of a ratio: the minimum denominator of the units it ranks, and how many units
+    it leaves out (a note of report_table)."""
+    from njbulletin.analysis.throughput import count_left_out, denominator_of
+
+    denominator = denominator_of(ratio)
+    return f"note.ranking_minimum.{denominator}", {"n": count(MIN_RATIO_DENOMINATOR[denominator]),
+                                                   "left_out": count(count_left_out(throughput, ratio, level))}
+
+
 def describe_ratio(ratio: str, extremes: dict, lang: str) -> list[Markup]:
     """The sentences of one income ratio among hospitals: the units compared, median, highest and lowest; the
     outliers left out; the units with too small a denominator."""

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from njbulletin.report.labels import display_names, name_label, text
+from njbulletin.report.printing import print_layout
+from njbulletin.report.strings import split_unit
 
 FONT_STACK = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei",
               "system-ui", "sans-serif"]
@@ -136,7 +138,7 @@ def localise_values(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
                                        .otherwise(None).alias(column))
         elif dtype != pl.String:
             continue
-        elif column in NAMES or column.endswith("_name") and column != "english_name":
+        elif column in name_columns(frame):
             frame = frame.with_columns(pl.Series(column, display_names(frame[column].to_list(), lang),
                                                  dtype=pl.String))
         elif column in PRINTED_NAMES:
@@ -202,6 +204,46 @@ def format_columns(table, frame: pl.DataFrame, formats: Mapping[str, str], row_k
     return table
 
 
+def label_html(label: str, lang: str) -> str:
+    """A column label whose unit never breaks inside: in Chinese report.css breaks a label only between words
+    (`word-break: keep-all`: '门急诊人次' | '（人次）'); in English the spaces inside the unit do not break
+    ('(thousand yuan)')."""
+    name, unit = split_unit(label)
+    if lang == "zh" or not unit:
+        return label
+    return name + " " + unit.strip().replace(" ", "\u00a0")
+
+
+def name_html(name: str) -> str:
+    """A hospital or district name in a cell: shortened with "…" when the cell is too narrow for it on screen,
+    with the whole name as its tooltip (report.css); printed whole."""
+    escaped = html.escape(name)
+    return f'<span class="njb-name" title="{escaped}">{escaped}</span>'
+
+
+def name_columns(frame: pl.DataFrame) -> list[str]:
+    return [column for column in frame.columns if frame.schema[column] == pl.String
+            and (column in NAMES or column.endswith("_name") and column != "english_name")]
+
+
+def pinned_column(frame: pl.DataFrame) -> str | None:
+    """The column that stays in view when a wide table scrolls sideways: its first name column, else the
+    measure a row of a trend table is (metric), else its first text column."""
+    text_columns = [column for column in frame.columns if frame.schema[column] == pl.String]
+    labels = [column for column in ("metric", "measure") if column in text_columns]
+    return next(iter(name_columns(frame) + labels + text_columns), None)
+
+
+def pin_column(table_html: str, table_id: str, column: str | None) -> str:
+    """The table with the cells of `column` marked `njb-pin` (report.css: position sticky). great_tables names a
+    column's cells `<table id>-<column>` (headers and id attributes)."""
+    if column is None:
+        return table_html
+    quoted = re.escape(html.escape(f"{table_id}-{column}", quote=True))
+    table_html = re.sub(rf'(<td headers="{quoted}" class="gt_row)', r"\1 njb-pin", table_html)
+    return re.sub(rf'(<th class="gt_col_heading)([^"]*"[^>]*\bid="{quoted}")', r"\1 njb-pin\2", table_html)
+
+
 def note_text(note: str | tuple[str, Mapping[str, object]], lang: str) -> str:
     """A note under a table: a string key, or a key with the values of its placeholders."""
     key, values = (note, {}) if isinstance(note, str) else note
@@ -231,9 +273,12 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
         return empty_table(table_id, title, text(empty, lang))
     shown = localise_values(frame, lang)
     table = GT(shown, id=table_id).tab_header(title=title)
-    table = table.cols_label(**{column: text(labels[column], lang) if labels and column in labels
-                                else column_label(column, lang) for column in shown.columns})
+    table = table.cols_label(**{column: label_html(text(labels[column], lang) if labels and column in labels
+                                                   else column_label(column, lang), lang) for column in shown.columns})
     table = format_columns(table, frame, formats or {}, row_kinds, cell_kinds or {}, lang)
+    for column in name_columns(shown):
+        rows = [index for index, value in enumerate(shown[column].to_list()) if value is not None]
+        table = table.fmt(name_html, columns=[column], rows=rows) if rows else table
     wrapped = [column for column in shown.columns if column in WRAPPED]
     if wrapped:
         table = table.tab_style(style.text(whitespace="normal"), loc.body(columns=wrapped))
@@ -246,12 +291,17 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
              .tab_options(table_font_size="14px", heading_title_font_size="16px", container_overflow_x="auto",
                           container_width="100%", table_margin_left="0", column_labels_font_weight="bold",
                           row_striping_include_table_body=True))
-    return wrap(table_id, title, frame.height, table.as_raw_html())
+    return wrap(table_id, title, frame.height, pin_column(table.as_raw_html(), table_id, pinned_column(shown)))
 
 
 def wrap(table_id: str, title: str, rows: int, table_html: str) -> ReportTable:
-    """The table inside a box that scrolls sideways on its own; data-rows gives the frame's row count."""
-    document = (f'<div class="njb-table" data-table="{html.escape(table_id)}" data-rows="{rows}">'
+    """The table inside a box that scrolls sideways on its own (its name column pinned); data-rows gives the
+    frame's row count; on paper it goes on a landscape page, or scaled to it, when it is too wide for a
+    portrait one (report.printing.print_layout)."""
+    layout = print_layout(table_html)
+    classes = " ".join(filter(None, ("njb-table", layout.css_class)))
+    style = f' style="{layout.style}"' if layout.style else ""
+    document = (f'<div class="{classes}" data-table="{html.escape(table_id)}" data-rows="{rows}"{style}>'
                 f"{table_html}</div>")
     return ReportTable(table_id=table_id, title=title, rows=rows, html=document)
 

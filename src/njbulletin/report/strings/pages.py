@@ -56,9 +56,9 @@ PAGES: dict[str, tuple[str, str]] = {
         "Reads the month's bulletin (txt or pdf), validates it, and writes its tidy tables with the quality "
         "flags. A month with validation errors is not written."),
     "intro.02-validate": (
-        "本月校验结果：先给结论，再列出每个错误，然后按规则分组列出数据质量警告及其涉及的单位。",
-        "The month's validation result: first the verdict, then each error, then the data-quality warnings "
-        "grouped by rule, with the units each rule caught."),
+        "本月校验结果，最严重的在前：先给结论，再列出每个错误，然后按规则分组列出数据质量警告及其涉及的单位（涉及单位最多的规则在前）。",
+        "The month's validation result, worst first: the verdict, then each error, then the data-quality warnings "
+        "grouped by rule, the rules that caught the most units first, with the units each rule caught."),
     "intro.10-booking-channels": (
         "各渠道、各医院、各线上平台的预约挂号量及集中度，12320 热线，以及预约渗透率（预约量 ÷ 门急诊"
         "人次）。",
@@ -106,6 +106,11 @@ PAGES: dict[str, tuple[str, str]] = {
                            "There are also {warnings} data-quality warnings under {rules} rules, grouped below."),
     "p.verdict_no_warnings": ("没有数据质量警告。", "There are no data-quality warnings."),
     "p.no_errors": ("没有错误。", "No errors."),
+    "p.rule_summary": ("{rule}：{units} 个单位", "{rule}: {units} units"),
+    "p.printed_summary": ("{totals} 项印刷合计，{matched} 项与明细相符", "{totals} printed totals, {matched} reconcile"),
+    "intro.rule_details": ("每条规则一张表，涉及单位最多的规则在前，每张表中情况最严重的单位在前。点击规则名展开；打印时全部展开。",
+                           "A table per rule, the rules that caught the most units first, and in each table the "
+                           "worst units first. Click a rule to open it; every rule prints open."),
     "p.bookings_total": ("{month}，{hospitals} 家医院共预约挂号 {total} 人次。",
                          "In {month}, {hospitals} hospitals took {total} bookings."),
     "p.bookings_leading": ("最大的渠道是{channel}，{count} 人次（{share}）。",
@@ -246,6 +251,14 @@ PAGES: dict[str, tuple[str, str]] = {
         "的单位，被判为异常值的单位不计入、另行列出。",
         "Highest and lowest compare only the units with at least {visits} outpatient visits (income per visit) or "
         "{discharges} discharges (income per discharge); a unit flagged as an outlier is left out and listed."),
+    "note.ranking_minimum.outpatient_visits": (
+        "只排列门急诊人次不少于 {n} 人次的单位；人次更少的 {left_out} 家未列入。",
+        "Only units with at least {n} outpatient visits are ranked; {left_out} with fewer are left out."),
+    "note.ranking_minimum.discharges": (
+        "只排列出院人数不少于 {n} 人次的单位；人数更少的 {left_out} 家未列入。",
+        "Only units with at least {n} discharges are ranked; {left_out} with fewer are left out."),
+    "note.sorted_by_visits": ("区和医院分列，各按门急诊人次从多到少排列。",
+                              "Districts, then hospitals, each by outpatient visits, the most first."),
     "note.outliers": ("数值的单位与指标相同：人次、元或条/人次。",
                       "Each value is in its indicator's unit: visits, yuan or records per visit."),
     "note.counter": (
@@ -261,6 +274,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "empty.none": ("无。", "None."),
     # ------------------------------------------------------------------ navigation bar and index
     "nav.bar": ("报告导航", "Report navigation"),
+    "print.page_of": ("第 {page} 页 / 共 {pages} 页", "Page {page} of {pages}"),
     "nav.index": ("全部月份", "All months"),
     "alt.image": ("图表（无标题）", "Chart (untitled)"),  # an image's alt text when its output gives none
     "index.title": ("南京市卫生信息中心月报：各月报告", "Nanjing Health Information Center bulletin: reports"),
@@ -271,8 +285,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "index.exports": ("下载全部月份的数据，每张表一个 CSV（UTF-8 带 BOM，可用 Excel 打开）：",
                       "Downloads of all months, one CSV per table (UTF-8 with BOM, for Excel):"),
     "index.downloads": ("下载：", "Downloads:"),
-    "index.download.summary": ("关键数字（JSON）", "Key figures (JSON)"),
-    "index.download.manifest": ("运行记录（JSON）", "Run record (JSON)"),
+    "index.download.summary": ("关键数字", "Key figures (JSON)"),
+    "index.download.manifest": ("运行记录", "Run record (JSON)"),
     "index.download.data": ("数据表（CSV）", "Tables (CSV)"),
     "index.export.summary": ("各月关键数字", "Key figures per month"),
     "index.legend": ("▲▼ 为较上一个月的变化。颜色表示其含义：", "▲▼ is the change from the month before; its colour says "
