@@ -181,7 +181,8 @@ def test_arrow_colours_say_what_a_change_means_by_the_indicators_direction(tmp_p
     assert change_span(document, "2024-11", "106") == '<span class="change concerning" title="需关注">▲ 29.3%</span>'
     assert change_span(document, "2024-11", "6 / 51") == '<span class="change concerning" title="需关注">▼ 25.0%</span>'
     assert change_span(document, "2024-11", "18,946") == '<span class="change neutral" title="无所谓好坏">持平</span>'
-    assert "蓝色为改善" in document and ".concerning { color: #c24f00" in document
+    assert "蓝色为改善</span>，<span" in document and "灰色为无所谓好坏</span>。" in document
+    assert ".concerning { color: #c24f00" in document
 
 
 def test_downloads_sit_under_one_label_named_in_the_pages_language(reports):

@@ -192,7 +192,7 @@ def sparklines(entries: list[dict], lang: str) -> list[dict]:
 def index_labels(lang: str) -> dict[str, str]:
     return {name: text(f"index.{name}", lang) for name in
             ("title", "month", "status", "reports", "nothing", "exports", "lowest", "highest", "downloads",
-             "legend", "legend_improving", "legend_concerning", "legend_neutral")}
+             "legend", "legend_improving", "legend_concerning", "legend_neutral", "legend_separator", "legend_end")}
 
 
 def build_index(entries: list[dict], all_months_files: list[str] | None = None, lang: str = "zh") -> str:

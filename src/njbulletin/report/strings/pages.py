@@ -294,6 +294,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "index.legend_improving": ("蓝色为改善", "blue, an improvement"),
     "index.legend_concerning": ("橙色为需关注", "orange, a concern"),
     "index.legend_neutral": ("灰色为无所谓好坏", "grey, neither"),
+    "index.legend_separator": ("，", ", "),
+    "index.legend_end": ("。", "."),
     "index.meaning.improving": ("改善", "improvement"),
     "index.meaning.concerning": ("需关注", "concern"),
     "index.meaning.neutral": ("无所谓好坏", "neither good nor bad"),
