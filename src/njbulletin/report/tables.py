@@ -8,7 +8,8 @@ great_tables renders the polars frame whole (never cut to ten rows) with:
 - a missing value shown as "—", with a note saying why;
 - a title and a source note (南京市卫生信息中心, YYYY-MM);
 - a fixed id, so the output is the same on every run (nbval compares it);
-- a local CJK font stack and nothing loaded from the network; a wide table scrolls inside its own box.
+- a local CJK font stack and nothing loaded from the network; a wide table scrolls inside its own box, its
+  name column pinned, and prints on a landscape sheet when a portrait one is too narrow (report.printing).
 
 The result displays in JupyterLab and in the rendered report alike (it has `_repr_html_`).
 """
@@ -261,11 +262,12 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
                  empty: str | None = None) -> ReportTable:
     """The one way a report shows a table: every row, labelled, formatted, titled and sourced.
 
-    `labels` maps a column to a string key (its label otherwise comes from 'col.<column>'); `notes` are string
-    keys (or (key, values) pairs) of the notes under the table; `formats`
-    maps a numeric column to a format of `apply_format` where its name does not say; `row_kinds` formats a
-    wide table row by row, `cell_kinds` the columns it names row by row (a kind per row). `missing_note` (a string key) says why a value is
-    missing, and is shown only when one is; `empty` (a string key) is the sentence shown for no rows.
+    `labels` maps a column to a string key (its label otherwise comes from 'col.<column>'); `formats` maps a
+    numeric column to a format of `apply_format` where its name does not say; `row_kinds` formats a wide table
+    row by row, `cell_kinds` the columns it names row by row (a kind per row). `notes` are string keys (or
+    (key, values) pairs) of the notes under the table; `missing_note` (a string key) says why a value is
+    missing, and is shown only when one is; `empty` (a string key) is the sentence shown for no rows. Names are
+    shown whole, shortened on screen with "…" and their whole form as a tooltip; the name column is pinned.
     """
     from great_tables import GT, loc, style
 
