@@ -82,9 +82,26 @@ def test_score_caps_each_ratio_at_one():
 def test_ranking_keeps_levels_apart(uploads):
     ranked = completeness.rank_by_completeness(completeness.compute_upload_ratios(uploads, 30))
     districts = ranked.filter(pl.col("level") == "district")
-    assert districts.height == 12 and districts["rank"].to_list() == list(range(1, 13))
+    # 江宁区, 高淳区, 溧水区 and 六合区 uploaded on all 30 days and 11 of 11 forms: all four score 1 and share
+    # rank 1; 雨花台区 (27 days, 11 forms: (0.9 + 1) / 2 = 0.95) comes fifth, as a reader counts places.
+    assert districts.height == 12 and districts["rank"].to_list() == [1, 1, 1, 1, 5, 6, 7, 8, 9, 10, 11, 12]
+    assert districts["unit"][:5].to_list() == ["江宁区", "高淳区", "溧水区", "六合区", "雨花台区"]  # ties: bulletin order
     assert districts["unit"][-1] == "秦淮区"
-    assert ranked.filter(pl.col("level") == "hospital").height == 39
+    hospitals = ranked.filter(pl.col("level") == "hospital")
+    assert hospitals.height == 39
+    # Four complete hospitals (rank 1), 南京市第二医院 with 29 days (5), then three with 28 days and every form:
+    # 南京鼓楼医院, 东部战区总医院, 南京市口腔医院 all at (28/30 + 1) / 2 = 0.9667, rank 6; the next is 9.
+    assert hospitals["rank"][:9].to_list() == [1, 1, 1, 1, 5, 6, 6, 6, 9]
+    assert hospitals["unit"][5:8].to_list() == ["南京鼓楼医院", "东部战区总医院", "南京市口腔医院"]
+    # The three hospitals that uploaded nothing score 0 and share the last rank, 37 of 39.
+    assert hospitals["rank"][-3:].to_list() == [37, 37, 37]
+
+
+def test_tied_units_share_a_rank_and_the_next_rank_skips():
+    frame = frame_of([("hospital", "甲", 1, 30, 11, 11), ("hospital", "乙", 2, 15, 11, 11),
+                      ("hospital", "丙", 3, 15, 11, 11), ("hospital", "丁", 4, 0, 0, 11)])
+    ranked = completeness.rank_by_completeness(completeness.compute_upload_ratios(frame, 30))
+    assert ranked.select("unit", "rank").rows() == [("甲", 1), ("乙", 2), ("丙", 2), ("丁", 4)]
 
 
 def test_units_without_uploads(uploads):

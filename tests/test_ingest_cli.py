@@ -158,3 +158,47 @@ def test_check_of_a_raw_folder_skips_other_files_as_run_does(tmp_path, capsys):
     assert captured.out.splitlines()[-1] == f"2024-11: {raw / '2024-11.txt'}: 0 errors, 106 warnings"
     assert captured.err.splitlines() == [
         f"warning: {raw / 'notes.txt'}: not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12); skipped"]
+
+
+def test_ingest_of_a_raw_folder_takes_its_bulletins_as_run_does(tmp_path, processed, capsys):
+    """`njbulletin ingest data/raw`: every bulletin of the folder (the rule of `run`: layout.find_raw_months),
+    oldest month first; notes.txt and 2024-13.txt are reported and skipped; a hidden file and a subfolder are
+    not bulletins and are passed over in silence."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "2024-12.txt").write_text(seed_text().replace("2024 年 11 月", "2024 年 12 月"), encoding="utf-8")
+    shutil.copy(SEED_PATH, raw / "2024-11.txt")
+    (raw / "notes.txt").write_text("meeting notes\n", encoding="utf-8")
+    (raw / "2024-13.txt").write_text("not a month\n", encoding="utf-8")
+    (raw / ".hidden.txt").write_text("x\n", encoding="utf-8")
+    (raw / "old").mkdir()
+    assert main(["ingest", str(raw), "--processed", str(processed)]) == 0
+    captured = capsys.readouterr()
+    assert [line.split(":")[0] for line in captured.out.splitlines()] == ["2024-11", "2024-12"]
+    assert sorted(captured.err.splitlines()) == [
+        f"warning: {raw / name}: not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12); skipped"
+        for name in ("2024-13.txt", "notes.txt")]
+    assert storage.processed_months(processed) == ["2024-11", "2024-12"]
+    assert storage.scan_table(processed, "bookings").collect()["count"].sum() == 2 * 276195
+
+
+def test_ingest_refuses_to_write_under_the_folder_it_reads(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED_PATH, raw / "2024-11.txt")
+    result = run_cli("ingest", str(raw), "--processed", str(raw / "processed"))
+    assert result.returncode == 2 and result.stderr.strip().splitlines() == [
+        f"error: refusing to write under the raw data folder {raw}"]
+    assert not (raw / "processed").exists()
+
+
+def test_ingest_of_a_folder_with_two_files_for_one_month_exits_2(tmp_path, processed):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEED_PATH, raw / "2024-11.txt")
+    (raw / "2024-11.pdf").write_bytes(b"%PDF-1.4\n")
+    result = run_cli("ingest", str(raw), "--processed", str(processed))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: {raw}: both 2024-11.pdf and 2024-11.txt exist for 2024-11; keep one"]
+    assert not processed.exists()

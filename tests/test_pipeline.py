@@ -199,7 +199,8 @@ def test_all_months_exports_hold_the_seed_figures_and_are_linked_from_the_index(
     assert [(row["month"], row["run_status"], row["bookings_total"], row["hotline_calls"]) for row in summary] == \
         [("2024-11", "ok", "276195", "27332")]
     index = (seed_run[0].reports / "index.html").read_text(encoding="utf-8")
-    assert '<a href="data/summary.csv">summary.csv</a>' in index and '<a href="data/uploads.csv">uploads.csv</a>' in index
+    # linked by what they hold, in the page's language
+    assert '<a href="data/summary.csv">各月关键数字</a>' in index and '<a href="data/uploads.csv">数据采集</a>' in index
 
 
 def test_index_lists_the_month_with_status_figures_and_links(seed_run):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from pathlib import Path
 
@@ -205,3 +206,102 @@ def test_a_month_that_was_not_processed_breaks_the_trend_line_instead_of_being_b
         shown = list(line.get_ydata())
         assert [shown[0], shown[2]] == expected and math.isnan(shown[1])
     plotting.close_figure(figure)
+
+
+def every_chart(seed, lang: str) -> dict:
+    """Every chart the analysis notebooks draw, from the seed, in one language."""
+    from njbulletin.analysis import throughput
+    from njbulletin.config import MIN_RATIO_DENOMINATOR
+
+    bookings, uploads = seed["bookings"], seed["uploads"]
+    units = throughput.compute_throughput(uploads)
+    penetration, _ = channels.compute_booking_penetration(bookings, uploads)
+    ranked = completeness.rank_by_completeness(completeness.compute_upload_ratios(uploads, 30))
+    return {
+        "channels": charts.chart_channels(channels.summarise_channels(bookings), "2024-11", lang),
+        "mix": charts.chart_channel_mix(channels.pivot_channel_mix(bookings), "2024-11", lang),
+        "platforms": charts.chart_platforms(channels.summarise_platforms(seed["booking_platforms"]), "2024-11", lang),
+        "hotline": charts.chart_hotline(channels.summarise_hotline(seed["hotline"]), "2024-11", lang),
+        "penetration": charts.chart_penetration(penetration, "2024-11", lang),
+        "heatmap": charts.chart_completeness(ranked, "hospital", "2024-11", lang),
+        "days": charts.chart_realtime_days(completeness.count_realtime_days(uploads, 30), "2024-11", lang),
+        "ranking": charts.chart_ranking(
+            throughput.rank_by_indicator(units, "income_per_discharge", "hospital", MIN_RATIO_DENOMINATOR),
+            "income_per_discharge", "hospital", "2024-11", lang,
+            left_out=throughput.count_left_out(units, "income_per_discharge", "hospital")),
+        "scatter": charts.chart_visits_income(units, throughput.find_all_outliers(units), "hospital", "2024-11", lang),
+        "trend": charts.chart_trend(month_summary(13), "bookings_total", "2024-11", lang),
+        "completeness_trend": charts.chart_completeness_trend(
+            pl.DataFrame({"month": ["2024-10", "2024-11"] * 2, "level": ["district"] * 2 + ["hospital"] * 2,
+                          "share_complete": [0.5, 0.6, 0.2, 0.3]}), "2024-11", lang),
+    }
+
+
+def test_every_english_chart_is_in_english_down_to_its_source_line(seed):
+    """The real-time days chart once wrote its source line in Chinese on the English page: its language was
+    not passed. Every text of every English chart, hospital names included, is free of Chinese."""
+    for name, figure in every_chart(seed, "en").items():
+        figure.canvas.draw()
+        texts = texts_of(figure)
+        assert "Source: Nanjing Health Information Center bulletin, 2024-11" in texts, name
+        chinese = [text for text in texts if re.search(r"[\u4e00-\u9fff]", text)]
+        assert not chinese, (name, chinese[:3])
+        plotting.close_figure(figure)
+
+
+def test_no_chart_text_is_smaller_than_the_smallest_size(seed):
+    """report.css never shows a chart below the scale at which SMALLEST_TEXT (7 pt, 9.7 px) stays 9 px."""
+    for name, figure in every_chart(seed, "zh").items():
+        figure.canvas.draw()
+        sizes = {text.get_fontsize() for text in figure.findobj(matplotlib.text.Text) if text.get_text()}
+        assert min(sizes) >= plotting.SMALLEST_TEXT, (name, sorted(sizes))
+        plotting.close_figure(figure)
+
+
+def test_one_palette_that_colour_blind_readers_tell_apart():
+    import seaborn as sns
+
+    assert plotting.PALETTE == "viridis"
+    assert plotting.palette(4) == sns.color_palette("viridis", 4)
+    frame = pl.DataFrame({"name": ["a", "b"], "x": [0.2, 0.9], "y": [0.5, 0.5]})
+    figure = plotting.plot_heatmap(frame, "name", ["x", "y"], ["x", "y"], title="t", xlabel="x", ylabel="y",
+                                   month="2024-11")
+    assert figure.axes[0].collections[0].get_cmap().name == "viridis"  # not red against green
+    plotting.close_figure(figure)
+
+
+def test_an_axis_keeps_one_number_format():
+    """Ticks from 0 to 10,000 read 0, 0.2万 ... 1万 in Chinese, never 8,000 beside 1万."""
+    frame = pl.DataFrame({"name": ["a", "b"], "count": [10_000, 8_000]})
+    figure = plotting.plot_ranked_bars(frame, "count", "name", title="t", xlabel="x", ylabel="y", month="2024-11")
+    figure.canvas.draw()
+    labels = [tick.get_text() for tick in figure.axes[0].get_xticklabels() if tick.get_text()]
+    assert labels[0] == "0" and all(label.endswith("万") for label in labels[1:]), labels
+    assert "1万" in labels and "0.8万" in labels
+    plotting.close_figure(figure)
+    assert plotting.axis_number(8000, "zh", plotting.axis_scale(10_000, "zh")) == "0.8万"
+    assert plotting.axis_number(8000, "en", plotting.axis_scale(10_000, "en")) == "8,000"
+
+
+def test_the_channel_mix_shows_each_bars_bookings_and_says_which_hospitals_it_leaves_out(seed):
+    """35 hospitals book in the seed; 19 of them fewer than 100 times (南京市雨花医院: 1 booking) and are left
+    out; 南京鼓楼医院（含分院）'s bar says 267,330, 南京市中西医结合医院's (the smallest drawn) 105."""
+    figure = charts.chart_channel_mix(channels.pivot_channel_mix(seed["bookings"]), "2024-11", "zh")
+    axes = figure.axes[0]
+    names = [t.get_text() for t in axes.get_yticklabels()]
+    assert len(names) == 16 and names[0] == "南京鼓楼医院（含分院）" and "南京市雨花医院" not in names
+    counts = [t.get_text() for t in axes.child_axes[0].get_yticklabels()]  # the axis on the right
+    assert counts[0] == "267,330" and counts[-1] == "105" and len(counts) == 16
+    assert axes.get_title() == "2024-11 各医院预约渠道构成\n预约量少于 100 人次的 19 家医院未画出"
+    plotting.close_figure(figure)
+
+
+def test_a_ranking_says_when_it_shows_the_top_of_more(seed):
+    penetration, _ = channels.compute_booking_penetration(seed["bookings"], seed["uploads"])
+    figure = charts.chart_penetration(penetration, "2024-11", "en")
+    assert penetration.height == 25 and len(figure.axes[0].get_yticklabels()) == 20
+    assert figure.axes[0].get_title() == "Booking penetration by hospital, 2024-11\nTop 20 of 25"
+    plotting.close_figure(figure)
+    everyone = charts.chart_penetration(penetration.head(5), "2024-11", "en")
+    assert everyone.axes[0].get_title() == "Booking penetration by hospital, 2024-11"  # all shown: nothing to say
+    plotting.close_figure(everyone)

@@ -82,7 +82,7 @@ def test_one_month_has_no_change_and_no_trend_chart(tmp_path):
     write_month(tmp_path, "2024-11", summary(276195, 0.941324, 8))
     document = build_index(collect_month_entries(tmp_path), [], "en")
     assert "<td>8 / 51</td>" in document and "▲" not in document and "<svg" not in document
-    assert '<td class="ok">ok</td>' in document and "Nanjing Health Information Center" in document
+    assert '<td class="ok">OK</td>' in document and "Nanjing Health Information Center" in document
 
 
 def test_statuses_and_names_carrying_markup_are_escaped(tmp_path):
@@ -159,3 +159,46 @@ def test_a_folder_named_like_no_month_is_not_listed(reports):
     document = build_index(collect_month_entries(reports), [], "zh")
     assert "2024-13" not in document and '<td class="month">2024-11</td>' in document
     assert write_index(reports) == reports / "index.html"
+
+
+def change_span(document: str, month: str, value: str) -> str:
+    """The change shown under `value` in the month's row (its <span class="change ...">)."""
+    row = document[document.index(f'<td class="month">{month}'):]
+    cell = row[row.index(f"<td>{value}<span") + len(f"<td>{value}"):]
+    return cell[:cell.index("</span>") + len("</span>")]
+
+
+def test_arrow_colours_say_what_a_change_means_by_the_indicators_direction(tmp_path):
+    """2024-10 -> 2024-11: bookings 250,000 -> 276,195 (more is better: improvement, blue); third-party share
+    0.9 -> 0.941324 (neutral: grey); quality flags 82 -> 106 (+29.3%, fewer is better: a concern, orange,
+    though its arrow points up like the bookings'); complete units 8 -> 6 (a concern, arrow down)."""
+    write_month(tmp_path, "2024-10", summary(250000, 0.9, 8) | {"quality_flags": 82})
+    write_month(tmp_path, "2024-11", summary(276195, 0.941324, 6))
+    document = build_index(collect_month_entries(tmp_path), [], "zh")
+    assert change_span(document, "2024-11", "276,195") == '<span class="change improving" title="改善">▲ 10.5%</span>'
+    assert change_span(document, "2024-11", "94.13%") == \
+        '<span class="change neutral" title="无所谓好坏">▲ 4.13 个百分点</span>'
+    assert change_span(document, "2024-11", "106") == '<span class="change concerning" title="需关注">▲ 29.3%</span>'
+    assert change_span(document, "2024-11", "6 / 51") == '<span class="change concerning" title="需关注">▼ 25.0%</span>'
+    assert change_span(document, "2024-11", "18,946") == '<span class="change neutral" title="无所谓好坏">持平</span>'
+    assert "蓝色为改善</span>，<span" in document and "灰色为无所谓好坏</span>。" in document
+    assert ".concerning { color: #c24f00" in document
+
+
+def test_downloads_sit_under_one_label_named_in_the_pages_language(reports):
+    zh = build_index(collect_month_entries(reports), ["summary.csv", "booking_platforms.csv", "quality_flags.csv"],
+                     "zh")
+    assert '<span class="downloads">下载： <a href="2024-11/summary.json">关键数字</a> · ' \
+           '<a href="2024-11/manifest.json">运行记录</a> · <a href="2024-11/data/">数据表（CSV）</a></span>' in zh
+    assert '<a href="data/summary.csv">各月关键数字</a> · <a href="data/booking_platforms.csv">线上预约平台</a> · ' \
+           '<a href="data/quality_flags.csv">数据质量标记</a>' in zh
+    assert ">summary.json<" not in zh and ">manifest.json<" not in zh and ">booking_platforms.csv<" not in zh
+    en = build_index(collect_month_entries(reports), ["summary.csv", "booking_platforms.csv"], "en")
+    assert ">Key figures per month</a>" in en and ">Online booking platforms</a>" in en and ">Run record (JSON)<" in en
+
+
+def test_a_unit_never_breaks_inside_a_header(reports):
+    document = build_index(collect_month_entries(reports), [], "zh")
+    assert '<th>预约挂号量<span class="unit">（人次）</span></th>' in document
+    assert '<th>第三方预约占比<span class="unit">（%）</span></th>' in document
+    assert "th .unit, .unit { white-space: nowrap; }" in document

@@ -100,6 +100,51 @@ def test_throughput_words_give_yuan_with_two_decimals(seed):
     assert re.search(r"the highest is [A-Z][^,]+, at [\d,]+\.\d\d yuan", en)
 
 
+def test_the_throughput_headline_is_not_hijacked_by_a_ratio_from_few_discharges_or_an_outlier(seed):
+    """南京市江宁中医院's 840,358.64 yuan a discharge (18487.89 thousand yuan over 22 discharges) and 南京市六合区
+    人民医院's 521,378.73 (over 55) are below the 100 discharges the highest needs; 南京医科大学附属逸夫医院's
+    210,869.23 (182 discharges) is an outlier and is named as one, not as the highest. The highest is then
+    东南大学附属中大医院: 193440.31 thousand yuan over 1516 discharges = 127,599.15 yuan."""
+    units = throughput.compute_throughput(seed["uploads"])
+    outliers, exclusions = throughput.find_all_outliers(units), throughput.list_ratio_exclusions(seed["uploads"])
+    zh = repr(narrative.describe_throughput("2024-11", units, outliers, exclusions, "zh"))
+    assert "840,358.64" not in zh and "521,378.73" not in zh
+    assert "出院人数不少于 100 人次的 24 家医院中，次均住院收入的中位数为" in zh
+    assert "最高的是东南大学附属中大医院（127,599.15 元）" in zh
+    assert "异常值未计入最高和最低：南京医科大学附属逸夫医院（210,869.23 元，偏高）" in zh
+    assert "出院人数少于 100 人次的 2 家医院不作比较" in zh
+    # 江苏省肿瘤医院 (47653.46 thousand yuan over 33851 visits = 1,407.74) is an outlier of income per visit.
+    assert "最高的是江苏省人民医院（1,000.96 元）" in zh and "江苏省肿瘤医院（1,407.74 元，偏高）" in zh
+    figures = narrative.throughput_key_figures(units, outliers, exclusions, "2024-11", "zh").html
+    assert "东南大学附属中大医院: 127,599.15 元" in figures and "840,358.64" not in figures
+    assert "出院人数不少于 100 人次" in figures  # the minimum is said under the figures
+    en = repr(narrative.describe_throughput("2024-11", units, outliers, exclusions, "en"))
+    assert "the highest is Zhongda Hospital Southeast University, at 127,599.15 yuan" in en
+    assert "Among the 24 hospitals with at least 100 discharges" in en
+    assert "Sir Run Run Hospital, Nanjing Medical University (210,869.23 yuan, high)" in en
+
+
+def test_lists_of_names_use_a_separator_no_name_holds():
+    from njbulletin.report.labels import join_names
+    from njbulletin.validate.names import load_registry
+
+    assert join_names(["Sir Run Run Hospital, Nanjing Medical University", "Nanjing First Hospital"], "en") == \
+        "Sir Run Run Hospital, Nanjing Medical University; Nanjing First Hospital"
+    assert join_names(["秦淮区", "东部战区总医院秦淮医疗区"], "zh") == "秦淮区、东部战区总医院秦淮医疗区"
+    registry = load_registry()
+    for column in ("alias", "english"):
+        assert not any(";" in name or "、" in name for name in registry[column].to_list()), column
+
+
+def test_names_joined_in_one_cell_are_each_put_in_english():
+    from njbulletin.report.labels import display_names
+
+    assert display_names(["东部战区总医院 + 东部战区总医院秦淮医疗区", "某某不存在医院", None], "en") == [
+        "General Hospital of Eastern Theater Command + General Hospital of Eastern Theater Command, Qinhuai Medical "
+        "Area",
+        "某某不存在医院", None]
+
+
 def test_one_month_of_trends_is_said_plainly(seed):
     frames = {name: seed[name].with_columns(pl.lit("2024-11").alias("month")) for name in
               ("bookings", "hotline", "booking_platforms", "uploads", "declared_totals")}

@@ -5,7 +5,7 @@ and trends that stay readable over ten years.
   warning, IPython's history message or any text printed on standard error, and every month's bar links
   its neighbours.
 - 120 months are ingested and only the last is run: its trend tables show the latest 13 months, one column
-  each, and its trend charts are drawn (on a time axis; tests/test_plotting.py counts their labels).
+  each, the newest first, and its trend charts are drawn (on a time axis; tests/test_plotting.py counts their labels).
 """
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def test_ten_years_ingested_and_the_last_month_run_keep_the_trends_readable(tmp_
     summary = page[page.index('data-table="t40-summary"'):]
     summary = summary[:summary.index("</table>")]
     headings = re.findall(r'<th[^>]*gt_col_heading[^>]*>(.*?)</th>', summary, flags=re.DOTALL)
-    assert headings[1:] == [shift_month(last, -12 + index) for index in range(13)]  # the latest 13 months
+    assert headings[1:] == [shift_month(last, -index) for index in range(13)]  # the latest 13 months, newest first
     assert "共处理 120 个月，2015-01 至 2024-12。" in page
     charts = sorted(path.stem for path in (reports / last / "figures").glob("40-*.png"))
     assert charts == ["40-completeness", "40-trend-bookings_total", "40-trend-hospital_outpatient_visits",

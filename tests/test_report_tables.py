@@ -152,3 +152,32 @@ def test_the_page_keeps_one_copy_of_the_tables_style(seed):
     shared = share_table_styles(page)
     assert page.count("<style>") == 3 and shared.count("<style>") == 1
     assert "#t-1" not in shared and ".njb-table > div[id] .gt_table" in shared
+
+
+def test_a_name_cell_carries_its_whole_name_as_tooltip_and_the_name_column_is_pinned():
+    frame = pl.DataFrame({"rank": [1], "hospital": ["南京医科大学附属妇产医院（南京市妇幼保健院）"], "count": [613]})
+    table = report_table(frame, "t-names", title="t", month="2024-11", lang="zh")
+    assert ('<td headers="t-names-hospital" class="gt_row njb-pin gt_left"><span class="njb-name" '
+            'title="南京医科大学附属妇产医院（南京市妇幼保健院）">南京医科大学附属妇产医院（南京市妇幼保健院）</span></td>') in table.html
+    assert 'id="t-names-hospital"' in table.html and table.html.count("njb-pin") == 2  # its label and its cell
+
+
+def test_an_english_unit_holds_together_and_a_chinese_label_is_left_to_the_style():
+    from njbulletin.report.tables import label_html
+
+    assert label_html("Outpatient income (thousand yuan)", "en") == "Outpatient income (thousand\u00a0yuan)"
+    assert label_html("Share (%)", "en") == "Share (%)" and label_html("Channel", "en") == "Channel"
+    assert label_html("门急诊收入（千元）", "zh") == "门急诊收入（千元）"  # report.css: word-break keep-all
+
+
+def test_a_table_too_wide_for_a_portrait_sheet_prints_on_a_landscape_one(units):
+    from njbulletin.report.printing import LANDSCAPE_WIDTH, PORTRAIT_WIDTH, print_layout
+
+    wide = report_table(units, "t30-units", title="t", month="2024-11", lang="zh")
+    assert 'class="njb-table njb-landscape"' in wide.html  # 10 columns, 51 rows
+    narrow = report_table(units.select("level", "unit", "outpatient_visits"), "t30-narrow", title="t",
+                          month="2024-11")
+    assert '<div class="njb-table" data-table="t30-narrow"' in narrow.html
+    layout = print_layout(wide.html)
+    assert layout.width > PORTRAIT_WIDTH and layout.landscape
+    assert layout.scale == (1.0 if layout.width <= LANDSCAPE_WIDTH else LANDSCAPE_WIDTH / layout.width)

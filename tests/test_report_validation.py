@@ -112,3 +112,34 @@ def test_every_validation_rule_has_a_name_and_an_explanation_in_both_languages()
     missing = sorted(f"{prefix}.{rule}" for rule in rules for prefix in ("rule", "rule_help")
                      if f"{prefix}.{rule}" not in TEXT or not all(TEXT[f"{prefix}.{rule}"]))
     assert missing == []
+
+
+def test_the_page_is_worst_first(seed):
+    """Rules that caught the most units first: 实时上传天数不足 caught 39 of the seed's 51 units (all but the 8
+    that uploaded on all 30 days and the 4 that uploaded on none: 秦淮区, 泰康仙林鼓楼医院, 东部战区空军医院,
+    东部战区总医院秦淮医疗区), then 表单上传不全 (24). In a rule's table the worst unit comes first: 江苏省省级机关
+    医院 uploaded in real time on 13 of 30 days, the fewest of those caught."""
+    bulletin, report = seed
+    rules = validation.warnings_by_rule(report.quality_flags, "zh")
+    assert rules["rule"][:2].to_list() == ["realtime_days_short", "forms_incomplete"]
+    assert rules["flags"][:2].to_list() == [39, 24]
+    short = validation.rule_details(report.quality_flags, bulletin.tables["uploads"], "realtime_days_short")
+    assert short.row(0) == ("hospital", "江苏省省级机关医院", 13)
+    assert short["realtime_days"].is_sorted()
+    forms = validation.rule_details(report.quality_flags, bulletin.tables["uploads"], "forms_incomplete")
+    assert forms["forms_uploaded"].is_sorted() and forms["forms_uploaded"][0] == 0
+
+
+def test_each_rule_is_folded_and_the_totals_that_differ_come_first(seed, broken):
+    bulletin, report = seed
+    section = validation.rule_section(report.quality_flags, bulletin.tables["uploads"], "realtime_days_short",
+                                      "2024-11", "zh")
+    assert section.html.startswith('<details class="njb-details"><summary>实时上传天数不足：39 个单位</summary>')
+    assert " open" not in section.html.split(">", 1)[0] and 'data-table="t02-rule-realtime-days-short"' in section.html
+    totals = validation.printed_totals_section(bulletin.tables["declared_totals"], report.quality_flags, "2024-11",
+                                               "en")
+    assert "<summary>44 printed totals, 42 reconcile</summary>" in totals.html
+    assert "28.501 billion" in totals.html  # 累计校验入库数据 285.01 亿条, with the bulletin's precision
+    bulletin, report = broken
+    ordered = validation.printed_totals(bulletin.tables["declared_totals"], report.quality_flags)
+    assert ordered["status"][:3].to_list() == ["differs"] * 3 and ordered["status"][-2:].to_list() == ["counter"] * 2

@@ -118,3 +118,57 @@ def test_seed_outliers_include_the_cancer_hospital_income_per_visit(units):
     row = found.filter((pl.col("indicator") == "income_per_visit") & (pl.col("unit") == "江苏省肿瘤医院")).row(0, named=True)
     assert row["value"] == pytest.approx(47653.46 * 1000 / 33851)
     assert row["side"] == "high" and row["robust_z"] > 3
+
+
+def test_tied_values_share_a_rank_and_the_next_rank_skips():
+    frame = pl.DataFrame({"level": ["hospital"] * 4, "unit": ["甲", "乙", "丙", "丁"],
+                          "outpatient_visits": [500, 300, 300, 100]})
+    ranked = throughput.rank_by_indicator(frame, "outpatient_visits", "hospital")
+    assert ranked.select("unit", "rank").rows() == [("甲", 1), ("乙", 2), ("丙", 2), ("丁", 4)]
+
+
+def test_a_ratio_from_few_discharges_is_left_out_of_a_ranking_with_a_minimum(units):
+    # 南京市江宁中医院: 18487.89 thousand yuan over 22 discharges = 840,358.64 yuan a discharge, the seed's highest;
+    # 南京市六合区人民医院: 28675.83 over 55 = 521,378.73. With at least 100 discharges both are left out, and
+    # 南京医科大学附属逸夫医院 (38378.2 over 182 = 210,869.23) leads.
+    everyone = throughput.rank_by_indicator(units, "income_per_discharge", "hospital")
+    assert everyone["unit"][:2].to_list() == ["南京市江宁中医院", "南京市六合区人民医院"]
+    assert everyone["income_per_discharge"][0] == pytest.approx(18487.89 * 1000 / 22)
+    enough = throughput.rank_by_indicator(units, "income_per_discharge", "hospital", {"discharges": 100})
+    assert enough["unit"][0] == "南京医科大学附属逸夫医院" and enough["rank"][0] == 1
+    assert enough.height == everyone.height - 2
+    assert throughput.count_left_out(units, "income_per_discharge", "hospital", {"discharges": 100}) == 2
+    assert throughput.count_left_out(units, "income_per_discharge", "hospital", {"discharges": 23}) == 1
+    # A count has no denominator: the minimum does not apply to it.
+    visits = throughput.rank_by_indicator(units, "outpatient_visits", "hospital", {"discharges": 100})
+    assert visits.height == 39  # every hospital prints its visits (0 included)
+    assert visits["unit"][0] == "江苏省中医院"
+
+
+def test_outliers_are_judged_on_ratios_never_on_size(units):
+    found = throughput.find_all_outliers(units)
+    assert set(found["indicator"]) <= {"income_per_visit", "income_per_discharge", "records_per_visit"}
+    # 江苏省中医院 has the most outpatient visits (648,634): large, not an outlier.
+    assert "江苏省中医院" not in set(found["unit"])
+    assert found.height == 7
+
+
+def test_the_extremes_a_headline_may_name(units):
+    outliers = throughput.find_all_outliers(units)
+    per_discharge = throughput.describe_extremes(units, outliers, "income_per_discharge", "hospital",
+                                                 {"discharges": 100})
+    # Left out: 江宁中医院 (22) and 六合区人民医院 (55) for too few discharges; 逸夫医院 as an outlier. The highest
+    # is then 东南大学附属中大医院: 193440.31 thousand yuan over 1516 discharges = 127,599.15 yuan; the lowest
+    # 南京同仁医院: 35744.2 over 3159 = 11,315.04.
+    assert per_discharge["highest"] == {"unit": "东南大学附属中大医院", "value": pytest.approx(193440.31 * 1000 / 1516)}
+    assert per_discharge["lowest"] == {"unit": "南京同仁医院", "value": pytest.approx(35744.2 * 1000 / 3159)}
+    assert [row["unit"] for row in per_discharge["set_aside"]] == ["南京医科大学附属逸夫医院"]
+    assert per_discharge["too_small"] == 2
+    assert per_discharge["units"] == 24
+    per_visit = throughput.describe_extremes(units, outliers, "income_per_visit", "hospital",
+                                             {"outpatient_visits": 1000})
+    # 江苏省肿瘤医院 (1,407.74 yuan a visit) is an outlier of income per visit: 江苏省人民医院 (1,000.96) leads.
+    assert per_visit["highest"]["unit"] == "江苏省人民医院" and round(per_visit["highest"]["value"], 2) == 1000.96
+    assert [row["unit"] for row in per_visit["set_aside"]] == ["江苏省肿瘤医院"]
+    empty = units.filter(pl.col("unit") == "秦淮区")
+    assert throughput.describe_extremes(empty, outliers, "income_per_visit", "district") is None

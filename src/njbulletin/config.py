@@ -33,3 +33,12 @@ MAX_INPUT_BYTES = int(os.environ.get("NJBULLETIN_MAX_INPUT_BYTES", 20 * 1024 * 1
 
 # Raw bulletins are named after their month.
 RAW_NAME_PATTERN = r"^(?P<month>\d{4}-\d{2})\.(?P<ext>txt|pdf)$"
+
+# "Highest" and "lowest" of a ratio compare only the units with at least this denominator, by the denominator's
+# column: an income per discharge from 22 discharges says little about a hospital. The ratios over outpatient
+# visits (income per visit, records per visit) need 1,000 visits, the income per discharge 100 discharges.
+# The pages that rank or name the extremes say so under them.
+MIN_RATIO_DENOMINATOR = {"outpatient_visits": 1000, "discharges": 100}
+# The chart of each hospital's channel mix (100% bars) leaves out hospitals with fewer bookings than this:
+# a hospital with 1 booking would get the same full bar as one with 267,330. The chart says how many it leaves out.
+MIN_BOOKINGS_IN_MIX_CHART = 100

@@ -32,6 +32,12 @@ def summarise_channels(bookings: pl.DataFrame) -> pl.DataFrame:
             .with_columns(share_of_total("count").alias("share")))
 
 
+def rank_channels(by_channel: pl.DataFrame) -> pl.DataFrame:
+    """summarise_channels' rows, largest first (tied channels keep the bulletin's order): how a table of the
+    channels is shown, sorted by what it shows."""
+    return by_channel.sort("count", descending=True, maintain_order=True)
+
+
 def pivot_channel_mix(bookings: pl.DataFrame) -> pl.DataFrame:
     """One row per hospital (largest first): a count column per channel the month prints, total, and a share
     column per channel (`<channel>_share`)."""
@@ -118,18 +124,18 @@ def compute_booking_penetration(bookings: pl.DataFrame, uploads: pl.DataFrame,
     institution not matched in the hospital uploads or whose outpatient visits are 0 or missing (table
     'bookings'), and every uploads institution with no bookings row (table 'uploads').
     """
-    from njbulletin.validate.names import resolve_institutions, resolve_names
+    from njbulletin.validate.names import NAME_JOINER, resolve_institutions, resolve_names
 
     booked = (resolve_institutions(bookings.group_by("hospital", maintain_order=True)
                                    .agg(pl.col("count").sum().alias("bookings")), "hospital", registry)
               .group_by("institution", maintain_order=True)
-              .agg(pl.col("hospital").str.join(" + ").alias("bookings_name"), pl.col("bookings").sum(),
+              .agg(pl.col("hospital").str.join(NAME_JOINER).alias("bookings_name"), pl.col("bookings").sum(),
                    pl.col("name_known").all()))
     visits = (resolve_institutions(uploads.filter(pl.col("level") == "hospital")
                                    .select(pl.col("unit").alias("uploads_name"), "outpatient_visits"),
                                    "uploads_name", registry)
               .group_by("institution", maintain_order=True)
-              .agg(pl.col("uploads_name").str.join(" + "),
+              .agg(pl.col("uploads_name").str.join(NAME_JOINER),
                    pl.when(pl.col("outpatient_visits").is_null().any()).then(None)
                    .otherwise(pl.col("outpatient_visits").sum()).first().alias("outpatient_visits")))
     joined = booked.join(visits, on="institution", how="left", maintain_order="left")

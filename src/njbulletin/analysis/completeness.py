@@ -71,10 +71,17 @@ def list_unscored_units(ratios: pl.DataFrame) -> pl.DataFrame:
 
 
 def rank_by_completeness(ratios: pl.DataFrame) -> pl.DataFrame:
-    """Scored units ranked within their level, best first (ties keep the bulletin's order)."""
+    """Scored units ranked within their level, best first. Units with the same score share a rank and the next
+    rank skips as many places (1, 2, 2, 4); tied units keep the bulletin's order."""
     return (ratios.filter(pl.col("completeness_score").is_not_null())
             .sort(["level", "completeness_score"], descending=[False, True], maintain_order=True)
-            .with_columns(pl.int_range(1, pl.len() + 1).over("level").alias("rank")))
+            .with_columns(shared_rank("completeness_score").over("level").alias("rank")))
+
+
+def shared_rank(column: str) -> pl.Expr:
+    """The rank of each value, largest first, tied values sharing the best rank (1, 2, 2, 4): how a reader
+    counts places. Every ranking of the reports uses it."""
+    return pl.col(column).rank("min", descending=True).cast(pl.Int64)
 
 
 def list_units_without_uploads(uploads: pl.DataFrame) -> pl.DataFrame:

@@ -94,3 +94,18 @@ def summarise_month(month: str, days_in_month: int, tables: Mapping[str, pl.Data
         raise ValueError(f"{month}: no processed {', '.join(missing)} table; the month has no summary")
     figures = compute_key_figures(month, days_in_month, tables)
     return {name: figures[name] for name in SUMMARY_FIELDS}
+
+
+def summarise_months(tables: Mapping[str, pl.DataFrame]) -> list[dict]:
+    """The key figures of every month the tables hold (each table with every month's rows and a `month`
+    column, as the processed datasets give them), oldest first, in SUMMARY_FIELDS order: one per month that
+    has all of the bulletin's tables (an ingested month), whether or not it was ever run."""
+    from njbulletin.months import days_in_month
+
+    months = sorted(set.intersection(*(set(tables[name]["month"].unique().to_list()) if name in tables else set()
+                                       for name in BULLETIN_TABLES)))
+    summaries = []
+    for month in months:
+        tables_of_month = {name: frame.filter(pl.col("month") == month) for name, frame in tables.items()}
+        summaries.append(summarise_month(month, days_in_month(month), tables_of_month))
+    return summaries

@@ -2,29 +2,10 @@
 line per rule); exit 0 (no errors), 1 (errors), 2 (unreadable)."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-from njbulletin.commands.paths import absolute
+from njbulletin.commands.paths import expand_raw_folders
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS
 from njbulletin.ingest import read_and_validate  # the same reading (and file-name month check) as ingest
-from njbulletin.layout import find_raw_months
 from njbulletin.validate.checks import group_warnings, summarise_report
-
-
-def expand_raw_folders(paths: list[str]) -> list[Path]:
-    """Files as given; a folder stands for its bulletins (YYYY-MM.txt / .pdf), as `run` reads a raw folder:
-    any other file in it is reported on stderr and skipped."""
-    expanded: list[Path] = []
-    for path in map(absolute, paths):
-        if not path.is_dir():
-            expanded.append(path)
-            continue
-        skipped: list[tuple[Path, str]] = []
-        expanded += sorted(find_raw_months(path, skipped).values())
-        for file, reason in skipped:
-            print(f"warning: {file}: {reason}; skipped", file=sys.stderr, flush=True)
-    return expanded
 
 
 def check_command(args) -> int:

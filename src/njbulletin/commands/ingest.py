@@ -1,4 +1,5 @@
-"""`njbulletin ingest PATH... [--processed DIR] [--allow-errors]`: parse, validate and store each bulletin.
+"""`njbulletin ingest PATH... [--processed DIR] [--allow-errors]`: parse, validate and store each bulletin. A PATH
+may be a raw folder: its bulletins are taken as `run` takes them (`commands.paths.expand_raw_folders`).
 
 Exit 0 (every file stored), 1 (a file has validation errors and was not stored), 2 (a file could not be
 read, or the processed folder is unusable).
@@ -7,9 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from njbulletin.commands.paths import absolute, output_folder
+from njbulletin.commands.paths import absolute, expand_raw_folders, output_folder
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS
-from njbulletin.ingest import ensure_outside_raw, read_and_validate, summarise_tables, tables_to_write
+from njbulletin.ingest import read_and_validate, summarise_tables, tables_to_write
+from njbulletin.layout import refuse_writes_under_raw
 from njbulletin.storage import write_month_tables
 
 
@@ -17,10 +19,11 @@ def ingest_command(args) -> int:
     """Parse, validate and write each bulletin. A month with validation errors is not written
     unless --allow-errors is given; then its errors are stored as quality_flags rows."""
     processed = output_folder(args.processed, "processed")
-    ensure_outside_raw(processed)
+    folders = [path for path in map(absolute, args.paths) if path.is_dir()]  # raw folders given: never written under
+    refuse_writes_under_raw([processed], raw_dirs=folders)
     allow_errors = bool(getattr(args, "allow_errors", False))
     status = EXIT_OK
-    for result in read_and_validate([absolute(path) for path in args.paths]):
+    for result in read_and_validate(expand_raw_folders(args.paths)):
         if result is None:
             status = max(status, EXIT_UNREADABLE)
             continue

@@ -31,14 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser("ingest", help="parse bulletins, validate them, and write processed parquet")
-    ingest.add_argument("paths", nargs="+", metavar="PATH", help="bulletin files (YYYY-MM.txt or .pdf)")
+    ingest.add_argument("paths", nargs="+", metavar="PATH", help="bulletin files (YYYY-MM.txt or .pdf), or a raw folder (its bulletins, as run reads it)")
     ingest.add_argument("--processed", default=str(config.PROCESSED_DIR), metavar="DIR",
                         help="processed data folder (default: data/processed)")
     ingest.add_argument("--allow-errors", action="store_true",
                         help="write a month even when validation finds errors (stored in quality_flags)")
 
     check = commands.add_parser("check", help="validate bulletins: reconcile totals, list quality warnings")
-    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="bulletin files, or a raw folder")
     check.add_argument("--summary", action="store_true",
                        help="errors in full, warnings one line per rule (count, first units, line range)")
 

@@ -11,9 +11,11 @@ before anything is read or written.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from njbulletin.errors import UsageError
+from njbulletin.layout import find_raw_months
 
 FOLDER_VARIABLES = ("NJBULLETIN_RAW", "NJBULLETIN_PROCESSED", "NJBULLETIN_REPORTS", "NJBULLETIN_REFERENCE")
 
@@ -62,3 +64,19 @@ def input_folder(path: str | os.PathLike, role: str) -> Path:
     if not folder.is_dir():
         raise UsageError(f"{folder}: the {role} folder does not exist")
     return folder
+
+
+def expand_raw_folders(paths: list[str]) -> list[Path]:
+    """Absolute files as given; a folder stands for its bulletins (YYYY-MM.txt / .pdf), oldest month first, by
+    the rule `run` reads a raw folder with (`layout.find_raw_months`): any other file in it is reported on
+    stderr and skipped. `check` and `ingest` take their paths through here."""
+    expanded: list[Path] = []
+    for path in map(absolute, paths):
+        if not path.is_dir():
+            expanded.append(path)
+            continue
+        skipped: list[tuple[Path, str]] = []
+        expanded += [found for _, found in sorted(find_raw_months(path, skipped).items())]
+        for file, reason in skipped:
+            print(f"warning: {file}: {reason}; skipped", file=sys.stderr, flush=True)
+    return expanded

@@ -141,9 +141,10 @@ def write_manifest(month_dir: Path, text: str) -> Path:
 
 def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Path]:
     """REPORTS/data/: every processed month of each table in one CSV (`<table>.csv`, oldest month first),
-    and `summary.csv`, one row per month of the months' summary.json with the run's status (a month whose
-    analysis notebook failed still has its figures), for researchers who work in Excel, SPSS or Stata
-    rather than with the parquet datasets. The folder is staged and swapped in whole."""
+    and `summary.csv`, one row per ingested month with its key figures and its run's status (empty for a
+    month that was ingested but never run; a month whose analysis notebook failed still has its figures), for
+    researchers who work in Excel, SPSS or Stata rather than with the parquet datasets. The folder is staged
+    and swapped in whole."""
     import polars as pl
 
     from njbulletin.report.datapackage import sources_from_manifests, write_data_package
@@ -153,8 +154,7 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
     tables = {name: scan_table(processed_dir, name).collect().sort("month", maintain_order=True)
               for name in processed_table_names(processed_dir)}
     entries = collect_month_entries(reports_dir)
-    summaries = [{"month": entry["month"], "run_status": entry["manifest"].get("status"), **entry["summary"]}
-                 for entry in reversed(entries) if entry["summary"]]
+    summaries = summary_rows(tables, entries)
     if summaries:
         tables["summary"] = pl.from_dicts(summaries, infer_schema_length=None)
     stage = FolderStage.create(Path(reports_dir) / "data")
@@ -166,3 +166,17 @@ def write_all_months_exports(processed_dir: Path, reports_dir: Path) -> list[Pat
         stage.discard()
         raise
     return [stage.target / path.name for path in written]
+
+
+def summary_rows(tables: dict, entries: list[dict]) -> list[dict]:
+    """summary.csv's rows, oldest first: the key figures of every ingested month, computed from its processed
+    tables (analysis.summary.summarise_months, the function that writes summary.json), with the status of its
+    last run (None when it never ran); a month that has reports but no processed tables any more keeps the
+    figures of its summary.json."""
+    from njbulletin.analysis.summary import summarise_months
+
+    statuses = {entry["month"]: entry["manifest"].get("status") for entry in entries}
+    figures = {summary["month"]: summary for summary in summarise_months(tables)}
+    figures |= {entry["month"]: entry["summary"] for entry in entries
+                if entry["summary"] and entry["month"] not in figures}
+    return [{"month": month, "run_status": statuses.get(month), **figures[month]} for month in sorted(figures)]

@@ -7,9 +7,10 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from njbulletin.analysis.completeness import INDICATORS
+from njbulletin.config import MIN_BOOKINGS_IN_MIX_CHART, MIN_RATIO_DENOMINATOR
 from njbulletin.report.labels import text, with_name_labels, with_text_labels
 from njbulletin.report.plotting import (
-    PALETTE,
+    SMALLEST_TEXT,
     bar_height,
     chart_style,
     chart_width,
@@ -23,6 +24,7 @@ from njbulletin.report.plotting import (
     plot_ranked_bars,
     plot_stacked_bars,
 )
+from njbulletin.report.plotting import palette as chart_palette
 
 
 def chart_channels(channels: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
@@ -32,13 +34,19 @@ def chart_channels(channels: pl.DataFrame, month: str, lang: str = "zh") -> Figu
                             ylabel=text("axis_channel", lang), month=month, lang=lang)
 
 
-def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
-    """Each hospital's channel mix as stacked shares (from channels.pivot_channel_mix)."""
+def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str = "zh",
+                      smallest: int = MIN_BOOKINGS_IN_MIX_CHART) -> Figure:
+    """Each hospital's channel mix as stacked shares (from channels.pivot_channel_mix), its bookings written to
+    the right of its bar; hospitals with fewer than `smallest` bookings are left out, and the title says how many."""
     channels = [column for column in mix.columns if f"{column}_share" in mix.columns]  # those the month prints
-    return plot_stacked_bars(with_name_labels(mix, "hospital", lang), "label", [f"{c}_share" for c in channels],
+    shown = mix.filter(pl.col("total") >= smallest)
+    left_out = mix.height - shown.height
+    subtitle = text("chart.mix_left_out", lang, count=left_out, smallest=f"{smallest:,}") if left_out else None
+    return plot_stacked_bars(with_name_labels(shown, "hospital", lang), "label", [f"{c}_share" for c in channels],
                              [text(c, lang) for c in channels], title=text("title_channel_mix", lang, month=month),
                              xlabel=text("unit_share", lang), ylabel=text("axis_hospital", lang),
-                            month=month, lang=lang)
+                             month=month, lang=lang, counts="total", counts_label=text("unit_bookings", lang),
+                             subtitle=subtitle)
 
 
 def chart_platforms(platforms: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
@@ -56,23 +64,29 @@ def chart_hotline(hotline: pl.DataFrame, month: str, lang: str = "zh") -> Figure
     frame = data.to_pandas()
     with chart_style():
         fig, ax = new_figure(chart_width(frame["label"], 8), bar_height(len(frame)))
-        sns.barplot(data=frame, x="count", y="label", hue="kind_label", dodge=False, ax=ax, palette=PALETTE,
-                    orient="h")
+        sns.barplot(data=frame, x="count", y="label", hue="kind_label", dodge=False, ax=ax,
+                    palette=chart_palette(frame["kind_label"].nunique()), orient="h")
         for container in ax.containers:
-            ax.bar_label(container, fmt="{:,.0f}", fontsize=7, padding=2)
+            ax.bar_label(container, fmt="{:,.0f}", fontsize=SMALLEST_TEXT, padding=2)
         ax.legend(title=None)
         format_value_axis(ax.xaxis, lang)
         return decorate(fig, ax, text("title_hotline", lang, month=month), text("unit_calls", lang),
                         text("axis_category", lang), month, lang)
 
 
+def top_of(shown: int, total: int, lang: str) -> str | None:
+    """'Top 20 of 25' when a chart shows only the first rows of a ranking; None when it shows them all."""
+    return text("chart.top_of", lang, shown=shown, total=total) if shown < total else None
+
+
 def chart_penetration(ranked: pl.DataFrame, month: str, lang: str = "zh", top: int = 20) -> Figure:
-    """The hospitals with the highest bookings / outpatient visits (from compute_booking_penetration)."""
+    """The hospitals with the highest bookings / outpatient visits (from compute_booking_penetration); the title
+    says when they are the top `top` of more."""
     name = "english_name" if lang == "en" else "canonical_name"
     return plot_ranked_bars(ranked.head(top), "penetration", name, percent=True,
                             title=text("title_penetration", lang, month=month),
                             xlabel=text("unit_penetration", lang), ylabel=text("axis_hospital", lang),
-                            month=month, lang=lang)
+                            month=month, lang=lang, subtitle=top_of(min(top, ranked.height), ranked.height, lang))
 
 
 def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str = "zh") -> Figure:
@@ -90,7 +104,8 @@ def chart_realtime_days(counts: pl.DataFrame, month: str, lang: str = "zh") -> F
                                .alias("level_label"))
     return plot_count_bars(data, "realtime_days", "units", "level_label",
                            title=text("title_realtime_days", lang, month=month), xlabel=text("unit_days", lang),
-                           ylabel=text("unit_units", lang), month=month, legend_title=text("axis_level", lang))
+                           ylabel=text("unit_units", lang), month=month, lang=lang,
+                           legend_title=text("axis_level", lang))
 
 
 THROUGHPUT_UNITS = {"outpatient_visits": "unit_visits", "income_per_visit": "unit_yuan_per_visit",
@@ -99,22 +114,34 @@ THROUGHPUT_UNITS = {"outpatient_visits": "unit_visits", "income_per_visit": "uni
 
 
 def chart_ranking(ranked: pl.DataFrame, column: str, level: str, month: str, lang: str = "zh",
-                  top: int = 25) -> Figure:
-    """The top units of one throughput indicator (from throughput.rank_by_indicator)."""
-    xlabel = text(THROUGHPUT_UNITS[column], lang)
+                  top: int = 25, left_out: int = 0) -> Figure:
+    """The top units of one throughput indicator (from throughput.rank_by_indicator); the title says when they
+    are the top `top` of more, and how many units a ratio's minimum denominator left out (`left_out`)."""
+    notes = [note for note in (top_of(min(top, ranked.height), ranked.height, lang),
+                               left_out_note(column, left_out, lang)) if note]
     return plot_ranked_bars(with_name_labels(ranked.head(top), "unit", lang), column, "label",
                             title=text("title_ranking", lang, month=month, indicator=text(column, lang),
                                        level=text(level, lang)),
-                            xlabel=xlabel, ylabel=text("axis_unit", lang),
-                        month=month, lang=lang)
+                            xlabel=text(THROUGHPUT_UNITS[column], lang), ylabel=text("axis_unit", lang),
+                            month=month, lang=lang, subtitle=text("chart.notes_joiner", lang).join(notes) or None)
+
+
+def left_out_note(column: str, left_out: int, lang: str) -> str | None:
+    """'出院人数少于 100 人次的 2 家未列入' for a ratio ranked among units with enough denominator."""
+    from njbulletin.analysis.throughput import denominator_of
+
+    denominator = denominator_of(column)
+    if not left_out or denominator is None:
+        return None
+    return text("chart.too_small", lang, count=left_out,
+                basis=text(f"fewer.{denominator}", lang, n=f"{MIN_RATIO_DENOMINATOR[denominator]:,}"))
 
 
 def chart_visits_income(throughput: pl.DataFrame, outliers: pl.DataFrame, level: str, month: str,
                         lang: str = "zh") -> Figure:
-    """Outpatient visits against outpatient income (log-log); the outliers in visits or in income per visit
-    (from throughput.find_all_outliers) are labelled."""
-    flagged = (outliers.filter((pl.col("level") == level)
-                               & pl.col("indicator").is_in(["outpatient_visits", "income_per_visit"]))
+    """Outpatient visits against outpatient income (log-log); the outliers of income per visit (from
+    throughput.find_all_outliers) are marked and labelled."""
+    flagged = (outliers.filter((pl.col("level") == level) & (pl.col("indicator") == "income_per_visit"))
                ["unit"].unique().to_list())
     rows = (throughput.filter((pl.col("level") == level) & (pl.col("outpatient_visits") > 0)
                               & (pl.col("outpatient_income_k") > 0))

@@ -124,6 +124,7 @@ def render_html(notebook_path: Path, html_path: Path, with_code: bool = False) -
 
     from njbulletin.report.index import page_title
     from njbulletin.report.navigation import forget_bars, navigation_bar
+    from njbulletin.report.printing import page_style
 
     html_path = Path(html_path)
     notebook = nbformat.read(notebook_path, as_version=4)
@@ -132,7 +133,8 @@ def render_html(notebook_path: Path, html_path: Path, with_code: bool = False) -
     title = f"{page_title(html_path.stem, lang)} · {month}"
     bar = navigation_bar(html_path.parent.parent, month, html_path.stem, lang)
     body, _ = html_exporter(with_code, lang).from_notebook_node(without_stderr(notebook), resources={
-        "metadata": {"name": title}, "njbulletin_navigation": bar, "njbulletin_image_alt": text("alt.image", lang)})
+        "metadata": {"name": title}, "njbulletin_navigation": bar, "njbulletin_image_alt": text("alt.image", lang),
+        "njbulletin_print_style": page_style(html_path.stem, month, lang)})
     body = share_table_styles(body)
     remote = find_remote_references(body)
     if remote:

@@ -12,9 +12,10 @@ import json
 from pathlib import Path
 
 from njbulletin.atomic import read_json, write_text_atomic
+from njbulletin.indicators import find_indicator, judge_change
 from njbulletin.months import MONTH_PATTERN, months_between, shift_month
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
-from njbulletin.report.strings import text
+from njbulletin.report.strings import split_unit, text
 
 STATE_NAME = ".index-state"
 # The key figures of each month, and how each is shown: a count, a share, or complete units out of all.
@@ -53,47 +54,66 @@ def format_value(value: object, kind: str) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def change_cell(value: object, previous: object, kind: str, lang: str) -> tuple[str | None, str | None]:
-    """(▲/▼ with the relative change, or the change in percentage points for a share; direction)."""
+def change_cell(value: object, previous: object, kind: str, lang: str) -> tuple[str | None, float | None]:
+    """(▲/▼ with the relative change, or the change in percentage points for a share; the change's sign as a
+    number, for judging it: None when there is no change to show)."""
     if not isinstance(value, (int, float)) or not isinstance(previous, (int, float)):
         return None, None
     if kind == "share":
         points = (value - previous) * 100
         if abs(points) < 0.005:
-            return text("index.unchanged", lang), None
-        return text("index.points", lang, arrow="▲" if points > 0 else "▼", value=f"{abs(points):.2f}"), \
-            "up" if points > 0 else "down"
+            return text("index.unchanged", lang), 0
+        return text("index.points", lang, arrow="▲" if points > 0 else "▼", value=f"{abs(points):.2f}"), points
     if previous == 0 or value == previous:
-        return (text("index.unchanged", lang), None) if value == previous else (None, None)
+        return (text("index.unchanged", lang), 0) if value == previous else (None, None)
     ratio = (value - previous) / previous
     digits = 1 if abs(ratio) >= 0.0005 else 2  # +0.04% is not shown as +0.0%
-    return f"{'▲' if ratio > 0 else '▼'} {abs(ratio) * 100:.{digits}f}%", "up" if ratio > 0 else "down"
+    return f"{'▲' if ratio > 0 else '▼'} {abs(ratio) * 100:.{digits}f}%", ratio
 
 
 def figure_cells(summary: dict, previous: dict | None, lang: str) -> list[dict]:
     """The key-figure cells of one month, each with its change from `previous`, the calendar month before
-    (None when that month was not processed: no change is shown, as on the trends page)."""
+    (None when that month was not processed: no change is shown, as on the trends page), and what the change
+    means by the indicator's direction (`indicators.judge_change`: improving, concerning or neutral)."""
     cells = []
     for key, kind in INDEX_FIGURES:
         value = summary.get(key)
         shown = format_value(value, kind)
         if kind == "units" and value is not None and summary.get("upload_units"):
             shown = f"{format_value(value, 'count')} / {format_value(summary['upload_units'], 'count')}"
-        change, direction = change_cell(value, (previous or {}).get(key), kind, lang)
-        cells.append({"value": shown, "change": change, "direction": direction})
+        change, sign = change_cell(value, (previous or {}).get(key), kind, lang)
+        meaning = judge_change(find_indicator(key).direction, sign)
+        cells.append({"value": shown, "change": change, "meaning": meaning,
+                      "meaning_label": text(f"index.meaning.{meaning}", lang) if meaning else None})
     return cells
 
 
 def month_links(entry: dict, lang: str) -> list[dict]:
+    """The month's report pages, by title."""
     month = entry["month"]
-    links = [{"href": f"{month}/{notebook['name']}.html",
-              "label": page_title(notebook["name"], lang),
-              "status": None if notebook.get("status") == "ok" else status_label(notebook.get("status"), lang)}
-             for notebook in entry["manifest"].get("notebooks", []) if notebook.get("html")]
-    links += [{"href": f"{month}/summary.json", "label": "summary.json", "status": None},
-              {"href": f"{month}/manifest.json", "label": "manifest.json", "status": None},
-              {"href": f"{month}/data/", "label": text("index.data", lang), "status": None}]
-    return links
+    return [{"href": f"{month}/{notebook['name']}.html",
+             "label": page_title(notebook["name"], lang),
+             "status": None if notebook.get("status") == "ok" else status_label(notebook.get("status"), lang)}
+            for notebook in entry["manifest"].get("notebooks", []) if notebook.get("html")]
+
+
+def month_downloads(entry: dict, lang: str) -> list[dict]:
+    """The month's files to download, named in the page's language (the file type in brackets)."""
+    month = entry["month"]
+    return [{"href": f"{month}/{target}", "label": text(f"index.download.{name}", lang)}
+            for name, target in (("summary", "summary.json"), ("manifest", "manifest.json"), ("data", "data/"))]
+
+
+def export_label(name: str, lang: str) -> str:
+    """An all-months export by what it holds ('各月关键数字', '预约挂号'), not its file name; an unknown file
+    keeps its name."""
+    stem = name.removesuffix(".csv")
+    for key in (f"index.export.{stem}", stem, f"table.{stem}"):
+        try:
+            return text(key, lang)
+        except KeyError:
+            continue
+    return name
 
 
 def page_title(notebook: str, lang: str) -> str:
@@ -126,7 +146,8 @@ def month_rows(entries: list[dict], lang: str) -> list[dict]:
                      "errors_note": text("index.errors_allowed", lang, errors=errors) if errors else None,
                      "no_change_note": text("index.no_month_before", lang, month=month_before)
                      if earlier is None and entry["month"] != oldest else None,
-                     "cells": figure_cells(entry["summary"], earlier, lang), "links": month_links(entry, lang)})
+                     "cells": figure_cells(entry["summary"], earlier, lang), "links": month_links(entry, lang),
+                     "downloads": month_downloads(entry, lang)})
     return rows
 
 
@@ -170,14 +191,19 @@ def sparklines(entries: list[dict], lang: str) -> list[dict]:
 
 def index_labels(lang: str) -> dict[str, str]:
     return {name: text(f"index.{name}", lang) for name in
-            ("title", "month", "status", "reports", "nothing", "exports", "lowest", "highest")}
+            ("title", "month", "status", "reports", "nothing", "exports", "lowest", "highest", "downloads",
+             "legend", "legend_improving", "legend_concerning", "legend_neutral", "legend_separator", "legend_end")}
 
 
 def build_index(entries: list[dict], all_months_files: list[str] | None = None, lang: str = "zh") -> str:
     """The index page: one row per month with its status, key figures and links (no remote files)."""
+    headers = [dict(zip(("name", "unit"), split_unit(text(f"index.col.{key}", lang)))) for key, _ in INDEX_FIGURES]
+    exports = [{"href": f"data/{name}", "label": export_label(name, lang)} for name in all_months_files or []]
+    rows = month_rows(entries, lang)
+    changes = any(cell["meaning"] for row in rows for cell in row["cells"])  # the legend, when a change is shown
     return template_environment().get_template("index.html.j2").render(
-        lang=lang, labels=index_labels(lang), headers=[text(f"index.col.{key}", lang) for key, _ in INDEX_FIGURES],
-        rows=month_rows(entries, lang), sparklines=sparklines(entries, lang), exports=all_months_files or [])
+        lang=lang, labels=index_labels(lang), headers=headers, rows=rows, changes=changes,
+        sparklines=sparklines(entries, lang), exports=exports)
 
 
 def templates_digest() -> str:

@@ -3,7 +3,8 @@
 
 Hospital and district names come from the hospital registry (`njbulletin.validate.names`) in English; the few
 hotline categories and booking platforms the bulletin prints have English names here. A name with no
-English form is shown as printed (the CJK font renders it), never dropped.
+English form is shown as printed (the CJK font renders it), never dropped. Lists of names are joined with
+`join_names`.
 """
 from __future__ import annotations
 
@@ -22,15 +23,9 @@ def name_label(name: str, lang: str = "zh") -> str:
     return NAMES_EN.get(name, name) if lang == "en" else name
 
 
-def with_name_labels(frame: pl.DataFrame, column: str, lang: str = "zh",
-                     registry: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Add `label`: a hospital or district name as printed (zh) or its registry English name (en)."""
-    if lang != "en":
-        return frame.with_columns(pl.col(column).alias("label"))
-    from njbulletin.validate.names import resolve_names
-
-    return (resolve_names(frame, column, registry).rename({"english_name": "label"})
-            .drop("canonical_name", "name_known"))
+def with_name_labels(frame: pl.DataFrame, column: str, lang: str = "zh") -> pl.DataFrame:
+    """Add `label`: a hospital or district name as printed (zh) or in English (en), by `display_names`."""
+    return frame.with_columns(pl.Series("label", display_names(frame[column].to_list(), lang), dtype=pl.String))
 
 
 def with_text_labels(frame: pl.DataFrame, column: str, lang: str = "zh") -> pl.DataFrame:
@@ -42,19 +37,26 @@ def with_text_labels(frame: pl.DataFrame, column: str, lang: str = "zh") -> pl.D
 
 
 def display_name(name: str, lang: str = "zh") -> str:
-    """One hospital or district name as printed (zh) or in English from the registry (en)."""
-    if lang != "en":
-        return name
-    from njbulletin.validate.names import english_name
-
-    return english_name(name)
+    """One hospital or district name in the reader's language, by `display_names`."""
+    return display_names([name], lang)[0]
 
 
 def display_names(names: list[str | None], lang: str = "zh") -> list[str | None]:
-    """Hospital and district names as printed (zh) or in English from the registry (en), in one lookup."""
+    """Hospital and district names as printed (zh), or in English (en): the registry's English name, or the name
+    as printed when the registry has none. The one rule for every name a page shows; names of one institution
+    joined in one cell (甲医院 + 甲医院乙院区) are each put in English."""
     if lang != "en" or not names:
         return list(names)
-    from njbulletin.validate.names import resolve_names
+    from njbulletin.validate.names import NAME_JOINER, resolve_names
 
-    frame = resolve_names(pl.DataFrame({"name": names}, schema={"name": pl.String}), "name")
-    return frame["english_name"].to_list()
+    parts = sorted({part for name in names if name is not None for part in name.split(NAME_JOINER)})
+    frame = resolve_names(pl.DataFrame({"name": parts}, schema={"name": pl.String}), "name")
+    english = dict(zip(frame["name"].to_list(), frame["english_name"].to_list()))
+    return [None if name is None else NAME_JOINER.join(english[part] for part in name.split(NAME_JOINER))
+            for name in names]
+
+
+def join_names(names: list[str], lang: str) -> str:
+    """A list of names in one line: "、" between Chinese names, "; " between English ones (an English name may
+    hold a comma: "Sir Run Run Hospital, Nanjing Medical University"). No name of the registry holds either."""
+    return ("、" if lang == "zh" else "; ").join(names)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import polars as pl
 from markupsafe import Markup
 
-from njbulletin.report.labels import display_name, text
+from njbulletin.config import MIN_RATIO_DENOMINATOR
+from njbulletin.report.labels import display_name, join_names, text
 from njbulletin.report.strings import TEXT
 from njbulletin.report.tables import ReportTable, report_table
 
@@ -65,6 +66,27 @@ def yuan(value: float | None, lang: str) -> str:
     return "—" if value is None else text("fmt.yuan", lang, value=f"{value:,.2f}")
 
 
+def hundred_million(value: float | None, lang: str) -> str:
+    """A figure the bulletin prints in 亿 with 2 decimals, with that precision: 285.01亿 / 28.501 billion."""
+    if value is None:
+        return "—"
+    number = f"{value / 1e8:,.2f}" if lang == "zh" else f"{value / 1e9:,.3f}"
+    return text("fmt.hundred_million", lang, value=number)
+
+
+def measure_figure(measure: str, value: float | None, lang: str) -> str:
+    """A measure's value as its tables show it (report.wide.measure_kind): a share as a percentage, a figure
+    the bulletin prints rounded with its precision, a count with thousands separators."""
+    from njbulletin.report.wide import measure_kind
+
+    kind = measure_kind(measure)
+    if kind == "percent":
+        return percent(value)
+    if kind == "hundred_million":
+        return hundred_million(value, lang)
+    return count(value)
+
+
 def decimals(value: float | None, digits: int = 4) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
@@ -80,10 +102,6 @@ def in_sentence(label: str, lang: str) -> str:
     if lang != "en" or not label or label[:2].isupper():
         return label
     return label[0].lower() + label[1:]
-
-
-def join_names(names: list[str], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(names)
 
 
 def paragraph(*sentences: Markup, css: str | None = None) -> Prose:
@@ -121,10 +139,10 @@ def reconciliation(quality_flags: pl.DataFrame, lang: str) -> Prose:
                      phrase("p.totals_errors", lang, errors=count(errors)))
 
 
-def key_figures(rows: list[tuple[str, str]], table_id: str, month: str, lang: str) -> ReportTable:
-    """Measures and their formatted figures as a two-column table."""
+def key_figures(rows: list[tuple[str, str]], table_id: str, month: str, lang: str, notes=()) -> ReportTable:
+    """Measures and their formatted figures as a two-column table (`notes`: as report_table takes them)."""
     frame = pl.DataFrame(rows, schema={"measure": pl.String, "figure": pl.String}, orient="row")
-    return report_table(frame, table_id, title=text("h.key_figures", lang), month=month, lang=lang)
+    return report_table(frame, table_id, title=text("h.key_figures", lang), month=month, lang=lang, notes=notes)
 
 
 # ----------------------------------------------------------------------------- 01 ingest
@@ -257,28 +275,70 @@ def completeness_key_figures(summary: pl.DataFrame, complete_units: pl.DataFrame
 INCOME_RATIOS = ("income_per_visit", "income_per_discharge")
 
 
-def highest_units(throughput: pl.DataFrame, level: str) -> dict[str, dict]:
-    """The top row of each income ratio among the units of one level (those with a value)."""
-    from njbulletin.analysis.throughput import rank_by_indicator
+def level_extremes(throughput: pl.DataFrame, outliers: pl.DataFrame, level: str) -> dict[str, dict]:
+    """Each income ratio's median, highest and lowest among one level's units with enough denominator, the
+    outliers set aside (throughput.describe_extremes), by ratio; a ratio with no unit to compare is left out."""
+    from njbulletin.analysis.throughput import describe_extremes
 
-    ranked = {ratio: rank_by_indicator(throughput, ratio, level) for ratio in INCOME_RATIOS}
-    return {ratio: frame.row(0, named=True) | {"median": float(frame[ratio].median())}
-            for ratio, frame in ranked.items() if frame.height}
+    found = {ratio: describe_extremes(throughput, outliers, ratio, level) for ratio in INCOME_RATIOS}
+    return {ratio: extremes for ratio, extremes in found.items() if extremes is not None}
+
+
+def denominator_basis(ratio: str, lang: str, key: str = "basis") -> str:
+    """'门急诊人次不少于 1,000 人次' / 'at least 1,000 outpatient visits': the units a ratio's extremes compare
+    (key 'fewer' for those left out)."""
+    from njbulletin.analysis.throughput import denominator_of
+
+    denominator = denominator_of(ratio)
+    return text(f"{key}.{denominator}", lang, n=count(MIN_RATIO_DENOMINATOR[denominator]))
+
+
+def set_aside_phrase(extremes: dict, lang: str) -> str:
+    """The outliers a headline leaves out, each with its value: '江苏省肿瘤医院 1,407.74 元'."""
+    return join_names([text("p.set_aside_item", lang, unit=display_name(row["unit"], lang),
+                            value=yuan(row["value"], lang),
+                            side=in_sentence(text(f"side.{row['side']}", lang), lang))
+                       for row in extremes["set_aside"]], lang)
+
+
+def minimum_note(throughput: pl.DataFrame, ratio: str, level: str) -> tuple[str, dict]:
+    """The note under a ranking of a ratio: the minimum denominator of the units it ranks, and how many units
+    it leaves out (a note of report_table)."""
+    from njbulletin.analysis.throughput import count_left_out, denominator_of
+
+    denominator = denominator_of(ratio)
+    return f"note.ranking_minimum.{denominator}", {"n": count(MIN_RATIO_DENOMINATOR[denominator]),
+                                                   "left_out": count(count_left_out(throughput, ratio, level))}
+
+
+def describe_ratio(ratio: str, extremes: dict, lang: str) -> list[Markup]:
+    """The sentences of one income ratio among hospitals: the units compared, median, highest and lowest; the
+    outliers left out; the units with too small a denominator."""
+    measure = text(ratio, lang)
+    sentences = [phrase("p.throughput_ratio", lang, basis=denominator_basis(ratio, lang), units=count(extremes["units"]),
+                        measure=measure if lang == "zh" else measure.lower(), median=yuan(extremes["median"], lang),
+                        unit=display_name(extremes["highest"]["unit"], lang), top=yuan(extremes["highest"]["value"], lang),
+                        low_unit=display_name(extremes["lowest"]["unit"], lang),
+                        low=yuan(extremes["lowest"]["value"], lang))]
+    if extremes["set_aside"]:
+        sentences.append(phrase("p.throughput_set_aside", lang, units=set_aside_phrase(extremes, lang)))
+    if extremes["too_small"]:
+        sentences.append(phrase("p.throughput_too_small", lang, count=count(extremes["too_small"]),
+                                basis=denominator_basis(ratio, lang, "fewer")))
+    return sentences
 
 
 def describe_throughput(month: str, throughput: pl.DataFrame, outliers: pl.DataFrame, exclusions: pl.DataFrame,
                         lang: str = "zh") -> Prose:
-    """A short summary of the month's throughput: the hospitals' totals, the median and highest of each
-    income ratio among hospitals, the outliers and the ratios left out."""
+    """A short summary of the month's throughput: the hospitals' totals; for each income ratio the median,
+    highest and lowest among hospitals with enough visits or discharges (config.MIN_RATIO_DENOMINATOR), with the
+    outliers left out and named; the number of outliers and of ratios left out."""
     hospitals = throughput.filter(pl.col("level") == "hospital")
     sentences = [phrase("p.throughput_hospitals", lang, month=month, hospitals=count(hospitals.height),
                         visits=count(hospitals["outpatient_visits"].sum()),
                         discharges=count(hospitals["discharges"].sum()))]
-    for ratio, top in highest_units(throughput, "hospital").items():
-        measure = text(ratio, lang)
-        sentences.append(phrase("p.throughput_ratio", lang, measure=measure if lang == "zh" else measure.lower(),
-                                median=yuan(top["median"], lang), unit=display_name(top["unit"], lang),
-                                top=yuan(top[ratio], lang)))
+    for ratio, extremes in level_extremes(throughput, outliers, "hospital").items():
+        sentences += describe_ratio(ratio, extremes, lang)
     sentences.append(phrase("p.throughput_outliers", lang, outliers=count(outliers.height),
                             exclusions=count(exclusions.height)))
     return paragraph(*sentences)
@@ -286,8 +346,8 @@ def describe_throughput(month: str, throughput: pl.DataFrame, outliers: pl.DataF
 
 def throughput_key_figures(throughput: pl.DataFrame, outliers: pl.DataFrame, exclusions: pl.DataFrame, month: str,
                            lang: str) -> ReportTable:
-    """The notebook's key figures (checked by nbval): per level, units, visits and discharges, and the
-    unit with the highest of each income ratio."""
+    """The notebook's key figures (checked by nbval): per level, units, visits and discharges, and the units
+    with the highest and lowest of each income ratio (enough denominator, outliers left out and listed)."""
     rows = []
     for level in LEVELS:
         part = throughput.filter(pl.col("level") == level)
@@ -296,13 +356,17 @@ def throughput_key_figures(throughput: pl.DataFrame, outliers: pl.DataFrame, exc
         rows.append((text(f"kf.level_throughput.{level}", lang),
                      text("kf.throughput_detail", lang, units=count(part.height),
                           visits=count(part["outpatient_visits"].sum()), discharges=count(part["discharges"].sum()))))
-        for ratio, top in highest_units(throughput, level).items():
-            rows.append((text("kf.highest", lang, level=in_sentence(text(level, lang), lang),
-                              measure=in_sentence(text(ratio, lang), lang)),
-                         f"{display_name(top['unit'], lang)}: {yuan(top[ratio], lang)}"))
+        for ratio, extremes in level_extremes(throughput, outliers, level).items():
+            names = {"level": in_sentence(text(level, lang), lang), "measure": in_sentence(text(ratio, lang), lang)}
+            rows += [(text(f"kf.{end}", lang, **names), f"{display_name(extremes[end]['unit'], lang)}: "
+                      f"{yuan(extremes[end]['value'], lang)}") for end in ("highest", "lowest")]
+            if extremes["set_aside"]:
+                rows.append((text("kf.set_aside", lang, **names), set_aside_phrase(extremes, lang)))
     rows += [(text("kf.ratios_left_out", lang), count(exclusions.height)),
              (text("kf.outliers", lang), count(outliers.height))]
-    return key_figures(rows, "t30-key-figures", month, lang)
+    note = ("note.extremes", {"visits": count(MIN_RATIO_DENOMINATOR["outpatient_visits"]),
+                              "discharges": count(MIN_RATIO_DENOMINATOR["discharges"])})
+    return key_figures(rows, "t30-key-figures", month, lang, notes=[note])
 
 
 # ----------------------------------------------------------------------------- 40 trends
@@ -345,9 +409,7 @@ def trend_key_figures(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl
     latest = summary.row(-1, named=True) if summary.height else {}
     rows = [(text("kf.months", lang), text("kf.months_span", lang, count=len(months),
                                            first=months[0] if months else "—", last=months[-1] if months else "—"))]
-    rows += [(text(f"measure.{metric}", lang),
-              percent(latest.get(metric)) if metric.endswith("share") else count(latest.get(metric)))
-             for metric in metrics]
+    rows += [(text(f"measure.{metric}", lang), measure_figure(metric, latest.get(metric), lang)) for metric in metrics]
     this_month = changes.filter(pl.col("month") == latest.get("month"))
     rows += [(text("kf.mom_available", lang), count(this_month["mom_change"].is_not_null().sum())),
              (text("kf.yoy_available", lang), count(this_month["yoy_change"].is_not_null().sum())),

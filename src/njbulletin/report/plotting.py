@@ -23,7 +23,7 @@ from matplotlib import font_manager
 from matplotlib.dates import MonthLocator, YearLocator, num2date
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, FuncFormatter
 
 from njbulletin.atomic import atomic_path
 from njbulletin.report.labels import source_line, text
@@ -81,9 +81,20 @@ STYLE = {
     "svg.fonttype": "path",
     "svg.hashsalt": "njbulletin",  # the ids of clip paths and glyphs in an SVG, fixed instead of random
 }
-PALETTE = "colorblind"
+# One palette for every chart, which readers with colour blindness tell apart (about one man in twenty in
+# China sees red and green alike): viridis, for categories (evenly spaced colours of it) and for heatmaps.
+PALETTE = "viridis"
+OTHER = "0.6"  # grey: what a chart does not single out (the points that are no outlier)
+# The smallest text of any chart, in points (bar labels, the source line); at DPI a point is DPI / 72 pixels,
+# so a chart shown at its own size prints it at 9.7 px, and report.css never shows a chart smaller than that.
+SMALLEST_TEXT = 7
 # No creation date and no software version in a figure's file: a rerun writes the same bytes.
 SAVE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+
+
+def palette(count: int) -> list[tuple[float, float, float]]:
+    """`count` colours of the project's palette, evenly spaced (dark to light)."""
+    return sns.color_palette(PALETTE, max(count, 1))
 
 
 @contextmanager
@@ -105,12 +116,14 @@ def new_figure(width: float, height: float) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, month: str, lang: str = "zh") -> Figure:
-    """Title, axis labels and the source line at the bottom left."""
-    ax.set_title(title)
+def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, month: str, lang: str = "zh",
+             subtitle: str | None = None) -> Figure:
+    """Title (with a second line saying what the chart leaves out, when it does), axis labels and the source
+    line at the bottom left, in the page's language."""
+    ax.set_title(title if subtitle is None else f"{title}\n{subtitle}")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    fig.text(0.005, 0.002, source_line(month, lang), fontsize=7, color="0.35", ha="left", va="bottom")
+    fig.text(0.005, 0.002, source_line(month, lang), fontsize=SMALLEST_TEXT, color="0.35", ha="left", va="bottom")
     fig.get_layout_engine().set(h_pad=0.12)
     return fig
 
@@ -133,35 +146,47 @@ def bar_height(rows: int) -> float:
 
 
 def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str, xlabel: str, ylabel: str,
-                     month: str, lang: str = "zh", percent: bool = False) -> Figure:
+                     month: str, lang: str = "zh", percent: bool = False, subtitle: str | None = None) -> Figure:
     """Horizontal bars, one per row, in the frame's order (rank it first); values annotated."""
     data = (with_distinct_labels(frame, label)
             .select(label, (pl.col(value) * (100 if percent else 1)).alias(value)).to_pandas())
     with chart_style():
         fig, ax = new_figure(chart_width(data[label], 8), bar_height(len(data)))
-        sns.barplot(data=data, x=value, y=label, ax=ax, color=sns.color_palette(PALETTE)[0], orient="h")
+        sns.barplot(data=data, x=value, y=label, ax=ax, color=palette(1)[0], orient="h")
         for container in ax.containers:
-            ax.bar_label(container, fmt="%.2f%%" if percent else "{:,.0f}", fontsize=7, padding=2)
+            ax.bar_label(container, fmt="%.2f%%" if percent else "{:,.0f}", fontsize=SMALLEST_TEXT, padding=2)
         if not percent:
             format_value_axis(ax.xaxis, lang)
-        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang, subtitle)
 
 
 def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legend: list[str], *, title: str,
-                      xlabel: str, ylabel: str, month: str, lang: str = "zh", percent: bool = True) -> Figure:
-    """Horizontal stacked bars: one bar per row of `frame`, one segment per column."""
+                      xlabel: str, ylabel: str, month: str, lang: str = "zh", percent: bool = True,
+                      counts: str | None = None, counts_label: str | None = None,
+                      subtitle: str | None = None) -> Figure:
+    """Horizontal stacked bars: one bar per row of `frame`, one segment per column. With `counts` (a column),
+    each bar's count is written on an axis to the right (`counts_label`), so that a bar of 100% says how
+    many it is 100% of; the legend then sits under the chart."""
     data = (with_distinct_labels(frame, label)
-            .select(label, *[pl.col(c).fill_null(0) * (100 if percent else 1) for c in columns]).to_pandas())
-    colours = sns.color_palette(PALETTE, len(columns))
+            .select(label, *[pl.col(c).fill_null(0) * (100 if percent else 1) for c in columns],
+                    *([counts] if counts else [])).to_pandas())
     with chart_style():
-        fig, ax = new_figure(chart_width(data[label], 9), bar_height(len(data)))
+        fig, ax = new_figure(chart_width(data[label], 9), bar_height(len(data)) + (0.6 if counts else 0))
         left = [0.0] * len(data)
-        for column, name, colour in zip(columns, legend, colours):
+        for column, name, colour in zip(columns, legend, palette(len(columns))):
             ax.barh(data[label], data[column], left=left, label=name, color=colour)
             left = [a + b for a, b in zip(left, data[column])]
         ax.invert_yaxis()
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
+        if counts:
+            ax.set_xlim(0, 100 if percent else max(left, default=1))
+            right = ax.secondary_yaxis("right")
+            right.set_yticks(range(len(data)), labels=[f"{value:,.0f}" for value in data[counts]])
+            right.set_ylabel(counts_label or "")
+            right.tick_params(length=0)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=len(columns), frameon=False)
+        else:
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang, subtitle)
 
 
 def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_labels: list[str], *, title: str,
@@ -171,7 +196,7 @@ def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_lab
     data.columns = column_labels
     with chart_style():
         fig, ax = new_figure(chart_width(data.index, 6.5), bar_height(len(data)))
-        sns.heatmap(data, vmin=0, vmax=1, cmap="RdYlGn", annot=True, fmt=".2f", annot_kws={"fontsize": 7},
+        sns.heatmap(data, vmin=0, vmax=1, cmap=PALETTE, annot=True, fmt=".2f", annot_kws={"fontsize": SMALLEST_TEXT},
                     linewidths=0.5, cbar_kws={"label": column_labels[-1] if column_labels else ""}, ax=ax)
         return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
@@ -182,8 +207,9 @@ def plot_count_bars(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, tit
     data = frame.to_pandas()
     with chart_style():
         fig, ax = new_figure(9, 4)
-        sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, palette=PALETTE if hue else None)
-        ax.tick_params(axis="x", labelsize=7)
+        colours = {"palette": palette(data[hue].nunique())} if hue else {"color": palette(1)[0]}
+        sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, **colours)
+        ax.tick_params(axis="x", labelsize=SMALLEST_TEXT)
         if hue and ax.get_legend() is not None:
             ax.get_legend().set_title(legend_title)
         return decorate(fig, ax, title, xlabel, ylabel, month, lang)
@@ -195,10 +221,11 @@ def plot_labelled_scatter(frame: pl.DataFrame, x: str, y: str, label: str, highl
     data = frame.select(x, y, label, pl.col(highlight).fill_null(False)).to_pandas()
     with chart_style():
         fig, ax = new_figure(8, 5.5)
-        sns.scatterplot(data=data, x=x, y=y, hue=highlight, palette={False: "0.55", True: "#d55e00"},
-                        legend=False, ax=ax)
+        sns.scatterplot(data=data, x=x, y=y, hue=highlight, palette={False: OTHER, True: palette(1)[0]},
+                        style=highlight, markers={False: "o", True: "D"}, legend=False, ax=ax)
         for _, row in data[data[highlight]].iterrows():
-            ax.annotate(row[label], (row[x], row[y]), fontsize=7, xytext=(4, 3), textcoords="offset points")
+            ax.annotate(row[label], (row[x], row[y]), fontsize=SMALLEST_TEXT, xytext=(4, 3),
+                        textcoords="offset points")
         if log:
             ax.set_xscale("log")
             ax.set_yscale("log")
@@ -226,7 +253,7 @@ def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: s
     breaks the line instead of being bridged as if it had been measured."""
     data = with_missing_months(frame.with_columns(pl.col(x).str.to_date("%Y-%m").alias(x)), x, hue).to_pandas()
     groups = [(None, data)] if hue is None else list(data.groupby(hue, sort=False))
-    colours = sns.color_palette(PALETTE, max(len(groups), 1))
+    colours = palette(len(groups))
     marker = "o" if data[x].nunique() <= 36 else None
     with chart_style():
         fig, ax = new_figure(8, 4)
@@ -240,20 +267,51 @@ def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: s
         return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 
-def axis_number(value: float, lang: str = "zh") -> str:
-    """A value-axis tick: thousands separators, or 万 and 亿 in Chinese (276,195 / 27.62万)."""
+AXIS_SCALES = ((100_000_000, "axis_hundred_million"), (10_000, "axis_ten_thousand"))
+
+
+def axis_scale(largest: float, lang: str = "zh") -> tuple[float, str | None]:
+    """The unit an axis is written in, from its largest value: 亿 from 100,000,000 on, 万 from 10,000 on (in
+    Chinese; English keeps thousands separators): (divisor, string key)."""
+    if lang == "zh":
+        for divisor, key in AXIS_SCALES:
+            if abs(largest) >= divisor:
+                return divisor, key
+    return 1, None
+
+
+def axis_number(value: float, lang: str = "zh", scale: tuple[float, str | None] | None = None) -> str:
+    """A value-axis tick: thousands separators, or 万 and 亿 in Chinese (276,195 / 27.62万). `scale` is the
+    axis's unit (axis_scale); by default the value's own."""
     def short(number: float) -> str:
         return f"{number:,.2f}".rstrip("0").rstrip(".")
 
-    if lang == "zh" and abs(value) >= 100_000_000:
-        return text("axis_hundred_million", lang, value=short(value / 100_000_000))
-    if lang == "zh" and abs(value) >= 10_000:
-        return text("axis_ten_thousand", lang, value=short(value / 10_000))
-    return short(value)
+    divisor, key = scale or axis_scale(value, lang)
+    if key is None or value == 0:
+        return short(value)
+    return text(key, lang, value=short(value / divisor))
+
+
+class ValueFormatter(Formatter):
+    """The ticks of a value axis, all in one unit: the unit its largest tick in view calls for (an axis from
+    0 to 10,000 reads 0, 0.2万 ... 1万, never 8,000 beside 1万)."""
+
+    def __init__(self, lang: str = "zh") -> None:
+        self.lang = lang
+        self.scale: tuple[float, str | None] | None = None
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        low, high = sorted(self.axis.get_view_interval()) if self.axis is not None else (-math.inf, math.inf)
+        shown = [abs(value) for value in locs if low - 1e-9 * abs(low) <= value <= high + 1e-9 * abs(high)]
+        self.scale = axis_scale(max(shown, default=0), self.lang)
+
+    def __call__(self, value: float, pos=None) -> str:
+        return axis_number(value, self.lang, self.scale)
 
 
 def format_value_axis(axis, lang: str = "zh") -> None:
-    axis.set_major_formatter(FuncFormatter(lambda value, _: axis_number(value, lang)))
+    axis.set_major_formatter(ValueFormatter(lang))
 
 
 def month_ticks(months: int) -> tuple[object, str]:
@@ -340,8 +398,9 @@ def publish_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path
 
 
 def figure_title(fig: Figure) -> str:
-    """What the chart shows, for its alt text: the titles of its axes (`decorate` gives the chart's)."""
-    return " · ".join(title for title in (ax.get_title() for ax in fig.axes) if title)
+    """What the chart shows, for its alt text: the titles of its axes (`decorate` gives the chart's), a
+    title's second line after a dash."""
+    return " · ".join(title.replace("\n", " — ") for title in (ax.get_title() for ax in fig.axes) if title)
 
 
 def show_png(png: bytes, alt: str = "") -> None:

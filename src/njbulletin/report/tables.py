@@ -8,7 +8,8 @@ great_tables renders the polars frame whole (never cut to ten rows) with:
 - a missing value shown as "—", with a note saying why;
 - a title and a source note (南京市卫生信息中心, YYYY-MM);
 - a fixed id, so the output is the same on every run (nbval compares it);
-- a local CJK font stack and nothing loaded from the network; a wide table scrolls inside its own box.
+- a local CJK font stack and nothing loaded from the network; a wide table scrolls inside its own box, its
+  name column pinned, and prints on a landscape sheet when a portrait one is too narrow (report.printing).
 
 The result displays in JupyterLab and in the rendered report alike (it has `_repr_html_`).
 """
@@ -22,6 +23,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from njbulletin.report.labels import display_names, name_label, text
+from njbulletin.report.printing import print_layout
+from njbulletin.report.strings import split_unit
 
 FONT_STACK = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei",
               "system-ui", "sans-serif"]
@@ -136,7 +139,7 @@ def localise_values(frame: pl.DataFrame, lang: str) -> pl.DataFrame:
                                        .otherwise(None).alias(column))
         elif dtype != pl.String:
             continue
-        elif column in NAMES or column.endswith("_name") and column != "english_name":
+        elif column in name_columns(frame):
             frame = frame.with_columns(pl.Series(column, display_names(frame[column].to_list(), lang),
                                                  dtype=pl.String))
         elif column in PRINTED_NAMES:
@@ -158,8 +161,10 @@ def column_format(column: str) -> str | None:
     return None
 
 
-def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = None):
-    """One great_tables format over some columns (and rows, for wide tables)."""
+def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = None, lang: str = "zh"):
+    """One great_tables format over some columns (and rows, for wide tables): integer, percent, decimal2,
+    decimal4, signed_percent (+1.2%), signed_points (a share's change: +0.16 个百分点 / +0.16 pp), or
+    hundred_million (a figure the bulletin prints in 亿 with 2 decimals: 285.01亿 / 28.501 billion)."""
     if kind == "integer":
         return table.fmt_number(columns=columns, rows=rows, decimals=0)
     if kind == "percent":
@@ -168,26 +173,82 @@ def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = 
         return table.fmt_number(columns=columns, rows=rows, decimals=4)
     if kind == "signed_percent":
         return table.fmt_percent(columns=columns, rows=rows, decimals=2, force_sign=True)
+    if kind == "signed_points":
+        return table.fmt_number(columns=columns, rows=rows, decimals=2, scale_by=100, force_sign=True,
+                                pattern=text("fmt.points", lang, value="{x}"))
+    if kind == "hundred_million":
+        scale, digits = (1e-8, 2) if lang == "zh" else (1e-9, 3)
+        return table.fmt_number(columns=columns, rows=rows, decimals=digits, scale_by=scale,
+                                pattern=text("fmt.hundred_million", lang, value="{x}"))
     return table.fmt_number(columns=columns, rows=rows, decimals=2)
 
 
-def format_columns(table, frame: pl.DataFrame, formats: Mapping[str, str],
-                   row_kinds: list[str] | None) -> object:
-    """Formats by column: `formats`, then what the column's name says; or, for the numeric columns of a wide
-    table that `formats` does not name, row by row (`row_kinds`)."""
+def format_columns(table, frame: pl.DataFrame, formats: Mapping[str, str], row_kinds: list[str] | None,
+                   cell_kinds: Mapping[str, list[str]], lang: str) -> object:
+    """Formats by column: `formats`, then what the column's name says; or, row by row, `cell_kinds` for the
+    columns it names and `row_kinds` for the other numeric columns of a wide table that `formats` does not name."""
     numeric = [c for c in frame.columns if frame.schema[c].is_numeric()]
-    by_row = [c for c in numeric if c not in formats] if row_kinds is not None else []
-    for kind in sorted(set(row_kinds or ())):
-        rows = [index for index, row_kind in enumerate(row_kinds) if row_kind == kind]
-        table = apply_format(table, kind, by_row, rows)
+    by_row = {column: kinds for column, kinds in cell_kinds.items() if column in numeric}
+    if row_kinds is not None:
+        by_row |= {column: row_kinds for column in numeric if column not in formats and column not in by_row}
+    for column, kinds in by_row.items():
+        for kind in sorted(set(kinds)):
+            table = apply_format(table, kind, [column], [i for i, row_kind in enumerate(kinds) if row_kind == kind],
+                                 lang)
     by_kind: dict[str, list[str]] = {}
     for column in (c for c in numeric if c not in by_row):
         kind = formats.get(column) or column_format(column) or ("integer" if frame.schema[column].is_integer()
                                                                  else "decimal2")
         by_kind.setdefault(kind, []).append(column)
     for kind, columns in by_kind.items():
-        table = apply_format(table, kind, columns)
+        table = apply_format(table, kind, columns, lang=lang)
     return table
+
+
+def label_html(label: str, lang: str) -> str:
+    """A column label whose unit never breaks inside: in Chinese report.css breaks a label only between words
+    (`word-break: keep-all`: '门急诊人次' | '（人次）'); in English the spaces inside the unit do not break
+    ('(thousand yuan)')."""
+    name, unit = split_unit(label)
+    if lang == "zh" or not unit:
+        return label
+    return name + " " + unit.strip().replace(" ", "\u00a0")
+
+
+def name_html(name: str) -> str:
+    """A hospital or district name in a cell: shortened with "…" when the cell is too narrow for it on screen,
+    with the whole name as its tooltip (report.css); printed whole."""
+    escaped = html.escape(name)
+    return f'<span class="njb-name" title="{escaped}">{escaped}</span>'
+
+
+def name_columns(frame: pl.DataFrame) -> list[str]:
+    return [column for column in frame.columns if frame.schema[column] == pl.String
+            and (column in NAMES or column.endswith("_name") and column != "english_name")]
+
+
+def pinned_column(frame: pl.DataFrame) -> str | None:
+    """The column that stays in view when a wide table scrolls sideways: its first name column, else the
+    measure a row of a trend table is (metric), else its first text column."""
+    text_columns = [column for column in frame.columns if frame.schema[column] == pl.String]
+    labels = [column for column in ("metric", "measure") if column in text_columns]
+    return next(iter(name_columns(frame) + labels + text_columns), None)
+
+
+def pin_column(table_html: str, table_id: str, column: str | None) -> str:
+    """The table with the cells of `column` marked `njb-pin` (report.css: position sticky). great_tables names a
+    column's cells `<table id>-<column>` (headers and id attributes)."""
+    if column is None:
+        return table_html
+    quoted = re.escape(html.escape(f"{table_id}-{column}", quote=True))
+    table_html = re.sub(rf'(<td headers="{quoted}" class="gt_row)', r"\1 njb-pin", table_html)
+    return re.sub(rf'(<th class="gt_col_heading)([^"]*"[^>]*\bid="{quoted}")', r"\1 njb-pin\2", table_html)
+
+
+def note_text(note: str | tuple[str, Mapping[str, object]], lang: str) -> str:
+    """A note under a table: a string key, or a key with the values of its placeholders."""
+    key, values = (note, {}) if isinstance(note, str) else note
+    return text(key, lang, **values)
 
 
 def source_note(month: str, lang: str) -> str:
@@ -196,14 +257,17 @@ def source_note(month: str, lang: str) -> str:
 
 def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, lang: str = "zh",
                  labels: Mapping[str, str] | None = None, formats: Mapping[str, str] | None = None,
-                 row_kinds: list[str] | None = None, missing_note: str | None = None,
-                 notes: Iterable[str] = (), empty: str | None = None) -> ReportTable:
+                 row_kinds: list[str] | None = None, cell_kinds: Mapping[str, list[str]] | None = None,
+                 missing_note: str | None = None, notes: Iterable[str | tuple[str, Mapping[str, object]]] = (),
+                 empty: str | None = None) -> ReportTable:
     """The one way a report shows a table: every row, labelled, formatted, titled and sourced.
 
-    `labels` maps a column to a string key (its label otherwise comes from 'col.<column>'); `formats`
-    maps a numeric column to integer, percent, signed_percent, decimal2 or decimal4 where its name does
-    not say; `row_kinds` formats a wide table row by row. `missing_note` (a string key) says why a value is
-    missing, and is shown only when one is; `empty` (a string key) is the sentence shown for no rows.
+    `labels` maps a column to a string key (its label otherwise comes from 'col.<column>'); `formats` maps a
+    numeric column to a format of `apply_format` where its name does not say; `row_kinds` formats a wide table
+    row by row, `cell_kinds` the columns it names row by row (a kind per row). `notes` are string keys (or
+    (key, values) pairs) of the notes under the table; `missing_note` (a string key) says why a value is
+    missing, and is shown only when one is; `empty` (a string key) is the sentence shown for no rows. Names are
+    shown whole, shortened on screen with "…" and their whole form as a tooltip; the name column is pinned.
     """
     from great_tables import GT, loc, style
 
@@ -211,27 +275,35 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
         return empty_table(table_id, title, text(empty, lang))
     shown = localise_values(frame, lang)
     table = GT(shown, id=table_id).tab_header(title=title)
-    table = table.cols_label(**{column: text(labels[column], lang) if labels and column in labels
-                                else column_label(column, lang) for column in shown.columns})
-    table = format_columns(table, frame, formats or {}, row_kinds)
+    table = table.cols_label(**{column: label_html(text(labels[column], lang) if labels and column in labels
+                                                   else column_label(column, lang), lang) for column in shown.columns})
+    table = format_columns(table, frame, formats or {}, row_kinds, cell_kinds or {}, lang)
+    for column in name_columns(shown):
+        rows = [index for index, value in enumerate(shown[column].to_list()) if value is not None]
+        table = table.fmt(name_html, columns=[column], rows=rows) if rows else table
     wrapped = [column for column in shown.columns if column in WRAPPED]
     if wrapped:
         table = table.tab_style(style.text(whitespace="normal"), loc.body(columns=wrapped))
     table = table.sub_missing(missing_text=MISSING)
     has_missing = any(count for count in frame.null_count().row(0))
     for note in [*notes, *([missing_note] if missing_note and has_missing else [])]:
-        table = table.tab_source_note(text(note, lang))
+        table = table.tab_source_note(note_text(note, lang))
     table = (table.tab_source_note(source_note(month, lang))
              .opt_table_font(font=FONT_STACK, add=False)
              .tab_options(table_font_size="14px", heading_title_font_size="16px", container_overflow_x="auto",
                           container_width="100%", table_margin_left="0", column_labels_font_weight="bold",
                           row_striping_include_table_body=True))
-    return wrap(table_id, title, frame.height, table.as_raw_html())
+    return wrap(table_id, title, frame.height, pin_column(table.as_raw_html(), table_id, pinned_column(shown)))
 
 
 def wrap(table_id: str, title: str, rows: int, table_html: str) -> ReportTable:
-    """The table inside a box that scrolls sideways on its own; data-rows gives the frame's row count."""
-    document = (f'<div class="njb-table" data-table="{html.escape(table_id)}" data-rows="{rows}">'
+    """The table inside a box that scrolls sideways on its own (its name column pinned); data-rows gives the
+    frame's row count; on paper it goes on a landscape page, or scaled to it, when it is too wide for a
+    portrait one (report.printing.print_layout)."""
+    layout = print_layout(table_html)
+    classes = " ".join(filter(None, ("njb-table", layout.css_class)))
+    style = f' style="{layout.style}"' if layout.style else ""
+    document = (f'<div class="{classes}" data-table="{html.escape(table_id)}" data-rows="{rows}"{style}>'
                 f"{table_html}</div>")
     return ReportTable(table_id=table_id, title=title, rows=rows, html=document)
 

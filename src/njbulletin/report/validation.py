@@ -1,10 +1,12 @@
 """The validation page (notebook 02): the month's stored validation result, put so a reader can act on it.
 
 Everything comes from what validation stored with the month (its quality_flags and declared_totals
-tables); nothing is validated again. First a verdict, then each error with its table, item, printed and
-computed value and line, then the warnings grouped by rule (what the rule means, how many units it caught
-and which), then the details of each rule. The line numbers are looked up in the raw file, parsed in
-memory (nothing is written); when the file is gone the line is shown as missing.
+tables); nothing is validated again. Worst first: a verdict, then each error with its table, item, printed
+and computed value and line, then the warnings grouped by rule, the rules that caught the most units first
+(what the rule means, how many units it caught and which), then the details of each rule in that order, its
+worst units first, folded (`<details>`, open when printed), and the printed totals, those that differ first.
+The line numbers are looked up in the raw file, parsed in memory (nothing is written); when the file is gone
+the line is shown as missing.
 """
 from __future__ import annotations
 
@@ -13,14 +15,23 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
+from markupsafe import Markup
 
-from njbulletin.report.labels import display_names, text
-from njbulletin.report.narrative import Prose, count, join_names, paragraph, phrase
+from njbulletin.report.labels import display_names, join_names, text
+from njbulletin.report.narrative import Prose, count, paragraph, phrase
 from njbulletin.report.tables import ReportTable, report_table, translate_code
 
 # The values a reconciliation error's message carries: "printed [小计] N, computed ... M" or "... sums to M".
 PRINTED = re.compile(r"\bprinted (?:小计 )?(?P<value>-?\d+(?:\.\d+)?)")
 COMPUTED = re.compile(r"(?P<value>-?\d+(?:\.\d+)?)$")
+# For each upload rule, the uploads column by which its worst units come first, and whether larger is worse.
+RULE_WORST: dict[str, tuple[str, bool]] = {
+    "no_realtime_days": ("scheduled_records", True),  # the most records uploaded, none of them in real time
+    "forms_incomplete": ("forms_uploaded", False),
+    "realtime_days_short": ("realtime_days", False),
+    "outpatient_income_without_visits": ("outpatient_income_k", True),
+    "inpatient_income_without_discharges": ("inpatient_income_k", True),
+}
 # For each upload rule, the uploads columns that show why a unit was caught.
 RULE_COLUMNS: dict[str, tuple[str, ...]] = {
     "no_realtime_days": ("scheduled_records", "realtime_days", "outpatient_visits"),
@@ -91,15 +102,17 @@ def verdict(quality_flags: pl.DataFrame, lang: str) -> Prose:
 
 
 def warnings_by_rule(quality_flags: pl.DataFrame, lang: str) -> pl.DataFrame:
-    """One row per warning rule, most frequent first: rule, what it means, flags, and the units caught."""
+    """One row per warning rule, the rules that caught the most units first: rule, what it means, flags, and the
+    units caught (ties keep the order in which validation found them)."""
     warnings = quality_flags.filter(pl.col("severity") == "warning")
     rows = []
     for (rule,), part in warnings.group_by("rule", maintain_order=True):
         names = display_names(part["unit"].to_list(), lang)
-        rows.append((rule, rule_help(rule, lang), part.height, join_names(names, lang)))
+        rows.append((rule, rule_help(rule, lang), part.height, part["unit"].n_unique(), join_names(names, lang)))
     frame = pl.DataFrame(rows, orient="row", schema={"rule": pl.String, "rule_help": pl.String,
-                                                     "flags": pl.Int64, "units_caught": pl.String})
-    return frame.sort("flags", descending=True, maintain_order=True)
+                                                     "flags": pl.Int64, "_units": pl.Int64,
+                                                     "units_caught": pl.String})
+    return frame.sort(["_units", "flags"], descending=True, maintain_order=True).drop("_units")
 
 
 def rule_help(rule: str, lang: str) -> str:
@@ -116,20 +129,33 @@ def rule_details(quality_flags: pl.DataFrame, uploads: pl.DataFrame, rule: str) 
     columns = RULE_COLUMNS.get(rule, ())
     if not columns:
         return caught
-    values = uploads.select("level", "unit", *columns)
-    return caught.join(values, on=["level", "unit"], how="left", maintain_order="left")
+    values = uploads.select("level", "unit", *{*columns, RULE_WORST[rule][0]})
+    found = caught.join(values, on=["level", "unit"], how="left", maintain_order="left")
+    worst, larger_is_worse = RULE_WORST[rule]
+    return (found.sort(worst, descending=larger_is_worse, nulls_last=True, maintain_order=True)
+            .select("level", "unit", *columns))
 
 
 def printed_totals(declared: pl.DataFrame, quality_flags: pl.DataFrame) -> pl.DataFrame:
-    """Every printed total with the check's result: reconciles, differs (an error names it), or a
-    cumulative counter (checked month against month on the Trends page)."""
+    """Every printed total with the check's result: differs (an error names it; these first), reconciles, or a
+    cumulative counter (checked month against month on the Trends page); the bulletin's order otherwise."""
     flagged = (quality_flags.filter(pl.col("severity") == "error")
                .select(pl.col("level").alias("table"), pl.col("unit").alias("item"), pl.lit(True).alias("_error"))
                .unique())
     status = (pl.when(pl.col("item").str.starts_with("cumulative_")).then(pl.lit("counter"))
               .when(pl.col("_error").fill_null(False)).then(pl.lit("differs")).otherwise(pl.lit("match")))
+    order = pl.col("status").replace_strict({"differs": 0, "match": 1, "counter": 2}, return_dtype=pl.Int64)
     return (declared.join(flagged, on=["table", "item"], how="left", maintain_order="left")
-            .select("table", "item", pl.col("value").alias("printed"), status.alias("status")))
+            .select("table", "item", pl.col("value").alias("printed"), status.alias("status"))
+            .sort(order, maintain_order=True))
+
+
+def printed_kinds(totals: pl.DataFrame) -> list[str]:
+    """How each printed total is shown: with the bulletin's precision (285.01亿 for a figure it prints in 亿), or
+    as a count."""
+    from njbulletin.report.wide import PRINTED_PRECISION
+
+    return [PRINTED_PRECISION.get(item, "integer") for item in totals["item"].to_list()]
 
 
 def rule_table(quality_flags: pl.DataFrame, uploads: pl.DataFrame, rule: str, month: str, lang: str) -> ReportTable:
@@ -142,3 +168,28 @@ def rule_table(quality_flags: pl.DataFrame, uploads: pl.DataFrame, rule: str, mo
     title = translate_code(rule, "rule.", lang)
     return report_table(frame, f"t02-rule-{rule.replace('_', '-')}", title=title, month=month, lang=lang,
                         missing_note="note.missing_printed")
+
+
+def rule_section(quality_flags: pl.DataFrame, uploads: pl.DataFrame, rule: str, month: str,
+                 lang: str) -> ReportTable:
+    """One rule's details, folded under its name and the number of units it caught (open when printed)."""
+    table = rule_table(quality_flags, uploads, rule, month, lang)
+    return folded(text("p.rule_summary", lang, rule=table.title, units=count(table.rows)), table)
+
+
+def printed_totals_section(declared: pl.DataFrame, quality_flags: pl.DataFrame, month: str,
+                           lang: str) -> ReportTable:
+    """The printed totals, folded under how many there are and how many reconcile (open when printed)."""
+    totals = printed_totals(declared, quality_flags)
+    table = report_table(totals, "t02-printed-totals", title=text("h.printed_totals", lang), month=month, lang=lang,
+                         cell_kinds={"printed": printed_kinds(totals)})
+    counts = totals["status"].value_counts()
+    matched = int(counts.filter(pl.col("status") == "match")["count"].sum())
+    return folded(text("p.printed_summary", lang, totals=count(totals.height), matched=count(matched)), table)
+
+
+def folded(summary: str, table: ReportTable) -> ReportTable:
+    """A table folded under a one-line summary (`<details>`): closed on screen, open on paper (report.css)."""
+    document = Markup('<details class="njb-details"><summary>{}</summary>{}</details>').format(summary,
+                                                                                             Markup(table.html))
+    return ReportTable(table_id=table.table_id, title=summary, rows=table.rows, html=str(document))

@@ -28,6 +28,8 @@ REGISTRY_SCHEMA = {"canonical": pl.String, "alias": pl.String, "english": pl.Str
                    "parent": pl.String}
 
 WHITESPACE = re.compile(r"\s+")
+# Several printed names of one institution shown in one cell (a hospital and its campus): "甲医院 + 甲医院乙院区".
+NAME_JOINER = " + "
 
 
 def normalise_name(name: str) -> str:

@@ -22,7 +22,7 @@ from njbulletin.channels import CHANNEL_NAMES
 from njbulletin.report.strings.labels import LABELS, NAMES_EN
 from njbulletin.report.strings.pages import PAGES
 
-__all__ = ["NAMES_EN", "TEXT", "text"]
+__all__ = ["NAMES_EN", "TEXT", "split_unit", "text"]
 
 if set(LABELS) & set(PAGES):  # pragma: no cover - a key in both files would hide one of its texts
     raise RuntimeError(f"strings in both labels.py and pages.py: {sorted(set(LABELS) & set(PAGES))}")
@@ -42,3 +42,13 @@ def text(key: str, lang: str = "zh", **values: object) -> str:
     except KeyError:
         raise KeyError(f"no label {key!r}") from None
     return entry[1 if lang == "en" else 0].format(**values)
+
+
+def split_unit(label: str) -> tuple[str, str]:
+    """A label and its unit, apart: ('预约挂号量', '（人次）'), ('Bookings', ' (visits)'); ('层级', '') without one.
+    Headers keep the unit on one line (it never breaks inside), whatever the column's width."""
+    for opening in ("（", " ("):
+        position = label.rfind(opening)
+        if position > 0 and label.endswith(("）", ")")):
+            return label[:position], label[position:]
+    return label, ""

@@ -56,9 +56,9 @@ PAGES: dict[str, tuple[str, str]] = {
         "Reads the month's bulletin (txt or pdf), validates it, and writes its tidy tables with the quality "
         "flags. A month with validation errors is not written."),
     "intro.02-validate": (
-        "本月校验结果：先给结论，再列出每个错误，然后按规则分组列出数据质量警告及其涉及的单位。",
-        "The month's validation result: first the verdict, then each error, then the data-quality warnings "
-        "grouped by rule, with the units each rule caught."),
+        "本月校验结果，最严重的在前：先给结论，再列出每个错误，然后按规则分组列出数据质量警告及其涉及的单位（涉及单位最多的规则在前）。",
+        "The month's validation result, worst first: the verdict, then each error, then the data-quality warnings "
+        "grouped by rule, the rules that caught the most units first, with the units each rule caught."),
     "intro.10-booking-channels": (
         "各渠道、各医院、各线上平台的预约挂号量及集中度，12320 热线，以及预约渗透率（预约量 ÷ 门急诊"
         "人次）。",
@@ -82,11 +82,11 @@ PAGES: dict[str, tuple[str, str]] = {
         "deviation) from the median of its level."),
     "intro.40-trends": (
         "截至本月已处理的各月：关键数字及其环比、同比，新出现或消失的医院和单位，完整度变化，以及累计数与当月"
-        "数的核对。表格显示最近 13 个月，全部历史见 CSV 导出和趋势图。",
+        "数的核对。表格显示最近 13 个已处理月份，最新的在前；全部历史见 CSV 导出和趋势图。",
         "Every processed month up to this one: the key figures with their month-on-month and year-on-year "
         "changes, hospitals and units that appear or leave, completeness over time, and the cumulative "
-        "counters checked against the monthly figures. Tables show the latest 13 months; the whole history "
-        "is in the CSV exports and the charts."),
+        "counters checked against the monthly figures. Tables show the latest 13 processed months, newest "
+        "first; the whole history is in the CSV exports and the charts."),
     "intro.printed_totals": (
         "月报印刷的各项合计及核对结果。累计数逐月核对，见“趋势”页。",
         "Every total the bulletin prints, and whether it reconciles. Cumulative counters are checked month "
@@ -106,6 +106,11 @@ PAGES: dict[str, tuple[str, str]] = {
                            "There are also {warnings} data-quality warnings under {rules} rules, grouped below."),
     "p.verdict_no_warnings": ("没有数据质量警告。", "There are no data-quality warnings."),
     "p.no_errors": ("没有错误。", "No errors."),
+    "p.rule_summary": ("{rule}：{units} 个单位", "{rule}: {units} units"),
+    "p.printed_summary": ("{totals} 项印刷合计，{matched} 项与明细相符", "{totals} printed totals, {matched} reconcile"),
+    "intro.rule_details": ("每条规则一张表，涉及单位最多的规则在前，每张表中情况最严重的单位在前。点击规则名展开；打印时全部展开。",
+                           "A table per rule, the rules that caught the most units first, and in each table the "
+                           "worst units first. Click a rule to open it; every rule prints open."),
     "p.bookings_total": ("{month}，{hospitals} 家医院共预约挂号 {total} 人次。",
                          "In {month}, {hospitals} hospitals took {total} bookings."),
     "p.bookings_leading": ("最大的渠道是{channel}，{count} 人次（{share}）。",
@@ -135,8 +140,17 @@ PAGES: dict[str, tuple[str, str]] = {
         "{month}，{hospitals} 家医院共报告门急诊 {visits} 人次、出院 "
         "{discharges} 人次。",
         "In {month}, {hospitals} hospitals reported {visits} outpatient visits and {discharges} discharges."),
-    "p.throughput_ratio": ("医院{measure}的中位数为 {median}，最高的是{unit}（{top}）。",
-                           "The median hospital {measure} is {median}; the highest is {unit}, at {top}."),
+    "p.throughput_ratio": (
+        "{basis}的 {units} 家医院中，{measure}的中位数为 {median}，最高的是{unit}（{top}），最低的是{low_unit}（{low}）。",
+        "Among the {units} hospitals with {basis}, the median {measure} is {median}; the highest is {unit}, at "
+        "{top}, and the lowest {low_unit}, at {low}."),
+    "p.throughput_set_aside": ("异常值未计入最高和最低：{units}。", "Outliers left out of the highest and lowest: {units}."),
+    "p.set_aside_item": ("{unit}（{value}，{side}）", "{unit} ({value}, {side})"),
+    "p.throughput_too_small": ("{basis}的 {count} 家医院不作比较。", "{count} hospitals with {basis} are not compared."),
+    "basis.outpatient_visits": ("门急诊人次不少于 {n} 人次", "at least {n} outpatient visits"),
+    "basis.discharges": ("出院人数不少于 {n} 人次", "at least {n} discharges"),
+    "fewer.outpatient_visits": ("门急诊人次少于 {n} 人次", "fewer than {n} outpatient visits"),
+    "fewer.discharges": ("出院人数少于 {n} 人次", "fewer than {n} discharges"),
     "p.throughput_outliers": (
         "按稳健规则有 {outliers} 个数值明显偏离；{exclusions} 个比值因分母为 0 或"
         "缺失未计算（单位及原因见下表）。",
@@ -191,6 +205,8 @@ PAGES: dict[str, tuple[str, str]] = {
                                      "Hospitals: units, outpatient visits, discharges"),
     "kf.throughput_detail": ("{units} 家，{visits} 人次，{discharges} 人次", "{units}, {visits}, {discharges}"),
     "kf.highest": ("{measure}最高（{level}）", "Highest {measure} ({level})"),
+    "kf.lowest": ("{measure}最低（{level}）", "Lowest {measure} ({level})"),
+    "kf.set_aside": ("{measure}异常值，未计入最高和最低（{level}）", "Outliers of {measure} left out of highest and lowest ({level})"),
     "kf.ratios_left_out": ("未计算的比值（个）", "Ratios left out"),
     "kf.outliers": ("异常值（个）", "Outliers"),
     "kf.months": ("已处理月份", "Processed months"),
@@ -202,6 +218,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "levels.district": ("区", "Districts"),
     "levels.hospital": ("医院", "Hospitals"),
     "fmt.yuan": ("{value} 元", "{value} yuan"),
+    "fmt.points": ("{value} 个百分点", "{value} pp"),
+    "fmt.hundred_million": ("{value}亿", "{value} billion"),
     # ------------------------------------------------------------------ notes under tables
     "table.source": ("来源：南京市卫生信息中心，{month}", "Source: Nanjing Health Information Center, {month}"),
     "note.missing_printed": ("—：月报中印为“/”或未印刷。", "—: printed as '/' in the bulletin, or not printed."),
@@ -228,17 +246,35 @@ PAGES: dict[str, tuple[str, str]] = {
                      "Work orders are counted apart: their share is of the work orders, not of the calls."),
     "note.hhi": ("HHI 为各医院预约占比的平方和，一家医院独占全部预约时为 1。",
                  "The HHI is the sum of the squared hospital shares: 1 when one hospital takes every booking."),
+    "note.extremes": (
+        "最高、最低只比较门急诊人次不少于 {visits} 人次（次均门急诊收入）或出院人数不少于 {discharges} 人次（次均住院收入）"
+        "的单位，被判为异常值的单位不计入、另行列出。",
+        "Highest and lowest compare only the units with at least {visits} outpatient visits (income per visit) or "
+        "{discharges} discharges (income per discharge); a unit flagged as an outlier is left out and listed."),
+    "note.ranking_minimum.outpatient_visits": (
+        "只排列门急诊人次不少于 {n} 人次的单位；人次更少的 {left_out} 家未列入。",
+        "Only units with at least {n} outpatient visits are ranked; {left_out} with fewer are left out."),
+    "note.ranking_minimum.discharges": (
+        "只排列出院人数不少于 {n} 人次的单位；人数更少的 {left_out} 家未列入。",
+        "Only units with at least {n} discharges are ranked; {left_out} with fewer are left out."),
+    "note.sorted_by_visits": ("区和医院分列，各按门急诊人次从多到少排列。",
+                              "Districts, then hospitals, each by outpatient visits, the most first."),
     "note.outliers": ("数值的单位与指标相同：人次、元或条/人次。",
                       "Each value is in its indicator's unit: visits, yuan or records per visit."),
     "note.counter": (
         "当月数应等于累计数较上月的增加；差额照实列出，不作隐藏。",
         "The change of the cumulative counter from the month before should equal the monthly figure; the "
         "difference is shown, not hidden."),
-    "note.latest_months": ("显示最近 13 个月；全部历史见 CSV 导出（data/）。",
-                           "The latest 13 months; the whole history is in the CSV exports (data/)."),
+    "note.latest_months": ("显示最近 {count} 个已处理月份（{first} 至 {last}），最新的在前；全部历史见 CSV 导出（data/）。",
+                           "The latest {count} processed months ({first} to {last}), newest first; the whole history "
+                           "is in the CSV exports (data/)."),
+    "note.changes": ("环比、同比：数量为相对变化（%），占比为百分点之差（个百分点），与首页相同。",
+                     "Changes: the relative change (%) of a count, the difference in percentage points (pp) of a "
+                     "share, as on the index."),
     "empty.none": ("无。", "None."),
     # ------------------------------------------------------------------ navigation bar and index
     "nav.bar": ("报告导航", "Report navigation"),
+    "print.page_of": ("第 {page} 页 / 共 {pages} 页", "Page {page} of {pages}"),
     "nav.index": ("全部月份", "All months"),
     "alt.image": ("图表（无标题）", "Chart (untitled)"),  # an image's alt text when its output gives none
     "index.title": ("南京市卫生信息中心月报：各月报告", "Nanjing Health Information Center bulletin: reports"),
@@ -246,9 +282,23 @@ PAGES: dict[str, tuple[str, str]] = {
     "index.status": ("状态", "Status"),
     "index.reports": ("报告", "Reports"),
     "index.nothing": ("尚未运行任何月份。", "No month has been run yet."),
-    "index.exports": ("全部月份数据，每张表一个 CSV（UTF-8 带 BOM，可用 Excel 打开）：",
-                      "All months, one CSV per table (UTF-8 with BOM, for Excel):"),
-    "index.data": ("数据（CSV）", "data (CSV)"),
+    "index.exports": ("下载全部月份的数据，每张表一个 CSV（UTF-8 带 BOM，可用 Excel 打开）：",
+                      "Downloads of all months, one CSV per table (UTF-8 with BOM, for Excel):"),
+    "index.downloads": ("下载：", "Downloads:"),
+    "index.download.summary": ("关键数字", "Key figures (JSON)"),
+    "index.download.manifest": ("运行记录", "Run record (JSON)"),
+    "index.download.data": ("数据表（CSV）", "Tables (CSV)"),
+    "index.export.summary": ("各月关键数字", "Key figures per month"),
+    "index.legend": ("▲▼ 为较上一个月的变化。颜色表示其含义：", "▲▼ is the change from the month before; its colour says "
+                     "what it means:"),
+    "index.legend_improving": ("蓝色为改善", "blue, an improvement"),
+    "index.legend_concerning": ("橙色为需关注", "orange, a concern"),
+    "index.legend_neutral": ("灰色为无所谓好坏", "grey, neither"),
+    "index.legend_separator": ("，", ", "),
+    "index.legend_end": ("。", "."),
+    "index.meaning.improving": ("改善", "improvement"),
+    "index.meaning.concerning": ("需关注", "concern"),
+    "index.meaning.neutral": ("无所谓好坏", "neither good nor bad"),
     "index.errors_allowed": ("（带 {errors} 个校验错误保存）", "(stored with {errors} validation errors)"),
     "index.unchanged": ("持平", "unchanged"),
     "index.no_month_before": ("{month} 未处理，不计环比", "{month} not processed: no change shown"),

@@ -1,0 +1,269 @@
+"""The reports on paper and on a phone, as an administrator uses them: every page of the seed month (in Chinese
+and in English) and of a 13-month archive (12 synthetic months, 2023-11 to 2024-10, then the seed) is printed
+to A4 by Chromium's `page.pdf()`, and the PDF's own text is read back with pypdfium2.
+
+On paper: every column of every table is on the sheet (the values of each table's last column are all in
+the PDF's text, folded details included); a table's title and column labels repeat on each page it goes on
+to; no page ends with a section heading; a table row never breaks; each page carries the report's title and
+month and 第 N 页 / 共 M 页 (Page N of M); no page but the last is nearly empty; a wide table is on a landscape
+page; trend tables keep the newest months; and each page prints on at most its number of sheets (PAGES).
+On a phone (390 px): the name column of a wide table stays in view when it scrolls, and chart text is at
+least 9 px. At 1280 px a long name is shortened with "…" and carries the whole name as its tooltip.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from njbulletin.report.screenshot import find_chromium
+
+from conftest import make_workspace
+
+CHROMIUM = find_chromium()
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+PAGES = ["01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness", "30-hospital-throughput",
+         "40-trends"]
+# The most sheets each page may print on: what it printed on when this was written, plus one (docs/print/README.md).
+# Before, the seed printed on 2, 12, 16, 10, 13 and 5 sheets in Chinese, 2, 16, 17, 10, 12 and 5 in English.
+SHEETS = {"zh": {"01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 7,
+                 "30-hospital-throughput": 10, "40-trends": 4},
+          "en": {"01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 8,
+                 "30-hospital-throughput": 10, "40-trends": 4},
+          "archive": {"01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 7,
+                      "30-hospital-throughput": 10, "40-trends": 8}}
+MM = 72 / 25.4  # PDF points per millimetre
+SMALLEST_FILL = 0.4  # every page but the last is filled at least this far down its content area
+# What a page shows of its tables, read in print media: each table's title, its column labels, its last
+# column's values (the text of the cells, folded details included), and the section headings.
+PRINTED_DOM = """() => ({
+  tables: Array.from(document.querySelectorAll('.njb-table[data-rows]')).filter(box => box.querySelector('table'))
+    .map(box => ({id: box.dataset.table, landscape: box.classList.contains('njb-landscape'),
+      title: (box.querySelector('.gt_title') || {textContent: ''}).textContent,
+      labels: Array.from(box.querySelectorAll('th.gt_col_heading')).map(th => th.textContent),
+      last: Array.from(box.querySelectorAll('tbody tr')).map(tr => tr.lastElementChild.textContent),
+      rowBreak: getComputedStyle(box.querySelector('tbody tr')).breakInside})),
+  headings: Array.from(document.querySelectorAll('h2, h3')).map(h => h.textContent),
+  title: document.querySelector('h1').textContent,
+})"""
+
+
+def squeeze(text: str) -> str:
+    """Text without any white space: a value found in a PDF whatever its line breaks."""
+    return re.sub(r"\s+", "", text)
+
+
+def run_reports(workspace, lang: str) -> None:
+    result = subprocess.run([sys.executable, "-m", "njbulletin", "run", "--raw", str(workspace.raw), "--processed",
+                             str(workspace.processed), "--reports", str(workspace.reports), "--jobs", "2",
+                             "--lang", lang], capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """The seed month in Chinese and in English, and the 13-month archive in Chinese: their reports folders."""
+    from njbulletin.synth import write_bulletins
+
+    folders = {}
+    for name, lang in (("zh", "zh"), ("en", "en"), ("archive", "zh")):
+        workspace = make_workspace(tmp_path_factory.mktemp(name))
+        if name == "archive":
+            synthetic = tmp_path_factory.mktemp("synthetic")
+            for path in write_bulletins(synthetic, 12, "2023-11", seed=0):
+                shutil.copy(path, workspace.raw / path.name)
+        run_reports(workspace, lang)
+        folders[name] = workspace.reports
+    return folders
+
+
+def read_pdf(path) -> list[dict]:
+    """Each page of a PDF: its size (points), its text, and how far down its content area its content reaches."""
+    import pypdfium2 as pdfium
+
+    pages = []
+    document = pdfium.PdfDocument(str(path))
+    for page in document:
+        width, height = page.get_size()
+        top, bottom = height - 17 * MM, 16 * MM  # report.printing.PAGE_MARGIN_MM
+        objects = [(item.type, item.get_bounds()) for item in page.get_objects()]
+        lows = [low for _, (_, low, _, high) in objects  # what is in the content area, but its background
+                if low >= bottom - 1 and high <= top + 1 and high - low < 0.95 * (top - bottom)]
+        textpage = page.get_textpage()
+        last = textpage.get_charbox(textpage.count_chars() - 1) if textpage.count_chars() else None
+        pages.append({"width": width, "height": height, "text": textpage.get_text_range(),
+                      "fill": (top - min(lows)) / (top - bottom) if lows else 0.0,
+                      "last_text_bottom": last[1] if last else None,  # the last character's box: its bottom
+                      "image_tops": [high for kind, (_, _, _, high) in objects if kind == pdfium.raw.FPDF_PAGEOBJ_IMAGE]})
+    document.close()
+    return pages
+
+
+@pytest.fixture(scope="module")
+def printed(reports, tmp_path_factory):
+    """Every page of the three archives' 2024-11, printed to A4 PDF: (archive, page) -> its PDF's pages and
+    what its tables and headings show in print media."""
+    from playwright.sync_api import sync_playwright
+
+    pdfs = tmp_path_factory.mktemp("pdf")
+    found = {}
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for archive, folder in reports.items():
+                for name in PAGES:
+                    page = browser.new_page()
+                    page.goto((folder / "2024-11" / f"{name}.html").as_uri(), wait_until="load")
+                    page.emulate_media(media="print")
+                    dom = page.evaluate(PRINTED_DOM)
+                    target = pdfs / f"{archive}-{name}.pdf"
+                    page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
+                    page.close()
+                    found[(archive, name)] = {"pages": read_pdf(target), **dom}
+        finally:
+            browser.close()
+    return found
+
+
+CASES = [(archive, name) for archive in SHEETS for name in PAGES]
+
+
+@pytest.mark.parametrize(("archive", "name"), CASES)
+def test_every_column_of_every_table_is_on_paper(printed, archive, name):
+    seen = printed[(archive, name)]
+    text = squeeze("".join(page["text"] for page in seen["pages"]))
+    assert seen["tables"], name
+    for table in seen["tables"]:
+        missing = [value for value in table["last"] if squeeze(value) not in text]
+        assert not missing, (table["id"], missing[:5])
+        assert squeeze(table["labels"][-1]) in text, (table["id"], table["labels"][-1])
+
+
+@pytest.mark.parametrize(("archive", "name"), CASES)
+def test_each_sheet_carries_title_month_and_page_numbers_and_the_count_stays_bounded(printed, archive, name):
+    pages = printed[(archive, name)]["pages"]
+    assert 1 <= len(pages) <= SHEETS[archive][name], len(pages)
+    title = squeeze(printed[(archive, name)]["title"])  # the page's heading: its title and month
+    assert "2024-11" in title
+    for number, page in enumerate(pages, start=1):
+        mark = (f"Page {number} of {len(pages)}" if archive == "en" else f"第 {number} 页 / 共 {len(pages)} 页")
+        assert mark in page["text"], (number, page["text"][:200])
+        assert title in squeeze(page["text"]), number
+        assert sorted((round(page["width"]), round(page["height"]))) == [595, 842]  # A4, either way round
+
+
+@pytest.mark.parametrize(("archive", "name"), CASES)
+def test_no_sheet_but_the_last_is_nearly_empty_and_none_ends_with_a_heading(printed, archive, name):
+    seen = printed[(archive, name)]
+    fills = [round(page["fill"], 2) for page in seen["pages"]]
+    assert all(fill >= SMALLEST_FILL for fill in fills[:-1]), fills
+    headings = [squeeze(heading) for heading in seen["headings"]]
+    for number, page in enumerate(seen["pages"][:-1], start=1):
+        ending = squeeze(page["text"])
+        if any(ending.endswith(heading) for heading in headings):  # its text ends with a heading: a chart follows
+            below = [top for top in page["image_tops"] if top <= page["last_text_bottom"] + 1]
+            assert below, (number, ending[-60:])
+
+
+@pytest.mark.parametrize(("archive", "name"), CASES)
+def test_a_table_repeats_its_title_and_labels_on_each_sheet_and_no_row_breaks(printed, archive, name):
+    """A row whose last value is printed once in the whole PDF tells on which sheet the row is: that sheet
+    shows the table's title and its last column's label (the table's head repeats: thead)."""
+    seen = printed[(archive, name)]
+    texts = [squeeze(page["text"]) for page in seen["pages"]]
+    whole = "".join(texts)
+    checked = 0
+    for table in seen["tables"]:
+        assert table["rowBreak"] == "avoid", table["id"]
+        for value in {squeeze(value) for value in table["last"]}:
+            if len(value) < 4 or whole.count(value) != 1:
+                continue
+            sheet = next(text for text in texts if value in text)
+            assert squeeze(table["title"]) in sheet and squeeze(table["labels"][-1]) in sheet, (table["id"], value)
+            checked += 1
+    assert checked or name == "01-ingest"
+
+
+def test_wide_tables_print_on_landscape_pages(printed):
+    for archive in SHEETS:
+        seen = printed[(archive, "30-hospital-throughput")]
+        units = next(table for table in seen["tables"] if table["id"] == "t30-units")
+        assert units["landscape"]  # 10 columns: too wide for a portrait sheet
+        assert any(page["width"] > page["height"] for page in seen["pages"])
+        assert all(page["width"] < page["height"] for page in printed[(archive, "01-ingest")]["pages"])
+
+
+def test_the_archives_trend_tables_keep_the_newest_months_first(printed):
+    seen = printed[("archive", "40-trends")]
+    summary = next(table for table in seen["tables"] if table["id"] == "t40-summary")
+    months = [label for label in summary["labels"] if re.fullmatch(r"\d{4}-\d{2}", label)]
+    assert months == [f"2024-{m:02d}" for m in range(11, 0, -1)] + ["2023-12", "2023-11"]
+    text = squeeze("".join(page["text"] for page in seen["pages"]))
+    assert all(month in text for month in months)
+    assert "285.01亿" in text  # 累计校验入库数据, printed as the bulletin prints it
+
+
+PHONE_STATE = """() => ({
+  overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  charts: Array.from(document.images).map(img => img.getBoundingClientRect().width / img.naturalWidth),
+  pinned: Array.from(document.querySelectorAll('.njb-table')).map(box => ({box: box,
+      scroller: [box, box.firstElementChild].find(e => e && e.scrollWidth > e.clientWidth)}))
+    .filter(found => found.scroller).map(({box, scroller}) => {
+      const cell = box.querySelector('tbody td.njb-pin');
+      if (!cell) return {id: box.dataset.table, pinned: false};
+      const left = () => cell.getBoundingClientRect().left - scroller.getBoundingClientRect().left;
+      const before = left();
+      scroller.scrollLeft = scroller.scrollWidth;
+      return {id: box.dataset.table, pinned: true, before: before, after: left(), scrolled: scroller.scrollLeft,
+              width: cell.getBoundingClientRect().width}; }),
+})"""
+
+
+def test_on_a_phone_the_name_column_stays_in_view_and_chart_text_stays_9_px(reports):
+    """The smallest chart text is 7 pt at 100 dpi (9.7 px at the chart's own size; report.plotting.SMALLEST_TEXT):
+    shown at a scale of at least 9 / 9.7 it stays at 9 px or more."""
+    from playwright.sync_api import sync_playwright
+
+    from njbulletin.report.plotting import DPI, SMALLEST_TEXT
+
+    smallest = SMALLEST_TEXT * DPI / 72
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for name in PAGES:
+                page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+                page.goto((reports["en"] / "2024-11" / f"{name}.html").as_uri(), wait_until="load")
+                state = page.evaluate(PHONE_STATE)
+                page.close()
+                assert state["overflow"] <= 0, (name, state["overflow"])
+                assert all(scale * smallest >= 9 for scale in state["charts"]), (name, state["charts"])
+                for table in state["pinned"]:  # scrolled all the way: the name column is still in view
+                    assert table["pinned"] and table["after"] >= -1, (name, table)
+                if name in ("10-booking-channels", "30-hospital-throughput"):
+                    # their wide tables scroll further than would leave the name column in view, were it not pinned
+                    assert any(table["scrolled"] > table["before"] + table["width"] for table in state["pinned"]), name
+        finally:
+            browser.close()
+
+
+def test_a_long_name_is_shortened_with_an_ellipsis_and_its_whole_name_is_the_tooltip(reports):
+    from playwright.sync_api import sync_playwright
+
+    whole = "Women's Hospital of Nanjing Medical University (Nanjing Maternity and Child Health Care Hospital)"
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto((reports["en"] / "2024-11" / "10-booking-channels.html").as_uri(), wait_until="load")
+            name = page.evaluate("""whole => {
+              const span = Array.from(document.querySelectorAll('.njb-name')).find(s => s.title === whole);
+              return span && {shortened: span.scrollWidth > span.clientWidth, text: span.textContent,
+                              overflow: getComputedStyle(span).textOverflow};
+            }""", whole)
+            page.close()
+        finally:
+            browser.close()
+    assert name == {"shortened": True, "text": whole, "overflow": "ellipsis"}
