@@ -27,8 +27,11 @@ What this adds for a monthly archive:
   "7 months in a row" means seven consecutive calendar months.
 - **How much history.** Limits need 12 points in the baseline: under 12 there are no mean, no limits and no
   rules (`limits` is `none`); from 12 to 19 they are `provisional`; from 20 they are `proper`.
-- **A constant baseline** (a district complete every month) keeps limits at its mean: a moving range equal to
-  3.267 × the mean moving range is kept (NHSRplotthedots drops it, which leaves such a series without limits).
+- **Screening never removes all the variation.** When every moving range that is not zero would be screened
+  out (a district complete every month but two), the moving ranges are kept as they are: the limits then
+  reflect the rare dips, which fall outside them, instead of collapsing onto the mean. NHSRplotthedots leaves
+  such a series with limits equal to its mean (or none, when every range is zero); a series that never moves
+  has limits equal to its mean here, so that its first move is outside them.
 - **When a signal begins** (`began`): a rule begins at a point when it holds for the window ending there and
   did not for the window ending the point before (a point outside its limits after one that was not, the
   seventh point of a run, the second close point of three). The attention list names the signals that begin
@@ -45,7 +48,7 @@ import numpy as np
 import polars as pl
 from numpy.lib.stride_tricks import sliding_window_view
 
-from njbulletin.indicators import CONCERNING, DOWN, IMPROVING, NEUTRAL, UP, find_indicator
+from njbulletin.indicators import CONCERNING, DOWN, IMPROVING, NEUTRAL, NOT_JUDGED_BY_SPC, UP, find_indicator
 from njbulletin.months import month_index, shift_month
 
 LIMIT = 2.66  # process limits: mean ± 2.66 × mean moving range
@@ -98,7 +101,9 @@ def baseline_limits(y: np.ndarray, screen_outliers: bool, fix_after: int | None)
     ranges = np.abs(np.diff(base, axis=1)) if y.shape[1] > 1 else np.empty((len(y), 0))
     mean_range = nan_mean(ranges)
     if screen_outliers:
-        mean_range = nan_mean(np.where(ranges <= SCREEN * mean_range[:, None], ranges, np.nan))
+        with np.errstate(invalid="ignore"):
+            screened = nan_mean(np.where(ranges < SCREEN * mean_range[:, None], ranges, np.nan))
+            mean_range = np.where(screened > 0, screened, mean_range)  # never screen away all the variation
     return points, mean, mean_range
 
 
@@ -326,6 +331,13 @@ def compute_spc(history: pl.DataFrame, *, screen_outliers: bool = True, fix_afte
     months = np.array([shift_month(first, offset) for offset in range(total)], dtype=object)
     key_columns = {name: keys[name].to_numpy()[rows] for name in ("level", "unit", "indicator")}
     return points_frame({**key_columns, "month": months[cols]}, point_columns(result, rows, cols))
+
+
+def select_judged(history: pl.DataFrame) -> pl.DataFrame:
+    """The history without the indicators SPC leaves out (`indicators.NOT_JUDGED_BY_SPC`)."""
+    left_out = pl.DataFrame(sorted(NOT_JUDGED_BY_SPC), schema={"level": pl.String, "indicator": pl.String},
+                            orient="row")
+    return history.join(left_out, on=["level", "indicator"], how="anti", maintain_order="left")
 
 
 def series_variation(points: pl.DataFrame) -> pl.DataFrame:
