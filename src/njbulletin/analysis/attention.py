@@ -24,14 +24,12 @@ import polars as pl
 
 from njbulletin.analysis.completeness import list_units_without_uploads
 from njbulletin.analysis.spc import CLOSE_TO_LIMITS, CONCERNING, IMPROVING, NEUTRAL, OUTSIDE, SHIFT, TREND
+from njbulletin.contract import ATTENTION_SCHEMA
 from njbulletin.months import shift_month
 from njbulletin.validate.names import resolve_names
 
-ITEM_SCHEMA = {"month": pl.String, "item": pl.Int64, "section": pl.Int64, "kind": pl.String, "level": pl.String,
-               "unit": pl.String, "table": pl.String, "indicator": pl.String, "value": pl.Float64,
-               "previous_value": pl.Float64, "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
-               "limits": pl.String, "rule": pl.String, "judgement": pl.String, "distance": pl.Float64,
-               "moved": pl.Float64, "detail": pl.String}
+# The list's columns (njbulletin.contract describes each); the report adds where each item is shown (page, anchor).
+ITEM_SCHEMA = {name: dtype for name, dtype in ATTENTION_SCHEMA.items() if name not in ("page", "anchor")}
 KINDS = ("total_error", "new_flag", "stopped_uploading", "started_uploading", "vanished", "appeared", "signal",
          "mover")
 SIGNAL_RULES = (OUTSIDE, SHIFT, TREND, CLOSE_TO_LIMITS)  # how a signal is named when several begin at once
@@ -146,8 +144,8 @@ def with_previous(points: pl.DataFrame, month: str) -> pl.DataFrame:
                                                / pl.col("mean_moving_range")).alias("moved")))
 
 
-SHOWN = ("level", "unit", "indicator", "value", "previous_value", "mean", "lower", "upper", "limits", "distance",
-         "moved")
+SHOWN = ("level", "unit", "indicator", "value", "previous_value", "mean", "lower", "upper", "limits",
+         "baseline_points", "distance", "moved")
 
 
 def farness() -> pl.Expr:
@@ -160,12 +158,16 @@ def farness() -> pl.Expr:
 def list_signals(points: pl.DataFrame, month: str) -> pl.DataFrame:
     """The special-cause signals that begin in `month`, in the attention list's order."""
     begun = with_previous(points, month).filter(pl.col("began").is_not_null())
+    rising = pl.col("value") > pl.col("previous_value")
+    side = (pl.when(pl.col("rule") == TREND).then(rising).otherwise(pl.col("value") > pl.col("mean"))
+            .replace_strict({True: "high", False: "low"}, return_dtype=pl.String))
     ordered = (begun.with_columns(first_rule(pl.col("began")).alias("rule"), pl.col("variation").alias("judgement"),
                                   pl.col("began").alias("detail"))
+               .with_columns(side.alias("side"))
                .sort([(pl.col("rule") != OUTSIDE), order_of("judgement", JUDGEMENTS), farness(),
                       order_of("level", LEVELS), "indicator", "unit"],
                      descending=[False, False, True, False, False, False], nulls_last=True))
-    return items(ordered.select(*SHOWN, "rule", "judgement", "detail"), 3, "signal")
+    return items(ordered.select(*SHOWN, "rule", "side", "judgement", "detail"), 3, "signal")
 
 
 def list_movers(points: pl.DataFrame, month: str, listed: pl.DataFrame, count: int = MOVERS) -> pl.DataFrame:

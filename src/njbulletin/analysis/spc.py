@@ -48,6 +48,7 @@ import numpy as np
 import polars as pl
 from numpy.lib.stride_tricks import sliding_window_view
 
+from njbulletin.contract import SPC_SCHEMA
 from njbulletin.indicators import CONCERNING, DOWN, IMPROVING, NEUTRAL, NOT_JUDGED_BY_SPC, UP, find_indicator
 from njbulletin.months import month_index, shift_month
 
@@ -65,11 +66,7 @@ VARIATIONS = (COMMON_CAUSE, IMPROVING, CONCERNING, NEUTRAL)
 HIGH, LOW = "high", "low"
 DIRECTION_SIGN = {UP: 1, DOWN: -1, NEUTRAL: 0}
 
-POINT_SCHEMA = {"level": pl.String, "unit": pl.String, "indicator": pl.String, "month": pl.String,
-                "value": pl.Float64, "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
-                "limits": pl.String, "baseline_points": pl.Int64, "rules": pl.String, "special_cause": pl.String,
-                "side": pl.String, "variation": pl.String, "began": pl.String, "moving_range": pl.Float64,
-                "mean_moving_range": pl.Float64}
+POINT_SCHEMA = SPC_SCHEMA  # one row per point: njbulletin.contract describes every column
 
 
 @dataclass(frozen=True)
@@ -333,11 +330,25 @@ def compute_spc(history: pl.DataFrame, *, screen_outliers: bool = True, fix_afte
     return points_frame({**key_columns, "month": months[cols]}, point_columns(result, rows, cols))
 
 
-def select_judged(history: pl.DataFrame) -> pl.DataFrame:
-    """The history without the indicators SPC leaves out (`indicators.NOT_JUDGED_BY_SPC`)."""
+def select_judged(history: pl.DataFrame, level: str | None = None) -> pl.DataFrame:
+    """The history without the indicators SPC leaves out (`indicators.NOT_JUDGED_BY_SPC`); only `level`'s
+    (city, district, hospital) when given."""
     left_out = pl.DataFrame(sorted(NOT_JUDGED_BY_SPC), schema={"level": pl.String, "indicator": pl.String},
                             orient="row")
-    return history.join(left_out, on=["level", "indicator"], how="anti", maintain_order="left")
+    judged = history.join(left_out, on=["level", "indicator"], how="anti", maintain_order="left")
+    return judged if level is None else judged.filter(pl.col("level") == level)
+
+
+def series_points(points: pl.DataFrame, level: str, unit: str, indicator: str) -> pl.DataFrame:
+    """The points of one series, in month order."""
+    return points.filter((pl.col("level") == level) & (pl.col("unit") == unit)
+                         & (pl.col("indicator") == indicator)).sort("month")
+
+
+def count_series(points: pl.DataFrame, month: str) -> dict[str, int]:
+    """How many series have a value in `month`, by their limits (none, provisional, proper)."""
+    counts = dict(points.filter(pl.col("month") == month).group_by("limits").len().iter_rows())
+    return {status: counts.get(status, 0) for status in (NO_LIMITS, PROVISIONAL, PROPER)}
 
 
 def series_variation(points: pl.DataFrame) -> pl.DataFrame:
