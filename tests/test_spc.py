@@ -238,3 +238,16 @@ def test_every_series_is_judged_on_the_calendar_with_its_own_direction():
     icons = series_variation(points)
     assert icons.filter(pl.col("indicator") == "bookings")["variation"][0] == "improving"
     assert icons.filter(pl.col("level") == "district")["variation"][0] is None
+
+
+def test_screening_never_removes_all_the_variation():
+    # Nineteen months at 1.0 and one at 0.9: the two moving ranges of 0.1 average 0.2 / 19 = 0.0105 over the
+    # nineteen; both are above 3.267 x 0.0105 = 0.0344, and screening them out would leave a mean moving
+    # range of 0 (limits on the mean). They are kept: limits 0.995 ± 2.66 x 0.2 / 19, and the dip is outside.
+    values = [1.0] * 10 + [0.9] + [1.0] * 9
+    frame = xmr(values, direction=UP)
+    spread = 2.66 * 0.2 / 19
+    assert limits_of(frame) == pytest.approx((0.995, 0.995 - spread, 0.995 + spread))
+    assert rules_at(frame, 10) == {OUTSIDE} and frame["variation"][10] == "concerning"
+    assert limits_of(xmr([5.0] * 20)) == (5.0, 5.0, 5.0)  # a series that never moved: limits on its mean
+    assert rules_at(xmr([5.0] * 20 + [5.1]), 20) == {OUTSIDE}

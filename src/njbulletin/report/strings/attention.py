@@ -143,8 +143,8 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "spc.improving_point": ("特殊原因：向好", "Special cause: improving"),
     "spc.concerning_point": ("特殊原因：需警惕", "Special cause: concerning"),
     "spc.neutral_point": ("特殊原因：中性", "Special cause: neutral"),
-    "title_xmr": ("{indicator}：XmR 控制图（截至 {month}）", "{indicator}: XmR chart, to {month}"),
-    "title_xmr_unit": ("{unit}：{indicator}（截至 {month}）", "{unit}: {indicator}, to {month}"),
+    "title_xmr": ("{indicator}：XmR 控制图（截至{month}）", "{indicator}: XmR chart, up to {month}"),
+    "title_xmr_unit": ("{unit}：{indicator}（截至{month}）", "{unit}: {indicator}, up to {month}"),
     # ------------------------------------------------------------------ indicators: name, and unit of measure
     "ind.city.bookings_total": ("预约挂号量", "Bookings"),
     "ind.city.channel_share": ("{channel}渠道占比", "{channel} share of bookings"),
