@@ -94,8 +94,8 @@ ATTENTION_SCHEMA: dict[str, pl.DataType] = {
     "detail": pl.String, "page": pl.String, "anchor": pl.String}
 ANALYSIS_EXPORTS = ("attention", "spc")  # written by the attention notebook, beside the month's tables
 EXPORT_SCHEMAS: dict[str, dict[str, pl.DataType]] = {**TABLE_SCHEMAS, "quality_flags": QUALITY_FLAGS_SCHEMA,
-                                                     "summary": SUMMARY_SCHEMA, "attention": ATTENTION_SCHEMA,
-                                                     "spc": SPC_SCHEMA}
+                                                     "summary": SUMMARY_SCHEMA, "spc": SPC_SCHEMA,
+                                                     "attention": ATTENTION_SCHEMA}
 
 
 def channel_codes_described() -> str:
