@@ -198,13 +198,15 @@ def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, l
             for offset, (value, variation) in enumerate(zip(values, data["variation"].to_list())) if value is not None]
     limits, labels = [], []
     last = data.row(-1, named=True)
-    for column, colour, dashed in (("upper", LIMIT, True), ("mean", MEAN, False), ("lower", LIMIT, True)):
+    for column, colour, dashed in (("mean", MEAN, False), ("upper", LIMIT, True), ("lower", LIMIT, True)):
         line = data[column].to_list()
         points = [f"{x(offset)},{y(value * scale)}" for offset, value in enumerate(line) if value is not None]
         if points and last[column] is not None:
             limits.append({"points": " ".join(points), "colour": colour, "dashed": dashed})
-            labels.append({"x": SMALL_MARGINS["left"] - 6, "y": y(last[column] * scale), "anchor": "end",
-                           "text": format_measure(last[column], level, indicator, lang)})
+            height = y(last[column] * scale)
+            if all(abs(height - label["y"]) >= 10 for label in labels):  # a label never covers another
+                labels.append({"x": SMALL_MARGINS["left"] - 6, "y": height, "anchor": "end",
+                               "text": format_measure(last[column], level, indicator, lang)})
     baseline = SMALL_HEIGHT - 5
     labels += [{"x": x(0), "y": baseline, "anchor": "start", "text": data["month"][0]},
                {"x": x(data.height - 1), "y": baseline, "anchor": "end", "text": data["month"][-1]}]

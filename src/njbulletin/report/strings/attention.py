@@ -64,6 +64,12 @@ ATTENTION: dict[str, tuple[str, str]] = {
         "XmR charts of the city's indicators: grey points are common-cause variation, coloured ones special "
         "cause (blue improving, orange concerning, purple neutral); the solid line is the mean and the dashed "
         "lines the process limits; the icon at the top right is the variation of the latest month."),
+    "p.signal_charts_intro": (
+        "灰点为普通原因变异，彩色点为特殊原因变异（蓝色向好，橙色需警惕，紫色中性）；实线为均值，虚线为控制限，"
+        "左侧为其数值；圈出的点为本月；右上角为变异图标。",
+        "Grey points are common-cause variation, coloured ones special cause (blue improving, orange concerning, "
+        "purple neutral); the solid line is the mean and the dashed lines the process limits, with their values at "
+        "the left; the ringed point is this month; the icon at the top right is this month's variation."),
     "p.see_trends_chart": ("全市指标的完整 XmR 控制图见“趋势”页。", "The city's full XmR charts are on the Trends page."),
     # ------------------------------------------------------------------ one line per item
     "att.total_error": ("印刷合计与明细不符：{table}·{unit}（{rule}）", "A printed total does not reconcile: {table}, "
