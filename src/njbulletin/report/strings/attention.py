@@ -121,7 +121,7 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "att.fig.attention": ("需关注事项（项）", "Items that need attention"),
     "att.fig.movers": ("另列变动最大项（项）", "Biggest movers listed besides"),
     "att.fig.months": ("已处理的月份（个）", "Months processed"),
-    "att.fig.series": ("本月判断的序列（条）", "Series judged this month"),
+    "att.fig.series": ("本月有数值的序列（条）", "Series with a value this month"),
     "att.fig.limits": ("其中有控制限：正式 / 暂定（条）", "Of which with limits: proper / provisional"),
     "index.attention": ("需关注", "Needs attention"),
     "index.col.attention": ("需关注事项", "Needs attention"),
