@@ -21,14 +21,13 @@ from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator
 from njbulletin.months import shift_month
 from njbulletin.report.labels import display_name, text
 from njbulletin.report.narrative import Prose, in_sentence, key_figures, paragraph, phrase
-from njbulletin.report.page_order import ATTENTION_PAGE
+from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE
 from njbulletin.report.strings import TEXT
 from njbulletin.report.tables import ReportTable, translate_code, translate_item
 
 LANGUAGES = ("zh", "en")
 SECTIONS = (1, 2, 3, 4)
 SHOWN_FIRST = 3  # items the index shows for each month
-DIGEST_NAME = "attention.json"
 CSV_NAMES = {"attention": "attention.csv", "spc": "spc.csv"}
 TRENDS_PAGE = "40-trends"
 # Where a mover's unit lists its figures: (page, anchor) by level and indicator.
@@ -248,5 +247,5 @@ def write_attention_exports(report_dir: Path, shown: pl.DataFrame, points: pl.Da
                write_csv(points, report_dir / "data" / CSV_NAMES["spc"])]
     month = shown["month"][0] if shown.height else report_dir.name
     digest = json.dumps(attention_digest(shown, month), ensure_ascii=False, indent=1) + "\n"
-    write_text_atomic(report_dir / DIGEST_NAME, digest)
-    return [*written, report_dir / DIGEST_NAME]
+    write_text_atomic(report_dir / ATTENTION_DIGEST, digest)
+    return [*written, report_dir / ATTENTION_DIGEST]

@@ -15,7 +15,7 @@ from pathlib import Path
 from njbulletin.atomic import read_json, write_text_atomic
 from njbulletin.months import MONTH_PATTERN, months_between, shift_month
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
-from njbulletin.report.page_order import ATTENTION_PAGE, order_pages
+from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE, order_pages
 from njbulletin.report.strings import text
 
 STATE_NAME = ".index-state"
@@ -35,7 +35,7 @@ def collect_month_entries(reports_dir: Path) -> list[dict]:
         if folder.is_dir() and MONTH_PATTERN.fullmatch(folder.name):
             entries.append({"month": folder.name, "manifest": read_json(folder / "manifest.json") or {},
                             "summary": read_json(folder / "summary.json") or {},
-                            "attention": read_json(folder / "attention.json")})
+                            "attention": read_json(folder / ATTENTION_DIGEST)})
     return entries
 
 

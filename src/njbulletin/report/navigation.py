@@ -22,11 +22,10 @@ from njbulletin.atomic import read_json, write_text_atomic
 from njbulletin.config import LANGUAGES
 from njbulletin.months import MONTH_PATTERN
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
-from njbulletin.report.page_order import ATTENTION_PAGE, order_pages
+from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE, order_pages
 from njbulletin.report.strings import text
 
 STATE_NAME = ".navigation"
-ATTENTION_DIGEST = "attention.json"  # written by the attention notebook (report.attention)
 START, END = "<!-- njbulletin:navigation -->", "<!-- /njbulletin:navigation -->"
 PAGE_NAME = re.compile(r"^\d{2}-[\w-]+$")
 

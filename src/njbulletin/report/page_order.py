@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 ATTENTION_PAGE = "50-attention"
+ATTENTION_DIGEST = "attention.json"  # in the month's folder: the count and first items the index and bars show
 FIRST_PAGES = (ATTENTION_PAGE,)
 
 
