@@ -177,3 +177,18 @@ def test_the_exports_have_the_contract_s_columns_and_the_digest_the_first_three(
     package = build_data_package(data, analysis_exports(data), [], MONTH)
     assert [resource["name"] for resource in package["resources"]] == ["attention", "spc"]
     assert package["resources"][1]["schema"]["primaryKey"] == ["level", "unit", "indicator", "month"]
+
+
+def test_a_printed_total_that_does_not_reconcile_comes_first_and_links_to_the_errors(planted):
+    # As ingest --allow-errors stores it: 合计 printed 214516 against 214604 summed from the rows.
+    _, points = planted
+    error = {"month": MONTH, "level": "bookings", "unit": "total", "rule": "booking_grand_total",
+             "detail": "printed 214516, rows sum to 214604", "severity": "error"}
+    flags = pl.DataFrame([error], schema=QUALITY_FLAGS_SCHEMA)
+    items = listed.with_links(build_attention_list(MONTH, {"quality_flags": flags}, None, points))
+    first = items.row(0, named=True)
+    assert (first["item"], first["kind"], first["table"], first["unit"]) == (1, "total_error", "bookings", "total")
+    assert listed.attention_lines(items.head(1), "zh")[0] == {
+        "section": 1, "text": "印刷合计与明细不符：预约挂号表·合计（预约总合计）", "href": "02-validate.html#t02-errors"}
+    assert listed.attention_lines(items.head(1), "en")[0]["text"] == (
+        "A printed total does not reconcile: bookings table, Total (bookings grand total)")

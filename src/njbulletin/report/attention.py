@@ -122,6 +122,14 @@ def mover_sentence(row: dict, lang: str) -> str:
                 ratio=f"{abs(row['moved']):.1f}")
 
 
+def table_label(table: str | None, lang: str) -> str:
+    """A table's name inside a sentence (the bookings table); a table the strings do not name, as validation
+    names it."""
+    if not table:
+        return ""
+    return text(f"att.table.{table}", lang) if f"att.table.{table}" in TEXT else translate_code(table, "table.", lang)
+
+
 def item_sentence(row: dict, lang: str) -> str:
     """One item of the attention list as one line of plain text in the language."""
     kind = row["kind"]
@@ -129,13 +137,12 @@ def item_sentence(row: dict, lang: str) -> str:
         return signal_sentence(row, lang)
     if kind == "mover":
         return mover_sentence(row, lang)
-    table = text(f"att.table.{row['table']}", lang) if row["table"] else ""
+    table = table_label(row["table"], lang)
+    rule = in_sentence(translate_code(row["rule"], "rule.", lang) or "", lang)
     if kind == "total_error":
-        return text("att.total_error", lang, table=table, unit=translate_item(row["unit"], lang),
-                    rule=translate_code(row["rule"], "rule.", lang))
+        return text("att.total_error", lang, table=table, unit=translate_item(row["unit"], lang), rule=rule)
     if kind == "new_flag":
-        return text("att.new_flag", lang, unit=unit_label(row["level"], row["unit"], lang),
-                    rule=translate_code(row["rule"], "rule.", lang))
+        return text("att.new_flag", lang, unit=unit_label(row["level"], row["unit"], lang), rule=rule)
     return text(f"att.{kind}", lang, unit=unit_label(row["level"], row["unit"], lang), table=table)
 
 
