@@ -4,7 +4,7 @@ Every figure is the median of several runs; every comparison alternates its two
 sides run by run, so a noisy neighbour slows both. The table is printed and
 written to benchmarks/results.md with the machine and the date.
 
-    python benchmarks/bench.py [--quick] [--only parse,pdf,month,noop,backfill,memory]
+    python benchmarks/bench.py [--quick] [--only parse,pdf,spc,month,noop,backfill,memory]
 """
 from __future__ import annotations
 
@@ -208,6 +208,38 @@ def bench_writer_pdf(repeats: int) -> list[Result]:
                    "<= 0.5 s median", f"{overall * 1000:.0f} ms", overall, 0.5,
                    f"median of {repeats} alternating runs of each; slowest layout {slowest} "
                    f"{medians[slowest] * 1000:.0f} ms")]
+def spc_history(months: int = 120, units: int = 60):
+    """An indicator history of `months` months x `units` units x 10 indicators (5 of hospitals, 2 of districts,
+    3 of the city, each unit repeated), as analysis.series gives it: one row per value."""
+    import numpy as np
+    import polars as pl
+
+    from njbulletin.months import shift_month
+
+    indicators = [("hospital", key) for key in ("bookings", "outpatient_visits", "income_per_visit", "discharges",
+                                                "income_per_discharge")]
+    indicators += [("district", "completeness_score"), ("district", "realtime_day_share"),
+                   ("city", "bookings_total"), ("city", "hotline_calls"), ("city", "platforms_total")]
+    calendar = [shift_month("2015-01", offset) for offset in range(months)]
+    rows = len(indicators) * units * months
+    rng = np.random.default_rng(20)
+    return pl.DataFrame({
+        "month": calendar * (len(indicators) * units),
+        "level": [level for level, _ in indicators for _ in range(units * months)],
+        "unit": [f"unit-{unit}" for _ in indicators for unit in range(units) for _ in range(months)],
+        "indicator": [key for _, key in indicators for _ in range(units * months)],
+        "value": 1000 + np.cumsum(rng.normal(0, 10, rows))})
+
+
+def bench_spc(repeats: int) -> list[Result]:
+    """Statistical process control of every series at once (analysis.spc.compute_spc), in-process."""
+    from njbulletin.analysis.spc import compute_spc
+
+    history = spc_history()
+    compute_spc(history)  # warm: numpy and polars loaded
+    seconds, _ = median_seconds(lambda: compute_spc(history), repeats)
+    return [Result("SPC of 120 months x 60 units x 10 indicators (72,000 points), in-process", "<= 1 s median",
+                   f"{seconds * 1000:.0f} ms", seconds, 1.0, f"median of {repeats} runs")]
 
 
 def naive_chain(workspace: Workspace, month: str) -> None:
@@ -296,7 +328,7 @@ def format_table(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run, not for the record)")
-    parser.add_argument("--only", default="parse,pdf,month,backfill,memory")
+    parser.add_argument("--only", default="parse,pdf,spc,month,backfill,memory")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.md alone")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
@@ -308,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
         if "pdf" in only:
             results += bench_pdf(repeats=5 if args.quick else 21)
             results += bench_writer_pdf(repeats=3 if args.quick else 11)
+        if "spc" in only:
+            results += bench_spc(repeats=3 if args.quick else 11)
         if "month" in only:
             results += bench_month(root, repeats=1 if args.quick else 3)
         if "backfill" in only:

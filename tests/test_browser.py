@@ -22,7 +22,7 @@ from conftest import make_workspace
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
 PAGES = ["01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness", "30-hospital-throughput",
-         "40-trends"]
+         "40-trends", "50-attention"]
 ROWS = {"t10-channels": 4, "t10-concentration": 35, "t10-channel-mix": 35, "t10-platforms": 5, "t10-hotline": 9,
         "t20-ranking-district": 12, "t20-ranking-hospital": 39, "t30-units": 12 + 39, "t02-printed-totals": 44}
 # What the seed's pages must show, formatted: shares, the HHI, yuan, complete units.
@@ -41,6 +41,11 @@ PAGE_STATE = """() => ({
   misaligned: Array.from(document.querySelectorAll('.njb-table td.gt_left, .njb-table td.gt_right')).filter(
     cell => getComputedStyle(cell).textAlign !== (cell.classList.contains('gt_left') ? 'left' : 'right')).length,
   text: document.body.innerText,
+  bar_pages: Array.from(document.querySelectorAll('nav.njb-bar .njb-pages a')).map(a => a.getAttribute('href')),
+  banner: (document.querySelector('nav.njb-bar a.njb-attention') || {}).innerText || null,
+  first_heading: (document.querySelector('main h1') || {}).innerText || null,
+  index_attention: Array.from(document.querySelectorAll('td.attention')).map(cell => cell.innerText),
+  index_links: Array.from(document.querySelectorAll('td.links a')).map(a => a.getAttribute('href')),
 })"""
 
 
@@ -116,9 +121,26 @@ def test_the_pages_show_the_seed_figures_formatted(seen):
             assert text in seen[name]["text"], (name, text)
     charts = {name: len(seen[name]["images"]) for name in PAGES}
     assert charts == {"01-ingest": 0, "02-validate": 0, "10-booking-channels": 5, "20-upload-completeness": 3,
-                      "30-hospital-throughput": 4, "40-trends": 0}
+                      "30-hospital-throughput": 4, "40-trends": 0, "50-attention": 0}
     checked = {table["id"] for name in PAGES for table in seen[name]["tables"]}
     assert set(ROWS) <= checked
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_the_attention_list_is_the_month_s_first_page_and_every_bar_says_how_many_items_need_attention(seen, name):
+    # The seed: nothing needs attention (no month before it to compare with, one month: no limits yet).
+    assert seen[name]["bar_pages"][0] == "50-attention.html"
+    assert seen[name]["bar_pages"][1:] == [f"{page}.html" for page in PAGES[:-1]]
+    assert seen[name]["banner"] == "无需关注事项"
+
+
+def test_the_attention_page_says_that_no_limits_can_be_drawn_and_the_index_shows_the_count(seen):
+    page = seen["50-attention"]
+    assert page["first_heading"] == "需关注事项（2024-11）"
+    assert "本月没有需关注的事项。" in page["text"] and "目前共有 1 个月的数据，尚不能画出控制限" in page["text"]
+    index = seen["index"]
+    assert index["index_attention"] == ["无需关注事项"]
+    assert index["index_links"][0] == "2024-11/50-attention.html"
 
 
 @pytest.mark.parametrize("name", PAGES)

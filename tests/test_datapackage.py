@@ -203,7 +203,7 @@ def test_an_exported_column_the_contract_does_not_describe_is_refused():
 
 
 def test_the_contract_describes_exactly_the_exported_tables_and_columns():
-    assert list(TABLE_DOCS) == [*TABLE_SCHEMAS, "quality_flags", "summary"] == list(EXPORT_SCHEMAS)
+    assert list(TABLE_DOCS) == [*TABLE_SCHEMAS, "quality_flags", "summary", "spc", "attention"] == list(EXPORT_SCHEMAS)
     for table, docs in TABLE_DOCS.items():
         assert list(docs.columns) == list(EXPORT_SCHEMAS[table]), table
         assert set(docs.primary_key) <= set(docs.columns), table
@@ -211,7 +211,8 @@ def test_the_contract_describes_exactly_the_exported_tables_and_columns():
     assert keys == schemas.TABLE_KEYS == {
         "hotline": ["month", "category"], "bookings": ["month", "hospital", "channel"],
         "booking_platforms": ["month", "platform"], "uploads": ["month", "level", "unit"],
-        "declared_totals": ["month", "table", "item"], "quality_flags": ["month", "level", "unit", "rule", "severity"]}
+        "declared_totals": ["month", "table", "item"], "quality_flags": ["month", "level", "unit", "rule", "severity"],
+        "spc": ["level", "unit", "indicator", "month"], "attention": ["month", "item"]}
     assert list(EXPORT_SCHEMAS["summary"]) == ["month", "run_status", *SUMMARY_FIELDS[1:]]
     channel = TABLE_DOCS["bookings"].columns["channel"]
     assert channel.values == CHANNELS and all(f"`{code}`" in channel.description_en for code in CHANNELS)

@@ -43,7 +43,7 @@ from njbulletin.report.html import find_remote_references
 from conftest import make_workspace, seed_month_text
 
 NOTEBOOKS = ["01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness",
-             "30-hospital-throughput", "40-trends"]
+             "30-hospital-throughput", "40-trends", "50-attention"]
 TABLES = ["booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads"]
 
 
@@ -84,7 +84,7 @@ def test_the_seed_run_succeeds_with_a_progress_line_per_notebook_and_month(seed_
     assert first.stderr == ""  # e.g. no "ERROR | KeyboardInterrupt caught in kernel" from a kernel shutdown
     for name in NOTEBOOKS:
         assert re.search(rf"^2024-11 {name}: ok \(\d+\.\d s\)$", first.stdout, re.MULTILINE), first.stdout
-    assert re.search(r"^2024-11: ok, 6 notebooks in \d+\.\d s$", first.stdout, re.MULTILINE)
+    assert re.search(r"^2024-11: ok, 7 notebooks in \d+\.\d s$", first.stdout, re.MULTILINE)
     assert "done: 1 months run, 0 unchanged, 0 failed" in first.stdout
 
 
@@ -94,7 +94,7 @@ def test_every_output_file_exists(seed_run, month_dir):
         assert (month_dir / f"{name}.html").is_file()
     for name in ("summary.json", "manifest.json"):
         assert (month_dir / name).is_file()
-    assert sorted(path.stem for path in (month_dir / "data").glob("*.csv")) == TABLES
+    assert sorted(path.stem for path in (month_dir / "data").glob("*.csv")) == sorted([*TABLES, "attention", "spc"])
     assert (seed_run[0].reports / "index.html").is_file()
     figures = list((month_dir / "figures").glob("*"))
     assert {path.suffix for path in figures} == {".png", ".svg"}
@@ -169,7 +169,9 @@ def test_published_notebooks_show_the_month_s_own_folders_not_the_staging_folder
 def test_each_page_shows_exactly_the_charts_its_notebook_wrote(month_dir):
     # A chart is shown once, as the PNG that was written (publish_figure), never twice or not at all.
     # The seed's trends notebook has a single month and draws no chart.
-    expected = {"10-booking-channels": 5, "20-upload-completeness": 3, "30-hospital-throughput": 4, "40-trends": 0}
+    # The attention page draws its small XmR charts as inline SVG, and the seed has no limits to draw anyway.
+    expected = {"10-booking-channels": 5, "20-upload-completeness": 3, "30-hospital-throughput": 4, "40-trends": 0,
+                "50-attention": 0}
     for name, charts in expected.items():
         written = sorted((month_dir / "figures").glob(f"{name[:2]}-*.png"))
         page = (month_dir / f"{name}.html").read_text(encoding="utf-8")

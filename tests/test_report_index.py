@@ -202,3 +202,59 @@ def test_a_unit_never_breaks_inside_a_header(reports):
     assert '<th>预约挂号量<span class="unit">（人次）</span></th>' in document
     assert '<th>第三方预约占比<span class="unit">（%）</span></th>' in document
     assert "th .unit, .unit { white-space: nowrap; }" in document
+# ----------------------------------------------------------------------------- the attention list
+
+
+def write_attention(reports: Path, month: str, count: int, lines: int = 3) -> None:
+    """The digest the attention notebook writes: the count and the first three items in both languages."""
+    first = [{"zh": f"第{n}项", "en": f"item {n}", "href": f"50-attention.html#signal-{n}"} for n in range(1, lines + 1)]
+    (reports / month / "attention.json").write_text(json.dumps({"month": month, "count": count, "movers": 10,
+                                                                "first": first}), encoding="utf-8")
+    (reports / month / "50-attention.html").write_text(f"<html><body>{START}old{END}<main>50</main></body></html>",
+                                                      encoding="utf-8")
+
+
+def test_the_attention_list_is_the_first_page_in_the_bar_and_the_bar_says_how_many_items(reports):
+    write_attention(reports, "2024-11", 5)
+    refresh_navigation(reports)
+    page = (reports / "2024-11" / "02-validate.html").read_text(encoding="utf-8")
+    links = links_of(page)
+    assert links[:2] == ["../index.html", "50-attention.html"]  # the banner, first in the bar
+    assert links[2:6] == ["50-attention.html", "01-ingest.html", "02-validate.html", "10-booking-channels.html"]
+    assert '需关注 5 项</a>' in page and "njb-attention-some" in page
+    october = (reports / "2024-10" / "02-validate.html").read_text(encoding="utf-8")
+    assert "njb-attention" not in october  # 2024-10 has no attention list
+    write_attention(reports, "2024-11", 0, lines=0)
+    assert refresh_navigation(reports)  # the count changed: the bars are written again
+    page = (reports / "2024-11" / "02-validate.html").read_text(encoding="utf-8")
+    assert "无需关注事项</a>" in page and "njb-attention-some" not in page
+
+
+def test_the_index_shows_each_month_s_count_and_first_three_items_first_in_its_links(reports):
+    write_attention(reports, "2024-11", 5)
+    write_month(reports, "2024-12", summary(1, 0.5, 1), notebooks=[(name, "ok") for name in [*PAGES, "50-attention"]])
+    write_attention(reports, "2024-12", 1, lines=1)
+    document = build_index(collect_month_entries(reports), [], "zh")
+    november = document[document.index('<td class="month">2024-11'):document.index('<td class="month">2024-10')]
+    assert ">需关注 5 项</a>" in november and "……另有 2 项" in november
+    assert [href for href in links_of(november) if "#" in href] == [f"2024-11/50-attention.html#signal-{n}"
+                                                                     for n in (1, 2, 3)]
+    assert ">第1项</a>" in november and ">第3项</a>" in november
+    december = document[document.index('<td class="month">2024-12'):document.index('<td class="month">2024-11')]
+    assert ">需关注 1 项</a>" in december and "另有" not in december
+    assert [href for href in links_of(december) if href.endswith(".html")][-4:] == [
+        "2024-12/50-attention.html", "2024-12/01-ingest.html", "2024-12/02-validate.html",
+        "2024-12/10-booking-channels.html"]
+    october = document[document.index('<td class="month">2024-10'):]
+    assert '<td class="attention">—</td>' in october
+    english = build_index(collect_month_entries(reports), [], "en")
+    assert ">5 items need attention</a>" in english and ">item 2</a>" in english and "… and 2 more" in english
+
+
+def test_a_changed_attention_list_rewrites_the_index(reports):
+    write_index(reports)
+    write_attention(reports, "2024-11", 4)
+    before = (reports / "index.html").read_text(encoding="utf-8")
+    write_index(reports)
+    assert (reports / "index.html").read_text(encoding="utf-8") != before
+    assert "需关注 4 项" in (reports / "index.html").read_text(encoding="utf-8")

@@ -21,7 +21,8 @@ from seedtools import seed_text
 
 SCRIPT_NAME = "南京<script>alert(1)</script>医院"
 # Words a Chinese string may keep: abbreviations, file formats, and the units of formulas.
-LATIN_ALLOWED = {"HHI", "MAD", "log", "CSV", "Excel", "BOM", "UTF", "txt", "pdf", "PDF", "parquet", "data", "Q", "z"}
+LATIN_ALLOWED = {"HHI", "MAD", "log", "CSV", "Excel", "BOM", "UTF", "txt", "pdf", "PDF", "parquet", "data", "Q", "z",
+                 "XmR", "NHS"}
 
 
 @pytest.fixture(scope="module")

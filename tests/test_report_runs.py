@@ -57,7 +57,7 @@ def test_a_parallel_backfill_of_six_months_leaves_no_noise_on_any_page(tmp_path)
                "--jobs", "2")
     months = [shift_month("2024-12", index) for index in range(6)]
     pages = sorted(reports.glob("20*/*.html")) + [reports / "index.html"]
-    assert len(pages) == 6 * 6 + 1
+    assert len(pages) == 6 * 7 + 1
     noisy = {page.relative_to(reports).as_posix(): [word for word in NOISE if word in visible_text(
         page.read_text(encoding="utf-8"))] for page in pages}
     assert {page: words for page, words in noisy.items() if words} == {}
@@ -83,6 +83,9 @@ def test_ten_years_ingested_and_the_last_month_run_keep_the_trends_readable(tmp_
     assert headings[1:] == [shift_month(last, -index) for index in range(13)]  # the latest 13 months, newest first
     assert "共处理 120 个月，2015-01 至 2024-12。" in page
     charts = sorted(path.stem for path in (reports / last / "figures").glob("40-*.png"))
-    assert charts == ["40-completeness", "40-trend-bookings_total", "40-trend-hospital_outpatient_visits",
-                      "40-trend-hotline_calls", "40-trend-third_party_share"]
-    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) == 5
+    xmr = ["bookings-total", "channel-share-in-clinic", "channel-share-online-12320", "channel-share-quick",
+           "channel-share-third-party", "hospital-outpatient-visits", "hospitals-booking", "hotline-calls",
+           "platforms-total", "upload-completeness", "work-orders"]  # the city's indicators, each with limits
+    assert charts == sorted(["40-completeness", "40-trend-bookings_total", "40-trend-hospital_outpatient_visits",
+                             "40-trend-hotline_calls", "40-trend-third_party_share", *(f"40-xmr-{i}" for i in xmr)])
+    assert len(re.findall(r'<img[^>]+src="data:image/png;base64,', page)) == 5 + 11

@@ -1,16 +1,21 @@
 """Two forced runs of the seed month write byte-identical data, figures and summary.
 
-Compared byte for byte (55 files): the 6 parquet partitions of 2024-11 (booking_platforms, bookings,
-declared_totals, hotline, quality_flags, uploads); the month's 6 CSVs and datapackage.json; the 7 CSVs of
-all months (the same 6 and summary.csv) and their datapackage.json; summary.json; the 12 charts as PNG
-and as SVG (46 files so far); the 6 HTML pages and index.html; and the two digests the index and the navigation bars were last
-written from (.index-state, .navigation). The run records, compared less their
-run times (7 files): manifest.json (each notebook's start, end and seconds, the month's seconds and
-finished) and the 6 executed notebooks (papermill's and the kernel's timings).
+Compared byte for byte (59 files): the 6 parquet partitions of 2024-11 (booking_platforms, bookings,
+declared_totals, hotline, quality_flags, uploads); the month's 8 CSVs (the 6 tables, the attention list and
+the SPC) and datapackage.json; the 7 CSVs of all months (the 6 tables and summary.csv) and their
+datapackage.json; summary.json and attention.json; the 12 charts as PNG and as SVG (50 files so far); the 7
+HTML pages and index.html; and the two digests the index and the navigation bars were last written from
+(.index-state, .navigation). The run records, compared less their run times (8 files): manifest.json (each
+notebook's start, end and seconds, the month's seconds and finished) and the 7 executed notebooks
+(papermill's and the kernel's timings).
 
 The same run's data packages are validated with frictionless (the row counts are the seed's: 35 hospitals
 x 4 channels = 140 bookings rows, 5 platforms, 9 hotline categories, 12 districts + 39 hospitals = 51
-uploads rows, 106 warnings, 44 printed totals).
+uploads rows, 106 warnings, 44 printed totals; an empty attention list; 211 SPC points, one per series: the
+city's 11 judged indicators (bookings, 4 channel shares, platform bookings, calls, work orders, hospitals
+booking, the share of complete units, hospital outpatient visits), 35 hospitals' bookings, 39 hospitals'
+visits and discharges, income per visit for the 36 with visits and per discharge for the 27 with discharges,
+and the 12 districts' completeness score and real-time day share: 11 + 35 + 39 + 39 + 36 + 27 + 12 + 12).
 """
 from __future__ import annotations
 
@@ -30,9 +35,9 @@ from conftest import make_workspace
 
 MONTH = "2024-11"
 TABLES = ("booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads")
-EXPECTED_IDENTICAL = {"parquet": 6, "month csv": 6, "all-months csv": 7, "summary.json": 1, "png": 12, "svg": 12,
-                      "datapackage.json": 2, "html": 7, "state": 2}
-RUN_RECORDS = {"manifest.json": 1, "ipynb": 6}
+EXPECTED_IDENTICAL = {"parquet": 6, "month csv": 8, "all-months csv": 7, "summary.json": 1, "attention.json": 1,
+                      "png": 12, "svg": 12, "datapackage.json": 2, "html": 8, "state": 2}
+RUN_RECORDS = {"manifest.json": 1, "ipynb": 7}
 SEED_ROWS = {"booking_platforms": 5, "bookings": 140, "declared_totals": 44, "hotline": 9, "quality_flags": 106,
              "uploads": 51}
 
@@ -60,7 +65,7 @@ def category(path: str) -> str:
         return "parquet" if name == "data.parquet" else "other"
     if name in (".index-state", ".navigation"):
         return "state"  # what the index and the navigation bars were last written from (digests)
-    if name in ("manifest.json", "summary.json", "datapackage.json"):
+    if name in ("manifest.json", "summary.json", "attention.json", "datapackage.json"):
         return name
     if name.endswith(".csv"):
         return "all-months csv" if path.startswith("reports/data/") else "month csv"
@@ -91,7 +96,7 @@ def test_data_figures_summary_and_pages_are_byte_identical(two_runs):
     assert differing == [], f"these files changed between two forced runs: {differing}"
     counts = {kind: sum(category(path) == kind for path in identical) for kind in EXPECTED_IDENTICAL}
     assert counts == EXPECTED_IDENTICAL, f"files compared: {identical}"
-    assert len(identical) == 55 and "other" not in map(category, identical)
+    assert len(identical) == 59 and "other" not in map(category, identical)
     assert sorted(p for p in identical if category(p) == "parquet") == [
         f"processed/{table}/month={MONTH}/data.parquet" for table in TABLES]
 
@@ -139,6 +144,6 @@ def test_the_data_packages_the_run_wrote_pass_frictionless_validation(two_runs, 
     workspace = two_runs[0]
     report = frictionless.validate(str(workspace.root / folder / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
-    rows = {task.name: task.stats["rows"] for task in report.tasks}
-    expected = {**SEED_ROWS, "summary": 1} if folder == "reports/data" else SEED_ROWS
+    rows = {task.name: task.stats.get("rows", 0) for task in report.tasks}  # an empty CSV has no row count
+    expected = {**SEED_ROWS, "summary": 1} if folder == "reports/data" else {**SEED_ROWS, "attention": 0, "spc": 211}
     assert rows == expected

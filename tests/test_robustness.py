@@ -209,7 +209,7 @@ def parse_html(path: Path) -> TagCollector:
 def assert_reports_intact(workspace: Workspace, month: str) -> None:
     folder = workspace.reports / month
     notebooks = sorted(path for path in folder.glob("*.ipynb") if not path.name.startswith("."))
-    assert len(notebooks) == 6
+    assert len(notebooks) == 7
     for notebook in notebooks:
         nbformat.validate(nbformat.read(notebook, as_version=4))
         parse_html(notebook.with_suffix(".html"))
@@ -349,7 +349,7 @@ def test_two_runs_at_once_one_runs_the_other_stops_with_exit_3(concurrent_runs, 
     (code_a, out_a, err_a), (code_b, out_b, err_b), _ = concurrent_runs
     assert sorted([code_a, code_b]) == [EXIT_OK, EXIT_BUSY], (err_a, err_b)
     winner_out, loser_err = (out_a, err_b) if code_a == EXIT_OK else (out_b, err_a)
-    assert f"{HOSTILE}: ok, 6 notebooks in" in winner_out
+    assert f"{HOSTILE}: ok, 7 notebooks in" in winner_out
     lock = (workspace.reports / ".njbulletin.lock").resolve()
     errors = [line for line in loser_err.splitlines() if not line.startswith("warning: ")]
     assert errors == [f"error: {workspace.reports.resolve()}: another njbulletin run is writing these reports "
@@ -361,7 +361,7 @@ def test_a_run_that_waits_for_the_lock_finds_the_month_done(concurrent_runs):
     assert code == EXIT_OK, stderr
     assert "Traceback" not in stderr
     # Unchanged since the winner's run (unless the code was edited meanwhile; then it ran it again).
-    assert (f"{HOSTILE}: unchanged, skipped" in stdout) or (f"{HOSTILE}: ok, 6 notebooks in" in stdout)
+    assert (f"{HOSTILE}: unchanged, skipped" in stdout) or (f"{HOSTILE}: ok, 7 notebooks in" in stdout)
 
 
 def test_after_kills_and_concurrent_runs_every_output_is_whole(concurrent_runs, workspace, earlier_run):
@@ -387,7 +387,7 @@ def test_a_forced_rerun_killed_midway_leaves_the_month_s_reports_as_they_were(co
     # folder is the previous run's, byte for byte, and readable; the next run completes the month.
     folder = workspace.reports / HOSTILE
     before = file_digests(folder)
-    assert len([name for name in before if name.endswith(".ipynb")]) == 6
+    assert len([name for name in before if name.endswith(".ipynb")]) == 7
     process = subprocess.Popen([*run_command_line(workspace, HOSTILE), "--force"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
     assert kill_when(process, staged(workspace, "02-validate.ipynb"))
@@ -443,7 +443,7 @@ def test_every_html_report_and_the_index_show_the_names_escaped(concurrent_runs,
     folder = workspace.reports / HOSTILE
     pages = sorted(path for path in folder.glob("*.html") if not path.name.startswith(".")) + [
         workspace.reports / "index.html"]
-    assert len(pages) == 7
+    assert len(pages) == 8
     for page in pages:
         assert_no_live_markup(page)
     for name in REPORTS_WITH_UNITS:

@@ -79,8 +79,23 @@ SUMMARY_SCHEMA: dict[str, pl.DataType] = {
     "third_party_share": pl.Float64, "platforms_total": pl.Int64, "hotline_calls": pl.Int64,
     "upload_units": pl.Int64, "upload_units_complete": pl.Int64, "hospital_outpatient_visits": pl.Int64,
     "quality_flags": pl.Int64, "quality_errors": pl.Int64}
+# The exports of the attention notebook (reports/YYYY-MM/data/): statistical process control of every series
+# (njbulletin.analysis.spc) and the month's attention list (njbulletin.analysis.attention).
+SPC_SCHEMA: dict[str, pl.DataType] = {
+    "level": pl.String, "unit": pl.String, "indicator": pl.String, "month": pl.String, "value": pl.Float64,
+    "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "limits": pl.String, "baseline_points": pl.Int64,
+    "rules": pl.String, "special_cause": pl.String, "side": pl.String, "variation": pl.String, "began": pl.String,
+    "moving_range": pl.Float64, "mean_moving_range": pl.Float64}
+ATTENTION_SCHEMA: dict[str, pl.DataType] = {
+    "month": pl.String, "item": pl.Int64, "section": pl.Int64, "kind": pl.String, "level": pl.String,
+    "unit": pl.String, "table": pl.String, "indicator": pl.String, "value": pl.Float64, "previous_value": pl.Float64,
+    "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "limits": pl.String, "baseline_points": pl.Int64,
+    "rule": pl.String, "side": pl.String, "judgement": pl.String, "distance": pl.Float64, "moved": pl.Float64,
+    "detail": pl.String, "page": pl.String, "anchor": pl.String}
+ANALYSIS_EXPORTS = ("attention", "spc")  # written by the attention notebook, beside the month's tables
 EXPORT_SCHEMAS: dict[str, dict[str, pl.DataType]] = {**TABLE_SCHEMAS, "quality_flags": QUALITY_FLAGS_SCHEMA,
-                                                     "summary": SUMMARY_SCHEMA}
+                                                     "summary": SUMMARY_SCHEMA, "spc": SPC_SCHEMA,
+                                                     "attention": ATTENTION_SCHEMA}
 
 
 def channel_codes_described() -> str:
@@ -225,3 +240,90 @@ TABLE_DOCS: dict[str, Table] = {
          "quality_errors": Column("质量错误数", "Of those, the errors (stored only with --allow-errors).",
                                   "flags")}),
 }
+
+# ----------------------------------------------------------------------------- the attention notebook's exports
+
+LEVEL = Column("级别", "`city` (the whole city, unit 南京市), `district` or `hospital`.",
+               values=("city", "district", "hospital"))
+SPC_UNIT = Column("单位", "The city (南京市), or the district's or hospital's canonical name in the hospital registry "
+                        "(data/reference/hospitals.csv), so that a unit printed under another name is one series.")
+INDICATOR = Column("指标", "The indicator (njbulletin.indicators): for the city `bookings_total`, `channel_share.<channel>`, "
+                         "`platforms_total`, `hotline_calls`, `work_orders`, `hospitals_booking`, "
+                         "`upload_completeness`, `hospital_outpatient_visits`; for a hospital `bookings`, "
+                         "`outpatient_visits`, `income_per_visit`, `discharges`, `income_per_discharge`; for a "
+                         "district `completeness_score`, `realtime_day_share`.")
+VALUE_UNIT = "the indicator's: a count, a share from 0 to 1, or yuan"
+LIMITS = Column("控制限状态", "`none` (under 12 points in the baseline: no mean, limits or rules), `provisional` "
+                           "(12 to 19 points) or `proper` (20 or more).", values=("none", "provisional", "proper"))
+SPC_RULES = "`outside_limits`, `shift`, `trend`, `close_to_limits`"
+TABLE_DOCS["spc"] = Table(
+    "统计过程控制（XmR）",
+    "Statistical process control of every indicator of the city, each district and each hospital, in the NHS "
+    "Making Data Count style (XmR charts, as NHSRplotthedots computes them): one row per series and month with "
+    "a value, with the limits as they stand at the report's month (computed from every month up to it).",
+    "the attention notebook (50-attention), from every processed month up to the report's month",
+    ("level", "unit", "indicator", "month"),
+    {"level": LEVEL, "unit": SPC_UNIT, "indicator": INDICATOR, "month": MONTH,
+     "value": Column("数值", "The indicator's value in the month.", VALUE_UNIT),
+     "mean": Column("均值", "The mean of the baseline (the centre line); empty without limits.", VALUE_UNIT),
+     "lower": Column("控制下限", "The lower process limit: mean - 2.66 x the mean moving range.", VALUE_UNIT),
+     "upper": Column("控制上限", "The upper process limit: mean + 2.66 x the mean moving range.", VALUE_UNIT),
+     "limits": LIMITS,
+     "baseline_points": Column("基线点数", "The points the mean and limits are computed from.", "months"),
+     "rules": Column("触发规则", f"The rules the point is part of, separated by `;`: {SPC_RULES}."),
+     "special_cause": Column("特殊原因", "The point's special cause: the first rule that marks it, in the order "
+                                      "outside_limits, trend, close_to_limits, shift; empty for common cause.",
+                             values=("outside_limits", "trend", "close_to_limits", "shift")),
+     "side": Column("方向", "`high` or `low`: the special cause's side of the mean (for a trend, rising or falling).",
+                    values=("high", "low")),
+     "variation": Column("变异类型", "`common_cause`, or special cause `improving`, `concerning` or `neutral` by the "
+                                  "indicator's improvement direction; empty without limits.",
+                         values=("common_cause", "improving", "concerning", "neutral")),
+     "began": Column("本点开始的规则", f"The rules that begin at the point, separated by `;` ({SPC_RULES}): it holds "
+                                  "for the window ending here and did not for the window ending the month before."),
+     "moving_range": Column("移动极差", "The absolute change from the month before; empty when that month has no "
+                                     "value.", VALUE_UNIT),
+     "mean_moving_range": Column("平均移动极差", "The mean moving range of the baseline, moving ranges above 3.267 x "
+                                              "their mean screened out.", VALUE_UNIT)},
+    notes_md="The method, its reference and what it adds for a monthly archive (gaps, how much history, screening) "
+             "are in docs/analyses.md (Statistical process control).")
+TABLE_DOCS["attention"] = Table(
+    "本月需关注事项",
+    "The month's attention list, in the order the attention page shows it: printed totals that do not reconcile "
+    "and quality flags new since the month before (section 1); units that stopped or started uploading, and "
+    "units that vanished from or appeared in a table (section 2); special-cause signals that begin this month "
+    "(section 3); the ten biggest movers relative to their own variation (section 4).",
+    "the attention notebook (50-attention), from the month's and the month before's tables and from `spc`",
+    ("month", "item"),
+    {"month": MONTH,
+     "item": Column("序号", "The item's place in the list, from 1."),
+     "section": Column("部分", "1 to 4, as above; sections 1 to 3 are what needs attention (the index's count)."),
+     "kind": Column("类型", "`total_error`, `new_flag`, `stopped_uploading`, `started_uploading`, `vanished`, "
+                          "`appeared`, `signal` or `mover`.",
+                    values=("total_error", "new_flag", "stopped_uploading", "started_uploading", "vanished",
+                            "appeared", "signal", "mover")),
+     "level": Column("级别", "`city`, `district` or `hospital`; for a printed total or a flag, as validation "
+                           "names it (a table's name for a total)."),
+     "unit": Column("单位", "The unit (canonical name), or the item of a printed total, or the unit a flag names."),
+     "table": Column("表", "The table a unit vanished from or appeared in, or stopped uploading to, or a printed "
+                          "total belongs to."),
+     "indicator": Column("指标", "A signal's or mover's indicator (see spc.indicator)."),
+     "value": Column("数值", "The indicator's value this month.", VALUE_UNIT),
+     "previous_value": Column("上月数值", "The indicator's value the month before.", VALUE_UNIT),
+     "mean": Column("均值", "The series' mean (spc.mean).", VALUE_UNIT),
+     "lower": Column("控制下限", "The lower process limit.", VALUE_UNIT),
+     "upper": Column("控制上限", "The upper process limit.", VALUE_UNIT),
+     "limits": LIMITS,
+     "baseline_points": Column("基线点数", "The points the limits are computed from.", "months"),
+     "rule": Column("规则", f"A signal's rule ({SPC_RULES}; outside_limits, then shift, trend, close_to_limits when "
+                          "several begin at once), or a flag's or total's validation rule."),
+     "side": Column("方向", "A signal's side: `high` (above the mean, or rising) or `low`.", values=("high", "low")),
+     "judgement": Column("判断", "A signal's variation: `improving`, `concerning` or `neutral`.",
+                         values=("improving", "concerning", "neutral")),
+     "distance": Column("距均值", "(value - mean) / mean moving range; empty for a series that never moved.",
+                        "mean moving ranges"),
+     "moved": Column("月变动", "(value - previous value) / mean moving range: how many ordinary monthly moves this "
+                             "month's change is.", "mean moving ranges"),
+     "detail": Column("说明", "A flag's or total's detail as validation wrote it, or the rules a signal began."),
+     "page": Column("页面", "The report page (notebook name) that shows the item in detail."),
+     "anchor": Column("锚点", "The anchor on that page: the link is <page>.html#<anchor>.")})

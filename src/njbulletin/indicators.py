@@ -79,3 +79,17 @@ def judge_change(direction: str, change: float | None) -> str | None:
     if direction == NEUTRAL or change == 0:
         return NEUTRAL
     return IMPROVING if (change > 0) == (direction == UP) else CONCERNING
+
+
+# Statistical process control judges every indicator but these: each repeats another one (the third-party
+# share is channel_share.third_party; the complete units are upload_completeness times the units), counts the
+# table's rows (upload_units: the attention list names each unit that joins or leaves), or is listed flag by
+# flag on the attention list (quality flags and errors).
+NOT_JUDGED_BY_SPC = frozenset({("city", "third_party_share"), ("city", "upload_units"),
+                               ("city", "upload_units_complete"), ("city", "quality_flags"),
+                               ("city", "quality_errors")})
+
+
+def is_judged_by_spc(key: str, level: str) -> bool:
+    """Whether statistical process control judges the indicator (see NOT_JUDGED_BY_SPC)."""
+    return (level, key) not in NOT_JUDGED_BY_SPC

@@ -114,17 +114,19 @@ def write_csv_exports(tables: dict, data_dir: Path) -> list[Path]:
 
 def write_month_files(processed_dir: Path, month: str, month_dir: Path, source: dict) -> dict:
     """summary.json, data/*.csv and data/datapackage.json (its `source`: the bulletin and the code) of the
-    month's processed tables, into `month_dir`; returns the summary."""
+    month's processed tables, into `month_dir`; returns the summary. The package describes the CSVs the
+    notebooks wrote to data/ too (`contract.ANALYSIS_EXPORTS`)."""
     from njbulletin.analysis.summary import summarise_month
     from njbulletin.atomic import write_text_atomic
     from njbulletin.months import days_in_month
-    from njbulletin.report.datapackage import write_data_package
+    from njbulletin.report.datapackage import analysis_exports, write_data_package
     from njbulletin.storage import read_month_table
 
     tables = {name: read_month_table(processed_dir, name, month) for name in processed_partitions(processed_dir, month)}
     summary = summarise_month(month, days_in_month(month), tables)
     write_csv_exports(tables, month_dir / "data")
-    write_data_package(month_dir / "data", tables, [source], month)
+    # the package also describes the attention notebook's exports (attention.csv, spc.csv), already written
+    write_data_package(month_dir / "data", {**tables, **analysis_exports(month_dir / "data")}, [source], month)
     write_text_atomic(month_dir / SUMMARY_NAME, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary
 

@@ -10,6 +10,7 @@ a rerun writes the same bytes.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from njbulletin.atomic import write_text_atomic
-from njbulletin.contract import EXPORT_SCHEMAS, TABLE_DOCS, Column
+from njbulletin.contract import ANALYSIS_EXPORTS, EXPORT_SCHEMAS, TABLE_DOCS, Column
 
 PACKAGE_NAME = "datapackage.json"
 BULLETIN_ZH = "南京市卫生信息中心月报"
@@ -120,6 +121,19 @@ def build_data_package(data_dir: Path, tables: Mapping[str, pl.DataFrame], sourc
     if month is None:
         return data_package("njbulletin-all-months", f"{BULLETIN_ZH}数据（全部月份）", resources, sources)
     return data_package(f"njbulletin-{month}", f"{BULLETIN_ZH}数据 {month}", resources, sources)
+
+
+def analysis_exports(data_dir: Path) -> dict[str, pl.DataFrame]:
+    """The attention notebook's exports already in data_dir (attention.csv, spc.csv), each as an empty frame
+    with the CSV's columns: what a package needs to describe a CSV it did not write."""
+    found = {}
+    for name in ANALYSIS_EXPORTS:
+        path = Path(data_dir) / f"{name}.csv"
+        if path.is_file():
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                header = next(csv.reader(handle), [])
+            found[name] = pl.DataFrame(schema={column: EXPORT_SCHEMAS[name].get(column, pl.String) for column in header})
+    return found
 
 
 def write_data_package(data_dir: Path, tables: Mapping[str, pl.DataFrame], sources: list[dict],

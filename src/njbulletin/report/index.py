@@ -1,5 +1,6 @@
-"""REPORTS/index.html: every month with its status, key figures, change from the month before, small trend
-charts, and links; rebuilt after every run from the months' manifest.json and summary.json.
+"""REPORTS/index.html: every month with its status, what needs attention, key figures, change from the month
+before, small trend charts, and links; rebuilt after every run from the months' manifest.json, summary.json
+and attention.json (how many items need attention, and the first three, written by the attention notebook).
 
 The page is a Jinja2 template with autoescaping on (templates/pages/index.html.j2). Its language is the
 newest month's `lang`. The inputs of the last page written are remembered by their digest
@@ -15,6 +16,7 @@ from njbulletin.atomic import read_json, write_text_atomic
 from njbulletin.indicators import find_indicator, judge_change
 from njbulletin.months import MONTH_PATTERN, months_between, shift_month
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
+from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE, order_pages
 from njbulletin.report.strings import split_unit, text
 
 STATE_NAME = ".index-state"
@@ -33,7 +35,8 @@ def collect_month_entries(reports_dir: Path) -> list[dict]:
     for folder in sorted(Path(reports_dir).glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]"), reverse=True):
         if folder.is_dir() and MONTH_PATTERN.fullmatch(folder.name):
             entries.append({"month": folder.name, "manifest": read_json(folder / "manifest.json") or {},
-                            "summary": read_json(folder / "summary.json") or {}})
+                            "summary": read_json(folder / "summary.json") or {},
+                            "attention": read_json(folder / ATTENTION_DIGEST)})
     return entries
 
 
@@ -91,10 +94,11 @@ def figure_cells(summary: dict, previous: dict | None, lang: str) -> list[dict]:
 def month_links(entry: dict, lang: str) -> list[dict]:
     """The month's report pages, by title."""
     month = entry["month"]
-    return [{"href": f"{month}/{notebook['name']}.html",
-             "label": page_title(notebook["name"], lang),
-             "status": None if notebook.get("status") == "ok" else status_label(notebook.get("status"), lang)}
-            for notebook in entry["manifest"].get("notebooks", []) if notebook.get("html")]
+    notebooks = {notebook["name"]: notebook for notebook in entry["manifest"].get("notebooks", [])
+                 if notebook.get("html") and notebook.get("name")}
+    return [{"href": f"{month}/{name}.html", "label": page_title(name, lang),
+             "status": None if notebooks[name].get("status") == "ok" else status_label(notebooks[name].get("status"), lang)}
+            for name in order_pages(notebooks)]
 
 
 def month_downloads(entry: dict, lang: str) -> list[dict]:
@@ -114,6 +118,21 @@ def export_label(name: str, lang: str) -> str:
         except KeyError:
             continue
     return name
+
+
+def attention_cell(entry: dict, lang: str) -> dict | None:
+    """How many items of the month need attention and the first three, each linking to its detail (None when
+    the month has no attention list)."""
+    from njbulletin.report.navigation import count_sentence
+
+    digest = entry.get("attention")
+    if not isinstance(digest, dict) or not isinstance(digest.get("count"), int):
+        return None
+    month, count = entry["month"], digest["count"]
+    first = [{"text": item.get(lang) or item.get("zh", ""), "href": f"{month}/{item.get('href', '')}"}
+             for item in digest.get("first", []) if isinstance(item, dict)]
+    return {"label": count_sentence(count, lang), "href": f"{month}/{ATTENTION_PAGE}.html", "count": count,
+            "lines": first, "more": text("att.more", lang, more=count - len(first)) if count > len(first) else None}
 
 
 def page_title(notebook: str, lang: str) -> str:
@@ -146,6 +165,7 @@ def month_rows(entries: list[dict], lang: str) -> list[dict]:
                      "errors_note": text("index.errors_allowed", lang, errors=errors) if errors else None,
                      "no_change_note": text("index.no_month_before", lang, month=month_before)
                      if earlier is None and entry["month"] != oldest else None,
+                     "attention": attention_cell(entry, lang),
                      "cells": figure_cells(entry["summary"], earlier, lang), "links": month_links(entry, lang),
                      "downloads": month_downloads(entry, lang)})
     return rows
@@ -202,8 +222,8 @@ def build_index(entries: list[dict], all_months_files: list[str] | None = None, 
     rows = month_rows(entries, lang)
     changes = any(cell["meaning"] for row in rows for cell in row["cells"])  # the legend, when a change is shown
     return template_environment().get_template("index.html.j2").render(
-        lang=lang, labels=index_labels(lang), headers=headers, rows=rows, changes=changes,
-        sparklines=sparklines(entries, lang), exports=exports)
+        lang=lang, labels={**index_labels(lang), "attention": text("index.col.attention", lang)}, headers=headers,
+        rows=rows, changes=changes, sparklines=sparklines(entries, lang), exports=exports)
 
 
 def templates_digest() -> str:
@@ -218,6 +238,7 @@ def templates_digest() -> str:
 def index_state(entries: list[dict], exports: list[str], lang: str | None) -> str:
     """A digest of everything the index shows, and of the templates and strings that show it."""
     shown = [{"month": e["month"], "summary": e["summary"], "status": e["manifest"].get("status"),
+              "attention": e.get("attention"),
               "notebooks": [(nb.get("name"), nb.get("status"), nb.get("html"))
                             for nb in e["manifest"].get("notebooks", [])]} for e in entries]
     payload = json.dumps({"entries": shown, "exports": exports, "lang": lang, "templates": templates_digest()},

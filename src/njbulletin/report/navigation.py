@@ -6,6 +6,10 @@ markers so it can be replaced. A page gets its bar when it is rendered; after ev
 rewrites the bars of the months whose neighbours or pages changed (a month added later gives the one before
 it a "next" link). Each month folder remembers the digest of its bars' inputs in `.navigation`, so a run
 where nothing changed reads only those small files.
+
+Pages are listed in `page_order.order_pages`'s order (the attention list first). When the month has an
+attention list (its `attention.json`, written by the attention notebook), the bar says how many items need
+attention and links to the list; the bars are rewritten after the month has finished, so every page gets it.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from njbulletin.atomic import read_json, write_text_atomic
 from njbulletin.config import LANGUAGES
 from njbulletin.months import MONTH_PATTERN
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
+from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE, order_pages
 from njbulletin.report.strings import text
 
 STATE_NAME = ".navigation"
@@ -26,8 +31,8 @@ PAGE_NAME = re.compile(r"^\d{2}-[\w-]+$")
 
 
 def month_pages(month_dir: Path) -> list[str]:
-    """The report pages of a month folder (NN-name.html), in number order."""
-    return sorted(path.stem for path in Path(month_dir).glob("[0-9][0-9]-*.html") if PAGE_NAME.match(path.stem))
+    """The report pages of a month folder (NN-name.html), in the order they are listed (the attention list first)."""
+    return order_pages(path.stem for path in Path(month_dir).glob("[0-9][0-9]-*.html") if PAGE_NAME.match(path.stem))
 
 
 def report_months(reports_dir: Path) -> list[str]:
@@ -53,14 +58,33 @@ def neighbour(month: str | None, page: str, pages_by_month: dict[str, list[str]]
     return None if target is None else {"month": month, "href": f"../{month}/{target}.html"}
 
 
-def bar_inputs(month: str, page: str, lang: str, pages_by_month: dict[str, list[str]]) -> dict:
-    """What one page's bar shows; `pages_by_month` holds every month of the reports folder and its pages."""
+def attention_count(month_dir: Path) -> int | None:
+    """How many items need attention in the month (its attention.json), None when it has no list."""
+    digest = read_json(Path(month_dir) / ATTENTION_DIGEST)
+    count = digest.get("count") if isinstance(digest, dict) else None
+    return count if isinstance(count, int) else None
+
+
+def count_sentence(count: int, lang: str) -> str:
+    """需关注 N 项 / N items need attention (the bars and the index)."""
+    if count == 0:
+        return text("att.count_none", lang)
+    return text("att.count_one", lang) if count == 1 else text("att.count", lang, count=count)
+
+
+def bar_inputs(month: str, page: str, lang: str, pages_by_month: dict[str, list[str]],
+               attention: int | None = None) -> dict:
+    """What one page's bar shows; `pages_by_month` holds every month of the reports folder and its pages,
+    `attention` how many items of the month need attention (None: the month has no attention list)."""
     months = sorted({*pages_by_month, month}) if MONTH_PATTERN.fullmatch(month) else sorted(pages_by_month)
     position = months.index(month) if month in months else None
     before = months[position - 1] if position else None
     after = months[position + 1] if position is not None and position + 1 < len(months) else None
-    return {"lang": lang, "month": month, "page": page, "pages": sorted({*pages_by_month.get(month, []), page}),
-            "previous": neighbour(before, page, pages_by_month), "next": neighbour(after, page, pages_by_month)}
+    inputs = {"lang": lang, "month": month, "page": page, "pages": order_pages({*pages_by_month.get(month, []), page}),
+              "previous": neighbour(before, page, pages_by_month), "next": neighbour(after, page, pages_by_month)}
+    if attention is not None:
+        inputs["attention"] = attention
+    return inputs
 
 
 def pages_by_month(reports_dir: Path) -> dict[str, list[str]]:
@@ -75,15 +99,19 @@ def render_bar(inputs: dict) -> str:
     lang = inputs["lang"]
     pages = [{"href": f"{name}.html", "label": page_title(name, lang), "current": name == inputs["page"]}
              for name in inputs["pages"]]
+    count = inputs.get("attention")
+    attention = None if count is None else {"href": f"{ATTENTION_PAGE}.html", "count": count,
+                                            "label": count_sentence(count, lang)}
     return template_environment().get_template("navigation.html.j2").render(
         labels={"bar": text("nav.bar", lang), "index": text("nav.index", lang)},
-        title=page_title(inputs["page"], lang), month=inputs["month"], pages=pages,
+        title=page_title(inputs["page"], lang), month=inputs["month"], pages=pages, attention=attention,
         previous=inputs["previous"], next=inputs["next"]).strip()
 
 
 def navigation_bar(reports_dir: Path, month: str, page: str, lang: str = "zh") -> str:
     """The bar of one page, as its folder holds the reports now."""
-    return render_bar(bar_inputs(month, page, lang, pages_by_month(reports_dir)))
+    return render_bar(bar_inputs(month, page, lang, pages_by_month(reports_dir),
+                                 attention_count(Path(reports_dir) / month)))
 
 
 def replace_bar(document: str, bar: str) -> str:
@@ -122,7 +150,8 @@ def refresh_navigation(reports_dir: Path) -> list[Path]:
     for month, pages in known.items():
         folder = reports_dir / month
         lang = month_language(folder)
-        inputs = [bar_inputs(month, page, lang, known) for page in pages]
+        count = attention_count(folder)
+        inputs = [bar_inputs(month, page, lang, known, count) for page in pages]
         digest = inputs_digest(inputs)
         try:
             if (folder / STATE_NAME).read_text(encoding="utf-8") == digest:

@@ -11,14 +11,16 @@ entry, with both languages. Keys are grouped by prefix:
 - `note.`: notes under tables; `nav.` and `index.`: the navigation bar and the index page;
 - `unit_`, `axis_`, `title_`: chart axes and titles.
 
-The table is kept in two files, `labels.py` (what labels charts, tables and cells) and `pages.py` (the
-words of the pages); a key is in one of them only. Hotline categories and booking platforms are printed in
+The table is kept in three files, `labels.py` (what labels charts, tables and cells), `pages.py` (the
+words of the pages) and `attention.py` (statistical process control and the attention list); a key is in one
+of them only. Hotline categories and booking platforms are printed in
 Chinese; their English names are in NAMES_EN.
 Hospital and district names come from the registry (data/reference/hospitals.csv).
 """
 from __future__ import annotations
 
 from njbulletin.channels import CHANNEL_NAMES
+from njbulletin.report.strings.attention import ATTENTION
 from njbulletin.report.strings.labels import LABELS, NAMES_EN
 from njbulletin.report.strings.pages import PAGES
 
@@ -26,13 +28,15 @@ __all__ = ["NAMES_EN", "TEXT", "split_unit", "text"]
 
 if set(LABELS) & set(PAGES):  # pragma: no cover - a key in both files would hide one of its texts
     raise RuntimeError(f"strings in both labels.py and pages.py: {sorted(set(LABELS) & set(PAGES))}")
+if set(ATTENTION) & (set(LABELS) | set(PAGES)):  # pragma: no cover - as above
+    raise RuntimeError(f"strings in attention.py and another file: {sorted(set(ATTENTION) & (set(LABELS) | set(PAGES)))}")
 # The booking channels' names come from data/reference/channels.csv (a channel added there is named in both
 # languages at once): the bare code labels charts, `col.<code>` heads a table column.
 CHANNEL_TEXT: dict[str, tuple[str, str]] = {
     **{code: (names["zh"], names["en"]) for code, names in CHANNEL_NAMES.items()},
     **{f"col.{code}": (f"{names['zh']}（人次）", f"{names['en']} (visits)") for code, names in CHANNEL_NAMES.items()},
 }
-TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES}
+TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES, **ATTENTION}
 
 
 def text(key: str, lang: str = "zh", **values: object) -> str:

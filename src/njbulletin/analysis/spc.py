@@ -1,0 +1,359 @@
+"""Statistical process control in the style of NHS England's Making Data Count: XmR (individuals) charts and
+their four rules, for every indicator of every unit at once.
+
+The method, as NHSRplotthedots (R, nhs-r-community) computes it, point for point:
+
+- **Limits.** The mean of the baseline, and the process limits mean ± 2.66 × the mean moving range (MR: the
+  absolute difference between a month and the month before). Moving ranges above 3.267 × the mean moving
+  range are screened out before the limits are computed (`screen_outliers`, on by default).
+- **Rules** (special-cause variation), each marking every point that is part of it:
+  - `outside_limits`: a point above the upper or below the lower process limit;
+  - `shift`: 7 points in a row on one side of the mean (a point on the mean breaks the run);
+  - `trend`: 7 points in a row, each higher (or each lower) than the one before (a tie breaks it);
+  - `close_to_limits`: 2 of 3 points in a row beyond two thirds of the way from the mean to a limit (and
+    inside the limits), all three on the same side of the mean; the points marked are the close ones.
+- **A point's special cause** is the first rule that marks it in that order: outside the limits, trend, close
+  to the limits, shift; its side is high or low (for a trend: rising or falling). **Its variation** is
+  `improving` or `concerning` by the indicator's direction (`njbulletin.indicators`), or `neutral` for an
+  indicator that is neither better up nor down; `common_cause` when no rule marks it. The series' variation
+  icon is its last point's.
+- `fix_after=N` computes the mean and limits from the first N points only; `rebase_at` starts a new
+  baseline at the given positions (a known change of process): each part gets its own limits, and no rule
+  reaches across a rebase.
+
+What this adds for a monthly archive:
+- **Missing months.** A series is laid on the calendar; a month without a value (not processed, or the unit
+  not printed) is a gap. No moving range spans a gap, and no run (shift, trend, 2 of 3) reaches across one:
+  "7 months in a row" means seven consecutive calendar months.
+- **How much history.** Limits need 12 points in the baseline: under 12 there are no mean, no limits and no
+  rules (`limits` is `none`); from 12 to 19 they are `provisional`; from 20 they are `proper`.
+- **Screening never removes all the variation.** When every moving range that is not zero would be screened
+  out (a district complete every month but two), the moving ranges are kept as they are: the limits then
+  reflect the rare dips, which fall outside them, instead of collapsing onto the mean. NHSRplotthedots leaves
+  such a series with limits equal to its mean (or none, when every range is zero); a series that never moves
+  has limits equal to its mean here, so that its first move is outside them.
+- **When a signal begins** (`began`): a rule begins at a point when it holds for the window ending there and
+  did not for the window ending the point before (a point outside its limits after one that was not, the
+  seventh point of a run, the second close point of three). The attention list names the signals that begin
+  in its month.
+
+Everything is computed on a (series x months) numpy array; `xmr` is the same computation for one series.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from numpy.lib.stride_tricks import sliding_window_view
+
+from njbulletin.contract import SPC_SCHEMA
+from njbulletin.indicators import CONCERNING, DOWN, IMPROVING, NEUTRAL, NOT_JUDGED_BY_SPC, UP, find_indicator
+from njbulletin.months import month_index, shift_month
+
+LIMIT = 2.66  # process limits: mean ± 2.66 × mean moving range
+CLOSE = 2 * LIMIT / 3  # two thirds of the way to a limit
+SCREEN = 3.267  # moving ranges above 3.267 × their mean are screened out
+RUN = 7  # points in a row for a shift or a trend
+MIN_POINTS, PROPER_POINTS = 12, 20  # baseline points for provisional and for proper limits
+
+NO_LIMITS, PROVISIONAL, PROPER = "none", "provisional", "proper"
+OUTSIDE, TREND, CLOSE_TO_LIMITS, SHIFT = "outside_limits", "trend", "close_to_limits", "shift"
+RULES = (OUTSIDE, TREND, CLOSE_TO_LIMITS, SHIFT)  # the order a point's special cause is chosen in
+COMMON_CAUSE = "common_cause"
+VARIATIONS = (COMMON_CAUSE, IMPROVING, CONCERNING, NEUTRAL)
+HIGH, LOW = "high", "low"
+DIRECTION_SIGN = {UP: 1, DOWN: -1, NEUTRAL: 0}
+
+POINT_SCHEMA = SPC_SCHEMA  # one row per point: njbulletin.contract describes every column
+
+
+@dataclass(frozen=True)
+class XmrArrays:
+    """The computation for S series over T months; every array is (S, T) unless said otherwise."""
+    values: np.ndarray
+    mean: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    points: np.ndarray  # baseline points of the point's part (int)
+    mean_moving_range: np.ndarray
+    fired: np.ndarray  # (rules, S, T) bool: the point is part of the rule (RULES order)
+    began: np.ndarray  # (rules, S, T) bool: the rule begins at the point
+    cause: np.ndarray  # int8: index into RULES of the point's special cause, -1 for none
+    side: np.ndarray  # int8: +1 high (rising), -1 low (falling), 0 none
+    variation: np.ndarray  # int8: index into VARIATIONS, -1 where there are no limits
+
+
+# ----------------------------------------------------------------------------- one part (between rebases)
+
+
+def baseline_limits(y: np.ndarray, screen_outliers: bool, fix_after: int | None) -> tuple[np.ndarray, ...]:
+    """Per series: (baseline points, mean, mean moving range), from the observed points of the baseline."""
+    observed = ~np.isnan(y)
+    baseline = observed & (np.cumsum(observed, axis=1) <= fix_after) if fix_after else observed
+    base = np.where(baseline, y, np.nan)
+    points = baseline.sum(axis=1)
+    mean = np.divide(np.nansum(base, axis=1), points, out=np.full(len(y), np.nan), where=points > 0)
+    ranges = np.abs(np.diff(base, axis=1)) if y.shape[1] > 1 else np.empty((len(y), 0))
+    mean_range = nan_mean(ranges)
+    if screen_outliers:
+        with np.errstate(invalid="ignore"):
+            screened = nan_mean(np.where(ranges < SCREEN * mean_range[:, None], ranges, np.nan))
+            mean_range = np.where(screened > 0, screened, mean_range)  # never screen away all the variation
+    return points, mean, mean_range
+
+
+def nan_mean(values: np.ndarray) -> np.ndarray:
+    """The mean of each row's non-missing values (NaN for a row with none), without numpy's warning."""
+    counts = (~np.isnan(values)).sum(axis=1)
+    return np.divide(np.nansum(values, axis=1), counts, out=np.full(len(values), np.nan), where=counts > 0)
+
+
+def windows(values: np.ndarray, width: int) -> np.ndarray:
+    """Every run of `width` consecutive months, ending at each month from the `width`-th on: (S, T-width+1, width)."""
+    return sliding_window_view(values, width, axis=1)
+
+
+def ending_at(flags: np.ndarray, width: int, total: int) -> np.ndarray:
+    """Window results (S, T-width+1) placed at the month each window ends on (S, T); False before."""
+    placed = np.zeros((flags.shape[0], total), dtype=bool)
+    if flags.shape[1] > 0:
+        placed[:, width - 1:] = flags
+    return placed
+
+
+def members(ends: np.ndarray, width: int) -> np.ndarray:
+    """The points that belong to a qualifying window: each window's end, and the width-1 points before it."""
+    padded = np.concatenate([ends, np.zeros((ends.shape[0], width - 1), dtype=bool)], axis=1)
+    return windows(padded, width).any(axis=2)
+
+
+def held_before(ends: np.ndarray) -> np.ndarray:
+    """Whether the window ending the month before qualified (False at the first month)."""
+    before = np.zeros_like(ends)
+    before[:, 1:] = ends[:, :-1]
+    return before
+
+
+def run_rules(y: np.ndarray, mean: np.ndarray, mean_range: np.ndarray) -> dict[str, np.ndarray]:
+    """The four rules on one part (series without limits have NaN mean): for each, which points it marks and
+    where it begins; and the sides."""
+    total = y.shape[1]
+    centre, spread = mean[:, None], mean_range[:, None]
+    with np.errstate(invalid="ignore"):
+        relative = np.sign(y - centre)  # +1 above the mean, -1 below, 0 on it, NaN missing
+        outside = (y > centre + LIMIT * spread) | (y < centre - LIMIT * spread)
+        close = ~outside & ((y > centre + CLOSE * spread) | (y < centre - CLOSE * spread))
+        steps = np.sign(np.diff(y, axis=1)) if total > 1 else np.empty((len(y), 0))
+    shift_ends = np.zeros_like(outside)
+    trend_ends = np.zeros_like(outside)
+    close_ends = np.zeros_like(outside)
+    if total >= RUN:
+        runs = windows(relative, RUN)
+        shift_ends = ending_at((runs == runs[:, :, :1]).all(axis=2) & (runs[:, :, 0] != 0), RUN, total)
+        moves = windows(steps, RUN - 1)
+        trend_ends = ending_at((moves == 1).all(axis=2) | (moves == -1).all(axis=2), RUN, total)
+    if total >= 3:
+        three = windows(np.where(close, 1.0, 0.0), 3).sum(axis=2)
+        same_side = np.abs(windows(relative, 3).sum(axis=2)) == 3
+        close_ends = ending_at((three >= 2) & same_side, 3, total)
+    trend = members(trend_ends, RUN)
+    return {
+        OUTSIDE: outside, TREND: trend, CLOSE_TO_LIMITS: close & members(close_ends, 3),
+        SHIFT: members(shift_ends, RUN),
+        "began_" + OUTSIDE: outside & ~(held_before(outside) & (held_before_values(relative) == relative)),
+        "began_" + TREND: trend_ends & ~held_before(trend_ends),
+        "began_" + CLOSE_TO_LIMITS: close & close_ends & ~held_before(close & close_ends),
+        "began_" + SHIFT: shift_ends & ~held_before(shift_ends),
+        "relative": relative, "trend_side": trend_side(steps, trend),
+    }
+
+
+def held_before_values(values: np.ndarray) -> np.ndarray:
+    before = np.full_like(values, np.nan)
+    before[:, 1:] = values[:, :-1]
+    return before
+
+
+def trend_side(steps: np.ndarray, trend: np.ndarray) -> np.ndarray:
+    """The direction of the trend a point belongs to: the step after it when the next point is in the trend
+    too, else the step before it (as NHSRplotthedots decides a point between a rise and a fall)."""
+    total = trend.shape[1]
+    before = np.zeros(trend.shape)
+    after = np.zeros(trend.shape)
+    if total > 1:
+        before[:, 1:] = steps
+        after[:, :-1] = steps
+    next_in_trend = np.zeros_like(trend)
+    next_in_trend[:, :-1] = trend[:, 1:]
+    return np.nan_to_num(np.where(trend & next_in_trend, after, before))
+
+
+def classify(rules: dict[str, np.ndarray], directions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each point's special cause (index into RULES, -1 for none), its side and its variation."""
+    fired = np.stack([rules[rule] for rule in RULES])
+    cause = np.where(fired.any(axis=0), fired.argmax(axis=0), -1).astype(np.int8)
+    relative = np.nan_to_num(rules["relative"])
+    side = np.where(cause == RULES.index(TREND), rules["trend_side"], np.where(cause >= 0, relative, 0))
+    side = side.astype(np.int8)
+    oriented = side * directions[:, None]
+    variation = np.select([cause < 0, directions[:, None] == 0, oriented > 0, oriented < 0],
+                          [VARIATIONS.index(COMMON_CAUSE), VARIATIONS.index(NEUTRAL), VARIATIONS.index(IMPROVING),
+                           VARIATIONS.index(CONCERNING)], VARIATIONS.index(NEUTRAL))
+    return cause, side, variation.astype(np.int8)
+
+
+# ----------------------------------------------------------------------------- every series at once
+
+
+def limits_status(points: np.ndarray) -> np.ndarray:
+    """none, provisional or proper, by the number of baseline points (object array of strings)."""
+    return np.select([points >= PROPER_POINTS, points >= MIN_POINTS], [PROPER, PROVISIONAL], NO_LIMITS).astype(object)
+
+
+def part_bounds(total: int, rebase_at: Sequence[int]) -> list[tuple[int, int]]:
+    """The parts between rebases: (first position, position after the last)."""
+    positions = sorted({0, total, *(int(position) for position in rebase_at if 0 < int(position) < total)})
+    return list(zip(positions, positions[1:]))
+
+
+def xmr_arrays(values: np.ndarray, directions: np.ndarray, *, screen_outliers: bool = True,
+               fix_after: int | None = None, rebase_at: Sequence[int] = ()) -> XmrArrays:
+    """XmR for S series over the same T months at once. `values` (S, T) with NaN for a month without a
+    value; `directions` (S,) +1 (more is better), -1 (less is better) or 0 (neutral)."""
+    values = np.asarray(values, dtype=float)
+    directions = np.asarray(directions, dtype=np.int8)
+    shape = values.shape
+    mean, mean_range = np.full(shape, np.nan), np.full(shape, np.nan)
+    points = np.zeros(shape, dtype=np.int64)
+    fired, began = np.zeros((len(RULES), *shape), dtype=bool), np.zeros((len(RULES), *shape), dtype=bool)
+    cause, side, variation = (np.full(shape, fill, dtype=np.int8) for fill in (-1, 0, -1))
+    for start, end in part_bounds(shape[1], rebase_at):
+        y = values[:, start:end]
+        count, centre, spread = baseline_limits(y, screen_outliers, fix_after)
+        limited = (count >= MIN_POINTS) & ~np.isnan(spread)
+        centre, spread = np.where(limited, centre, np.nan), np.where(limited, spread, np.nan)
+        rules = run_rules(y, centre, spread)
+        judged = limited[:, None] & ~np.isnan(y)
+        for index, rule in enumerate(RULES):
+            fired[index, :, start:end] = rules[rule] & judged
+            began[index, :, start:end] = rules["began_" + rule] & judged
+        part_cause, part_side, part_variation = classify(rules, directions)
+        cause[:, start:end] = np.where(judged, part_cause, -1)
+        side[:, start:end] = np.where(judged, part_side, 0)
+        variation[:, start:end] = np.where(judged, part_variation, -1)
+        mean[:, start:end], mean_range[:, start:end] = centre[:, None], spread[:, None]
+        points[:, start:end] = count[:, None]
+    return XmrArrays(values=values, mean=mean, lower=mean - LIMIT * mean_range, upper=mean + LIMIT * mean_range,
+                     points=points, mean_moving_range=mean_range, fired=fired, began=began, cause=cause, side=side,
+                     variation=variation)
+
+
+RULE_SETS = np.array([";".join(rule for bit, rule in enumerate(RULES) if mask >> bit & 1) or None
+                      for mask in range(2 ** len(RULES))], dtype=object)
+
+
+def rule_sets(flags: np.ndarray) -> np.ndarray:
+    """(rules, N) booleans as the ';'-joined names of the rules that are true (None for none), per column."""
+    masks = sum(flags[bit].astype(np.int64) << bit for bit in range(len(RULES)))
+    return RULE_SETS[masks]
+
+
+def point_columns(result: XmrArrays, rows: np.ndarray, cols: np.ndarray) -> dict[str, object]:
+    """The per-point columns of POINT_SCHEMA (after level, unit, indicator, month) for the points (rows, cols)."""
+    value = result.values[rows, cols]
+    moving = np.full(len(rows), np.nan)
+    previous = cols > 0
+    moving[previous] = np.abs(value[previous] - result.values[rows[previous], cols[previous] - 1])
+    cause, side, variation = result.cause[rows, cols], result.side[rows, cols], result.variation[rows, cols]
+    return {
+        "value": value, "mean": result.mean[rows, cols], "lower": result.lower[rows, cols],
+        "upper": result.upper[rows, cols], "limits": limits_status(result.points[rows, cols]),
+        "baseline_points": result.points[rows, cols],
+        "rules": rule_sets(result.fired[:, rows, cols]),
+        "special_cause": np.array([None, *RULES], dtype=object)[cause + 1],
+        "side": np.array([None, HIGH, LOW], dtype=object)[np.where(side > 0, 1, np.where(side < 0, 2, 0))],
+        "variation": np.array([None, *VARIATIONS], dtype=object)[variation + 1],
+        "began": rule_sets(result.began[:, rows, cols]),
+        "moving_range": moving, "mean_moving_range": result.mean_moving_range[rows, cols],
+    }
+
+
+def points_frame(keys: dict[str, object], columns: dict[str, object]) -> pl.DataFrame:
+    """A frame of POINT_SCHEMA from key columns and point columns; NaN becomes null."""
+    data = {name: values.tolist() if isinstance(values, np.ndarray) and values.dtype == object else values
+            for name, values in {**keys, **columns}.items()}
+    return pl.DataFrame({name: pl.Series(name, data[name], dtype=dtype, nan_to_null=dtype == pl.Float64)
+                         for name, dtype in POINT_SCHEMA.items() if name in data})
+
+
+def xmr(values: Sequence[float | None], *, screen_outliers: bool = True, fix_after: int | None = None,
+        rebase_at: Sequence[int] = (), direction: str = NEUTRAL) -> pl.DataFrame:
+    """One series in month order (None for a month without a value), judged by an indicator that improves
+    in `direction`: per point its position, value, mean, lower and upper process limits, `limits` (none,
+    provisional, proper), the rules it is part of (';'-joined), its special cause and side, its variation,
+    and the rules that begin at it."""
+    array = np.array([[np.nan if value is None else float(value) for value in values]], dtype=float)
+    result = xmr_arrays(array, np.array([DIRECTION_SIGN[direction]]), screen_outliers=screen_outliers,
+                        fix_after=fix_after, rebase_at=rebase_at)
+    cols = np.arange(array.shape[1])
+    columns = point_columns(result, np.zeros_like(cols), cols)
+    frame = points_frame({}, columns).with_columns(pl.Series("position", cols, dtype=pl.Int64))
+    return frame.select("position", *[name for name in frame.columns if name != "position"])
+
+
+def direction_sign(level: str, indicator: str) -> int:
+    return DIRECTION_SIGN[find_indicator(indicator, level).direction]
+
+
+def compute_spc(history: pl.DataFrame, *, screen_outliers: bool = True, fix_after: int | None = None) -> pl.DataFrame:
+    """XmR for every series of an indicator history (month, level, unit, indicator, value: one row per
+    value, as `analysis.series` gives it): one row per value with POINT_SCHEMA's columns, sorted by level,
+    indicator, unit and month. The series are laid on the calendar from the first month to the last."""
+    if history.is_empty():
+        return pl.DataFrame(schema=POINT_SCHEMA)
+    first = history["month"].min()
+    total = month_index(history["month"].max()) - month_index(first) + 1
+    keys = history.select("level", "unit", "indicator").unique().sort("level", "indicator", "unit")
+    keyed = (history.join(keys.with_row_index("series"), on=["level", "unit", "indicator"])
+             .with_columns((pl.col("month").str.slice(0, 4).cast(pl.Int64) * 12
+                            + pl.col("month").str.slice(5, 2).cast(pl.Int64) - 1 - month_index(first))
+                           .alias("position")))
+    matrix = np.full((keys.height, total), np.nan)
+    matrix[keyed["series"].to_numpy(), keyed["position"].to_numpy()] = keyed["value"].to_numpy()
+    directions = np.array([direction_sign(level, indicator) for level, _, indicator in keys.iter_rows()])
+    result = xmr_arrays(matrix, directions, screen_outliers=screen_outliers, fix_after=fix_after)
+    rows, cols = np.nonzero(~np.isnan(matrix))
+    months = np.array([shift_month(first, offset) for offset in range(total)], dtype=object)
+    key_columns = {name: keys[name].to_numpy()[rows] for name in ("level", "unit", "indicator")}
+    return points_frame({**key_columns, "month": months[cols]}, point_columns(result, rows, cols))
+
+
+def select_judged(history: pl.DataFrame, level: str | None = None) -> pl.DataFrame:
+    """The history without the indicators SPC leaves out (`indicators.NOT_JUDGED_BY_SPC`); only `level`'s
+    (city, district, hospital) when given."""
+    left_out = pl.DataFrame(sorted(NOT_JUDGED_BY_SPC), schema={"level": pl.String, "indicator": pl.String},
+                            orient="row")
+    judged = history.join(left_out, on=["level", "indicator"], how="anti", maintain_order="left")
+    return judged if level is None else judged.filter(pl.col("level") == level)
+
+
+def series_points(points: pl.DataFrame, level: str, unit: str, indicator: str) -> pl.DataFrame:
+    """The points of one series, in month order."""
+    return points.filter((pl.col("level") == level) & (pl.col("unit") == unit)
+                         & (pl.col("indicator") == indicator)).sort("month")
+
+
+def count_series(points: pl.DataFrame, month: str) -> dict[str, int]:
+    """How many series have a value in `month`, by their limits (none, provisional, proper)."""
+    counts = dict(points.filter(pl.col("month") == month).group_by("limits").len().iter_rows())
+    return {status: counts.get(status, 0) for status in (NO_LIMITS, PROVISIONAL, PROPER)}
+
+
+def series_variation(points: pl.DataFrame) -> pl.DataFrame:
+    """Each series' variation icon: its last point's variation, side and limits (level, unit, indicator,
+    month, variation, side, limits)."""
+    return (points.sort("month").group_by("level", "unit", "indicator", maintain_order=True).last()
+            .select("level", "unit", "indicator", "month", "variation", "side", "limits")
+            .sort("level", "indicator", "unit"))

@@ -1,0 +1,258 @@
+"""The attention list as a reader sees it: one line per item in the report's language, each linking to the page
+and anchor where it is shown in detail; the list's exports (data/attention.csv, data/spc.csv) and the small
+digest the index and the navigation bars read (attention.json).
+
+Where an item is shown in detail: a printed total that does not reconcile in the validation page's errors, a
+new quality flag in its rule's table there, a unit that stopped uploading among the units without uploads,
+one that started in its level's completeness ranking, a unit that vanished or appeared in the trends page's
+table of them, a signal in its own XmR chart on the attention page, and a mover in the table that lists its
+unit's figures (or, for the city, its XmR chart on the trends page).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+from markupsafe import Markup
+
+from njbulletin.atomic import atomic_path, write_text_atomic
+from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator
+from njbulletin.months import shift_month
+from njbulletin.report.labels import display_name, text
+from njbulletin.report.narrative import Prose, in_sentence, key_figures, paragraph, phrase
+from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE
+from njbulletin.report.strings import TEXT
+from njbulletin.report.tables import ReportTable, translate_code, translate_item
+
+LANGUAGES = ("zh", "en")
+SECTIONS = (1, 2, 3, 4)
+SHOWN_FIRST = 3  # items the index shows for each month
+CSV_NAMES = {"attention": "attention.csv", "spc": "spc.csv"}
+TRENDS_PAGE = "40-trends"
+# Where a mover's unit lists its figures: (page, anchor) by level and indicator.
+MOVER_TARGETS = {("hospital", "bookings"): ("10-booking-channels", "t10-concentration"),
+                 ("district", "completeness_score"): ("20-upload-completeness", "t20-ranking-district"),
+                 ("district", "realtime_day_share"): ("20-upload-completeness", "t20-ranking-district")}
+
+
+def xmr_anchor(indicator: str) -> str:
+    """The anchor of a city indicator's XmR chart on the trends page."""
+    return "xmr-" + indicator.replace(".", "-").replace("_", "-")
+
+
+def link_of(row: dict) -> tuple[str, str]:
+    """(page, anchor) where an item is shown in detail; signals are numbered in `row['signal']`."""
+    kind, level, table = row["kind"], row["level"], row["table"]
+    if kind == "total_error":
+        return "02-validate", "t02-errors"
+    if kind == "new_flag":
+        return "02-validate", "t02-rule-" + row["rule"].replace("_", "-")
+    if kind == "stopped_uploading":
+        return "20-upload-completeness", "t20-without-uploads"
+    if kind == "started_uploading":
+        return "20-upload-completeness", f"t20-ranking-{level}"
+    if kind in ("vanished", "appeared"):
+        return TRENDS_PAGE, "t40-hospitals" if table == "bookings" else "t40-units"
+    if kind == "signal":
+        return ATTENTION_PAGE, f"signal-{row['signal']}"
+    if level == "city":
+        return TRENDS_PAGE, xmr_anchor(row["indicator"])
+    return MOVER_TARGETS.get((level, row["indicator"]), ("30-hospital-throughput", "t30-units"))
+
+
+def with_links(attention: pl.DataFrame) -> pl.DataFrame:
+    """The attention list with `page` and `anchor`: where each item is shown in detail."""
+    numbered = attention.with_columns(
+        pl.when(pl.col("kind") == "signal").then((pl.col("kind") == "signal").cum_sum()).alias("signal"))
+    links = [link_of(row) for row in numbered.iter_rows(named=True)]
+    return attention.with_columns(pl.Series("page", [page for page, _ in links], dtype=pl.String),
+                                  pl.Series("anchor", [anchor for _, anchor in links], dtype=pl.String))
+
+
+# ----------------------------------------------------------------------------- words
+
+
+def unit_label(level: str | None, unit: str | None, lang: str) -> str:
+    if level == "city":
+        return text("att.city", lang)
+    return display_name(unit, lang) if unit else ""
+
+
+def indicator_label(level: str, indicator: str, lang: str) -> str:
+    """An indicator's name in the language (lower case in English, as inside a sentence)."""
+    if indicator.startswith(CHANNEL_SHARE_PREFIX):
+        channel = indicator.removeprefix(CHANNEL_SHARE_PREFIX)
+        name = text(channel, lang) if channel in TEXT else channel
+        return in_sentence(text("ind.city.channel_share", lang, channel=name), lang)
+    key = f"ind.{level}.{indicator}"
+    return in_sentence(text(key, lang) if key in TEXT else indicator, lang)
+
+
+def format_measure(value: float | None, level: str, indicator: str, lang: str, exact: bool = False) -> str:
+    """A value of an indicator: a share as a percentage, a ratio in yuan, a count with thousands separators
+    (a mean or limit under 100 with one decimal, as `exact` values never are)."""
+    if value is None:
+        return "—"
+    kind = find_indicator(indicator, level).kind
+    if kind == "share":
+        return f"{value * 100:.2f}%"
+    if kind == "ratio":
+        return text("fmt.yuan", lang, value=f"{value:,.2f}")
+    return f"{value:,.0f}" if exact or abs(value) >= 100 else f"{value:,.1f}"
+
+
+def signal_sentence(row: dict, lang: str) -> str:
+    level, indicator = row["level"], row["indicator"]
+    measure = {name: format_measure(row[name], level, indicator, lang) for name in ("mean", "lower", "upper")}
+    sentence = text(f"att.signal.{row['rule']}.{row['side']}", lang, unit=unit_label(level, row["unit"], lang),
+                    indicator=indicator_label(level, indicator, lang),
+                    value=format_measure(row["value"], level, indicator, lang, exact=True), **measure)
+    if row["limits"] == "provisional":
+        sentence += text("att.provisional", lang, points=row["baseline_points"])
+    return text("att.judged", lang, sentence=sentence, judgement=text(f"spc.variation.{row['judgement']}", lang))
+
+
+def mover_sentence(row: dict, lang: str) -> str:
+    level, indicator = row["level"], row["indicator"]
+    return text("att.mover", lang, unit=unit_label(level, row["unit"], lang),
+                indicator=indicator_label(level, indicator, lang),
+                previous=format_measure(row["previous_value"], level, indicator, lang, exact=True),
+                value=format_measure(row["value"], level, indicator, lang, exact=True),
+                ratio=f"{abs(row['moved']):.1f}")
+
+
+def table_label(table: str | None, lang: str) -> str:
+    """A table's name inside a sentence (the bookings table); a table the strings do not name, as validation
+    names it."""
+    if not table:
+        return ""
+    return text(f"att.table.{table}", lang) if f"att.table.{table}" in TEXT else translate_code(table, "table.", lang)
+
+
+def item_sentence(row: dict, lang: str) -> str:
+    """One item of the attention list as one line of plain text in the language."""
+    kind = row["kind"]
+    if kind == "signal":
+        return signal_sentence(row, lang)
+    if kind == "mover":
+        return mover_sentence(row, lang)
+    table = table_label(row["table"], lang)
+    rule = in_sentence(translate_code(row["rule"], "rule.", lang) or "", lang)
+    if kind == "total_error":
+        return text("att.total_error", lang, table=table, unit=translate_item(row["unit"], lang), rule=rule)
+    if kind == "new_flag":
+        return text("att.new_flag", lang, unit=unit_label(row["level"], row["unit"], lang), rule=rule)
+    return text(f"att.{kind}", lang, unit=unit_label(row["level"], row["unit"], lang), table=table)
+
+
+def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "") -> list[dict]:
+    """Each item: its section, its line in the language, and the link to its detail (`month_folder` put
+    before the page, for a link from outside the month's folder)."""
+    prefix = f"{month_folder}/" if month_folder else ""
+    return [{"section": row["section"], "text": item_sentence(row, lang),
+             "href": f"{prefix}{row['page']}.html#{row['anchor']}"} for row in shown.iter_rows(named=True)]
+
+
+# ----------------------------------------------------------------------------- the page
+
+
+def month_before(month: str) -> str:
+    return shift_month(month, -1)
+
+
+def describe_attention(shown: pl.DataFrame, months: int, month_before: str, compared: bool, lang: str) -> Prose:
+    """The page's opening paragraph: how many items need attention, by section, and what could not be judged."""
+    sections = shown.group_by("section").len()
+    per = dict(sections.iter_rows())
+    count = sum(per.get(section, 0) for section in (1, 2, 3))
+    sentences = [phrase("p.attention_count", lang, count=count, totals=per.get(1, 0), units=per.get(2, 0),
+                        signals=per.get(3, 0)) if count else phrase("p.attention_none", lang)]
+    if per.get(4):
+        sentences.append(phrase("p.attention_movers", lang, movers=per[4]))
+    if not compared:
+        sentences.append(phrase("p.no_previous_month", lang, month=month_before))
+    if months < 12:
+        sentences.append(phrase("p.no_limits_yet", lang, months=months))
+    return paragraph(*sentences)
+
+
+def attention_list(shown: pl.DataFrame, lang: str) -> Prose:
+    """The list itself: the four sections, each item one line linking to its detail ('None.' when empty)."""
+    lines = attention_lines(shown, lang)
+    body = Markup("")
+    for section in SECTIONS:
+        body += Markup('<h3 id="attention-{0}">{1}</h3>\n').format(section, text(f"h.attention.{section}", lang))
+        items = [line for line in lines if line["section"] == section]
+        if not items:
+            body += Markup('<p class="njb-notice">{}</p>\n').format(text("p.attention_section_none", lang))
+            continue
+        body += Markup('<ol class="njb-attention">') + Markup("").join(
+            Markup('<li><a href="{}">{}</a></li>').format(line["href"], line["text"]) for line in items) + \
+            Markup("</ol>\n")
+    return Prose(str(body))
+
+
+def signal_heading(row: dict, number: int, lang: str) -> Prose:
+    """A signal's heading on the attention page, the anchor its line links to, with its sentence."""
+    title = f"{unit_label(row['level'], row['unit'], lang)}{'：' if lang == 'zh' else ': '}" \
+            f"{indicator_label(row['level'], row['indicator'], lang)}"
+    return Prose(str(Markup('<h3 id="signal-{}">{}</h3>\n<p>{}</p>').format(number, title, signal_sentence(row, lang))))
+
+
+def attention_key_figures(shown: pl.DataFrame, series: dict[str, int], months: int, month: str,
+                          lang: str) -> ReportTable:
+    """The page's key figures: items per section, the movers, months processed, series judged and with limits."""
+    per = dict(shown.group_by("section").len().iter_rows())
+    rows = [(text("att.fig.attention", lang), f"{sum(per.get(section, 0) for section in (1, 2, 3)):,}")]
+    rows += [(text(f"h.attention.{section}", lang), f"{per.get(section, 0):,}") for section in (1, 2, 3)]
+    rows += [(text("att.fig.movers", lang), f"{per.get(4, 0):,}"), (text("att.fig.months", lang), f"{months:,}"),
+             (text("att.fig.series", lang), f"{sum(series.values()):,}"),
+             (text("att.fig.limits", lang), f"{series['proper']:,} / {series['provisional']:,}")]
+    return key_figures(rows, "t50-key-figures", month, lang)
+
+
+def xmr_heading(level: str, indicator: str, lang: str) -> Prose:
+    """The heading of a city indicator's XmR chart on the trends page, the anchor items link to."""
+    name = indicator_label(level, indicator, lang)
+    return Prose(str(Markup('<h3 id="{}">{}</h3>').format(xmr_anchor(indicator), name[:1].upper() + name[1:])))
+
+
+def xmr_title(level: str, unit: str, indicator: str, month: str, lang: str, small: bool) -> str:
+    """An XmR chart's title: the indicator (and the unit, on the attention page's small charts) and the month."""
+    name = indicator_label(level, indicator, lang)
+    if small:
+        return text("title_xmr_unit", lang, unit=unit_label(level, unit, lang), indicator=name, month=month)
+    return text("title_xmr", lang, indicator=name[:1].upper() + name[1:], month=month)
+
+
+# ----------------------------------------------------------------------------- exports
+
+
+def attention_digest(shown: pl.DataFrame, month: str) -> dict:
+    """What the index and the navigation bars show of a month: the count, the movers, and the first items
+    in both languages with their links (relative to the month's folder)."""
+    count = shown.filter(pl.col("section") <= 3).height
+    first = shown.filter(pl.col("section") <= 3).head(SHOWN_FIRST)
+    lines = {lang: attention_lines(first, lang) for lang in LANGUAGES}
+    return {"month": month, "count": count, "movers": shown.filter(pl.col("section") == 4).height,
+            "first": [{"zh": zh["text"], "en": en["text"], "href": zh["href"]} for zh, en in zip(lines["zh"], lines["en"])]}
+
+
+def write_csv(frame: pl.DataFrame, target: Path) -> Path:
+    with atomic_path(target) as temporary:
+        frame.write_csv(temporary, include_bom=True)
+    return target
+
+
+def write_attention_exports(report_dir: Path, shown: pl.DataFrame, points: pl.DataFrame) -> list[Path]:
+    """data/attention.csv (the list with its links), data/spc.csv (every point of every series judged) and
+    attention.json (the digest) into the month's folder; each written to a temporary file, then renamed."""
+    report_dir = Path(report_dir)
+    (report_dir / "data").mkdir(parents=True, exist_ok=True)
+    written = [write_csv(shown, report_dir / "data" / CSV_NAMES["attention"]),
+               write_csv(points, report_dir / "data" / CSV_NAMES["spc"])]
+    month = shown["month"][0] if shown.height else report_dir.name
+    digest = json.dumps(attention_digest(shown, month), ensure_ascii=False, indent=1) + "\n"
+    write_text_atomic(report_dir / ATTENTION_DIGEST, digest)
+    return [*written, report_dir / ATTENTION_DIGEST]

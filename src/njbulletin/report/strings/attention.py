@@ -1,0 +1,179 @@
+"""Words of statistical process control and of the attention list, in the one table of strings: the page, its
+sentences (one per kind of item), the rules, variations and limits, each indicator's name and unit, the XmR
+charts, and the attention banner and index cells. Each entry is `key: (zh, en)`."""
+from __future__ import annotations
+
+ATTENTION: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------------ the page
+    "page.50-attention": ("需关注事项", "Needs attention"),
+    "intro.50-attention": (
+        "本月需要关注的事项，按处理顺序排列：印刷合计不符与新增的数据质量标记；停止或开始上传数据的单位，以及从"
+        "表中消失或新出现的单位；本月开始的特殊原因变异信号（统计过程控制：英国 NHS“让数据发挥作用”方法的 "
+        "XmR 控制图）；最后是相对自身波动变动最大的十项。每项均链接到详细内容。",
+        "What needs attention this month, in the order to act on it: printed totals that do not reconcile and "
+        "quality flags new since the month before; units that stopped or started uploading, and units that "
+        "vanished from or appeared in a table; special-cause signals that begin this month (statistical process "
+        "control with NHS Making Data Count XmR charts); then the ten biggest movers relative to their own "
+        "variation. Each item links to where it is shown in detail."),
+    "h.attention_list": ("需关注事项清单", "What needs attention"),
+    "h.attention.1": ("印刷合计与数据质量标记", "Printed totals and quality flags"),
+    "h.attention.2": ("单位与表格的变化", "Units and tables"),
+    "h.attention.3": ("本月开始的特殊原因变异信号", "Special-cause signals that begin this month"),
+    "h.attention.4": ("相对自身波动变动最大的十项", "The ten biggest movers relative to their own variation"),
+    "h.signal_charts": ("各信号的 XmR 控制图", "Each signal's XmR chart"),
+    "h.spc_method": ("方法：统计过程控制", "Method: statistical process control"),
+    "h.xmr": ("XmR 控制图（统计过程控制）", "XmR charts (statistical process control)"),
+    "p.attention_count": (
+        "本月共有 {count} 项需关注：印刷合计与质量标记 {totals} 项，单位与表格变化 {units} 项，特殊原因变异信号 "
+        "{signals} 个。",
+        "{count} items need attention this month: {totals} printed totals and quality flags, {units} changes of "
+        "units and tables, and {signals} special-cause signals."),
+    "p.attention_none": ("本月没有需关注的事项。", "Nothing needs attention this month."),
+    "p.attention_movers": ("另列出相对自身波动变动最大的 {movers} 项供参考。",
+                           "The {movers} biggest movers relative to their own variation are listed besides."),
+    "p.attention_section_none": ("无。", "None."),
+    "p.no_previous_month": (
+        "上月（{month}）未处理，无法判断哪些质量标记是新增的、哪些单位停止或开始上传、哪些单位从表中消失或新出现。",
+        "The month before ({month}) was not processed: new quality flags, units that stopped or started "
+        "uploading, and units that vanished from or appeared in a table cannot be told."),
+    "p.no_limits_yet": (
+        "目前共有 {months} 个月的数据，尚不能画出控制限：XmR 控制图至少需要 12 个月的数据（12 至 19 个月时控制限为"
+        "暂定），因此本月不判断特殊原因变异。",
+        "There are {months} months of data so far, so no process limits can be drawn yet: an XmR chart needs at "
+        "least 12 months (limits from 12 to 19 months are provisional). No special-cause variation is judged "
+        "this month."),
+    "p.xmr_none_yet": (
+        "目前共有 {months} 个月的数据，尚不能画出 XmR 控制图：至少需要 12 个月。",
+        "There are {months} months of data so far: an XmR chart needs at least 12 months, so none is drawn yet."),
+    "p.spc_method": (
+        "每个指标（全市、各区、各医院）按月形成一条序列，用 XmR 控制图判断：均值 ± 2.66 × 平均移动极差为控制限"
+        "（计算前剔除大于 3.267 × 平均移动极差的移动极差）。特殊原因变异包括：超出控制限；连续 7 个月在均值同一侧；"
+        "连续 7 个月上升或下降；3 个月中有 2 个月接近控制限（超过均值到控制限距离的三分之二，且在均值同侧）。"
+        "变异按指标的改善方向判为向好、需警惕或中性。少于 12 个月不画控制限，12 至 19 个月的控制限为暂定。"
+        "缺少的月份不计算移动极差，连续规则也不跨越缺月。",
+        "Each indicator of the city, each district and each hospital is a monthly series judged with an XmR "
+        "chart: the process limits are the mean ± 2.66 × the mean moving range (moving ranges above 3.267 × "
+        "their mean are screened out first). Special-cause variation is a point outside the limits; 7 months in "
+        "a row on one side of the mean; 7 months in a row rising or falling; or 2 of 3 months close to a limit "
+        "(beyond two thirds of the way from the mean, on the same side). A signal is improving, concerning or "
+        "neutral by the indicator's direction. Under 12 months there are no limits; from 12 to 19 they are "
+        "provisional. A missing month breaks moving ranges and runs."),
+    "p.xmr_intro": (
+        "全市各指标的 XmR 控制图：灰点为普通原因变异，彩色点为特殊原因变异（蓝色向好，橙色需警惕，紫色中性）；"
+        "实线为均值，虚线为控制限；右上角为变异图标（最新一个月的判断）。",
+        "XmR charts of the city's indicators: grey points are common-cause variation, coloured ones special "
+        "cause (blue improving, orange concerning, purple neutral); the solid line is the mean and the dashed "
+        "lines the process limits; the icon at the top right is the variation of the latest month."),
+    "p.signal_charts_intro": (
+        "灰点为普通原因变异，彩色点为特殊原因变异（蓝色向好，橙色需警惕，紫色中性）；实线为均值，虚线为控制限，"
+        "左侧为其数值；圈出的点为本月；右上角为变异图标。",
+        "Grey points are common-cause variation, coloured ones special cause (blue improving, orange concerning, "
+        "purple neutral); the solid line is the mean and the dashed lines the process limits, with their values at "
+        "the left; the ringed point is this month; the icon at the top right is this month's variation."),
+    "p.see_trends_chart": ("全市指标的完整 XmR 控制图见“趋势”页。", "The city's full XmR charts are on the Trends page."),
+    # ------------------------------------------------------------------ one line per item
+    "att.total_error": ("印刷合计与明细不符：{table}·{unit}（{rule}）", "A printed total does not reconcile: {table}, "
+                                                               "{unit} ({rule})"),
+    "att.new_flag": ("新增数据质量标记：{unit}·{rule}", "New quality flag: {unit}, {rule}"),
+    "att.stopped_uploading": ("{unit}本月停止上传数据（上月有上传）",
+                              "{unit} stopped uploading this month (it uploaded the month before)"),
+    "att.started_uploading": ("{unit}本月开始上传数据（上月没有上传）",
+                              "{unit} started uploading this month (nothing the month before)"),
+    "att.vanished": ("{unit}从{table}中消失（上月在列）", "{unit} vanished from the {table} (listed the month before)"),
+    "att.appeared": ("{unit}新出现在{table}中（上月不在列）", "{unit} appeared in the {table} (not listed the month before)"),
+    "att.table.bookings": ("预约挂号表", "bookings table"),
+    "att.table.uploads": ("数据采集表", "uploads table"),
+    "att.table.hotline": ("12320热线统计", "hotline statistics"),
+    "att.table.booking_platforms": ("线上预约平台表", "online platforms table"),
+    "att.signal.outside_limits.high": ("{unit}{indicator}为 {value}，高于控制上限 {upper}（均值 {mean}）",
+                                       "{unit}: {indicator} {value}, above its upper limit {upper} (mean {mean})"),
+    "att.signal.outside_limits.low": ("{unit}{indicator}为 {value}，低于控制下限 {lower}（均值 {mean}）",
+                                      "{unit}: {indicator} {value}, below its lower limit {lower} (mean {mean})"),
+    "att.signal.shift.high": ("{unit}{indicator}连续7个月高于均值（本月 {value}，均值 {mean}，控制限 {lower} 至 {upper}）",
+                              "{unit}: {indicator} 7 months in a row above the mean (this month {value}; mean "
+                              "{mean}, limits {lower} to {upper})"),
+    "att.signal.shift.low": ("{unit}{indicator}连续7个月低于均值（本月 {value}，均值 {mean}，控制限 {lower} 至 {upper}）",
+                             "{unit}: {indicator} 7 months in a row below the mean (this month {value}; mean "
+                             "{mean}, limits {lower} to {upper})"),
+    "att.signal.trend.high": ("{unit}{indicator}连续7个月上升（本月 {value}，均值 {mean}，控制限 {lower} 至 {upper}）",
+                              "{unit}: {indicator} 7 months in a row rising (this month {value}; mean {mean}, "
+                              "limits {lower} to {upper})"),
+    "att.signal.trend.low": ("{unit}{indicator}连续7个月下降（本月 {value}，均值 {mean}，控制限 {lower} 至 {upper}）",
+                             "{unit}: {indicator} 7 months in a row falling (this month {value}; mean {mean}, "
+                             "limits {lower} to {upper})"),
+    "att.signal.close_to_limits.high": (
+        "{unit}{indicator}近3个月中有2个月接近控制上限（本月 {value}，均值 {mean}，上限 {upper}）",
+        "{unit}: {indicator} 2 of the last 3 months close to the upper limit (this month {value}; mean {mean}, "
+        "upper limit {upper})"),
+    "att.signal.close_to_limits.low": (
+        "{unit}{indicator}近3个月中有2个月接近控制下限（本月 {value}，均值 {mean}，下限 {lower}）",
+        "{unit}: {indicator} 2 of the last 3 months close to the lower limit (this month {value}; mean {mean}, "
+        "lower limit {lower})"),
+    "att.judged": ("{sentence}——{judgement}", "{sentence}: {judgement}"),
+    "att.provisional": ("（控制限为暂定，基于 {points} 个月）", " (provisional limits, from {points} months)"),
+    "att.mover": ("{unit}{indicator}由 {previous} 变为 {value}，变动为其平均月变动的 {ratio} 倍",
+                  "{unit}: {indicator} from {previous} to {value}, {ratio} times its average monthly move"),
+    "att.city": ("全市", "Citywide"),
+    "att.count": ("需关注 {count} 项", "{count} items need attention"),
+    "att.count_one": ("需关注 1 项", "1 item needs attention"),
+    "att.count_none": ("无需关注事项", "Nothing needs attention"),
+    "att.more": ("……另有 {more} 项", "… and {more} more"),
+    "att.fig.attention": ("需关注事项（项）", "Items that need attention"),
+    "att.fig.movers": ("另列变动最大项（项）", "Biggest movers listed besides"),
+    "att.fig.months": ("已处理的月份（个）", "Months processed"),
+    "att.fig.series": ("本月有数值的序列（条）", "Series with a value this month"),
+    "att.fig.limits": ("其中有控制限：正式 / 暂定（条）", "Of which with limits: proper / provisional"),
+    "index.attention": ("需关注", "Needs attention"),
+    "index.col.attention": ("需关注事项", "Needs attention"),
+    # ------------------------------------------------------------------ rules, variations, limits
+    "spc.rule.outside_limits": ("超出控制限", "Outside the limits"),
+    "spc.rule.shift": ("连续7个月在均值同侧", "7 months on one side of the mean"),
+    "spc.rule.trend": ("连续7个月上升或下降", "7 months rising or falling"),
+    "spc.rule.close_to_limits": ("3个月中2个月接近控制限", "2 of 3 months close to a limit"),
+    "spc.variation.common_cause": ("普通原因变异", "common cause"),
+    "spc.variation.improving": ("向好", "improving"),
+    "spc.variation.concerning": ("需警惕", "concerning"),
+    "spc.variation.neutral": ("中性", "neutral"),
+    "spc.icon.common_cause": ("普通原因变异", "Common cause variation"),
+    "spc.icon.improving": ("特殊原因变异：向好（{side}）", "Special cause: improving ({side})"),
+    "spc.icon.concerning": ("特殊原因变异：需警惕（{side}）", "Special cause: concerning ({side})"),
+    "spc.icon.neutral": ("特殊原因变异：中性（{side}）", "Special cause: neutral ({side})"),
+    "spc.side.high": ("偏高", "high"),
+    "spc.side.low": ("偏低", "low"),
+    "spc.limits.none": ("无控制限（少于 12 个月）", "no limits (under 12 months)"),
+    "spc.limits.provisional": ("暂定控制限（{points} 个月）", "provisional limits ({points} months)"),
+    "spc.limits.proper": ("控制限（{points} 个月）", "process limits ({points} months)"),
+    "spc.mean": ("均值", "Mean"),
+    "spc.limit_lines": ("控制限", "Process limits"),
+    "spc.common_point": ("普通原因变异", "Common cause"),
+    "spc.improving_point": ("特殊原因：向好", "Special cause: improving"),
+    "spc.concerning_point": ("特殊原因：需警惕", "Special cause: concerning"),
+    "spc.neutral_point": ("特殊原因：中性", "Special cause: neutral"),
+    "title_xmr": ("{indicator}：XmR 控制图（截至{month}）", "{indicator}: XmR chart, up to {month}"),
+    "title_xmr_unit": ("{unit}：{indicator}（截至{month}）", "{unit}: {indicator}, up to {month}"),
+    # ------------------------------------------------------------------ indicators: name, and unit of measure
+    "ind.city.bookings_total": ("预约挂号量", "Bookings"),
+    "ind.city.channel_share": ("{channel}渠道占比", "{channel} share of bookings"),
+    "ind.city.platforms_total": ("线上平台预约量", "Online platform bookings"),
+    "ind.city.hotline_calls": ("12320热线来电量", "12320 hotline calls"),
+    "ind.city.work_orders": ("12320热线工单量", "12320 hotline work orders"),
+    "ind.city.hospitals_booking": ("开展预约挂号的医院数", "Hospitals taking bookings"),
+    "ind.city.upload_completeness": ("完整上传单位占比", "Share of units uploading completely"),
+    "ind.city.hospital_outpatient_visits": ("医院门急诊人次", "Hospital outpatient visits"),
+    "ind.hospital.bookings": ("预约挂号量", "bookings"),
+    "ind.hospital.outpatient_visits": ("门急诊人次", "outpatient visits"),
+    "ind.hospital.income_per_visit": ("次均门急诊收入", "outpatient income per visit"),
+    "ind.hospital.discharges": ("出院人数", "discharges"),
+    "ind.hospital.income_per_discharge": ("次均住院收入", "inpatient income per discharge"),
+    "ind.district.completeness_score": ("数据完整度得分", "completeness score"),
+    "ind.district.realtime_day_share": ("实时上传天数占比", "share of days with real-time uploads"),
+    "ind_unit.bookings": ("预约量（人次）", "Bookings"),
+    "ind_unit.calls": ("来电（个）", "Calls"),
+    "ind_unit.work_orders": ("工单（件）", "Work orders"),
+    "ind_unit.hospitals": ("医院（家）", "Hospitals"),
+    "ind_unit.visits": ("门急诊人次（人次）", "Outpatient visits"),
+    "ind_unit.discharges": ("出院人数（人次）", "Discharges"),
+    "ind_unit.yuan": ("元", "Yuan"),
+    "ind_unit.percent": ("占比（%）", "Share (%)"),
+    "ind_unit.score": ("得分（%）", "Score (%)"),
+}

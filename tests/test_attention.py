@@ -1,0 +1,194 @@
+"""The attention list of a planted synthetic month, computed in-process from the synthetic tables (each of the 26
+bulletins parsed and validated as ingest would, no pipeline): it names every planted event and misses none.
+
+The archive (tests/planted.py, seed 3, 2023-01 to 2025-02) plants four events in 2025-02:
+- 南京脑科医院 stops uploading (0 0 0/11 0 / 0 /, after uploading every month);
+- 南京市高淳中医院 takes 2.5 times its online and third-party bookings: its row 60 4 0 46, 小计 110, becomes
+  150 4 0 115, 小计 269 (the 合计 and 12320快速预约 follow);
+- 六合区, which uploaded in real time every day of every month, uploads 9 of 11 forms from 2024-08 to
+  2025-02 after 11 of 11 in 2024-07: its completeness score (1 + 9/11) / 2 = 0.909091 seven months in a row;
+- 南京明基医院 is left out of the bookings table.
+"""
+from __future__ import annotations
+
+import json
+
+import polars as pl
+import pytest
+
+from njbulletin.analysis.attention import build_attention_list, count_attention
+from njbulletin.analysis.series import compute_indicator_values
+from njbulletin.analysis.spc import NO_LIMITS, OUTSIDE, SHIFT, compute_spc, count_series, select_judged
+from njbulletin.contract import ATTENTION_SCHEMA, QUALITY_FLAGS_SCHEMA, SPC_SCHEMA
+from njbulletin.months import days_in_month
+from njbulletin.reading.parser import parse_text
+from njbulletin.report import attention as listed
+from njbulletin.report.datapackage import analysis_exports, build_data_package
+from njbulletin.validate.checks import validate_bulletin
+from njbulletin.validate.names import resolve_names
+
+from planted import planted_archive
+from seedtools import seed_text
+
+MONTH, BEFORE = "2025-02", "2025-01"
+
+
+def month_tables(bulletins) -> dict[str, dict[str, pl.DataFrame]]:
+    """Each month's tables as ingest stores them: parsed, validated (no errors), with the quality flags."""
+    tables = {}
+    for month, text, _ in bulletins:
+        bulletin = parse_text(text)
+        report = validate_bulletin(bulletin)
+        assert not report.errors, (month, report.errors[:3])  # the planted totals are consistent
+        tables[month] = {**bulletin.tables, "quality_flags": report.quality_flags}
+    return tables
+
+
+def attention_of(tables: dict[str, dict[str, pl.DataFrame]]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    history = pl.concat([compute_indicator_values(month, days_in_month(month), frames)
+                         for month, frames in tables.items()])
+    points = compute_spc(select_judged(history))
+    return listed.with_links(build_attention_list(MONTH, tables[MONTH], tables[BEFORE], points)), points
+
+
+@pytest.fixture(scope="module")
+def archive():
+    return planted_archive(months=26, start="2023-01", seed=3)
+
+
+@pytest.fixture(scope="module")
+def planted(archive):
+    return attention_of(month_tables(archive.bulletins))
+
+
+def canonical(name: str) -> str:
+    return resolve_names(pl.DataFrame({"name": [name]}), "name")["canonical_name"][0]
+
+
+def named(items: pl.DataFrame, kind: str, unit: str, **columns) -> pl.DataFrame:
+    found = items.filter((pl.col("kind") == kind) & (pl.col("unit") == unit))
+    for column, value in columns.items():
+        found = found.filter(pl.col(column) == value)
+    return found
+
+
+def test_the_planted_events_are_the_synthetic_units_the_docstring_names(archive):
+    assert archive.events == {"stops_uploading": "南京脑科医院", "bookings_jump": "南京市高淳中医院",
+                              "completeness_shift": "六合区", "vanishes": "南京明基医院"}
+    row = next(row for row in archive.bulletins[-1][2]["bookings"] if row["hospital"] == "南京市高淳中医院")
+    before = next(row for row in archive.unplanted[-1][2]["bookings"] if row["hospital"] == "南京市高淳中医院")
+    assert row["subtotal"] == 269 == sum(round(before[c] * 2.5) if c != "quick" else before[c]
+                                         for c in ("online_12320", "quick", "in_clinic", "third_party"))
+
+
+def test_the_planted_month_names_each_planted_event(archive, planted):
+    items, _ = planted
+    events = {event: canonical(name) for event, name in archive.events.items()}
+    assert named(items, "stopped_uploading", events["stops_uploading"], table="uploads").height == 1
+    assert named(items, "vanished", events["vanishes"], table="bookings").height == 1
+    jump = named(items, "signal", events["bookings_jump"], indicator="bookings").row(0, named=True)
+    assert (jump["value"], jump["rule"], jump["side"], jump["judgement"]) == (269.0, OUTSIDE, "high", "improving")
+    assert jump["value"] > jump["upper"] and jump["limits"] == "proper" and jump["baseline_points"] == 26
+    shift = named(items, "signal", events["completeness_shift"], indicator="completeness_score").row(0, named=True)
+    assert (shift["rule"], shift["side"], shift["judgement"]) == (SHIFT, "low", "concerning")
+    assert shift["value"] == pytest.approx((1 + 9 / 11) / 2) and shift["value"] < shift["mean"]
+
+
+def test_none_of_them_is_named_in_the_same_month_unplanted(archive):
+    # (unplanted, 南京市高淳中医院's 110 bookings are close to its upper limit, and 南京明基医院's 71 below its
+    # lower limit: ordinary signals of this synthetic month, not the planted ones)
+    items, _ = attention_of(month_tables(archive.unplanted))
+    events = {event: canonical(name) for event, name in archive.events.items()}
+    assert named(items, "stopped_uploading", events["stops_uploading"]).is_empty()
+    assert named(items, "vanished", events["vanishes"]).is_empty()
+    assert named(items, "signal", events["bookings_jump"], indicator="bookings", rule=OUTSIDE).is_empty()
+    assert named(items, "signal", events["completeness_shift"], indicator="completeness_score").is_empty()
+
+
+def test_the_list_keeps_the_issue_s_order(planted):
+    items, _ = planted
+    assert items["item"].to_list() == list(range(1, items.height + 1))
+    assert items["section"].to_list() == sorted(items["section"].to_list())
+    kinds = items["kind"].unique(maintain_order=True).to_list()
+    assert kinds == ["new_flag", "stopped_uploading", "vanished", "signal", "mover"]
+    signals = items.filter(pl.col("kind") == "signal")
+    outside = signals["rule"].to_list().count(OUTSIDE)
+    assert set(signals["rule"].head(outside)) == {OUTSIDE} and OUTSIDE not in signals["rule"].tail(-outside)
+    judged = signals.head(outside)["judgement"].to_list()
+    assert judged == sorted(judged, key=["concerning", "neutral", "improving"].index)
+    movers = items.filter(pl.col("kind") == "mover")
+    assert movers.height == 10 and (movers["moved"].abs() > 1).all()
+    assert movers["moved"].abs().to_list() == sorted(movers["moved"].abs().to_list(), reverse=True)
+    assert movers.join(signals, on=["level", "unit", "indicator"]).is_empty()
+    assert count_attention(items) == items.height - 10
+
+
+def test_each_item_is_one_line_in_either_language_linking_to_its_detail(planted):
+    items, _ = planted
+    lines = {lang: {line["text"]: line["href"] for line in listed.attention_lines(items, lang)} for lang in ("zh", "en")}
+    assert lines["zh"]["南京脑科医院本月停止上传数据（上月有上传）"] == "20-upload-completeness.html#t20-without-uploads"
+    assert lines["zh"]["南京明基医院从预约挂号表中消失（上月在列）"] == "40-trends.html#t40-hospitals"
+    assert lines["en"]["Nanjing Brain Hospital stopped uploading this month (it uploaded the month before)"] \
+        == "20-upload-completeness.html#t20-without-uploads"
+    assert lines["en"]["Nanjing BenQ Medical Center vanished from the bookings table (listed the month before)"] \
+        == "40-trends.html#t40-hospitals"
+    jump = [text for text in lines["zh"] if text.startswith("南京市高淳中医院预约挂号量为 269，高于控制上限 ")]
+    shift = [text for text in lines["en"] if text.startswith("Luhe District: completeness score 7 months in a row "
+                                                           "below the mean (this month 90.91%; mean ")]
+    assert len(jump) == len(shift) == 1 and jump[0].endswith("——向好") and shift[0].endswith(": concerning")
+    signals = items.filter(pl.col("kind") == "signal")
+    number = signals["unit"].to_list().index("南京市高淳中医院") + 1
+    assert lines["zh"][jump[0]] == f"50-attention.html#signal-{number}"
+
+
+def test_without_the_month_before_only_signals_and_movers_are_listed(planted):
+    items, points = planted
+    alone = build_attention_list(MONTH, {"quality_flags": pl.DataFrame(schema=QUALITY_FLAGS_SCHEMA)}, None, points)
+    assert set(alone["kind"]) == {"signal", "mover"}
+    sentence = repr(listed.describe_attention(listed.with_links(alone), 26, BEFORE, False, "zh"))
+    assert f"上月（{BEFORE}）未处理" in sentence
+
+
+def test_the_seed_alone_says_plainly_that_no_limits_can_be_drawn():
+    bulletin = parse_text(seed_text())
+    tables = {**bulletin.tables, "quality_flags": validate_bulletin(bulletin).quality_flags}
+    points = compute_spc(select_judged(compute_indicator_values("2024-11", 30, tables)))
+    assert points["limits"].unique().to_list() == [NO_LIMITS] and points["mean"].null_count() == points.height
+    items = listed.with_links(build_attention_list("2024-11", tables, None, points))
+    assert items.is_empty() and count_series(points, "2024-11")["proper"] == 0
+    zh = repr(listed.describe_attention(items, 1, "2024-10", False, "zh"))
+    assert "本月没有需关注的事项。" in zh and "目前共有 1 个月的数据，尚不能画出控制限" in zh
+    en = repr(listed.describe_attention(items, 1, "2024-10", False, "en"))
+    assert "There are 1 months of data so far, so no process limits can be drawn yet" in en
+
+
+def test_the_exports_have_the_contract_s_columns_and_the_digest_the_first_three(planted, tmp_path):
+    items, points = planted
+    listed.write_attention_exports(tmp_path / MONTH, items, points)
+    data = tmp_path / MONTH / "data"
+    assert pl.read_csv(data / "attention.csv").columns == list(ATTENTION_SCHEMA)
+    spc = pl.read_csv(data / "spc.csv", infer_schema_length=None)
+    assert spc.columns == list(SPC_SCHEMA) and spc.height == points.height
+    assert (data / "attention.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    digest = json.loads((tmp_path / MONTH / "attention.json").read_text(encoding="utf-8"))
+    assert digest["count"] == count_attention(items) and digest["movers"] == 10
+    assert [item["href"] for item in digest["first"]] == [f"{p}.html#{a}" for p, a in items.head(3).select("page", "anchor").rows()]
+    assert digest["first"][0]["zh"] == listed.attention_lines(items.head(1), "zh")[0]["text"]
+    package = build_data_package(data, analysis_exports(data), [], MONTH)
+    assert [resource["name"] for resource in package["resources"]] == ["attention", "spc"]
+    assert package["resources"][1]["schema"]["primaryKey"] == ["level", "unit", "indicator", "month"]
+
+
+def test_a_printed_total_that_does_not_reconcile_comes_first_and_links_to_the_errors(planted):
+    # As ingest --allow-errors stores it: 合计 printed 214516 against 214604 summed from the rows.
+    _, points = planted
+    error = {"month": MONTH, "level": "bookings", "unit": "total", "rule": "booking_grand_total",
+             "detail": "printed 214516, rows sum to 214604", "severity": "error"}
+    flags = pl.DataFrame([error], schema=QUALITY_FLAGS_SCHEMA)
+    items = listed.with_links(build_attention_list(MONTH, {"quality_flags": flags}, None, points))
+    first = items.row(0, named=True)
+    assert (first["item"], first["kind"], first["table"], first["unit"]) == (1, "total_error", "bookings", "total")
+    assert listed.attention_lines(items.head(1), "zh")[0] == {
+        "section": 1, "text": "印刷合计与明细不符：预约挂号表·合计（预约总合计）", "href": "02-validate.html#t02-errors"}
+    assert listed.attention_lines(items.head(1), "en")[0]["text"] == (
+        "A printed total does not reconcile: bookings table, Total (bookings grand total)")
