@@ -16,7 +16,7 @@ import json
 import polars as pl
 import pytest
 
-from njbulletin.analysis.attention import build_attention_list, count_attention
+from njbulletin.analysis.attention import build_attention_list, count_attention, list_new_flags, number_items
 from njbulletin.analysis.series import compute_indicator_values
 from njbulletin.analysis.spc import NO_LIMITS, OUTSIDE, SHIFT, compute_spc, count_series, select_judged
 from njbulletin.contract import ATTENTION_SCHEMA, QUALITY_FLAGS_SCHEMA, SPC_SCHEMA
@@ -107,7 +107,14 @@ def test_none_of_them_is_named_in_the_same_month_unplanted(archive):
 
 def test_the_list_keeps_the_issue_s_order(planted):
     items, _ = planted
-    assert items["item"].to_list() == list(range(1, items.height + 1))
+    numbers = items["item"].unique(maintain_order=True).to_list()
+    assert numbers == list(range(1, len(numbers) + 1)) and items["item"].is_sorted()
+    # the new flags of one rule are one item (one line), whatever the number of units the rule caught
+    flags = items.filter(pl.col("kind") == "new_flag")
+    assert flags.group_by("rule").agg(pl.col("item").n_unique())["item"].to_list() == [1] * flags["rule"].n_unique()
+    assert flags["item"].n_unique() == flags["rule"].n_unique() < flags.height
+    others = items.filter(pl.col("kind") != "new_flag")
+    assert others["item"].n_unique() == others.height
     assert items["section"].to_list() == sorted(items["section"].to_list())
     kinds = items["kind"].unique(maintain_order=True).to_list()
     assert kinds == ["new_flag", "stopped_uploading", "vanished", "signal", "mover"]
@@ -120,11 +127,12 @@ def test_the_list_keeps_the_issue_s_order(planted):
     assert movers.height == 10 and (movers["moved"].abs() > 1).all()
     assert movers["moved"].abs().to_list() == sorted(movers["moved"].abs().to_list(), reverse=True)
     assert movers.join(signals, on=["level", "unit", "indicator"]).is_empty()
-    assert count_attention(items) == items.height - 10
+    assert count_attention(items) == flags["rule"].n_unique() + others.height - 10
 
 
 def test_each_item_is_one_line_in_either_language_linking_to_its_detail(planted):
     items, _ = planted
+    assert len(listed.attention_lines(items, "zh")) == items["item"].n_unique()
     lines = {lang: {line["text"]: line["href"] for line in listed.attention_lines(items, lang)} for lang in ("zh", "en")}
     assert lines["zh"]["南京脑科医院本月停止上传数据（上月有上传）"] == "20-upload-completeness.html#t20-without-uploads"
     assert lines["zh"]["南京明基医院从预约挂号表中消失（上月在列）"] == "40-trends.html#t40-hospitals"
@@ -172,8 +180,10 @@ def test_the_exports_have_the_contract_s_columns_and_the_digest_the_first_three(
     assert (data / "attention.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     digest = json.loads((tmp_path / MONTH / "attention.json").read_text(encoding="utf-8"))
     assert digest["count"] == count_attention(items) and digest["movers"] == 10
-    assert [item["href"] for item in digest["first"]] == [f"{p}.html#{a}" for p, a in items.head(3).select("page", "anchor").rows()]
-    assert digest["first"][0]["zh"] == listed.attention_lines(items.head(1), "zh")[0]["text"]
+    first = items.filter(pl.col("item") <= 3)
+    assert [item["href"] for item in digest["first"]] == \
+        [f"{p}.html#{a}" for p, a in first.unique("item", keep="first", maintain_order=True).select("page", "anchor").rows()]
+    assert digest["first"][0]["zh"] == listed.attention_lines(first.filter(pl.col("item") == 1), "zh")[0]["text"]
     package = build_data_package(data, analysis_exports(data), [], MONTH)
     assert [resource["name"] for resource in package["resources"]] == ["attention", "spc"]
     assert package["resources"][1]["schema"]["primaryKey"] == ["level", "unit", "indicator", "month"]
@@ -192,3 +202,20 @@ def test_a_printed_total_that_does_not_reconcile_comes_first_and_links_to_the_er
         "section": 1, "text": "印刷合计与明细不符：预约挂号表·合计（预约总合计）", "href": "02-validate.html#t02-errors"}
     assert listed.attention_lines(items.head(1), "en")[0]["text"] == (
         "A printed total does not reconcile: bookings table, Total (bookings grand total)")
+
+
+def test_the_new_flags_of_one_rule_are_one_line_naming_its_first_units():
+    """Seven units newly caught by 表单上传不全 and one by 无任何上传: two items, two lines."""
+    units = [f"第{n}医院" for n in range(1, 8)]
+    flags = pl.DataFrame([{"month": MONTH, "level": "hospital", "unit": unit, "rule": "forms_incomplete",
+                           "detail": "", "severity": "warning"} for unit in units]
+                         + [{"month": MONTH, "level": "district", "unit": "六合区", "rule": "no_uploads", "detail": "",
+                             "severity": "warning"}], schema=QUALITY_FLAGS_SCHEMA)
+    before = pl.DataFrame(schema=QUALITY_FLAGS_SCHEMA)
+    items = listed.with_links(number_items(list_new_flags(flags, before)))
+    assert items["item"].to_list() == [1] * 7 + [2] and count_attention(items) == 2
+    zh = [line["text"] for line in listed.attention_lines(items, "zh")]
+    assert zh == ["新增数据质量标记“表单上传不全”：7 个单位（第1医院、第2医院、第3医院、第4医院、第5医院，另有 2 个）",
+                  "新增数据质量标记：六合区·无任何上传"]
+    en = [line["text"] for line in listed.attention_lines(items, "en")]
+    assert en[0].startswith("New quality flag, forms incomplete: 7 units (") and en[0].endswith("; and 2 more)")

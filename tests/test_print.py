@@ -25,16 +25,18 @@ from conftest import make_workspace
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
-PAGES = ["01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness", "30-hospital-throughput",
+PAGES = ["50-attention", "01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness", "30-hospital-throughput",
          "40-trends"]
 # The most sheets each page may print on: what it printed on when this was written, plus one (docs/print/README.md).
 # Before, the seed printed on 2, 12, 16, 10, 13 and 5 sheets in Chinese, 2, 16, 17, 10, 12 and 5 in English.
-SHEETS = {"zh": {"01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 7,
+# The archive's trends page has 13 sheets since it shows an XmR chart for each of its 11 city indicators (about
+# half a sheet each) once 12 months are processed; the seed alone has no XmR charts.
+SHEETS = {"zh": {"50-attention": 2, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 7,
                  "30-hospital-throughput": 10, "40-trends": 4},
-          "en": {"01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 8,
+          "en": {"50-attention": 2, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 8,
                  "30-hospital-throughput": 10, "40-trends": 4},
-          "archive": {"01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 7,
-                      "30-hospital-throughput": 10, "40-trends": 8}}
+          "archive": {"50-attention": 4, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 10,
+                      "20-upload-completeness": 7, "30-hospital-throughput": 10, "40-trends": 14}}
 MM = 72 / 25.4  # PDF points per millimetre
 SMALLEST_FILL = 0.4  # every page but the last is filled at least this far down its content area
 # What a page shows of its tables, read in print media: each table's title, its column labels, its last
@@ -184,7 +186,7 @@ def test_a_table_repeats_its_title_and_labels_on_each_sheet_and_no_row_breaks(pr
             sheet = next(text for text in texts if value in text)
             assert squeeze(table["title"]) in sheet and squeeze(table["labels"][-1]) in sheet, (table["id"], value)
             checked += 1
-    assert checked or name == "01-ingest"
+    assert checked or name in ("01-ingest", "50-attention")  # key figures only: values too short to place
 
 
 def test_wide_tables_print_on_landscape_pages(printed):

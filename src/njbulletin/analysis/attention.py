@@ -1,7 +1,8 @@
 """What needs attention in a month: one list, in the order an administrator acts on it.
 
 1. Printed totals that do not reconcile (validation errors, kept with --allow-errors), then quality flags that
-   are new since the month before (a unit and rule not flagged the month before).
+   are new since the month before (a unit and rule not flagged the month before): one item per rule, whose
+   rows (one per unit) share the item's number.
 2. Units that stopped or started uploading (in the uploads table both months, with uploads one month and
    none the other), then hospitals and districts that vanished from or appeared in a table (bookings,
    uploads), names resolved through the registry so that a renamed unit is not counted twice.
@@ -197,13 +198,28 @@ def build_attention_list(month: str, tables: Mapping[str, pl.DataFrame], previou
                   list_presence_changes(tables, previous)]
     signals = list_signals(points, month)
     parts += [signals, list_movers(points, month, signals)]
-    return (pl.concat(parts).with_row_index("item", offset=1)
-            .select(pl.lit(month).alias("month"), pl.col("item").cast(pl.Int64), pl.exclude("item")))
+    return number_items(pl.concat(parts)).select(pl.lit(month).alias("month"), "item", pl.exclude("item"))
+
+
+def number_items(rows: pl.DataFrame) -> pl.DataFrame:
+    """Number the items in the list's order: every row is an item, but the new flags of one rule (one row per
+    unit) are one item, so that a rule that caught twenty units is one line, not twenty."""
+    grouped = pl.when(pl.col("kind") == "new_flag").then(pl.format("new_flag:{}", pl.col("rule")))
+    return (rows.with_row_index("_row")
+            .with_columns(grouped.otherwise(pl.col("_row").cast(pl.String)).alias("_group"))
+            .with_columns(pl.col("_row").min().over("_group").rank("dense").cast(pl.Int64).alias("item"))
+            .drop("_row", "_group"))
+
+
+def count_by_section(attention: pl.DataFrame) -> dict[int, int]:
+    """How many items each section holds (an item's rows counted once)."""
+    return dict(attention.group_by("section").agg(pl.col("item").n_unique()).iter_rows())
 
 
 def count_attention(attention: pl.DataFrame) -> int:
     """How many items need attention: sections 1 to 3 (the movers are beside them)."""
-    return attention.filter(pl.col("section") <= 3).height
+    per = count_by_section(attention)
+    return sum(per.get(section, 0) for section in (1, 2, 3))
 
 
 def load_attention_tables(ctx) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None]:

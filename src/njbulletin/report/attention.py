@@ -16,10 +16,11 @@ from pathlib import Path
 import polars as pl
 from markupsafe import Markup
 
+from njbulletin.analysis.attention import count_attention, count_by_section
 from njbulletin.atomic import atomic_path, write_text_atomic
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator
 from njbulletin.months import shift_month
-from njbulletin.report.labels import display_name, text
+from njbulletin.report.labels import display_name, join_names, text
 from njbulletin.report.narrative import Prose, in_sentence, key_figures, paragraph, phrase
 from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE
 from njbulletin.report.strings import TEXT
@@ -28,6 +29,7 @@ from njbulletin.report.tables import ReportTable, translate_code, translate_item
 LANGUAGES = ("zh", "en")
 SECTIONS = (1, 2, 3, 4)
 SHOWN_FIRST = 3  # items the index shows for each month
+NAMED_UNITS = 5  # units a line of new flags names; the validation page lists them all
 CSV_NAMES = {"attention": "attention.csv", "spc": "spc.csv"}
 TRENDS_PAGE = "40-trends"
 # Where a mover's unit lists its figures: (page, anchor) by level and indicator.
@@ -130,6 +132,17 @@ def table_label(table: str | None, lang: str) -> str:
     return text(f"att.table.{table}", lang) if f"att.table.{table}" in TEXT else translate_code(table, "table.", lang)
 
 
+def new_flags_sentence(rows: list[dict], lang: str) -> str:
+    """The new flags of one rule as one line: the rule, how many units, and the first of them (the rule's
+    table on the validation page lists every one)."""
+    if len(rows) == 1:
+        return item_sentence(rows[0], lang)
+    rule = in_sentence(translate_code(rows[0]["rule"], "rule.", lang) or "", lang)
+    names = [unit_label(row["level"], row["unit"], lang) for row in rows[:NAMED_UNITS]]
+    more = text("att.and_more", lang, more=len(rows) - NAMED_UNITS) if len(rows) > NAMED_UNITS else ""
+    return text("att.new_flags", lang, rule=rule, count=len(rows), units=join_names(names, lang) + more)
+
+
 def item_sentence(row: dict, lang: str) -> str:
     """One item of the attention list as one line of plain text in the language."""
     kind = row["kind"]
@@ -148,10 +161,30 @@ def item_sentence(row: dict, lang: str) -> str:
 
 def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "") -> list[dict]:
     """Each item: its section, its line in the language, and the link to its detail (`month_folder` put
-    before the page, for a link from outside the month's folder)."""
+    before the page, for a link from outside the month's folder). An item of several rows (the new flags of
+    one rule) is one line."""
     prefix = f"{month_folder}/" if month_folder else ""
-    return [{"section": row["section"], "text": item_sentence(row, lang),
-             "href": f"{prefix}{row['page']}.html#{row['anchor']}"} for row in shown.iter_rows(named=True)]
+    lines = []
+    for rows in group_items(shown):
+        first = rows[0]
+        sentence = new_flags_sentence(rows, lang) if first["kind"] == "new_flag" else item_sentence(first, lang)
+        lines.append({"section": first["section"], "text": sentence,
+                      "href": f"{prefix}{first['page']}.html#{first['anchor']}"})
+    return lines
+
+
+def group_items(shown: pl.DataFrame) -> list[list[dict]]:
+    """The list's rows gathered by item number, in the list's order."""
+    groups: dict[int, list[dict]] = {}
+    for row in shown.iter_rows(named=True):
+        groups.setdefault(row["item"], []).append(row)
+    return list(groups.values())
+
+
+def first_items(shown: pl.DataFrame, count: int) -> pl.DataFrame:
+    """The rows of the first `count` items of sections 1 to 3."""
+    needing = shown.filter(pl.col("section") <= 3)
+    return needing.filter(pl.col("item").is_in(needing["item"].unique(maintain_order=True).head(count).implode()))
 
 
 # ----------------------------------------------------------------------------- the page
@@ -163,9 +196,8 @@ def month_before(month: str) -> str:
 
 def describe_attention(shown: pl.DataFrame, months: int, month_before: str, compared: bool, lang: str) -> Prose:
     """The page's opening paragraph: how many items need attention, by section, and what could not be judged."""
-    sections = shown.group_by("section").len()
-    per = dict(sections.iter_rows())
-    count = sum(per.get(section, 0) for section in (1, 2, 3))
+    per = count_by_section(shown)
+    count = count_attention(shown)
     sentences = [phrase("p.attention_count", lang, count=count, totals=per.get(1, 0), units=per.get(2, 0),
                         signals=per.get(3, 0)) if count else phrase("p.attention_none", lang)]
     if per.get(4):
@@ -203,8 +235,8 @@ def signal_heading(row: dict, number: int, lang: str) -> Prose:
 def attention_key_figures(shown: pl.DataFrame, series: dict[str, int], months: int, month: str,
                           lang: str) -> ReportTable:
     """The page's key figures: items per section, the movers, months processed, series judged and with limits."""
-    per = dict(shown.group_by("section").len().iter_rows())
-    rows = [(text("att.fig.attention", lang), f"{sum(per.get(section, 0) for section in (1, 2, 3)):,}")]
+    per = count_by_section(shown)
+    rows = [(text("att.fig.attention", lang), f"{count_attention(shown):,}")]
     rows += [(text(f"h.attention.{section}", lang), f"{per.get(section, 0):,}") for section in (1, 2, 3)]
     rows += [(text("att.fig.movers", lang), f"{per.get(4, 0):,}"), (text("att.fig.months", lang), f"{months:,}"),
              (text("att.fig.series", lang), f"{sum(series.values()):,}"),
@@ -232,10 +264,9 @@ def xmr_title(level: str, unit: str, indicator: str, month: str, lang: str, smal
 def attention_digest(shown: pl.DataFrame, month: str) -> dict:
     """What the index and the navigation bars show of a month: the count, the movers, and the first items
     in both languages with their links (relative to the month's folder)."""
-    count = shown.filter(pl.col("section") <= 3).height
-    first = shown.filter(pl.col("section") <= 3).head(SHOWN_FIRST)
+    first = first_items(shown, SHOWN_FIRST)
     lines = {lang: attention_lines(first, lang) for lang in LANGUAGES}
-    return {"month": month, "count": count, "movers": shown.filter(pl.col("section") == 4).height,
+    return {"month": month, "count": count_attention(shown), "movers": count_by_section(shown).get(4, 0),
             "first": [{"zh": zh["text"], "en": en["text"], "href": zh["href"]} for zh, en in zip(lines["zh"], lines["en"])]}
 
 

@@ -75,6 +75,9 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "att.total_error": ("印刷合计与明细不符：{table}·{unit}（{rule}）", "A printed total does not reconcile: {table}, "
                                                                "{unit} ({rule})"),
     "att.new_flag": ("新增数据质量标记：{unit}·{rule}", "New quality flag: {unit}, {rule}"),
+    "att.new_flags": ("新增数据质量标记“{rule}”：{count} 个单位（{units}）",
+                      "New quality flag, {rule}: {count} units ({units})"),
+    "att.and_more": ("，另有 {more} 个", "; and {more} more"),
     "att.stopped_uploading": ("{unit}本月停止上传数据（上月有上传）",
                               "{unit} stopped uploading this month (it uploaded the month before)"),
     "att.started_uploading": ("{unit}本月开始上传数据（上月没有上传）",
