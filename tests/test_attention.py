@@ -167,7 +167,7 @@ def test_the_seed_alone_says_plainly_that_no_limits_can_be_drawn():
     zh = repr(listed.describe_attention(items, 1, "2024-10", False, "zh"))
     assert "本月没有需关注的事项。" in zh and "目前共有 1 个月的数据，尚不能画出控制限" in zh
     en = repr(listed.describe_attention(items, 1, "2024-10", False, "en"))
-    assert "There are 1 months of data so far, so no process limits can be drawn yet" in en
+    assert "Months of data so far: 1. No process limits can be drawn yet" in en
 
 
 def test_the_exports_have_the_contract_s_columns_and_the_digest_the_first_three(planted, tmp_path):

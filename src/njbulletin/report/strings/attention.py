@@ -39,12 +39,12 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "p.no_limits_yet": (
         "目前共有 {months} 个月的数据，尚不能画出控制限：XmR 控制图至少需要 12 个月的数据（12 至 19 个月时控制限为"
         "暂定），因此本月不判断特殊原因变异。",
-        "There are {months} months of data so far, so no process limits can be drawn yet: an XmR chart needs at "
+        "Months of data so far: {months}. No process limits can be drawn yet: an XmR chart needs at "
         "least 12 months (limits from 12 to 19 months are provisional). No special-cause variation is judged "
         "this month."),
     "p.xmr_none_yet": (
         "目前共有 {months} 个月的数据，尚不能画出 XmR 控制图：至少需要 12 个月。",
-        "There are {months} months of data so far: an XmR chart needs at least 12 months, so none is drawn yet."),
+        "Months of data so far: {months}. An XmR chart needs at least 12 months, so none is drawn yet."),
     "p.spc_method": (
         "每个指标（全市、各区、各医院）按月形成一条序列，用 XmR 控制图判断：均值 ± 2.66 × 平均移动极差为控制限"
         "（计算前剔除大于 3.267 × 平均移动极差的移动极差）。特殊原因变异包括：超出控制限；连续 7 个月在均值同一侧；"
