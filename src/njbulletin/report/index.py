@@ -222,8 +222,8 @@ def build_index(entries: list[dict], all_months_files: list[str] | None = None, 
     rows = month_rows(entries, lang)
     changes = any(cell["meaning"] for row in rows for cell in row["cells"])  # the legend, when a change is shown
     return template_environment().get_template("index.html.j2").render(
-        lang=lang, labels={**index_labels(lang), "attention": text("index.col.attention", lang)}, headers=headers,
-        rows=rows, changes=changes, sparklines=sparklines(entries, lang), exports=exports)
+        lang=lang, labels=index_labels(lang), headers=headers, rows=rows, changes=changes,
+        sparklines=sparklines(entries, lang), exports=exports)
 
 
 def templates_digest() -> str:

@@ -127,7 +127,6 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "att.fig.series": ("本月有数值的序列（条）", "Series with a value this month"),
     "att.fig.limits": ("其中有控制限：正式 / 暂定（条）", "Of which with limits: proper / provisional"),
     "index.attention": ("需关注", "Needs attention"),
-    "index.col.attention": ("需关注事项", "Needs attention"),
     # ------------------------------------------------------------------ rules, variations, limits
     "spc.rule.outside_limits": ("超出控制限", "Outside the limits"),
     "spc.rule.shift": ("连续7个月在均值同侧", "7 months on one side of the mean"),
