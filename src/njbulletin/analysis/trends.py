@@ -1,7 +1,8 @@
 """Month-to-month views over every processed month up to the one in hand.
 
-Each function takes the history of one or more tables (`MonthContext.history(name)`: every month's
-rows, with a `month` column) and returns a frame with one row per month (or per month and unit).
+Each function takes frames with a `month` column, one row per month or per month and unit: the months' key
+figures and units from the history store (`analysis.history.read_months`), or the history of a table
+(`MonthContext.history(name)`), and returns a frame with one row per month (or per month and unit).
 With a single month there is nothing to compare: changes are null and nothing appears or disappears.
 
 Month-over-month compares with the calendar month before; year-over-year with the same month a year
@@ -20,6 +21,7 @@ SUMMARY_METRICS = ("bookings_total", "third_party_share", "platforms_total", "ho
                    "hospital_outpatient_visits", "upload_units", "upload_units_complete",
                    "cumulative_bookings", "cumulative_records")
 METRIC_DTYPES = {"third_party_share": pl.Float64, "cumulative_bookings": pl.Float64, "cumulative_records": pl.Float64}
+SUMMARY_SCHEMA = {"month": pl.String, **{metric: METRIC_DTYPES.get(metric, pl.Int64) for metric in SUMMARY_METRICS}}
 # Cumulative counter -> the monthly figure its month-to-month change should equal.
 CUMULATIVE_COUNTERS = {"cumulative_bookings": "bookings_total"}
 
@@ -43,8 +45,14 @@ def summarise_history(bookings: pl.DataFrame, hotline: pl.DataFrame, platforms: 
         tables = {name: frame.filter(pl.col("month") == month) for name, frame in histories.items()}
         present = {name: frame for name, frame in tables.items() if frame.height or name == "declared_totals"}
         rows.append(compute_key_figures(month, days_in_month(month), present))
-    schema = {"month": pl.String, **{metric: METRIC_DTYPES.get(metric, pl.Int64) for metric in SUMMARY_METRICS}}
-    return pl.DataFrame([{key: row[key] for key in schema} for row in rows], schema=schema, orient="row")
+    return pl.DataFrame([{key: row[key] for key in SUMMARY_SCHEMA} for row in rows], schema=SUMMARY_SCHEMA,
+                        orient="row")
+
+
+def summarise_key_figures(key_figures: pl.DataFrame) -> pl.DataFrame:
+    """The same frame as `summarise_history`, from the months' key figures (the history store's key_figures,
+    one row per month, oldest first)."""
+    return key_figures.select(*SUMMARY_SCHEMA).cast(SUMMARY_SCHEMA)
 
 
 def compute_changes(summary: pl.DataFrame, metrics: tuple[str, ...] = SUMMARY_METRICS) -> pl.DataFrame:

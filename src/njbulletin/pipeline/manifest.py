@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from njbulletin.atomic import read_json
+from njbulletin.digests import REQUIREMENTS_LOCK, code_files, sha256_file
 from njbulletin.pipeline.model import now_iso
 
 if TYPE_CHECKING:
@@ -31,19 +32,8 @@ if TYPE_CHECKING:
 MANIFEST_NAME = "manifest.json"
 PACKAGES = ("njbulletin", "polars", "pyarrow", "pandas", "pandera", "matplotlib", "seaborn", "mplfonts",
             "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "jupyter_client")
-CODE_SUFFIXES = {".py", ".j2", ".json", ".csv", ".toml", ".cfg"}
-# `make install` installs requirements-dev.lock (the runtime lock plus the dev extras) into .venv.
-REQUIREMENTS_LOCK = "requirements-dev.lock"
 # Installed beside the lock but never in it: the project itself, and the installers a venv starts with.
 NOT_LOCKED = frozenset({"njbulletin", "pip", "setuptools", "wheel"})
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_notebook(path: Path) -> dict:
@@ -59,19 +49,6 @@ def notebook_code_digest(path: Path) -> str:
               "".join(cell.get("source", ""))] for cell in notebook.get("cells", [])]
     kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name")
     return hashlib.sha256(json.dumps([kernel, cells], ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-def code_files(roots: Iterable[Path]) -> list[Path]:
-    """Source files under each root (compiled caches and checkpoints left out), sorted."""
-    files = []
-    for root in roots:
-        root = Path(root)
-        if root.is_file():
-            files.append(root)
-            continue
-        files += [path for path in root.rglob("*") if path.is_file() and path.suffix in CODE_SUFFIXES
-                  and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts]
-    return sorted(files)
 
 
 def code_digest(source_roots: Iterable[Path], notebooks: Iterable[Path], lock: Path | None = None) -> str:
