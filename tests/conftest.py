@@ -41,7 +41,7 @@ def seed_workspace(tmp_path: Path) -> Workspace:
 # Modules whose tests run the pipeline (Jupyter kernels, papermill, nbconvert) or a browser: every test in
 # them is marked slow, so `make test-fast` (pytest -m "not slow") leaves them to `make test`.
 SLOW_MODULES = {"test_pipeline.py", "test_robustness.py", "test_no_network.py", "test_faults.py",
-                "test_rerun.py", "test_browser.py", "test_paths.py", "test_report_backfill.py"}
+                "test_rerun.py", "test_browser.py", "test_paths.py", "test_report_backfill.py", "test_correction.py"}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -41,6 +41,7 @@ from njbulletin.layout import find_raw_months
 from njbulletin.reading.parser import parse_text
 
 from conftest import Workspace, seed_month_text
+from fswatch import any_matching
 from seedtools import SEED_PATH, seed_text
 
 EARLIER, HOSTILE = "2024-10", "2024-11"
@@ -50,6 +51,7 @@ IMG_NAME = '"><img src=x onerror=alert(1)>'
 # name is kept (and shown) without its spaces; nothing else of it changes.
 IMG_NAME_KEPT = IMG_NAME.replace(" ", "")
 TABLES = ["booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads"]
+HISTORY_DATASETS = ["completeness", "indicator_values", "key_figures", "units"]
 JUNK_FILES = ["notes.txt", "2024-13.txt", "2024-11.txt.bak", "2024-9.txt"]
 OVERSIZED = "2024-09.txt"  # named like a bulletin, but over the input size limit
 NOT_A_BULLETIN_NAME = "not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12)"
@@ -137,8 +139,11 @@ def file_digests(*roots: Path, without_navigation: bool = False) -> dict[str, st
 
 
 def earlier_month_files(workspace: Workspace) -> dict[str, str]:
+    """The earlier month's partitions, its entry in the history store and its reports."""
     partitions = [storage.partition_path(workspace.processed, table, EARLIER).parent for table in TABLES]
-    return file_digests(*partitions, workspace.reports / EARLIER, without_navigation=True)
+    history = [workspace.processed / "history" / dataset / f"month={EARLIER}" for dataset in HISTORY_DATASETS]
+    stamp = workspace.processed / "history" / "stamps" / f"{EARLIER}.json"
+    return file_digests(*partitions, *history, stamp, workspace.reports / EARLIER, without_navigation=True)
 
 
 @pytest.fixture(scope="module")
@@ -235,23 +240,18 @@ def assert_earlier_month_untouched(workspace: Workspace, earlier_run) -> None:
 # ----------------------------------------------------------------------------- interrupted runs
 
 
-def hostile_partition_or_staging(workspace: Workspace):
-    staging = workspace.processed / storage.STAGING_DIRNAME
-    partition = storage.partition_path(workspace.processed, "bookings", HOSTILE)
+# The conditions below watch folders that the run creates, renames and removes while they look: they list
+# them with fswatch, which takes a folder that vanished mid-scan as empty (Path.glob would raise).
 
-    def condition() -> bool:
-        try:
-            if any(any(folder.iterdir()) for folder in staging.iterdir()):
-                return True
-        except OSError:
-            pass
-        return partition.exists()
-    return condition
+
+def hostile_partition_or_staging(workspace: Workspace):
+    partition = storage.partition_path(workspace.processed, "bookings", HOSTILE)
+    return lambda: any_matching(workspace.processed, f"{storage.STAGING_DIRNAME}/*/*") or partition.exists()
 
 
 def staged(workspace: Workspace, pattern: str):
     """Files of the month that this run is writing: in its staging folder until the month is swapped in."""
-    return lambda: any(workspace.reports.glob(f".staging/*/{HOSTILE}/{pattern}"))
+    return lambda: any_matching(workspace.reports, f".staging/*/{HOSTILE}/{pattern}")
 
 
 def analysis_running(workspace: Workspace):
@@ -325,7 +325,9 @@ def test_a_run_killed_at_each_point_leaves_the_earlier_month_intact(interrupted)
 
 
 def test_a_killed_run_leaves_no_partial_file_in_the_datasets(interrupted, workspace):
-    for path in workspace.processed.glob("*/month=*/*"):
+    partitions = [*workspace.processed.glob("*/month=*/*"), *workspace.processed.glob("history/*/month=*/*")]
+    assert len(partitions) >= len(TABLES) + len(HISTORY_DATASETS)  # at least the earlier month's
+    for path in partitions:
         assert path.name == storage.PARTITION_FILENAME, path
         pl.read_parquet(path)
 

@@ -27,6 +27,7 @@ from njbulletin.pipeline.kernels import (
     kernel_config,
 )
 from njbulletin.pipeline.model import FAILED, NOT_RUN, OK, NotebookResult, now_iso
+from njbulletin.pipeline.progress import Progress
 from njbulletin.pipeline.render import PendingPage, Renderer, describe_error
 
 
@@ -58,24 +59,29 @@ class NotebookJob:
     with_code: bool
     after: Gate | None = None  # the notebook whose end this one's cells wait for
     done: Gate | None = None  # opened when this notebook ends
+    progress: Progress | None = None  # told when its cells start and when it ends
+
+    def tell(self) -> Progress:
+        return self.progress or Progress()
 
 
 class WaitForTurn:
     """nbclient's `on_notebook_start` hook. The kernel is up; the cells wait for the gate `after`, and none
-    run when the notebook before failed (`skipped`). Records when the cells were let through."""
+    run when the notebook before failed (`skipped`). Records when the cells were let through, and tells the
+    run's progress."""
 
-    def __init__(self, after: Gate | None) -> None:
-        self.after = after
+    def __init__(self, job: NotebookJob) -> None:
+        self.job = job
         self.skipped = False
         self.started = (now_iso(), time.perf_counter())
 
     def __call__(self, notebook, **_) -> None:
-        if self.after is None:
-            return
-        if not self.after.wait():
+        if self.job.after is not None and not self.job.after.wait():
             self.skipped = True
             notebook.cells.clear()  # nothing runs; nbclient then shuts the kernel down as usual
+            return
         self.started = (now_iso(), time.perf_counter())
+        self.job.tell().notebook_started(self.job.month, self.job.source.stem)
 
 
 def run_papermill(job: NotebookJob, kernel, turn: WaitForTurn) -> None:
@@ -100,7 +106,7 @@ def run_with_kernel_retries(job: NotebookJob, kernels: KernelPool, turn: WaitFor
             return None
         except Exception as exc:  # noqa: BLE001 - any failure of a notebook is recorded, never raised
             if attempt < KERNEL_START_ATTEMPTS and is_kernel_start_failure(exc):
-                print(f"{job.month} {job.source.stem}: the kernel did not start; starting another", flush=True)
+                job.tell().message(f"{job.month} {job.source.stem}: the kernel did not start; starting another")
                 continue
             return exc
         finally:
@@ -122,22 +128,16 @@ def notebook_result(job: NotebookJob, turn: WaitForTurn, error: Exception | None
                           error=describe_error(error) if error else None, fault=fault_of(error))
 
 
-def print_progress(month: str, result: NotebookResult) -> None:
-    timing = "" if result.seconds is None else f" ({result.seconds:.1f} s)"
-    detail = f": {result.error}" if result.error else ""
-    print(f"{month} {result.name}: {result.status}{timing}{detail}", flush=True)
-
-
 def execute_notebook(job: NotebookJob, kernels: KernelPool) -> NotebookResult:
-    """Run one notebook into its staging folder and print a progress line. Never raises an Exception;
+    """Run one notebook into its staging folder and tell the run's progress. Never raises an Exception;
     `job.done` opens whatever happens."""
     succeeded = False
     try:
-        turn = WaitForTurn(job.after)
+        turn = WaitForTurn(job)
         result = notebook_result(job, turn, run_with_kernel_retries(job, kernels, turn))
         if result.status == NOT_RUN:
             job.executed.unlink(missing_ok=True)
-        print_progress(job.month, result)
+        job.tell().notebook_ended(job.month, result.name, result.status)
         succeeded = result.status == OK
         return result
     except Exception as exc:  # noqa: BLE001 - e.g. the progress line could not be printed

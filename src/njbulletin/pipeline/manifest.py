@@ -42,9 +42,12 @@ def load_notebook(path: Path) -> dict:
 
 
 def notebook_code_digest(path: Path) -> str:
+    return notebook_digest(load_notebook(path))
+
+
+def notebook_digest(notebook: dict) -> str:
     """sha256 of a notebook's cells (type, tags, source) and kernel: what runs, not its stored outputs,
     so refreshing the stored outputs (`make notebooks`) does not make every month run again."""
-    notebook = load_notebook(path)
     cells = [[cell.get("cell_type"), sorted(cell.get("metadata", {}).get("tags", [])),
               "".join(cell.get("source", ""))] for cell in notebook.get("cells", [])]
     kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name")
@@ -103,11 +106,6 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str | None]:
 def read_manifest(report_dir: Path) -> dict | None:
     """A month folder's manifest.json, or None when it is missing or unreadable."""
     return read_json(Path(report_dir) / MANIFEST_NAME)
-
-
-def is_up_to_date(manifest: dict | None, expected_fingerprint: str) -> bool:
-    """True when the last run succeeded with exactly these inputs, code and parameters."""
-    return bool(manifest) and manifest.get("status") == "ok" and manifest.get("fingerprint") == expected_fingerprint
 
 
 def build_manifest(plan: MonthPlan, outcome: MonthOutcome, with_code: bool, project_root: Path,

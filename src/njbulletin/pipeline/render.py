@@ -13,6 +13,7 @@ from pathlib import Path
 
 from njbulletin.pipeline.faults import describe_fault
 from njbulletin.pipeline.model import FAILED, NotebookResult
+from njbulletin.pipeline.progress import Progress
 
 
 def describe_error(exc: BaseException) -> str:
@@ -73,7 +74,7 @@ class Renderer:
         return self._pool.submit(publish_notebook, executed, parameters, final_path, with_code)
 
 
-def settle(pending: list[PendingPage]) -> list[NotebookResult]:
+def settle(pending: list[PendingPage], progress: Progress | None = None) -> list[NotebookResult]:
     """Wait for every page; a page that could not be written fails its notebook (as the machine's fault
     when the machine caused it)."""
     results = []
@@ -86,6 +87,6 @@ def settle(pending: list[PendingPage]) -> list[NotebookResult]:
                 result.status = FAILED
                 result.error = (result.error + "; " if result.error else "") + f"HTML: {describe_error(exc)}"
                 result.fault = result.fault or describe_fault(exc)
-                print(f"{result.name}: HTML failed: {describe_error(exc)}", flush=True)
+                (progress or Progress()).message(f"{result.name}: HTML failed: {describe_error(exc)}")
         results.append(result)
     return results
