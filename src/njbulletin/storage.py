@@ -157,5 +157,4 @@ def read_history(processed_dir: Path, dataset: str, months: list[str]) -> pl.Dat
     """One dataset of the history store for the given months, in their order (None for no months)."""
     if not months:
         return None
-    return pl.concat([pl.read_parquet(history_partition_path(processed_dir, dataset, month)) for month in months],
-                     how="vertical")
+    return pl.read_parquet([history_partition_path(processed_dir, dataset, month) for month in months])

@@ -93,22 +93,21 @@ def track_presence(history: pl.DataFrame, column: str, by: str | None = None) ->
     month), [by,] unit, change ('appeared' or 'disappeared').
     """
     keys = [by] if by else []
-    months = list_months(history)
     units = history.select("month", *keys, pl.col(column).alias("unit")).unique()
-    parts = []
-    for earlier, later in zip(months, months[1:]):
-        before = units.filter(pl.col("month") == earlier).drop("month")
-        after = units.filter(pl.col("month") == later).drop("month")
-        context = [pl.lit(later).alias("month"), pl.lit(earlier).alias("compared_with")]
-        parts.append(after.join(before, on=[*keys, "unit"], how="anti")
-                     .select(*context, *keys, "unit", pl.lit("appeared").alias("change")))
-        parts.append(before.join(after, on=[*keys, "unit"], how="anti")
-                     .select(*context, *keys, "unit", pl.lit("disappeared").alias("change")))
+    months = list_months(history)
     schema = {"month": pl.String, "compared_with": pl.String, **({by: pl.String} if by else {}),
               "unit": pl.String, "change": pl.String}
-    if not parts:
+    if len(months) < 2:
         return pl.DataFrame(schema=schema)
-    return pl.concat(parts).cast(schema).sort("month", *keys, "change", "unit")
+    pairs = pl.DataFrame({"month": months[1:], "compared_with": months[:-1]})
+    earlier = units.rename({"month": "compared_with"})
+    appeared = (units.join(pairs, on="month")
+                .join(earlier, on=["compared_with", *keys, "unit"], how="anti")
+                .select("month", "compared_with", *keys, "unit", pl.lit("appeared").alias("change")))
+    disappeared = (earlier.join(pairs, on="compared_with")
+                   .join(units, on=["month", *keys, "unit"], how="anti")
+                   .select("month", "compared_with", *keys, "unit", pl.lit("disappeared").alias("change")))
+    return pl.concat([appeared, disappeared]).cast(schema).sort("month", *keys, "change", "unit")
 
 
 def summarise_completeness_history(uploads: pl.DataFrame) -> pl.DataFrame:
