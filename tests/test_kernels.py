@@ -4,7 +4,6 @@ namespace; one kernel runs one notebook at a time; months in flight keep their o
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -49,19 +48,43 @@ def test_a_reused_kernel_starts_each_month_with_an_empty_namespace_and_its_modul
         pool.release(NOTEBOOK, again)
 
 
+class WatchedLock:
+    """A lock that tells when a thread starts waiting for it (so a test knows a thread is blocked without
+    sleeping for some time and hoping it got there)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.waiting = threading.Event()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if self._lock.acquire(blocking=False):
+            return True
+        self.waiting.set()
+        return self._lock.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+GUARD = 600  # seconds: only so that a broken pool fails the test instead of hanging it
+
+
 def test_one_kernel_runs_one_notebook_at_a_time(monkeypatch):
     monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, notebook: object())
     monkeypatch.setattr(kernel_module, "close_clients", lambda kernel: None)
     pool = KernelPool(reuse=True)
     first = pool.acquire(NOTEBOOK)
+    watched = pool._in_use[NOTEBOOK.name] = WatchedLock()
+    watched._lock.acquire()  # held by the first month, as the pool's own lock was
     other_notebook = pool.acquire(Path("notebooks/20-upload-completeness.ipynb"))  # a kernel of its own
     acquired = threading.Event()
-    waiting = threading.Thread(target=lambda: (pool.acquire(NOTEBOOK), acquired.set()))
+    waiting = threading.Thread(target=lambda: (pool.acquire(NOTEBOOK), acquired.set()), daemon=True)
     waiting.start()
-    assert not acquired.wait(0.3)  # the next month's copy of the notebook waits for the kernel
+    assert watched.waiting.wait(GUARD)  # the next month's copy of the notebook waits for the kernel...
+    assert not acquired.is_set()  # ...and has not got it
     pool.release(NOTEBOOK, first)
-    assert acquired.wait(5)
-    waiting.join()
+    assert acquired.wait(GUARD)
+    waiting.join(GUARD)
     assert other_notebook is not None
 
 
@@ -74,23 +97,28 @@ def test_a_kernel_that_fails_to_start_is_not_left_held(monkeypatch):
     with pytest.raises(RuntimeError):
         pool.acquire(NOTEBOOK)
     monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, notebook: object())
-    done = threading.Event()
-    threading.Thread(target=lambda: (pool.acquire(NOTEBOOK), done.set()), daemon=True).start()
-    assert done.wait(5)  # the retry gets the kernel: the failed attempt let it go
+    assert pool._in_use[NOTEBOOK.name].acquire(blocking=False)  # the failed attempt let the kernel go
+    pool._in_use[NOTEBOOK.name].release()
+    assert pool.acquire(NOTEBOOK) is not None
 
 
 def test_months_in_flight_keep_their_order_and_their_number():
+    # Month 1 ends only after month 2 has ended: month 2 can start only when month 0 leaves its place, and
+    # the results still come back in the months' order. Events, not sleeps, order the months.
     running, most = 0, 0
     lock = threading.Lock()
+    ended = {month: threading.Event() for month in range(8)}
 
     def stage(month: int) -> int:
         nonlocal running, most
         with lock:
             running += 1
             most = max(most, running)
-        time.sleep(0.05 if month % 2 else 0.01)  # odd months end after the next one
+        if month == 1:
+            assert ended[2].wait(GUARD)
         with lock:
             running -= 1
+        ended[month].set()
         return month * 10
 
     assert schedule.in_flight(stage, list(range(8))) == [month * 10 for month in range(8)]
