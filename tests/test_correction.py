@@ -129,3 +129,26 @@ def test_the_notebooks_list_the_history_notebooks_this_test_expects():
 
     specs = describe_notebooks(discover_notebooks(config.NOTEBOOKS_DIR))
     assert [spec.name for spec in specs if spec.reads == "history"] == HISTORY_NOTEBOOKS
+
+
+NAVIGATION_BAR = re.compile(rb"<!-- njbulletin:navigation -->.*?<!-- /njbulletin:navigation -->", re.DOTALL)
+
+
+def test_pages_made_in_shared_reused_kernels_are_those_of_fresh_kernels(corrected):
+    # The backfill ran every month's analyses in two kernels per process, shared by the four analyses and
+    # reused month after month; the last month run alone (fresh kernels, one per notebook, into a reports
+    # folder of its own) gives the same pages, less their navigation bar (that folder has no other month),
+    # and the same figures.
+    root = corrected[0]
+    command = [sys.executable, "-m", "njbulletin", "run", MONTHS[-1], "--force", "--jobs", "1", "--raw",
+               str(root / "raw"), "--processed", str(root / "processed"), "--reports", str(root / "alone")]
+    alone = subprocess.run(command, capture_output=True, text=True, timeout=1800)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    backfilled, fresh = root / "reports" / MONTHS[-1], root / "alone" / MONTHS[-1]
+    for name in NOTEBOOKS:
+        pages = [NAVIGATION_BAR.sub(b"", (folder / f"{name}.html").read_bytes()) for folder in (backfilled, fresh)]
+        assert pages[0] == pages[1], name
+    figures = sorted(path.name for path in (fresh / "figures").iterdir())
+    assert len(figures) > 10 and figures == sorted(path.name for path in (backfilled / "figures").iterdir())
+    assert all((fresh / "figures" / name).read_bytes() == (backfilled / "figures" / name).read_bytes()
+               for name in figures)

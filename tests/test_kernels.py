@@ -69,37 +69,63 @@ class WatchedLock:
 GUARD = 600  # seconds: only so that a broken pool fails the test instead of hanging it
 
 
-def test_one_kernel_runs_one_notebook_at_a_time(monkeypatch):
-    monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, notebook: object())
+def fake_kernels(monkeypatch) -> dict[str, object]:
+    """Kernels that are plain objects, one per slot (what a pool would start and reuse)."""
+    started: dict[str, object] = {}
+    monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, slot, notebook: started.setdefault(slot, object()))
     monkeypatch.setattr(kernel_module, "close_clients", lambda kernel: None)
+    return started
+
+
+def test_the_analyses_share_two_kernels_each_running_one_notebook_at_a_time(monkeypatch):
+    started = fake_kernels(monkeypatch)
     pool = KernelPool(reuse=True)
     first = pool.acquire(NOTEBOOK)
-    watched = pool._in_use[NOTEBOOK.name] = WatchedLock()
-    watched._lock.acquire()  # held by the first month, as the pool's own lock was
-    other_notebook = pool.acquire(Path("notebooks/20-upload-completeness.ipynb"))  # a kernel of its own
-    acquired = threading.Event()
-    waiting = threading.Thread(target=lambda: (pool.acquire(NOTEBOOK), acquired.set()), daemon=True)
+    second = pool.acquire(Path("notebooks/20-upload-completeness.ipynb"))
+    assert first is not second and len(started) == kernel_module.SHARED_KERNELS == 2
+    acquired = []
+    waiting = threading.Thread(target=lambda: acquired.append(pool.acquire(Path("notebooks/40-trends.ipynb"))),
+                               daemon=True)
     waiting.start()
-    assert watched.waiting.wait(GUARD)  # the next month's copy of the notebook waits for the kernel...
-    assert not acquired.is_set()  # ...and has not got it
+    with pool._free_changed:  # the third notebook waits for a kernel...
+        assert pool._free_changed.wait_for(lambda: pool.waiting == 1, timeout=GUARD)
+    assert acquired == []  # ...and has none
     pool.release(NOTEBOOK, first)
+    waiting.join(GUARD)
+    assert acquired == [first] and len(started) == 2  # the kernel the first notebook left, not a new one
+
+
+def test_a_first_stage_notebook_keeps_a_kernel_of_its_own(monkeypatch):
+    started = fake_kernels(monkeypatch)
+    pool = KernelPool(reuse=True)
+    ingest = Path("notebooks/01-ingest.ipynb")
+    first = pool.acquire(ingest)
+    validate = pool.acquire(Path("notebooks/02-validate.ipynb"))
+    assert first is not validate and sorted(started) == ["01-ingest.ipynb", "02-validate.ipynb"]
+    watched = pool._in_use[ingest.name] = WatchedLock()
+    watched._lock.acquire()  # held by the first month, as the pool's own lock was
+    acquired = threading.Event()
+    waiting = threading.Thread(target=lambda: (pool.acquire(ingest), acquired.set()), daemon=True)
+    waiting.start()
+    assert watched.waiting.wait(GUARD)  # the next month's 01-ingest waits for its kernel...
+    assert not acquired.is_set()  # ...and has not got it
+    pool.release(ingest, first)
     assert acquired.wait(GUARD)
     waiting.join(GUARD)
-    assert other_notebook is not None
 
 
 def test_a_kernel_that_fails_to_start_is_not_left_held(monkeypatch):
-    def fail(self, notebook):
+    def fail(self, slot, notebook):
         raise RuntimeError("Kernel died before replying to kernel_info")
 
     monkeypatch.setattr(KernelPool, "_ready_kernel", fail)
     pool = KernelPool(reuse=True)
-    with pytest.raises(RuntimeError):
-        pool.acquire(NOTEBOOK)
-    monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, notebook: object())
-    assert pool._in_use[NOTEBOOK.name].acquire(blocking=False)  # the failed attempt let the kernel go
-    pool._in_use[NOTEBOOK.name].release()
-    assert pool.acquire(NOTEBOOK) is not None
+    for notebook in (NOTEBOOK, Path("notebooks/01-ingest.ipynb")) * 3:  # more failures than kernels
+        with pytest.raises(RuntimeError):
+            pool.acquire(notebook)
+    fake_kernels(monkeypatch)
+    assert sorted(pool._free) == ["shared-0", "shared-1"]  # every failed attempt gave its kernel back
+    assert pool.acquire(NOTEBOOK) is not None and pool.acquire(Path("notebooks/01-ingest.ipynb")) is not None
 
 
 def test_months_in_flight_keep_their_order_and_their_number():
