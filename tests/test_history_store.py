@@ -168,3 +168,25 @@ def test_a_staging_folder_is_made_again_when_another_writer_removed_the_parent_m
     monkeypatch.setattr(storage.tempfile, "mkdtemp", parent_removed_once)
     folder = storage.make_staging_folder(processed, "2024-11")
     assert folder.parent == processed / storage.STAGING_DIRNAME and folder.is_dir() and len(calls) == 2
+
+
+def test_before_history_notebooks_run_the_months_not_ingested_again_are_brought_up_to_date(archive, monkeypatch):
+    from dataclasses import replace
+
+    from njbulletin import config
+    from njbulletin.layout import find_raw_months
+    from njbulletin.pipeline.model import KEEP, Settings
+    from njbulletin.pipeline.plan import decide_months, describe_notebooks, discover_notebooks, plan_months
+    from njbulletin.pipeline.run import refresh_history_store
+
+    settings = Settings(raw_dir=archive.raw_dir, processed_dir=archive.processed_dir,
+                        reports_dir=archive.reports_dir)
+    specs = describe_notebooks(discover_notebooks(config.NOTEBOOKS_DIR))
+    plans = decide_months(plan_months(["2024-11"], find_raw_months(archive.raw_dir), settings, "code", specs),
+                          settings)  # no earlier run: 2024-11 runs whole, its notebook 01 writes its entry
+    monkeypatch.setattr(history_store, "code_version", lambda: "other code")  # every entry is stale now
+    kept = [replace(plans[0], notebooks=tuple(replace(notebook, action=KEEP) for notebook in plans[0].notebooks
+                                              if not notebook.spec.first_stage))]
+    assert refresh_history_store(kept, archive.processed_dir) == []  # no history notebook runs: nothing read
+    assert refresh_history_store(plans, archive.processed_dir) == ["2024-09", "2024-10"]
+    assert refresh_history_store(plans, archive.processed_dir) == []

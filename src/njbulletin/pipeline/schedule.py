@@ -1,10 +1,10 @@
 """Which process runs which month.
 
 One month runs whole in this process, with fresh kernels. Several months run in two stages (every
-month's first stage, then every month's analyses), each process keeping one kernel per notebook for its
-months (`KernelPool(reuse=True)`). Within a stage, two months are in flight at a time: a notebook's kernel
-goes on to the next month as soon as it has finished this one, instead of idling until the month's
-slowest notebook ends. Months do not depend on each other within a stage: a first stage reads and writes
+month's first stage, then every month's analyses), each process keeping a kernel per first-stage notebook
+and two kernels its analyses share (`KernelPool(reuse=True)`). Within a stage, two months are in flight at
+a time: a kernel goes on to the next notebook as soon as it has finished one, instead of idling until the
+month's slowest notebook ends. Months do not depend on each other within a stage: a first stage reads and writes
 its own month only, and every first stage is done before any month's analyses (trends) begin.
 
 With --jobs N > 1 the months are dealt round-robin to N worker processes; a barrier holds every worker's
