@@ -74,6 +74,7 @@ class WaitForTurn:
         self.job = job
         self.skipped = False
         self.started = (now_iso(), time.perf_counter())
+        self.executed = None  # the executed notebook, when papermill returned it (it succeeded)
 
     def __call__(self, notebook, **_) -> None:
         if self.job.after is not None and not self.job.after.wait():
@@ -85,10 +86,11 @@ class WaitForTurn:
 
 
 def run_papermill(job: NotebookJob, kernel, turn: WaitForTurn) -> None:
-    """One papermill execution of the notebook into `job.executed` (a fresh kernel when `kernel` is None)."""
+    """One papermill execution of the notebook into `job.executed` (a fresh kernel when `kernel` is None);
+    the executed notebook, as papermill wrote it, is kept on `turn` for its page."""
     import papermill
 
-    papermill.execute_notebook(str(job.source), str(job.executed), parameters=job.kernel_parameters,
+    turn.executed = papermill.execute_notebook(str(job.source), str(job.executed), parameters=job.kernel_parameters,
                                kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
                                request_save_on_cell_execute=False, config=kernel_config(),
                                on_notebook_start=turn, km=kernel, kernel_manager_class=fresh_kernel_manager_class(),
@@ -128,8 +130,9 @@ def notebook_result(job: NotebookJob, turn: WaitForTurn, error: Exception | None
                           error=describe_error(error) if error else None, fault=fault_of(error))
 
 
-def execute_notebook(job: NotebookJob, kernels: KernelPool) -> NotebookResult:
-    """Run one notebook into its staging folder and tell the run's progress. Never raises an Exception;
+def execute_notebook(job: NotebookJob, kernels: KernelPool) -> tuple[NotebookResult, object | None]:
+    """Run one notebook into its staging folder and tell the run's progress: its result, and the executed
+    notebook when papermill returned it (None: read it from its file). Never raises an Exception;
     `job.done` opens whatever happens."""
     succeeded = False
     try:
@@ -139,9 +142,9 @@ def execute_notebook(job: NotebookJob, kernels: KernelPool) -> NotebookResult:
             job.executed.unlink(missing_ok=True)
         job.tell().notebook_ended(job.month, result.name, result.status)
         succeeded = result.status == OK
-        return result
+        return result, (turn.executed if succeeded else None)
     except Exception as exc:  # noqa: BLE001 - e.g. the progress line could not be printed
-        return NotebookResult(job.source.stem, FAILED, error=describe_error(exc), fault=fault_of(exc))
+        return NotebookResult(job.source.stem, FAILED, error=describe_error(exc), fault=fault_of(exc)), None
     finally:
         if job.done is not None:
             job.done.open(succeeded)
@@ -150,10 +153,11 @@ def execute_notebook(job: NotebookJob, kernels: KernelPool) -> NotebookResult:
 def execute_and_publish(job: NotebookJob, kernels: KernelPool, renderer: Renderer) -> PendingPage:
     """Execute the notebook, then queue its page (also when it failed: the page shows the error; not when
     the machine stopped it: its month will be dropped)."""
-    result = execute_notebook(job, kernels)
+    result, executed = execute_notebook(job, kernels)
     if result.status == NOT_RUN or result.fault or not job.executed.is_file():
         return PendingPage(result)
-    return PendingPage(result, renderer.submit(job.executed, job.parameters, job.final_path, job.with_code))
+    return PendingPage(result, renderer.submit(job.executed, job.parameters, job.final_path, job.with_code,
+                                               executed))
 
 
 def run_notebooks(jobs_for, first: list[Path], second: list[Path], kernels: KernelPool,

@@ -39,13 +39,16 @@ def show_parameters(notebook, parameters: dict, final_path: Path) -> None:
             cell.id = "injected-parameters"  # papermill gives the cell a random id; a rerun keeps this one
 
 
-def publish_notebook(executed: Path, parameters: dict, final_path: Path, with_code: bool) -> Path:
-    """Rewrite the executed notebook with its final parameters, then render its HTML page beside it."""
+def publish_notebook(executed: Path, parameters: dict, final_path: Path, with_code: bool,
+                     notebook=None) -> Path:
+    """Rewrite the executed notebook with its final parameters, then render its HTML page beside it.
+    `notebook` is the executed notebook papermill returned, when it did (else it is read from its file)."""
     import nbformat
 
     from njbulletin.report.html import render_html
 
-    notebook = nbformat.read(executed, as_version=4)
+    if notebook is None:
+        notebook = nbformat.read(executed, as_version=4)
     show_parameters(notebook, parameters, final_path)
     nbformat.write(notebook, executed)
     return render_html(executed, executed.with_suffix(".html"), with_code)
@@ -70,8 +73,8 @@ class Renderer:
     def __exit__(self, *exc_info) -> None:
         self._pool.shutdown(wait=True)
 
-    def submit(self, executed: Path, parameters: dict, final_path: Path, with_code: bool) -> Future:
-        return self._pool.submit(publish_notebook, executed, parameters, final_path, with_code)
+    def submit(self, executed: Path, parameters: dict, final_path: Path, with_code: bool, notebook=None) -> Future:
+        return self._pool.submit(publish_notebook, executed, parameters, final_path, with_code, notebook)
 
 
 def settle(pending: list[PendingPage], progress: Progress | None = None) -> list[NotebookResult]:

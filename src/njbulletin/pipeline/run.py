@@ -170,8 +170,9 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False,
         pending, outcomes = pending_months(plans, progress)
         ran: list[MonthOutcome] = []
         if pending:
-            from njbulletin.pipeline.schedule import run_months
+            from njbulletin.pipeline.schedule import run_months, start_worker_server
 
+            start_worker_server(pending, settings)
             check_notebook_parameters(notebooks, pending[0].parameters)
             refresh_history_store(pending, settings.processed_dir)
             progress.start(len(pending), notebooks_to_run(pending))

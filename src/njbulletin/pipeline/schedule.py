@@ -36,10 +36,9 @@ def run_months(plans: list[MonthPlan], settings: Settings, progress: Progress | 
     if len(plans) == 1:
         with KernelPool(reuse=False) as kernels, Renderer() as renderer:
             return [MonthRunner(settings, kernels, renderer, progress).run_whole_month(plans[0])]
-    workers = min(settings.jobs, len(plans))
-    if workers <= 1:
+    if not uses_workers(plans, settings):
         return run_share(plans, settings, between_stages=lambda: None, progress=progress)
-    return run_in_workers(plans, settings, workers, progress)
+    return run_in_workers(plans, settings, min(settings.jobs, len(plans)), progress)
 
 
 def run_share(plans: list[MonthPlan], settings: Settings, between_stages: Callable[[], object],
@@ -70,6 +69,21 @@ def worker_context():
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(WORKER_PRELOAD)
     return context
+
+
+def uses_workers(plans: list[MonthPlan], settings: Settings) -> bool:
+    return len(plans) > 1 and min(settings.jobs, len(plans)) > 1
+
+
+def start_worker_server(plans: list[MonthPlan], settings: Settings) -> None:
+    """Start the fork server now, when the months will run in workers: its imports (papermill, nbconvert,
+    about 2.5 s) then overlap the checks the parent makes before it starts them (`ensure_running` does not
+    wait for them)."""
+    if uses_workers(plans, settings):
+        from multiprocessing import forkserver
+
+        worker_context()
+        forkserver.ensure_running()
 
 
 def run_share_in_worker(index: int, plans: list[MonthPlan], settings: Settings, barrier, results, events) -> None:
