@@ -9,6 +9,7 @@ line printed above it. Worker processes forward their events to the parent's pro
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -40,6 +41,16 @@ def format_duration(seconds: float) -> str:
     minutes, seconds = divmod(int(round(seconds)), 60)
     hours, minutes = divmod(minutes, 60)
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+def terminal_size(stream: TextIO) -> tuple[int, int]:
+    """The columns and lines of the terminal `stream` writes to (0 when it does not say: a pseudo-terminal
+    opened without a size, as some CI runners do, where tqdm would draw nothing)."""
+    try:
+        size = os.get_terminal_size(stream.fileno())
+        return size.columns, size.lines
+    except (AttributeError, OSError, ValueError):
+        return 0, 0
 
 
 class Progress:
@@ -116,8 +127,10 @@ class BarProgress(Progress):
         from tqdm import tqdm
 
         super().start(months, notebooks)
+        known = min(terminal_size(self.out())) > 0  # a terminal that gives no size gets a fixed one
         with self.lock:
-            self.bar = tqdm(total=notebooks, file=self.out(), dynamic_ncols=True, unit="notebook",
+            self.bar = tqdm(total=notebooks, file=self.out(), dynamic_ncols=known, ncols=None if known else 100,
+                            nrows=None if known else 24, unit="notebook",
                             desc=self.description(), mininterval=0.5,
                             bar_format="{desc} |{bar}| {n_fmt}/{total_fmt} notebooks "
                                        "[{elapsed} elapsed, {remaining} left]{postfix}")
