@@ -160,21 +160,30 @@ def execute_and_publish(job: NotebookJob, kernels: KernelPool, renderer: Rendere
                                                executed))
 
 
+def not_run(job: NotebookJob) -> PendingPage:
+    """A notebook that will not run (a notebook before it failed): no kernel is started for it."""
+    if job.done is not None:
+        job.done.open(False)
+    job.tell().notebook_ended(job.month, job.source.stem, NOT_RUN)
+    return PendingPage(NotebookResult(job.source.stem, NOT_RUN))
+
+
 def run_notebooks(jobs_for, first: list[Path], second: list[Path], kernels: KernelPool,
                   renderer: Renderer, month: str) -> list[PendingPage]:
     """Run `first` one after another, then `second` concurrently. `jobs_for(source, after, done)` builds
-    each notebook's job; each kernel starts one notebook ahead of its turn, not more."""
+    each notebook's job; each kernel starts one notebook ahead of its turn, not more, and none starts for a
+    notebook that can no longer run (a notebook of the first stage before the one running failed)."""
     gates = [Gate() for _ in first]
     with ThreadPoolExecutor(max_workers=max(1, len(first) + len(second)), thread_name_prefix=f"nb-{month}") as pool:
-        futures = []
+        futures, failed = [], False
         for index, notebook in enumerate(first):
-            if index >= 2:
-                gates[index - 2].wait()
+            failed = failed or (index >= 2 and not gates[index - 2].wait())
             job = jobs_for(notebook, gates[index - 1] if index else None, gates[index])
-            futures.append(pool.submit(execute_and_publish, job, kernels, renderer))
-        if len(first) >= 2:
-            gates[-2].wait()
+            futures.append(pool.submit(not_run, job) if failed else pool.submit(execute_and_publish, job, kernels,
+                                                                                  renderer))
+        failed = failed or (len(first) >= 2 and not gates[-2].wait())
         for notebook in second:
             job = jobs_for(notebook, gates[-1] if first else None, None)
-            futures.append(pool.submit(execute_and_publish, job, kernels, renderer))
+            futures.append(pool.submit(not_run, job) if failed else pool.submit(execute_and_publish, job, kernels,
+                                                                                  renderer))
         return [future.result() for future in futures]

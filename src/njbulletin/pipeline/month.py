@@ -68,7 +68,10 @@ def sources(notebooks: list[NotebookPlan]) -> list[Path]:
     return [notebook.spec.source for notebook in notebooks]
 
 
-def not_run(notebooks: list[NotebookPlan]) -> list[PendingPage]:
+def not_run(notebooks: list[NotebookPlan], month: str, progress: Progress) -> list[PendingPage]:
+    """The notebooks that cannot run (the month's first stage failed), told to the progress as ended."""
+    for notebook in notebooks:
+        progress.notebook_ended(month, notebook.name, NOT_RUN)
     return [PendingPage(NotebookResult(name=notebook.name, status=NOT_RUN)) for notebook in notebooks]
 
 
@@ -139,7 +142,8 @@ class MonthRunner:
         ready = all_ok(month.prepared)
         second = month.plan.to_run(first_stage=False)
         pending = [PendingPage(result) for result in month.prepared] + month.kept_results(False)
-        pending += self.run_notebooks(month, [], sources(second)) if ready else not_run(second)
+        pending += (self.run_notebooks(month, [], sources(second)) if ready
+                    else not_run(second, month.plan.month, self.progress))
         return self.finish(month, pending, ready)
 
 
