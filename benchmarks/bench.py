@@ -4,12 +4,16 @@ Every figure is the median of several runs; every comparison alternates its two
 sides run by run, so a noisy neighbour slows both. The table is printed and
 written to benchmarks/results.md with the machine and the date.
 
-    python benchmarks/bench.py [--quick] [--only parse,pdf,spc,month,noop,backfill,memory]
+    python benchmarks/bench.py [--quick] [--only parse,pdf,spc,month,backfill,history,scale,memory] [--bin DIR]
+
+`--bin DIR` runs another installation's `njbulletin` (for instance a checkout of an earlier commit with its
+own .venv/bin), to measure before and after side by side with the same protocol.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import shutil
@@ -285,14 +289,18 @@ def bench_backfill(root: Path, months: int) -> list[Result]:
     one_month = Workspace(root, "one-month", dict(list(files.items())[:1]))
     first = generated[0][0]
     run(one_month.run_command(first))  # warm-up
-    singles = [run(one_month.run_command(first, jobs=1)) for _ in range(3)]
+    # single months before and after the backfill, so that a neighbour's load that comes or goes while it
+    # runs weighs on both sides
+    singles = [run(one_month.run_command(first, jobs=1)) for _ in range(2)]
     backfill = Workspace(root, "backfill", files)
     parallel = run(backfill.run_command(jobs=2))
+    singles += [run(one_month.run_command(first, jobs=1)) for _ in range(2)]
     serial_estimate = months * statistics.median(singles)
     return [Result(f"backfill of {months} synthetic months with --jobs 2, vs {months} x one forced month "
-                   "with --jobs 1", "<= 0.5x", f"{parallel:.1f} s vs {serial_estimate:.1f} s",
-                   parallel / serial_estimate, 0.5,
-                   f"one forced month: median of 3 = {statistics.median(singles):.1f} s")]
+                   "with --jobs 1", "<= 0.40x", f"{parallel:.1f} s vs {serial_estimate:.1f} s",
+                   parallel / serial_estimate, 0.40,
+                   f"one forced month: median of 4 (2 before the backfill, 2 after) = "
+                   f"{statistics.median(singles):.1f} s ({', '.join(f'{x:.1f}' for x in singles)})")]
 
 
 def bench_memory(root: Path) -> list[Result]:
@@ -302,6 +310,126 @@ def bench_memory(root: Path) -> list[Result]:
     gib = peak / 2**30
     return [Result("peak memory of a one-month run, all processes together", "<= 1.5 GiB", f"{gib:.2f} GiB",
                    gib, 1.5, "max over 3 forced runs of the summed RSS of the process tree, sampled every 50 ms")]
+
+
+# ----------------------------------------------------------------------------- years of bulletins (issue 21)
+
+
+SCALE_START = "2015-01"  # 120 months: 2015-01 to 2024-12
+
+
+def synthetic_files(months: int, start: str = SCALE_START, seed: int = 11) -> dict[str, bytes]:
+    from njbulletin.synth import generate_bulletins
+
+    return {f"{month}.txt": (text + "\n").encode("utf-8") for month, text, _ in generate_bulletins(months, start, seed)}
+
+
+def corrected_month(month: str, seed: int = 9011) -> bytes:
+    """Another valid bulletin for the same month: what a correction of that month's raw file looks like."""
+    from njbulletin.synth import generate_bulletins
+
+    return (generate_bulletins(1, month, seed)[0][1] + "\n").encode("utf-8")
+
+
+def history_notebooks() -> list[str]:
+    """The notebooks that declare in their metadata that they read the history (njbulletin.reads)."""
+    names = []
+    for path in sorted(config.NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb")):
+        metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        if (metadata.get("njbulletin") or {}).get("reads") == "history":
+            names.append(path.stem)
+    return names
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
+
+
+def notebooks_executed_since(reports: Path, started: str) -> int:
+    """How many notebooks a run executed: those whose manifest entry started after the run began (a kept
+    notebook keeps the times of the run that executed it)."""
+    count = 0
+    for manifest_path in reports.glob("[0-9][0-9][0-9][0-9]-[0-9][0-9]/manifest.json"):
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        count += sum(1 for notebook in manifest.get("notebooks", []) if (notebook.get("start") or "") >= started)
+    return count
+
+
+def ingest_command(workspace: Workspace) -> list[str]:
+    return [str(BIN / "njbulletin"), "ingest", *sorted(map(str, workspace.raw.glob("*.txt"))),
+            "--processed", str(workspace.processed)]
+
+
+def notebook_seconds(workspace: Workspace, month: str, names: list[str]) -> dict[str, float]:
+    manifest = json.loads((workspace.reports / month / "manifest.json").read_text(encoding="utf-8"))
+    return {nb["name"]: nb["seconds"] for nb in manifest["notebooks"] if nb["name"] in names}
+
+
+def bench_history(root: Path, small: int, large: int, rounds: int) -> list[Result]:
+    """Each history notebook in a forced run of the last month, with `small` and with `large` months ingested
+    (alternating, `rounds` rounds)."""
+    names = history_notebooks() or ["40-trends"]
+    files = synthetic_files(large)
+    months = sorted(name[:7] for name in files)
+    few = Workspace(root, f"history-{small}", {name: files[name] for name in sorted(files)[large - small:]})
+    many = Workspace(root, f"history-{large}", files)
+    for workspace in (few, many):
+        run(ingest_command(workspace))
+    last = months[-1]
+    run(few.run_command(last))  # warm-up
+    seconds: dict[str, dict[str, list[float]]] = {"few": {}, "many": {}}
+    whole: dict[str, list[float]] = {"few": [], "many": []}
+    for _ in range(rounds):
+        for side, workspace in (("few", few), ("many", many)):
+            whole[side].append(run(workspace.run_command(last)))
+            for name, value in notebook_seconds(workspace, last, names).items():
+                seconds[side].setdefault(name, []).append(value)
+    results = []
+    for name in names:
+        a, b = statistics.median(seconds["few"][name]), statistics.median(seconds["many"][name])
+        results.append(Result(f"{name} in a forced run of the last month: {large} vs {small} months of history",
+                              "<= 1.1x", f"{b:.1f} s vs {a:.1f} s", b / a, 1.1,
+                              f"medians of {rounds} alternating rounds (notebook seconds from the manifest): "
+                              f"{small}: {', '.join(f'{x:.1f}' for x in seconds['few'][name])}; "
+                              f"{large}: {', '.join(f'{x:.1f}' for x in seconds['many'][name])}"))
+    a, b = statistics.median(whole["few"]), statistics.median(whole["many"])
+    results.append(Result(f"the whole forced month: {large} vs {small} months of history", "-",
+                          f"{b:.1f} s vs {a:.1f} s", b / a, None, f"medians of {rounds} alternating rounds"))
+    return results
+
+
+def bench_scale(root: Path, months: int, jobs: int = 2) -> list[Result]:
+    """A `months`-month archive: ingest, the whole backfill, nothing changed, a forced last month, and the
+    correction of the first month (the run that follows it)."""
+    files = synthetic_files(months)
+    first, last = sorted(files)[0][:7], sorted(files)[-1][:7]
+    workspace = Workspace(root, f"scale-{months}", files)
+    ingest = run(ingest_command(workspace))
+    store = "tables and history store" if (workspace.processed / "history").is_dir() else "tables only"
+    started = now_iso()
+    backfill = run(workspace.run_command(force=False, jobs=jobs))
+    backfill_count = notebooks_executed_since(workspace.reports, started)
+    unchanged = run(workspace.run_command(force=False, jobs=jobs))
+    forced = run(workspace.run_command(last, jobs=1))
+    (workspace.raw / f"{first}.txt").write_bytes(corrected_month(first))
+    started = now_iso()
+    correction = run(workspace.run_command(force=False, jobs=jobs))
+    executed = notebooks_executed_since(workspace.reports, started)
+    names = history_notebooks() or ["40-trends"]
+    label = f"{months}-month archive"
+    return [
+        Result(f"{label}: `njbulletin ingest` of every month", "-", f"{ingest:.1f} s", None, None,
+               f"{months} files: {store}"),
+        Result(f"{label}: every month run (--jobs {jobs})", "-", f"{backfill:.1f} s", None, None,
+               f"{backfill_count} notebooks executed"),
+        Result(f"{label}: a run where nothing changed", "-", f"{unchanged:.2f} s", None, None, "one run"),
+        Result(f"{label}: the last month forced (--jobs 1)", "-", f"{forced:.1f} s", None, None,
+               f"history notebooks: {notebook_seconds(workspace, last, names)}"),
+        Result(f"{label}: the run after correcting month 1 (--jobs {jobs})", "-",
+               f"{correction:.1f} s, {executed} notebooks", None, None,
+               "the first month's raw file replaced by another valid bulletin; notebooks counted from the "
+               "manifests (started after the run began)"),
+    ]
 
 
 # ----------------------------------------------------------------------------- report
@@ -328,9 +456,14 @@ def format_table(results: list[Result]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run, not for the record)")
-    parser.add_argument("--only", default="parse,pdf,spc,month,backfill,memory")
+    parser.add_argument("--only", default="parse,pdf,spc,month,backfill,history,scale,memory")
+    parser.add_argument("--bin", type=Path, default=None,
+                        help="the folder of another installation's njbulletin, papermill and jupyter")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.md alone")
     args = parser.parse_args(argv)
+    if args.bin is not None:
+        global BIN
+        BIN = args.bin.resolve()
     only = set(args.only.split(","))
     results: list[Result] = []
     root = Path(tempfile.mkdtemp(prefix="njbulletin-bench-"))
@@ -346,6 +479,10 @@ def main(argv: list[str] | None = None) -> int:
             results += bench_month(root, repeats=1 if args.quick else 3)
         if "backfill" in only:
             results += bench_backfill(root, months=4 if args.quick else 24)
+        if "history" in only:
+            results += bench_history(root, small=12, large=24 if args.quick else 120, rounds=1 if args.quick else 5)
+        if "scale" in only:
+            results += bench_scale(root, months=6 if args.quick else 120)
         if "memory" in only:
             results += bench_memory(root)
     finally:

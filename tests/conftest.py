@@ -42,7 +42,7 @@ def seed_workspace(tmp_path: Path) -> Workspace:
 # them is marked slow, so `make test-fast` (pytest -m "not slow") leaves them to `make test`.
 SLOW_MODULES = {"test_pipeline.py", "test_robustness.py", "test_no_network.py", "test_faults.py",
                 "test_rerun.py", "test_browser.py", "test_paths.py", "test_report_backfill.py", "test_print.py",
-                "test_attention_pipeline.py"}
+                "test_attention_pipeline.py", "test_correction.py"}
 
 
 def pytest_collection_modifyitems(config, items):

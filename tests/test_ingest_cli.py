@@ -35,7 +35,12 @@ def test_ingest_writes_hive_partitions(processed, capsys):
     bookings = pl.scan_parquet(processed / "bookings").collect()
     assert bookings["count"].sum() == 276195
     assert bookings["month"].unique().to_list() == ["2024-11"]
-    assert not any((processed / ".staging").iterdir())
+    assert not (processed / ".staging").exists()  # nothing is left of the staging folders
+    # the month's entry in the history store: its key figures, read off the bulletin
+    figures = pl.read_parquet(processed / "history" / "key_figures" / "month=2024-11" / "data.parquet")
+    assert figures.select("bookings_total", "hotline_calls", "platforms_total", "upload_units",
+                          "upload_units_complete").row(0) == (276195, 27332, 18946, 51, 8)
+    assert (processed / "history" / "stamps" / "2024-11.json").is_file()
 
 
 def test_ingest_two_months_reads_as_one_dataset(tmp_path, processed):
@@ -91,7 +96,7 @@ def test_write_failure_midway_leaves_every_partition_as_it_was(processed, monkey
         storage.write_month_tables(changed, processed, "2024-11")
     after = {t: storage.partition_path(processed, t, "2024-11").read_bytes() for t in TABLE_NAMES}
     assert after == before
-    assert not any((processed / ".staging").iterdir())
+    assert not (processed / ".staging").exists()  # the failed write's staging folder is removed too
 
 
 def test_month_in_name_must_match_headings(tmp_path, processed, capsys):

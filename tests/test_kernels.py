@@ -4,7 +4,6 @@ namespace; one kernel runs one notebook at a time; months in flight keep their o
 from __future__ import annotations
 
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -49,48 +48,103 @@ def test_a_reused_kernel_starts_each_month_with_an_empty_namespace_and_its_modul
         pool.release(NOTEBOOK, again)
 
 
-def test_one_kernel_runs_one_notebook_at_a_time(monkeypatch):
-    monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, notebook: object())
+class WatchedLock:
+    """A lock that tells when a thread starts waiting for it (so a test knows a thread is blocked without
+    sleeping for some time and hoping it got there)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.waiting = threading.Event()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        if self._lock.acquire(blocking=False):
+            return True
+        self.waiting.set()
+        return self._lock.acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._lock.release()
+
+
+GUARD = 600  # seconds: only so that a broken pool fails the test instead of hanging it
+
+
+def fake_kernels(monkeypatch) -> dict[str, object]:
+    """Kernels that are plain objects, one per slot (what a pool would start and reuse)."""
+    started: dict[str, object] = {}
+    monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, slot, notebook: started.setdefault(slot, object()))
     monkeypatch.setattr(kernel_module, "close_clients", lambda kernel: None)
+    return started
+
+
+def test_the_analyses_share_two_kernels_each_running_one_notebook_at_a_time(monkeypatch):
+    started = fake_kernels(monkeypatch)
     pool = KernelPool(reuse=True)
     first = pool.acquire(NOTEBOOK)
-    other_notebook = pool.acquire(Path("notebooks/20-upload-completeness.ipynb"))  # a kernel of its own
-    acquired = threading.Event()
-    waiting = threading.Thread(target=lambda: (pool.acquire(NOTEBOOK), acquired.set()))
+    second = pool.acquire(Path("notebooks/20-upload-completeness.ipynb"))
+    assert first is not second and len(started) == kernel_module.SHARED_KERNELS == 2
+    acquired = []
+    waiting = threading.Thread(target=lambda: acquired.append(pool.acquire(Path("notebooks/40-trends.ipynb"))),
+                               daemon=True)
     waiting.start()
-    assert not acquired.wait(0.3)  # the next month's copy of the notebook waits for the kernel
+    with pool._free_changed:  # the third notebook waits for a kernel...
+        assert pool._free_changed.wait_for(lambda: pool.waiting == 1, timeout=GUARD)
+    assert acquired == []  # ...and has none
     pool.release(NOTEBOOK, first)
-    assert acquired.wait(5)
-    waiting.join()
-    assert other_notebook is not None
+    waiting.join(GUARD)
+    assert acquired == [first] and len(started) == 2  # the kernel the first notebook left, not a new one
+
+
+def test_a_first_stage_notebook_keeps_a_kernel_of_its_own(monkeypatch):
+    started = fake_kernels(monkeypatch)
+    pool = KernelPool(reuse=True)
+    ingest = Path("notebooks/01-ingest.ipynb")
+    first = pool.acquire(ingest)
+    validate = pool.acquire(Path("notebooks/02-validate.ipynb"))
+    assert first is not validate and sorted(started) == ["01-ingest.ipynb", "02-validate.ipynb"]
+    watched = pool._in_use[ingest.name] = WatchedLock()
+    watched._lock.acquire()  # held by the first month, as the pool's own lock was
+    acquired = threading.Event()
+    waiting = threading.Thread(target=lambda: (pool.acquire(ingest), acquired.set()), daemon=True)
+    waiting.start()
+    assert watched.waiting.wait(GUARD)  # the next month's 01-ingest waits for its kernel...
+    assert not acquired.is_set()  # ...and has not got it
+    pool.release(ingest, first)
+    assert acquired.wait(GUARD)
+    waiting.join(GUARD)
 
 
 def test_a_kernel_that_fails_to_start_is_not_left_held(monkeypatch):
-    def fail(self, notebook):
+    def fail(self, slot, notebook):
         raise RuntimeError("Kernel died before replying to kernel_info")
 
     monkeypatch.setattr(KernelPool, "_ready_kernel", fail)
     pool = KernelPool(reuse=True)
-    with pytest.raises(RuntimeError):
-        pool.acquire(NOTEBOOK)
-    monkeypatch.setattr(KernelPool, "_ready_kernel", lambda self, notebook: object())
-    done = threading.Event()
-    threading.Thread(target=lambda: (pool.acquire(NOTEBOOK), done.set()), daemon=True).start()
-    assert done.wait(5)  # the retry gets the kernel: the failed attempt let it go
+    for notebook in (NOTEBOOK, Path("notebooks/01-ingest.ipynb")) * 3:  # more failures than kernels
+        with pytest.raises(RuntimeError):
+            pool.acquire(notebook)
+    fake_kernels(monkeypatch)
+    assert sorted(pool._free) == ["shared-0", "shared-1"]  # every failed attempt gave its kernel back
+    assert pool.acquire(NOTEBOOK) is not None and pool.acquire(Path("notebooks/01-ingest.ipynb")) is not None
 
 
 def test_months_in_flight_keep_their_order_and_their_number():
+    # Month 1 ends only after month 2 has ended: month 2 can start only when month 0 leaves its place, and
+    # the results still come back in the months' order. Events, not sleeps, order the months.
     running, most = 0, 0
     lock = threading.Lock()
+    ended = {month: threading.Event() for month in range(8)}
 
     def stage(month: int) -> int:
         nonlocal running, most
         with lock:
             running += 1
             most = max(most, running)
-        time.sleep(0.05 if month % 2 else 0.01)  # odd months end after the next one
+        if month == 1:
+            assert ended[2].wait(GUARD)
         with lock:
             running -= 1
+        ended[month].set()
         return month * 10
 
     assert schedule.in_flight(stage, list(range(8))) == [month * 10 for month in range(8)]

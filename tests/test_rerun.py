@@ -1,13 +1,14 @@
 """Two forced runs of the seed month write byte-identical data, figures and summary.
 
-Compared byte for byte (59 files): the 6 parquet partitions of 2024-11 (booking_platforms, bookings,
-declared_totals, hotline, quality_flags, uploads); the month's 8 CSVs (the 6 tables, the attention list and
-the SPC) and datapackage.json; the 7 CSVs of all months (the 6 tables and summary.csv) and their
-datapackage.json; summary.json and attention.json; the 12 charts as PNG and as SVG (50 files so far); the 7
-HTML pages and index.html; and the two digests the index and the navigation bars were last written from
-(.index-state, .navigation). The run records, compared less their run times (8 files): manifest.json (each
-notebook's start, end and seconds, the month's seconds and finished) and the 7 executed notebooks
-(papermill's and the kernel's timings).
+Compared byte for byte (64 files): the 6 parquet partitions of 2024-11 (booking_platforms, bookings,
+declared_totals, hotline, quality_flags, uploads) and the month's entry in the history store (4 partitions:
+key_figures, indicator_values, completeness, units; and its stamp); the month's 8 CSVs (the 6 tables, the
+attention list and the SPC) and datapackage.json; the 7 CSVs of all months (the 6 tables and summary.csv) and
+their datapackage.json; summary.json and attention.json; the 12 charts as PNG and as SVG; the 7 HTML pages and
+index.html; and the two digests the index and the navigation bars were last written from (.index-state,
+.navigation). The run records, compared less their run times (8 files): manifest.json (each notebook's start,
+end and seconds, the month's seconds and finished) and the 7 executed notebooks (papermill's and the kernel's
+timings).
 
 The same run's data packages are validated with frictionless (the row counts are the seed's: 35 hospitals
 x 4 channels = 140 bookings rows, 5 platforms, 9 hotline categories, 12 districts + 39 hospitals = 51
@@ -35,8 +36,9 @@ from conftest import make_workspace
 
 MONTH = "2024-11"
 TABLES = ("booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads")
-EXPECTED_IDENTICAL = {"parquet": 6, "month csv": 8, "all-months csv": 7, "summary.json": 1, "attention.json": 1,
-                      "png": 12, "svg": 12, "datapackage.json": 2, "html": 8, "state": 2}
+HISTORY_DATASETS = ("completeness", "indicator_values", "key_figures", "units")
+EXPECTED_IDENTICAL = {"parquet": 10, "history stamp": 1, "month csv": 8, "all-months csv": 7, "summary.json": 1,
+                      "attention.json": 1, "png": 12, "svg": 12, "datapackage.json": 2, "html": 8, "state": 2}
 RUN_RECORDS = {"manifest.json": 1, "ipynb": 7}
 SEED_ROWS = {"booking_platforms": 5, "bookings": 140, "declared_totals": 44, "hotline": 9, "quality_flags": 106,
              "uploads": 51}
@@ -61,6 +63,8 @@ def snapshot(workspace) -> dict[str, bytes]:
 def category(path: str) -> str:
     """What a written file is, from its path (unknown kinds fail the comparison below)."""
     name = Path(path).name
+    if path.startswith("processed/history/stamps/"):
+        return "history stamp"  # what the month's entry in the history store was computed from
     if path.startswith("processed/"):
         return "parquet" if name == "data.parquet" else "other"
     if name in (".index-state", ".navigation"):
@@ -96,9 +100,10 @@ def test_data_figures_summary_and_pages_are_byte_identical(two_runs):
     assert differing == [], f"these files changed between two forced runs: {differing}"
     counts = {kind: sum(category(path) == kind for path in identical) for kind in EXPECTED_IDENTICAL}
     assert counts == EXPECTED_IDENTICAL, f"files compared: {identical}"
-    assert len(identical) == 59 and "other" not in map(category, identical)
-    assert sorted(p for p in identical if category(p) == "parquet") == [
-        f"processed/{table}/month={MONTH}/data.parquet" for table in TABLES]
+    assert len(identical) == 64 and "other" not in map(category, identical)
+    assert sorted(p for p in identical if category(p) == "parquet") == sorted(
+        [f"processed/{table}/month={MONTH}/data.parquet" for table in TABLES]
+        + [f"processed/history/{dataset}/month={MONTH}/data.parquet" for dataset in HISTORY_DATASETS])
 
 
 def without_run_times(notebook: dict) -> dict:

@@ -3,6 +3,8 @@
 - raw bulletins: ``RAW/YYYY-MM.txt`` or ``RAW/YYYY-MM.pdf`` (the file name declares the month);
 - processed data: ``PROCESSED/<table>/month=YYYY-MM/data.parquet``, one hive-partitioned dataset per table,
   staged under ``PROCESSED/.staging/`` before it is renamed into place;
+- the history store beside them: ``PROCESSED/history/<dataset>/month=YYYY-MM/data.parquet``, each month's
+  entry stamped by ``PROCESSED/history/stamps/YYYY-MM.json`` (what it was computed from);
 - a raw folder lists its bulletins with `find_raw_months`; any other file is reported and skipped;
 - nothing is ever written under the raw folder (`refuse_writes_under_raw`).
 """
@@ -21,6 +23,7 @@ RAW_EXTENSIONS = ("txt", "pdf")
 NOT_A_BULLETIN = "not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12)"
 STAGING_DIRNAME = ".staging"
 PARTITION_FILENAME = "data.parquet"
+HISTORY_DIRNAME = "history"  # not a table: it has no month=* partitions of its own
 
 
 def month_from_filename(path: Path) -> str | None:
@@ -88,6 +91,16 @@ def partition_path(processed_dir: Path, table: str, month: str) -> Path:
 def partition_glob(processed_dir: Path, table: str) -> Path:
     """A glob over every month of one table (for scanning the dataset)."""
     return Path(processed_dir) / table / "month=*" / PARTITION_FILENAME
+
+
+def history_partition_path(processed_dir: Path, dataset: str, month: str) -> Path:
+    """Where one dataset of the history store keeps one month."""
+    return partition_path(Path(processed_dir) / HISTORY_DIRNAME, dataset, month)
+
+
+def history_stamp_path(processed_dir: Path, month: str) -> Path:
+    """The stamp of a month's entry in the history store: the tables and the code it was computed from."""
+    return Path(processed_dir) / HISTORY_DIRNAME / "stamps" / f"{month}.json"
 
 
 def raw_folders(*extra: Path) -> set[Path]:

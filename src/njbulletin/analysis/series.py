@@ -17,9 +17,11 @@ from collections.abc import Mapping
 import polars as pl
 
 from njbulletin.analysis.completeness import compute_upload_ratios
+from njbulletin.analysis.history_store import present_tables, read_datasets
 from njbulletin.analysis.summary import compute_key_figures
 from njbulletin.analysis.throughput import compute_throughput
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, indicators_of
+from njbulletin.months import days_in_month
 from njbulletin.validate.names import resolve_names
 
 CITY_UNIT = "南京市"
@@ -107,19 +109,20 @@ def compute_indicator_values(month: str, days_in_month: int, tables: Mapping[str
 def compute_indicator_history(histories: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
     """Every month's indicator values from the history of each table (every month's rows, with a month
     column), oldest month first."""
-    from njbulletin.months import days_in_month
-
     months = sorted({month for frame in histories.values() for month in frame["month"].unique().to_list()})
-    parts = [compute_indicator_values(month, days_in_month(month),
-                                      {name: frame.filter(pl.col("month") == month) for name, frame in histories.items()
-                                       if name in ("quality_flags", "declared_totals")
-                                       or frame.filter(pl.col("month") == month).height})
+    parts = [derive_indicator_values(month, present_tables({name: frame.filter(pl.col("month") == month)
+                                                            for name, frame in histories.items()}))
              for month in months]
     return pl.concat(parts).sort("month", maintain_order=True) if parts else empty_values()
 
 
+def derive_indicator_values(month: str, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    """The month's indicator values, as the history store keeps them (`history_store.Deriver`)."""
+    return compute_indicator_values(month, days_in_month(month), tables)
+
+
 def load_indicator_history(ctx) -> pl.DataFrame:
     """Every indicator's value in every processed month up to the context's month (`MonthContext`), oldest
-    first: month, level, unit, indicator, value."""
-    names = ("bookings", "booking_platforms", "hotline", "uploads", "quality_flags", "declared_totals")
-    return compute_indicator_history({name: ctx.history(name) for name in names})
+    first: month, level, unit, indicator, value. Read from the history store (each month's values computed
+    once, when it was ingested); a month whose entry is missing or stale is computed from its tables."""
+    return read_datasets(ctx, {"indicator_values": derive_indicator_values})["indicator_values"]

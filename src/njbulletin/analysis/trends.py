@@ -1,7 +1,8 @@
 """Month-to-month views over every processed month up to the one in hand.
 
-Each function takes the history of one or more tables (`MonthContext.history(name)`: every month's
-rows, with a `month` column) and returns a frame with one row per month (or per month and unit).
+Each function takes frames with a `month` column, one row per month or per month and unit: the months' key
+figures and units from the history store (`analysis.history.read_months`), or the history of a table
+(`MonthContext.history(name)`), and returns a frame with one row per month (or per month and unit).
 With a single month there is nothing to compare: changes are null and nothing appears or disappears.
 
 Month-over-month compares with the calendar month before; year-over-year with the same month a year
@@ -20,6 +21,7 @@ SUMMARY_METRICS = ("bookings_total", "third_party_share", "platforms_total", "ho
                    "hospital_outpatient_visits", "upload_units", "upload_units_complete",
                    "cumulative_bookings", "cumulative_records")
 METRIC_DTYPES = {"third_party_share": pl.Float64, "cumulative_bookings": pl.Float64, "cumulative_records": pl.Float64}
+SUMMARY_SCHEMA = {"month": pl.String, **{metric: METRIC_DTYPES.get(metric, pl.Int64) for metric in SUMMARY_METRICS}}
 # Cumulative counter -> the monthly figure its month-to-month change should equal.
 CUMULATIVE_COUNTERS = {"cumulative_bookings": "bookings_total"}
 
@@ -43,8 +45,14 @@ def summarise_history(bookings: pl.DataFrame, hotline: pl.DataFrame, platforms: 
         tables = {name: frame.filter(pl.col("month") == month) for name, frame in histories.items()}
         present = {name: frame for name, frame in tables.items() if frame.height or name == "declared_totals"}
         rows.append(compute_key_figures(month, days_in_month(month), present))
-    schema = {"month": pl.String, **{metric: METRIC_DTYPES.get(metric, pl.Int64) for metric in SUMMARY_METRICS}}
-    return pl.DataFrame([{key: row[key] for key in schema} for row in rows], schema=schema, orient="row")
+    return pl.DataFrame([{key: row[key] for key in SUMMARY_SCHEMA} for row in rows], schema=SUMMARY_SCHEMA,
+                        orient="row")
+
+
+def summarise_key_figures(key_figures: pl.DataFrame) -> pl.DataFrame:
+    """The same frame as `summarise_history`, from the months' key figures (the history store's key_figures,
+    one row per month, oldest first)."""
+    return key_figures.select(*SUMMARY_SCHEMA).cast(SUMMARY_SCHEMA)
 
 
 def compute_changes(summary: pl.DataFrame, metrics: tuple[str, ...] = SUMMARY_METRICS) -> pl.DataFrame:
@@ -85,22 +93,21 @@ def track_presence(history: pl.DataFrame, column: str, by: str | None = None) ->
     month), [by,] unit, change ('appeared' or 'disappeared').
     """
     keys = [by] if by else []
-    months = list_months(history)
     units = history.select("month", *keys, pl.col(column).alias("unit")).unique()
-    parts = []
-    for earlier, later in zip(months, months[1:]):
-        before = units.filter(pl.col("month") == earlier).drop("month")
-        after = units.filter(pl.col("month") == later).drop("month")
-        context = [pl.lit(later).alias("month"), pl.lit(earlier).alias("compared_with")]
-        parts.append(after.join(before, on=[*keys, "unit"], how="anti")
-                     .select(*context, *keys, "unit", pl.lit("appeared").alias("change")))
-        parts.append(before.join(after, on=[*keys, "unit"], how="anti")
-                     .select(*context, *keys, "unit", pl.lit("disappeared").alias("change")))
+    months = list_months(history)
     schema = {"month": pl.String, "compared_with": pl.String, **({by: pl.String} if by else {}),
               "unit": pl.String, "change": pl.String}
-    if not parts:
+    if len(months) < 2:
         return pl.DataFrame(schema=schema)
-    return pl.concat(parts).cast(schema).sort("month", *keys, "change", "unit")
+    pairs = pl.DataFrame({"month": months[1:], "compared_with": months[:-1]})
+    earlier = units.rename({"month": "compared_with"})
+    appeared = (units.join(pairs, on="month")
+                .join(earlier, on=["compared_with", *keys, "unit"], how="anti")
+                .select("month", "compared_with", *keys, "unit", pl.lit("appeared").alias("change")))
+    disappeared = (earlier.join(pairs, on="compared_with")
+                   .join(units, on=["month", *keys, "unit"], how="anti")
+                   .select("month", "compared_with", *keys, "unit", pl.lit("disappeared").alias("change")))
+    return pl.concat([appeared, disappeared]).cast(schema).sort("month", *keys, "change", "unit")
 
 
 def summarise_completeness_history(uploads: pl.DataFrame) -> pl.DataFrame:

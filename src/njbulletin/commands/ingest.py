@@ -1,5 +1,6 @@
-"""`njbulletin ingest PATH... [--processed DIR] [--allow-errors]`: parse, validate and store each bulletin. A PATH
-may be a raw folder: its bulletins are taken as `run` takes them (`commands.paths.expand_raw_folders`).
+"""`njbulletin ingest PATH... [--processed DIR] [--allow-errors]`: parse, validate and store each bulletin (its
+tables, and its entry in the history store). A PATH may be a raw folder: its bulletins are taken as `run` takes
+them (`commands.paths.expand_raw_folders`).
 
 Exit 0 (every file stored), 1 (a file has validation errors and was not stored), 2 (a file could not be
 read, or the processed folder is unusable).
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import sys
 
+from njbulletin.analysis import history
 from njbulletin.commands.paths import absolute, expand_raw_folders, output_folder
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS
 from njbulletin.ingest import read_and_validate, summarise_tables, tables_to_write
@@ -35,6 +37,8 @@ def ingest_command(args) -> int:
                   f"(fix the file, or pass --allow-errors to store them in quality_flags)", file=sys.stderr)
             status = max(status, EXIT_VALIDATION_ERRORS)
             continue
-        write_month_tables(tables_to_write(bulletin, report), processed, bulletin.month)
+        tables = tables_to_write(bulletin, report)
+        write_month_tables(tables, processed, bulletin.month)
+        history.write_month(processed, bulletin.month, tables)  # what history notebooks read of the month
         print(summarise_tables(bulletin, report))
     return status

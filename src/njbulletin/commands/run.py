@@ -38,11 +38,18 @@ def report_outcomes(outcomes: list[MonthOutcome]) -> int:
     return EXIT_VALIDATION_ERRORS if failed else EXIT_OK
 
 
+def choose_progress():
+    """A progress bar when standard output is a terminal; a plain line per month otherwise (CI, a log file)."""
+    from njbulletin.pipeline.progress import BarProgress, LineProgress
+
+    return BarProgress() if sys.stdout.isatty() else LineProgress()
+
+
 def run_command(args) -> int:
     from njbulletin.pipeline.run import BusyError, ExportError, run_pipeline
 
     try:
-        outcomes = run_pipeline(args.months, settings_from_args(args), run_all=args.all)
+        outcomes = run_pipeline(args.months, settings_from_args(args), run_all=args.all, progress=choose_progress())
     except BusyError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY

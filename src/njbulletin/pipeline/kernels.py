@@ -5,9 +5,10 @@ otherwise share one history database and print "Session/line number was not uniq
 the reports. Its local TCP sockets are encrypted with CurveZMQ where pyzmq supports it.
 
 A single month gets fresh kernels, which nbclient starts and stops around each notebook. When
-several months run, a `KernelPool` keeps one kernel per notebook and reuses it month after month: each
-month starts from an empty namespace (IPython's `%reset -f`, execution count back to 1), so no variable
-carries over, while the modules stay imported, which saves each kernel's start and imports. A reset is
+several months run, a `KernelPool` keeps a kernel for each first-stage notebook and two kernels that the
+analyses share, and reuses them month after month and notebook after notebook: each notebook starts from
+an empty namespace (IPython's `%reset -f`, execution count back to 1), so no variable carries over, while
+the modules stay imported, which saves each kernel's start and imports. A reset is
 sent on the shell channel alone and costs a few milliseconds (see RESET_NAMESPACE). The pool is
 a context manager: its kernels are shut down when the `with` block ends.
 """
@@ -18,6 +19,8 @@ import threading
 import time
 from functools import lru_cache
 from pathlib import Path
+
+from njbulletin.pipeline.model import SEQUENTIAL_BELOW
 
 KERNEL_NAME = "python3"
 KERNEL_ARGUMENTS = ("--HistoryManager.enabled=False",)
@@ -35,9 +38,15 @@ KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel d
 # survives it (modules, their caches) is then frozen (gc.freeze): later collections, the next reset's and
 # the automatic ones while a notebook runs, no longer walk every object of polars, matplotlib and the rest,
 # which made a reset take 0.3 s of CPU. Objects freed by reference counting are freed as before.
+SHARED_KERNELS = 2  # per process, for the notebooks numbered 10 and up, when months reuse kernels
 RESET_NAMESPACE = ("get_ipython().run_line_magic('reset', '-f')\n"
                    "import gc as _gc; _gc.freeze(); del _gc\n"
                    "get_ipython().execution_count = 1")
+
+
+def is_first_stage(notebook: Path) -> bool:
+    """A notebook numbered below 10 (NN-name.ipynb): it keeps a kernel of its own in a pool."""
+    return int(Path(notebook).name[:2]) < SEQUENTIAL_BELOW
 
 
 def kernel_config():
@@ -135,16 +144,25 @@ def stop_kernel(kernel) -> None:
 
 
 class KernelPool:
-    """One kernel per notebook name, reused month after month (`reuse=True`), or none (`reuse=False`: each
-    notebook gets a fresh kernel from nbclient). Use it as a context manager; safe to use from threads.
+    """The kernels of a process's months. `reuse=False`: none (each notebook gets a fresh kernel from
+    nbclient). `reuse=True`: one kernel per notebook of the first stage, and `shared` kernels that the other
+    notebooks share; every kernel is reused month after month, and a shared one runs any of the analyses,
+    each from an empty namespace. Use it as a context manager; safe to use from threads.
 
-    A reused kernel runs one notebook at a time: `acquire` waits while another month's copy of the same
-    notebook holds it, until that month `release`s it."""
+    A kernel runs one notebook at a time: `acquire` waits until the notebook's own kernel (first stage), or
+    any shared kernel, is free, until the notebook that holds it `release`s it. Fewer kernels than
+    notebooks cost fewer starts and imports (about 1.5 s of CPU each), and fewer processes competing for
+    the cores; two shared kernels per process keep both cores busy when two processes run months."""
 
-    def __init__(self, reuse: bool) -> None:
+    def __init__(self, reuse: bool, shared: int = SHARED_KERNELS) -> None:
         self.reuse = reuse
-        self._kernels: dict[str, object] = {}
-        self._in_use: dict[str, threading.Lock] = {}  # by notebook name: held from acquire to release
+        self._kernels: dict[str, object] = {}  # by slot: a first-stage notebook's name, or shared-N
+        self._in_use: dict[str, threading.Lock] = {}  # first-stage slots: held from acquire to release
+        self._free = [f"shared-{index}" for index in reversed(range(shared))]  # taken from the end: the last
+        # kernel given back (a started one) is taken first, and another is started only when all are busy
+        self._free_changed = threading.Condition()
+        self.waiting = 0  # notebooks waiting for a shared kernel (tests watch it)
+        self._slots: dict[int, str] = {}  # id(kernel) -> its slot, while a notebook holds it
         self._lock = threading.Lock()
 
     def __enter__(self) -> KernelPool:
@@ -155,21 +173,43 @@ class KernelPool:
 
     def acquire(self, notebook: Path):
         """The kernel manager for this notebook, ready for a month (None: let nbclient start a fresh one),
-        once no other month uses it. A kernel that died is replaced."""
+        once no other notebook uses it. A kernel that died is replaced."""
         if not self.reuse:
             return None
-        with self._lock:
-            in_use = self._in_use.setdefault(notebook.name, threading.Lock())
-        in_use.acquire()
+        slot = self._take_slot(notebook)
         try:
-            return self._ready_kernel(notebook)
+            kernel = self._ready_kernel(slot, notebook)
         except BaseException:
-            in_use.release()
+            self._give_back(slot)
             raise
-
-    def _ready_kernel(self, notebook: Path):
         with self._lock:
-            kernel = self._kernels.get(notebook.name)
+            self._slots[id(kernel)] = slot
+        return kernel
+
+    def _take_slot(self, notebook: Path) -> str:
+        if is_first_stage(notebook):
+            with self._lock:
+                in_use = self._in_use.setdefault(notebook.name, threading.Lock())
+            in_use.acquire()
+            return notebook.name
+        with self._free_changed:
+            self.waiting += 1
+            self._free_changed.notify_all()
+            self._free_changed.wait_for(lambda: self._free)
+            self.waiting -= 1
+            return self._free.pop()
+
+    def _give_back(self, slot: str) -> None:
+        if slot in self._in_use:
+            self._in_use[slot].release()
+            return
+        with self._free_changed:
+            self._free.append(slot)
+            self._free_changed.notify_all()
+
+    def _ready_kernel(self, slot: str, notebook: Path):
+        with self._lock:
+            kernel = self._kernels.get(slot)
         if kernel is not None and kernel.is_alive():
             reset_namespace(kernel)
             return kernel
@@ -177,16 +217,18 @@ class KernelPool:
             stop_kernel(kernel)  # it died: what is left of it goes
         kernel = reusable_kernel_manager()
         with self._lock:
-            self._kernels[notebook.name] = kernel
+            self._kernels[slot] = kernel
         kernel.start_kernel(cwd=str(notebook.parent), extra_arguments=list(KERNEL_ARGUMENTS))
         return kernel
 
     def release(self, notebook: Path, kernel) -> None:
         """The notebook that used `kernel` has ended: close the clients it opened (the kernel stays, free for
-        the next month)."""
+        the next notebook)."""
         if kernel is not None:
             close_clients(kernel)
-            self._in_use[notebook.name].release()
+            with self._lock:
+                slot = self._slots.pop(id(kernel))
+            self._give_back(slot)
 
     def close(self) -> None:
         """Shut every kernel of the pool down."""

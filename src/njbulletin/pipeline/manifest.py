@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from njbulletin.atomic import read_json
+from njbulletin.digests import REQUIREMENTS_LOCK, code_files, sha256_file
 from njbulletin.pipeline.model import now_iso
 
 if TYPE_CHECKING:
@@ -31,19 +32,8 @@ if TYPE_CHECKING:
 MANIFEST_NAME = "manifest.json"
 PACKAGES = ("njbulletin", "polars", "pyarrow", "pandas", "pandera", "matplotlib", "seaborn", "mplfonts",
             "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "jupyter_client")
-CODE_SUFFIXES = {".py", ".j2", ".json", ".csv", ".toml", ".cfg"}
-# `make install` installs requirements-dev.lock (the runtime lock plus the dev extras) into .venv.
-REQUIREMENTS_LOCK = "requirements-dev.lock"
 # Installed beside the lock but never in it: the project itself, and the installers a venv starts with.
 NOT_LOCKED = frozenset({"njbulletin", "pip", "setuptools", "wheel"})
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def load_notebook(path: Path) -> dict:
@@ -52,26 +42,16 @@ def load_notebook(path: Path) -> dict:
 
 
 def notebook_code_digest(path: Path) -> str:
+    return notebook_digest(load_notebook(path))
+
+
+def notebook_digest(notebook: dict) -> str:
     """sha256 of a notebook's cells (type, tags, source) and kernel: what runs, not its stored outputs,
     so refreshing the stored outputs (`make notebooks`) does not make every month run again."""
-    notebook = load_notebook(path)
     cells = [[cell.get("cell_type"), sorted(cell.get("metadata", {}).get("tags", [])),
               "".join(cell.get("source", ""))] for cell in notebook.get("cells", [])]
     kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name")
     return hashlib.sha256(json.dumps([kernel, cells], ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-def code_files(roots: Iterable[Path]) -> list[Path]:
-    """Source files under each root (compiled caches and checkpoints left out), sorted."""
-    files = []
-    for root in roots:
-        root = Path(root)
-        if root.is_file():
-            files.append(root)
-            continue
-        files += [path for path in root.rglob("*") if path.is_file() and path.suffix in CODE_SUFFIXES
-                  and "__pycache__" not in path.parts and ".ipynb_checkpoints" not in path.parts]
-    return sorted(files)
 
 
 def code_digest(source_roots: Iterable[Path], notebooks: Iterable[Path], lock: Path | None = None) -> str:
@@ -126,11 +106,6 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str | None]:
 def read_manifest(report_dir: Path) -> dict | None:
     """A month folder's manifest.json, or None when it is missing or unreadable."""
     return read_json(Path(report_dir) / MANIFEST_NAME)
-
-
-def is_up_to_date(manifest: dict | None, expected_fingerprint: str) -> bool:
-    """True when the last run succeeded with exactly these inputs, code and parameters."""
-    return bool(manifest) and manifest.get("status") == "ok" and manifest.get("fingerprint") == expected_fingerprint
 
 
 def build_manifest(plan: MonthPlan, outcome: MonthOutcome, with_code: bool, project_root: Path,

@@ -1,9 +1,10 @@
-"""One month from start to end: stage its folder, run its notebooks, write its outputs and manifest, swap
-it in (or, when the machine stopped it, drop it and keep the previous reports), print its line.
+"""One month from start to end: stage its folder (with the outputs of the notebooks it keeps), run the
+notebooks it runs, write its outputs and manifest, swap it in (or, when the machine stopped it, drop it and
+keep the previous reports), and tell the run's progress.
 
 A month runs whole (both stages pipelined), or in two calls when several months run: every month's first
-stage (01-ingest, 02-validate) before any month's analyses, because a month's trends read the earlier
-months' processed tables.
+stage (01-ingest, 02-validate) before any month's analyses, because a month's history notebooks read the
+earlier months' processed tables (through the history store).
 """
 from __future__ import annotations
 
@@ -15,10 +16,26 @@ from njbulletin import config
 from njbulletin.pipeline.execute import Gate, NotebookJob, run_notebooks
 from njbulletin.pipeline.faults import describe_fault, describe_write_error, kept_reports_message
 from njbulletin.pipeline.kernels import KernelPool
-from njbulletin.pipeline.manifest import build_manifest, manifest_text
-from njbulletin.pipeline.model import FAILED, NOT_RUN, OK, MonthOutcome, MonthPlan, NotebookResult, Settings, all_ok
-from njbulletin.pipeline.outputs import FolderStage, processed_partitions, write_manifest, write_month_files
-from njbulletin.pipeline.plan import discover_notebooks, notebook_stages
+from njbulletin.pipeline.manifest import build_manifest, manifest_text, read_manifest
+from njbulletin.pipeline.model import (
+    FAILED,
+    NOT_RUN,
+    OK,
+    MonthOutcome,
+    MonthPlan,
+    NotebookPlan,
+    NotebookResult,
+    Settings,
+    all_ok,
+)
+from njbulletin.pipeline.outputs import (
+    FolderStage,
+    keep_notebook_outputs,
+    processed_partitions,
+    write_manifest,
+    write_month_files,
+)
+from njbulletin.pipeline.progress import Progress
 from njbulletin.pipeline.render import PendingPage, Renderer, describe_error, settle
 
 
@@ -28,8 +45,10 @@ class StagedMonth:
     plan: MonthPlan
     stage: FolderStage | None  # None: it could not be created (the month then has its outcome)
     with_code: bool
+    progress: Progress
     had_reports: bool = False  # REPORTS/YYYY-MM existed when the month started: what a fault keeps
     started: float = field(default_factory=time.perf_counter)
+    kept: dict[str, NotebookResult] = field(default_factory=dict)  # the kept notebooks' results, by name
     prepared: list[NotebookResult] = field(default_factory=list)  # the first stage's results, once run
     outcome: MonthOutcome | None = None  # set when the month ended before its second stage
 
@@ -37,54 +56,83 @@ class StagedMonth:
         return NotebookJob(source=source, month=self.plan.month, executed=self.stage.staged / source.name,
                            final_path=self.plan.report_dir / source.name,
                            kernel_parameters={**self.plan.parameters, "reports_dir": str(self.stage.folder)},
-                           parameters=self.plan.parameters, with_code=self.with_code, after=after, done=done)
+                           parameters=self.plan.parameters, with_code=self.with_code, after=after, done=done,
+                           progress=self.progress)
+
+    def kept_results(self, first_stage: bool) -> list[PendingPage]:
+        return [PendingPage(self.kept[nb.name]) for nb in self.plan.notebooks
+                if nb.name in self.kept and nb.spec.first_stage == first_stage]
 
 
-def not_run(notebooks: list[Path]) -> list[PendingPage]:
-    return [PendingPage(NotebookResult(name=path.stem, status=NOT_RUN)) for path in notebooks]
+def sources(notebooks: list[NotebookPlan]) -> list[Path]:
+    return [notebook.spec.source for notebook in notebooks]
+
+
+def not_run(notebooks: list[NotebookPlan], month: str, progress: Progress) -> list[PendingPage]:
+    """The notebooks that cannot run (the month's first stage failed), told to the progress as ended."""
+    for notebook in notebooks:
+        progress.notebook_ended(month, notebook.name, NOT_RUN)
+    return [PendingPage(NotebookResult(name=notebook.name, status=NOT_RUN)) for notebook in notebooks]
 
 
 def month_status(results: list[NotebookResult], error: str | None) -> str:
     return OK if all_ok(results) and error is None else FAILED
 
 
+def kept_results(plan: MonthPlan) -> dict[str, NotebookResult]:
+    """The kept notebooks' results as the month's manifest records them (the run that executed them)."""
+    records = {record.get("name"): record for record in (read_manifest(plan.report_dir) or {}).get("notebooks", [])}
+    return {notebook.name: NotebookResult.kept_from(records[notebook.name], notebook.record())
+            for notebook in plan.kept()}
+
+
 class MonthRunner:
     """Runs months in this process with one kernel pool and one renderer."""
 
-    def __init__(self, settings: Settings, kernels: KernelPool, renderer: Renderer) -> None:
+    def __init__(self, settings: Settings, kernels: KernelPool, renderer: Renderer,
+                 progress: Progress | None = None) -> None:
         self.settings = settings
         self.kernels = kernels
         self.renderer = renderer
-        self.first, self.second = notebook_stages(discover_notebooks(settings.notebooks_dir))
+        self.progress = progress or Progress()
 
     def run_notebooks(self, month: StagedMonth, first: list[Path], second: list[Path]) -> list[PendingPage]:
         return run_notebooks(month.job, first, second, self.kernels, self.renderer, month.plan.month)
 
     def open(self, plan: MonthPlan) -> StagedMonth:
-        """Stage the month; a staging folder the machine cannot create ends the month at once."""
+        """Stage the month, with the kept notebooks' outputs; a staging folder the machine cannot create or
+        fill ends the month at once."""
         had_reports = plan.report_dir.is_dir()
+        month = StagedMonth(plan, None, self.settings.with_code, self.progress, had_reports)
         try:
-            stage = FolderStage.create(plan.report_dir)
+            month.stage = FolderStage.create(plan.report_dir)
+            month.kept = kept_results(plan)
+            keep_notebook_outputs(plan.report_dir, month.stage.staged, list(month.kept))
         except OSError as exc:
-            month = StagedMonth(plan, None, self.settings.with_code, had_reports)
             month.outcome = fault_outcome(month, MonthOutcome(plan.month, FAILED), describe_write_error(exc))
-            return month
-        return StagedMonth(plan, stage, self.settings.with_code, had_reports)
+            self.progress.month_ended(month.outcome)
+        return month
+
+    def finish(self, month: StagedMonth, pending: list[PendingPage], tables_ok: bool) -> MonthOutcome:
+        return finish_month(month, pending, tables_ok, self.settings.processed_dir)
 
     def run_whole_month(self, plan: MonthPlan) -> MonthOutcome:
         """One month on its own: both stages pipelined."""
         month = self.open(plan)
         if month.outcome is not None:
             return month.outcome
-        pending = self.run_notebooks(month, self.first, self.second)
-        first_ok = all(item.result.status == OK for item in pending[:len(self.first)])
-        return finish_month(month, pending, tables_written=first_ok, processed_dir=self.settings.processed_dir)
+        first, second = plan.to_run(first_stage=True), plan.to_run(first_stage=False)
+        ran = self.run_notebooks(month, sources(first), sources(second))
+        pending = month.kept_results(True) + ran[:len(first)] + month.kept_results(False) + ran[len(first):]
+        first_ok = all(item.result.status == OK for item in month.kept_results(True) + ran[:len(first)])
+        return self.finish(month, pending, first_ok)
 
     def run_first_stage(self, plan: MonthPlan) -> StagedMonth:
         """The notebooks below 10 of one month; the month waits in staging for its second stage."""
         month = self.open(plan)
         if month.outcome is None:
-            month.prepared = settle(self.run_notebooks(month, self.first, []))
+            ran = self.run_notebooks(month, sources(plan.to_run(first_stage=True)), [])
+            month.prepared = settle(month.kept_results(True) + ran, self.progress)
         return month
 
     def run_second_stage(self, month: StagedMonth) -> MonthOutcome:
@@ -92,9 +140,11 @@ class MonthRunner:
         if month.outcome is not None:
             return month.outcome
         ready = all_ok(month.prepared)
-        pending = [PendingPage(result) for result in month.prepared]
-        pending += self.run_notebooks(month, [], self.second) if ready else not_run(self.second)
-        return finish_month(month, pending, tables_written=ready, processed_dir=self.settings.processed_dir)
+        second = month.plan.to_run(first_stage=False)
+        pending = [PendingPage(result) for result in month.prepared] + month.kept_results(False)
+        pending += (self.run_notebooks(month, [], sources(second)) if ready
+                    else not_run(second, month.plan.month, self.progress))
+        return self.finish(month, pending, ready)
 
 
 def write_outputs(month: StagedMonth, processed_dir: Path) -> tuple[dict[str, Path], str | None, str | None]:
@@ -134,12 +184,24 @@ def fault_outcome(month: StagedMonth, outcome: MonthOutcome, cause: str) -> Mont
     return outcome
 
 
-def finish_month(month: StagedMonth, pending: list[PendingPage], tables_written: bool,
+def record_plans(results: list[NotebookResult], plan: MonthPlan) -> list[NotebookResult]:
+    """Each result with what the plan said of its notebook (run or kept, why, its fingerprint), in the
+    notebooks' order."""
+    plans = {notebook.name: notebook for notebook in plan.notebooks}
+    for result in results:
+        if not result.plan and result.name in plans:
+            result.plan = plans[result.name].record()
+    order = [notebook.name for notebook in plan.notebooks]
+    return sorted(results, key=lambda result: order.index(result.name) if result.name in order else len(order))
+
+
+def finish_month(month: StagedMonth, pending: list[PendingPage], tables_in_place: bool,
                  processed_dir: Path) -> MonthOutcome:
-    """Write the month's outputs (its summary and CSVs when this run wrote its tables), wait for its pages,
-    then swap it in, or keep the previous reports when the machine stopped it. Prints the month's line."""
-    partitions, error, fault = write_outputs(month, processed_dir) if tables_written else ({}, None, None)
-    results = settle(pending)
+    """Write the month's outputs (its summary and CSVs when its first stage succeeded: its tables are in
+    place), wait for its pages, then swap it in, or keep the previous reports when the machine stopped it.
+    Tells the run's progress."""
+    partitions, error, fault = write_outputs(month, processed_dir) if tables_in_place else ({}, None, None)
+    results = record_plans(settle(pending, month.progress), month.plan)
     outcome = MonthOutcome(month.plan.month, month_status(results, error), results, error=error)
     outcome.seconds = round(time.perf_counter() - month.started, 3)
     fault = next((result.fault for result in results if result.fault), fault)
@@ -147,15 +209,6 @@ def finish_month(month: StagedMonth, pending: list[PendingPage], tables_written:
         fault = publish(month, outcome, partitions)
     if fault is not None:
         outcome = fault_outcome(month, outcome, fault)
-    print_month_line(outcome)
+    month.progress.month_ended(outcome)
     return outcome
-
-
-def print_month_line(outcome: MonthOutcome) -> None:
-    if outcome.fault:
-        detail = f" ({outcome.fault})"
-    else:
-        detail = "" if outcome.status == OK else f" ({'; '.join(outcome.failures())})"
-    print(f"{outcome.month}: {outcome.status}, {len(outcome.notebooks)} notebooks in {outcome.seconds:.1f} s{detail}",
-          flush=True)
 

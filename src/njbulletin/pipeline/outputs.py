@@ -91,6 +91,29 @@ def remove_staging(reports_dir: Path) -> list[Path]:
 # ----------------------------------------------------------------------------- one month's files
 
 
+def notebook_files(month_dir: Path, name: str) -> list[Path]:
+    """A notebook's outputs in a month folder: its executed notebook, its page and its figures (a figure's
+    name starts with its notebook's number, as `10-channels.png` does for 10-booking-channels)."""
+    figures = sorted(path for path in (Path(month_dir) / "figures").glob(f"{name[:2]}-*") if path.is_file())
+    return [Path(month_dir) / f"{name}.ipynb", Path(month_dir) / f"{name}.html", *figures]
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """The same bytes at `target`: a hard link where the file system allows it, else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def keep_notebook_outputs(month_dir: Path, staged: Path, names: list[str]) -> None:
+    """Put the kept notebooks' outputs, byte for byte, from the month's current folder into its staged one."""
+    for name in names:
+        for source in notebook_files(month_dir, name):
+            link_or_copy(source, staged / source.relative_to(month_dir))
+
+
 def processed_partitions(processed_dir: Path, month: str) -> dict[str, Path]:
     """The month's processed partition of each table that has one, by table name."""
     from njbulletin.storage import partition_path, processed_table_names

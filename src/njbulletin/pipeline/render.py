@@ -13,6 +13,7 @@ from pathlib import Path
 
 from njbulletin.pipeline.faults import describe_fault
 from njbulletin.pipeline.model import FAILED, NotebookResult
+from njbulletin.pipeline.progress import Progress
 
 
 def describe_error(exc: BaseException) -> str:
@@ -38,13 +39,16 @@ def show_parameters(notebook, parameters: dict, final_path: Path) -> None:
             cell.id = "injected-parameters"  # papermill gives the cell a random id; a rerun keeps this one
 
 
-def publish_notebook(executed: Path, parameters: dict, final_path: Path, with_code: bool) -> Path:
-    """Rewrite the executed notebook with its final parameters, then render its HTML page beside it."""
+def publish_notebook(executed: Path, parameters: dict, final_path: Path, with_code: bool,
+                     notebook=None) -> Path:
+    """Rewrite the executed notebook with its final parameters, then render its HTML page beside it.
+    `notebook` is the executed notebook papermill returned, when it did (else it is read from its file)."""
     import nbformat
 
     from njbulletin.report.html import render_html
 
-    notebook = nbformat.read(executed, as_version=4)
+    if notebook is None:
+        notebook = nbformat.read(executed, as_version=4)
     show_parameters(notebook, parameters, final_path)
     nbformat.write(notebook, executed)
     return render_html(executed, executed.with_suffix(".html"), with_code)
@@ -69,11 +73,11 @@ class Renderer:
     def __exit__(self, *exc_info) -> None:
         self._pool.shutdown(wait=True)
 
-    def submit(self, executed: Path, parameters: dict, final_path: Path, with_code: bool) -> Future:
-        return self._pool.submit(publish_notebook, executed, parameters, final_path, with_code)
+    def submit(self, executed: Path, parameters: dict, final_path: Path, with_code: bool, notebook=None) -> Future:
+        return self._pool.submit(publish_notebook, executed, parameters, final_path, with_code, notebook)
 
 
-def settle(pending: list[PendingPage]) -> list[NotebookResult]:
+def settle(pending: list[PendingPage], progress: Progress | None = None) -> list[NotebookResult]:
     """Wait for every page; a page that could not be written fails its notebook (as the machine's fault
     when the machine caused it)."""
     results = []
@@ -86,6 +90,6 @@ def settle(pending: list[PendingPage]) -> list[NotebookResult]:
                 result.status = FAILED
                 result.error = (result.error + "; " if result.error else "") + f"HTML: {describe_error(exc)}"
                 result.fault = result.fault or describe_fault(exc)
-                print(f"{result.name}: HTML failed: {describe_error(exc)}", flush=True)
+                (progress or Progress()).message(f"{result.name}: HTML failed: {describe_error(exc)}")
         results.append(result)
     return results

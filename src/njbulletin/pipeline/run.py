@@ -6,10 +6,13 @@ Each notebook is published to HTML as soon as it ends; then the month's summary.
 manifest.json are written, and the month, staged until then, is swapped into REPORTS/YYYY-MM as a whole
 (pipeline.month, pipeline.outputs). Finally the all-months exports and REPORTS/index.html are rebuilt.
 
-A month whose inputs (its raw file and every earlier month's, which its trends read), code (src/ and the
-notebooks' cells) and parameters are unchanged since its last successful run is skipped. That path
-imports only the standard library and filelock: no polars, papermill or matplotlib, so a run where
-nothing changed returns at once.
+Each notebook runs only when what it reads changed (pipeline.plan): its inputs (its month's raw file, or
+for a notebook that reads the history every month's up to its own), the code (src/, the reference data,
+the lock, the first stage's cells and its own) and the parameters; otherwise its outputs of the last run are
+kept. A month whose notebooks are all kept is skipped. That path imports only the standard library and
+filelock: no polars, papermill or matplotlib, so a run where nothing changed returns at once. Before
+history notebooks run, the history store's entries of the months that are not ingested again are brought
+up to date (`analysis.history.refresh`).
 """
 from __future__ import annotations
 
@@ -17,21 +20,21 @@ import os
 import sys
 from pathlib import Path
 
-from njbulletin import config
+from njbulletin.digests import code_version
 from njbulletin.errors import UsageError
 from njbulletin.layout import find_raw_months, refuse_writes_under_raw
 from njbulletin.pipeline.faults import describe_fault, describe_write_error
-from njbulletin.pipeline.manifest import REQUIREMENTS_LOCK, code_digest
-from njbulletin.pipeline.model import SKIPPED, MonthOutcome, MonthPlan, Settings
+from njbulletin.pipeline.model import READS_HISTORY, SKIPPED, MonthOutcome, MonthPlan, Settings
 from njbulletin.pipeline.plan import (
     check_notebook_parameters,
+    decide_months,
+    describe_notebooks,
     discover_notebooks,
-    is_skippable,
     plan_months,
     select_months,
 )
+from njbulletin.pipeline.progress import Progress, notebooks_to_run
 
-SOURCE_DIR = Path(__file__).resolve().parents[1]  # the whole njbulletin package
 LOCK_NAME = ".njbulletin.lock"
 # Hidden files a killed run can leave in the reports folder: atomic writes' temporary files, and the
 # partial notebooks of earlier versions (staging folders are handled apart).
@@ -94,19 +97,35 @@ def warn_skipped_files(skipped: list[tuple[Path, str]]) -> None:
         print(f"warning: {path}: {reason}; skipped", file=sys.stderr, flush=True)
 
 
-def pending_months(plans: list[MonthPlan], settings: Settings) -> tuple[list[MonthPlan], dict[str, MonthOutcome]]:
+def pending_months(plans: list[MonthPlan], progress: Progress) -> tuple[list[MonthPlan], dict[str, MonthOutcome]]:
     """(the months to run, the outcomes of those skipped because nothing changed)."""
-    skipped = {plan.month: MonthOutcome(plan.month, SKIPPED) for plan in plans if is_skippable(plan, settings)}
+    skipped = {plan.month: MonthOutcome(plan.month, SKIPPED) for plan in plans if not plan.runs}
     for month in skipped:
-        print(f"{month}: unchanged, skipped (--force runs it again)", flush=True)
+        progress.message(f"{month}: unchanged, skipped (--force runs it again)")
     return [plan for plan in plans if plan.month not in skipped], skipped
+
+
+def refresh_history_store(pending: list[MonthPlan], processed_dir: Path) -> list[str]:
+    """Before history notebooks run: the history store's entries of the months up to the last one they read,
+    except those ingested again in this run (their notebook 01 writes them), computed again where missing or
+    stale (other code, tables rewritten by other means). Returns the months computed again."""
+    readers = [plan.month for plan in pending if any(notebook.spec.reads == READS_HISTORY
+                                                     for notebook in plan.to_run(first_stage=False))]
+    if not readers:
+        return []
+    from njbulletin.analysis.history import refresh
+    from njbulletin.analysis.history_store import stored_months
+
+    ingested = {plan.month for plan in pending if plan.to_run(first_stage=True)}
+    return refresh(processed_dir, [month for month in stored_months(processed_dir, max(readers))
+                                   if month not in ingested])
 
 
 def is_write_fault(exc: BaseException) -> bool:
     return isinstance(exc, OSError) or describe_fault(exc) is not None
 
 
-def rebuild_exports_and_index(settings: Settings, swapped_in: bool) -> None:
+def rebuild_exports_and_index(settings: Settings, swapped_in: bool, progress: Progress) -> None:
     """The all-months CSVs (when a month was swapped in) and index.html, each replaced whole or kept as it
     was; a fault of the machine raises ExportError."""
     from njbulletin.report.index import write_index
@@ -122,14 +141,16 @@ def rebuild_exports_and_index(settings: Settings, swapped_in: bool) -> None:
             raise ExportError(f"{settings.reports_dir / 'data'}: {describe_write_error(exc)}; the previous "
                               f"all-months exports and index are kept") from None
     try:
-        print(f"index: {write_index(settings.reports_dir)}", flush=True)
+        progress.message(f"index: {write_index(settings.reports_dir)}")
     except OSError as exc:
         raise ExportError(f"{settings.reports_dir / 'index.html'}: {describe_write_error(exc)}; the previous "
                           f"index is kept") from None
 
 
-def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -> list[MonthOutcome]:
-    """Plan the months, skip the unchanged ones, check the parameters, run the rest, rebuild index.html.
+def run_pipeline(months: list[str], settings: Settings, run_all: bool = False,
+                 progress: Progress | None = None) -> list[MonthOutcome]:
+    """Plan the months, keep the unchanged notebooks, check the parameters, run the rest, rebuild index.html.
+    `progress` is told what happens (by default a line per month on standard output).
 
     Raises UsageError (bad month, parameter or folder) before anything runs, BusyError when another
     run holds the reports folder, ExportError when the index or the all-months exports cannot be written.
@@ -140,20 +161,28 @@ def run_pipeline(months: list[str], settings: Settings, run_all: bool = False) -
     warn_skipped_files(skipped_files)
     selected = select_months(list(months), available, run_all)
     notebooks = discover_notebooks(settings.notebooks_dir)
+    specs = describe_notebooks(notebooks)
+    progress = progress or Progress()
     lock = acquire_lock(settings.reports_dir)
     try:
         remove_run_leftovers(settings.reports_dir)
-        code = code_digest([SOURCE_DIR, config.REFERENCE_DIR], notebooks, config.PROJECT_ROOT / REQUIREMENTS_LOCK)
-        pending, outcomes = pending_months(plan_months(selected, available, settings, code), settings)
+        plans = decide_months(plan_months(selected, available, settings, code_version(), specs), settings)
+        pending, outcomes = pending_months(plans, progress)
         ran: list[MonthOutcome] = []
         if pending:
-            from njbulletin.pipeline.schedule import run_months
+            from njbulletin.pipeline.schedule import run_months, start_worker_server
 
+            start_worker_server(pending, settings)
             check_notebook_parameters(notebooks, pending[0].parameters)
-            ran = run_months(pending, settings)
+            refresh_history_store(pending, settings.processed_dir)
+            progress.start(len(pending), notebooks_to_run(pending))
+            try:
+                ran = run_months(pending, settings, progress)
+            finally:
+                progress.close()
             outcomes.update({outcome.month: outcome for outcome in ran})
         try:
-            rebuild_exports_and_index(settings, swapped_in=any(outcome.fault is None for outcome in ran))
+            rebuild_exports_and_index(settings, any(outcome.fault is None for outcome in ran), progress)
         except ExportError as exc:
             raise ExportError(str(exc), [outcomes[month] for month in selected]) from None
         return [outcomes[month] for month in selected]

@@ -1,10 +1,10 @@
 """Which process runs which month.
 
 One month runs whole in this process, with fresh kernels. Several months run in two stages (every
-month's first stage, then every month's analyses), each process keeping one kernel per notebook for its
-months (`KernelPool(reuse=True)`). Within a stage, two months are in flight at a time: a notebook's kernel
-goes on to the next month as soon as it has finished this one, instead of idling until the month's
-slowest notebook ends. Months do not depend on each other within a stage: a first stage reads and writes
+month's first stage, then every month's analyses), each process keeping a kernel per first-stage notebook
+and two kernels its analyses share (`KernelPool(reuse=True)`). Within a stage, two months are in flight at
+a time: a kernel goes on to the next notebook as soon as it has finished one, instead of idling until the
+month's slowest notebook ends. Months do not depend on each other within a stage: a first stage reads and writes
 its own month only, and every first stage is done before any month's analyses (trends) begin.
 
 With --jobs N > 1 the months are dealt round-robin to N worker processes; a barrier holds every worker's
@@ -23,27 +23,29 @@ from concurrent.futures import ThreadPoolExecutor
 from njbulletin.pipeline.kernels import KernelPool
 from njbulletin.pipeline.model import FAILED, MonthOutcome, MonthPlan, Settings
 from njbulletin.pipeline.month import MonthRunner
+from njbulletin.pipeline.progress import STOP, Progress, QueueProgress, forward_events
 from njbulletin.pipeline.render import Renderer, describe_error
 
 WORKER_PRELOAD = ["njbulletin.pipeline.schedule", "papermill", "nbconvert", "nbformat"]
 MONTHS_IN_FLIGHT = 2  # analyses of this many months at a time in one process (each notebook's kernel serves one)
 
 
-def run_months(plans: list[MonthPlan], settings: Settings) -> list[MonthOutcome]:
+def run_months(plans: list[MonthPlan], settings: Settings, progress: Progress | None = None) -> list[MonthOutcome]:
     """Run each month (in processes when there are several months and --jobs > 1); outcomes in plan order."""
+    progress = progress or Progress()
     if len(plans) == 1:
         with KernelPool(reuse=False) as kernels, Renderer() as renderer:
-            return [MonthRunner(settings, kernels, renderer).run_whole_month(plans[0])]
-    workers = min(settings.jobs, len(plans))
-    if workers <= 1:
-        return run_share(plans, settings, between_stages=lambda: None)
-    return run_in_workers(plans, settings, workers)
+            return [MonthRunner(settings, kernels, renderer, progress).run_whole_month(plans[0])]
+    if not uses_workers(plans, settings):
+        return run_share(plans, settings, between_stages=lambda: None, progress=progress)
+    return run_in_workers(plans, settings, min(settings.jobs, len(plans)), progress)
 
 
-def run_share(plans: list[MonthPlan], settings: Settings, between_stages: Callable[[], object]) -> list[MonthOutcome]:
+def run_share(plans: list[MonthPlan], settings: Settings, between_stages: Callable[[], object],
+              progress: Progress) -> list[MonthOutcome]:
     """This process's months: each first stage, then `between_stages()`, then each month's analyses."""
     with KernelPool(reuse=True) as kernels, Renderer() as renderer:
-        runner = MonthRunner(settings, kernels, renderer)
+        runner = MonthRunner(settings, kernels, renderer, progress)
         prepared = in_flight(runner.run_first_stage, plans)
         try:
             between_stages()
@@ -69,22 +71,40 @@ def worker_context():
     return context
 
 
-def run_share_in_worker(index: int, plans: list[MonthPlan], settings: Settings, barrier, results) -> None:
-    """A worker process's body: its share of the months; sends (index, outcomes, error) back."""
+def uses_workers(plans: list[MonthPlan], settings: Settings) -> bool:
+    return len(plans) > 1 and min(settings.jobs, len(plans)) > 1
+
+
+def start_worker_server(plans: list[MonthPlan], settings: Settings) -> None:
+    """Start the fork server now, when the months will run in workers: its imports (papermill, nbconvert,
+    about 2.5 s) then overlap the checks the parent makes before it starts them (`ensure_running` does not
+    wait for them)."""
+    if uses_workers(plans, settings):
+        from multiprocessing import forkserver
+
+        worker_context()
+        forkserver.ensure_running()
+
+
+def run_share_in_worker(index: int, plans: list[MonthPlan], settings: Settings, barrier, results, events) -> None:
+    """A worker process's body: its share of the months; sends (index, outcomes, error) back, and its
+    progress events as they happen."""
     try:
-        outcomes = run_share(plans, settings, between_stages=barrier.wait)
+        outcomes = run_share(plans, settings, between_stages=barrier.wait, progress=QueueProgress(events))
         results.put((index, outcomes, None))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which owns the exit status
         barrier.abort()  # the other workers stop waiting for this one
         results.put((index, None, describe_error(exc)))
 
 
-def run_in_workers(plans: list[MonthPlan], settings: Settings, workers: int) -> list[MonthOutcome]:
+def run_in_workers(plans: list[MonthPlan], settings: Settings, workers: int, progress: Progress) -> list[MonthOutcome]:
     context = worker_context()
-    barrier, results = context.Barrier(workers), context.Queue()
+    barrier, results, events = context.Barrier(workers), context.Queue(), context.Queue()
     shares = [plans[index::workers] for index in range(workers)]
-    processes = [context.Process(target=run_share_in_worker, args=(index, share, settings, barrier, results),
+    processes = [context.Process(target=run_share_in_worker,
+                                 args=(index, share, settings, barrier, results, events),
                                  name=f"months-{index}") for index, share in enumerate(shares)]
+    forwarder = forward_events(events, progress)
     for process in processes:
         process.start()
     try:
@@ -92,6 +112,8 @@ def run_in_workers(plans: list[MonthPlan], settings: Settings, workers: int) -> 
     finally:
         for process in processes:
             process.join()
+        events.put(STOP)  # after every worker's events (each worker's queue is flushed before it exits)
+        forwarder.join()
     outcomes = {}
     for index, share in enumerate(shares):
         outcomes.update(outcomes_of_share(share, *collected[index]))
