@@ -43,3 +43,13 @@ def to_int(value: str) -> int | None:
 
 def to_float(value: str) -> float | None:
     return None if value == "/" else float(value)
+
+
+def month_status(index_html: str, month: str) -> str:
+    """The index's status cell for a month (its month cell spans the attention row beneath it, when there is one):
+    '<td class="ok">完成</td>', or '' when the month is not listed."""
+    import re
+
+    found = re.search(rf'<td class="month"(?: rowspan="2")?>{re.escape(month)}</td>(<td class="[^"]*">.*?</td>)',
+                      index_html)
+    return found.group(1) if found else ""

@@ -83,7 +83,7 @@ def test_the_trends_page_has_an_xmr_chart_for_each_city_indicator(reports):
 
 def test_the_index_and_every_bar_show_the_count(reports):
     digest = json.loads((reports / MONTH / "attention.json").read_text(encoding="utf-8"))
-    count = sum(1 for row in attention_rows(reports) if row["section"] in ("1", "2", "3"))
+    count = len({row["item"] for row in attention_rows(reports) if row["section"] in ("1", "2", "3")})
     assert digest["count"] == count > 4 and len(digest["first"]) == 3
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert f"需关注 {count} 项" in index and all(item["zh"] in index for item in digest["first"])

@@ -212,7 +212,7 @@ def test_the_contract_describes_exactly_the_exported_tables_and_columns():
         "hotline": ["month", "category"], "bookings": ["month", "hospital", "channel"],
         "booking_platforms": ["month", "platform"], "uploads": ["month", "level", "unit"],
         "declared_totals": ["month", "table", "item"], "quality_flags": ["month", "level", "unit", "rule", "severity"],
-        "spc": ["level", "unit", "indicator", "month"], "attention": ["month", "item"]}
+        "spc": ["level", "unit", "indicator", "month"], "attention": ["month", "row"]}
     assert list(EXPORT_SCHEMAS["summary"]) == ["month", "run_status", *SUMMARY_FIELDS[1:]]
     channel = TABLE_DOCS["bookings"].columns["channel"]
     assert channel.values == CHANNELS and all(f"`{code}`" in channel.description_en for code in CHANNELS)

@@ -42,7 +42,7 @@ from njbulletin.reading.parser import parse_text
 
 from conftest import Workspace, seed_month_text
 from fswatch import any_matching
-from seedtools import SEED_PATH, seed_text
+from seedtools import SEED_PATH, month_status, seed_text
 
 EARLIER, HOSTILE = "2024-10", "2024-11"
 SCRIPT_NAME = "南京<script>alert(1)</script>医院"
@@ -225,8 +225,8 @@ def assert_reports_intact(workspace: Workspace, month: str) -> None:
 def assert_index_lists_earlier_month(workspace: Workspace) -> None:
     index = parse_html(workspace.reports / "index.html")
     assert any(attrs.get("href") == f"{EARLIER}/10-booking-channels.html" for tag, attrs in index.tags if tag == "a")
-    assert f'<td class="month">{EARLIER}</td><td class="ok">完成</td>' in (workspace.reports / "index.html").read_text(
-        encoding="utf-8")
+    assert month_status((workspace.reports / "index.html").read_text(encoding="utf-8"), EARLIER) == \
+        '<td class="ok">完成</td>'
 
 
 def assert_earlier_month_untouched(workspace: Workspace, earlier_run) -> None:
@@ -389,7 +389,7 @@ def test_after_kills_and_concurrent_runs_every_output_is_whole(concurrent_runs, 
     bookings = storage.read_month_table(workspace.processed, "bookings", HOSTILE)
     assert bookings["count"].sum() == 276195
     index = (workspace.reports / "index.html").read_text(encoding="utf-8")
-    assert f'<td class="month">{HOSTILE}</td><td class="ok">完成</td>' in index
+    assert month_status(index, HOSTILE) == '<td class="ok">完成</td>'
     # The earlier month's pages now link the month after them (only their navigation bar changed).
     earlier_page = (workspace.reports / EARLIER / "10-booking-channels.html").read_text(encoding="utf-8")
     assert f'href="../{HOSTILE}/10-booking-channels.html"' in earlier_page

@@ -87,8 +87,8 @@ SPC_SCHEMA: dict[str, pl.DataType] = {
     "rules": pl.String, "special_cause": pl.String, "side": pl.String, "variation": pl.String, "began": pl.String,
     "moving_range": pl.Float64, "mean_moving_range": pl.Float64}
 ATTENTION_SCHEMA: dict[str, pl.DataType] = {
-    "month": pl.String, "item": pl.Int64, "section": pl.Int64, "kind": pl.String, "level": pl.String,
-    "unit": pl.String, "table": pl.String, "indicator": pl.String, "value": pl.Float64, "previous_value": pl.Float64,
+    "month": pl.String, "item": pl.Int64, "row": pl.Int64, "section": pl.Int64, "kind": pl.String,
+    "level": pl.String, "unit": pl.String, "table": pl.String, "indicator": pl.String, "value": pl.Float64, "previous_value": pl.Float64,
     "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "limits": pl.String, "baseline_points": pl.Int64,
     "rule": pl.String, "side": pl.String, "judgement": pl.String, "distance": pl.Float64, "moved": pl.Float64,
     "detail": pl.String, "page": pl.String, "anchor": pl.String}
@@ -294,9 +294,11 @@ TABLE_DOCS["attention"] = Table(
     "units that vanished from or appeared in a table (section 2); special-cause signals that begin this month "
     "(section 3); the ten biggest movers relative to their own variation (section 4).",
     "the attention notebook (50-attention), from the month's and the month before's tables and from `spc`",
-    ("month", "item"),
+    ("month", "row"),
     {"month": MONTH,
-     "item": Column("序号", "The item's place in the list, from 1."),
+     "item": Column("序号", "The item's place in the list, from 1; the new flags of one rule are one item with a "
+                          "row per unit."),
+     "row": Column("行号", "The row's place in the list, from 1."),
      "section": Column("部分", "1 to 4, as above; sections 1 to 3 are what needs attention (the index's count)."),
      "kind": Column("类型", "`total_error`, `new_flag`, `stopped_uploading`, `started_uploading`, `vanished`, "
                           "`appeared`, `signal` or `mover`.",

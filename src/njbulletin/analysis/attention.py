@@ -47,7 +47,7 @@ def items(rows: list[dict] | pl.DataFrame, section: int, kind: str | None = None
     extra = {"section": pl.lit(section, pl.Int64)} | ({"kind": pl.lit(kind)} if kind else {})
     return frame.with_columns(**extra).select(
         [pl.col(name).cast(dtype) if name in frame.columns or name in extra else pl.lit(None, dtype).alias(name)
-         for name, dtype in ITEM_SCHEMA.items() if name not in ("month", "item")])
+         for name, dtype in ITEM_SCHEMA.items() if name not in ("month", "item", "row")])
 
 
 # ----------------------------------------------------------------------------- 1. totals and flags
@@ -198,16 +198,17 @@ def build_attention_list(month: str, tables: Mapping[str, pl.DataFrame], previou
                   list_presence_changes(tables, previous)]
     signals = list_signals(points, month)
     parts += [signals, list_movers(points, month, signals)]
-    return number_items(pl.concat(parts)).select(pl.lit(month).alias("month"), "item", pl.exclude("item"))
+    return number_items(pl.concat(parts)).select(pl.lit(month).alias("month"), "item", "row", pl.exclude("item", "row"))
 
 
 def number_items(rows: pl.DataFrame) -> pl.DataFrame:
     """Number the items in the list's order: every row is an item, but the new flags of one rule (one row per
-    unit) are one item, so that a rule that caught twenty units is one line, not twenty."""
+    unit) are one item, so that a rule that caught twenty units is one line, not twenty. `row` numbers the rows."""
     grouped = pl.when(pl.col("kind") == "new_flag").then(pl.format("new_flag:{}", pl.col("rule")))
     return (rows.with_row_index("_row")
             .with_columns(grouped.otherwise(pl.col("_row").cast(pl.String)).alias("_group"))
             .with_columns(pl.col("_row").min().over("_group").rank("dense").cast(pl.Int64).alias("item"))
+            .with_columns((pl.col("_row") + 1).cast(pl.Int64).alias("row"))
             .drop("_row", "_group"))
 
 
