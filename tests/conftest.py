@@ -1,8 +1,12 @@
 """Shared fixtures (kept small). `seed_workspace`: a temporary raw/processed/reports layout whose raw
 folder holds a copy of the seed bulletin as 2024-11.txt; `seed_month_text(month)`: the seed's text
-relabelled as another month of 2024 (only the headings' month changes)."""
+relabelled as another month of 2024 (only the headings' month changes); `seed_reports(lang)`: the seed
+month's reports in a language, run once per session for the tests that only read its pages."""
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +40,25 @@ def seed_month_text(month: str) -> str:
 @pytest.fixture
 def seed_workspace(tmp_path: Path) -> Workspace:
     return make_workspace(tmp_path / "workspace")
+
+
+@pytest.fixture(scope="session")
+def seed_reports(tmp_path_factory) -> Callable[[str], Path]:
+    """`seed_reports(lang)`: the reports folder of one run of the seed month in `lang` ("zh" or "en"), made on
+    first use and shared by every test of the session that asks for it. Those tests only read it."""
+    made: dict[str, Path] = {}
+
+    def reports(lang: str) -> Path:
+        if lang not in made:
+            workspace = make_workspace(tmp_path_factory.mktemp(f"seed-reports-{lang}"))
+            result = subprocess.run([sys.executable, "-m", "njbulletin", "run", "--raw", str(workspace.raw),
+                                     "--processed", str(workspace.processed), "--reports", str(workspace.reports),
+                                     "--jobs", "2", "--lang", lang], capture_output=True, text=True, timeout=900)
+            assert result.returncode == 0, result.stdout + result.stderr
+            made[lang] = workspace.reports
+        return made[lang]
+
+    return reports
 
 
 # Modules whose tests run the pipeline (Jupyter kernels, papermill, nbconvert) or a browser: every test in

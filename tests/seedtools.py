@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from njbulletin import config
@@ -48,8 +49,21 @@ def to_float(value: str) -> float | None:
 def month_status(index_html: str, month: str) -> str:
     """The index's status cell for a month (its month cell spans the attention row beneath it, when there is one):
     '<td class="ok">完成</td>', or '' when the month is not listed."""
-    import re
-
     found = re.search(rf'<td class="month"(?: rowspan="2")?>{re.escape(month)}</td>(<td class="[^"]*">.*?</td>)',
                       index_html)
     return found.group(1) if found else ""
+
+
+# What must never show on a report page: a kernel log, a Python warning, IPython's history message or any
+# text printed on standard error.
+NOISE = [
+    "ERROR!", "History logging moved", "Session/line number", "Traceback", "Warning:", "warnings.warn",
+    "DeprecationWarning", "FutureWarning", "UserWarning", "RuntimeWarning", "[IPKernelApp]", "WARNING |",
+    'data-mime-type="application/vnd.jupyter.stderr"', "papermill-error",
+]
+
+
+def visible_text(page: str) -> str:
+    """The page without its images and style sheets (where no sentence can hide)."""
+    page = re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", page)
+    return re.sub(r"<style[^>]*>.*?</style>", "", page, flags=re.DOTALL)

@@ -10,14 +10,10 @@ districts and 39 hospitals in the uploads, 5 platforms, 9 hotline categories, 44
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from njbulletin.report.screenshot import find_chromium
-
-from conftest import make_workspace
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
@@ -50,13 +46,8 @@ PAGE_STATE = """() => ({
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    workspace = make_workspace(tmp_path_factory.mktemp("browser"))
-    result = subprocess.run([sys.executable, "-m", "njbulletin", "run", "--raw", str(workspace.raw), "--processed",
-                             str(workspace.processed), "--reports", str(workspace.reports), "--jobs", "1"],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return workspace.reports
+def reports(seed_reports):
+    return seed_reports("zh")
 
 
 @pytest.fixture(scope="module")

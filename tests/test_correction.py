@@ -5,7 +5,8 @@ Expected: month 2's seven notebooks run, and of every later month (11 months) on
 history (40-trends, 50-attention): 7 + 11 x 2 = 29 notebooks. Every other page, executed notebook and figure
 stays byte for byte what it was, apart from the pages' navigation bars (they say how many items of the month
 need attention, which the corrected history changes); months 3 to 13 show the corrected figure in their
-trends, and the all-months exports hold it.
+trends, and the all-months exports hold it. The backfill (--jobs 2) and the correction leave no kernel log,
+warning or standard-error text on any of the 92 pages.
 """
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ from pathlib import Path
 import pytest
 
 from njbulletin import config
+from njbulletin.months import shift_month
 from njbulletin.pipeline.model import now_iso
 from njbulletin.synth import generate_bulletins
+
+from seedtools import NOISE, visible_text
 
 START, COUNT, SEED = "2023-12", 13, 21
 MONTHS = [month for month, _, _ in generate_bulletins(COUNT, START, SEED)]
@@ -129,6 +133,20 @@ def test_every_other_page_notebook_and_figure_is_byte_for_byte_the_same(correcte
     assert after[f"{CORRECTED}/10-booking-channels.html"] != before[f"{CORRECTED}/10-booking-channels.html"]
     assert all(after[f"{month}/40-trends.html"] != before[f"{month}/40-trends.html"] for month in MONTHS[2:])
     assert not (root / "reports" / ".staging").exists() and not (root / "processed" / ".staging").exists()
+
+
+def test_the_parallel_backfill_and_its_correction_leave_no_noise_on_any_page(corrected):
+    reports = corrected[0] / "reports"
+    pages = sorted(reports.glob("20*/*.html")) + [reports / "index.html"]
+    assert len(pages) == 13 * 7 + 1
+    noisy = {page.relative_to(reports).as_posix(): [word for word in NOISE if word in visible_text(
+        page.read_text(encoding="utf-8"))] for page in pages}
+    assert {page: words for page, words in noisy.items() if words} == {}
+    middle = (reports / MONTHS[6] / "10-booking-channels.html").read_text(encoding="utf-8")  # links its neighbours
+    assert f'href="../{shift_month(MONTHS[6], -1)}/10-booking-channels.html"' in middle
+    assert f'href="../{shift_month(MONTHS[6], 1)}/10-booking-channels.html"' in middle
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert index.count("<polyline") == 3  # bookings, third-party share and complete units charts
 
 
 def test_the_later_trends_and_the_exports_show_the_corrected_figure(corrected):

@@ -1,9 +1,6 @@
-"""Reports of whole runs over synthetic months (`njbulletin synth`): clean pages after a parallel backfill,
-and trends that stay readable over ten years.
+"""Reports of whole runs over synthetic months (`njbulletin synth`): trends that stay readable over ten years
+(tests/test_correction.py checks that a parallel backfill leaves no noise on any page).
 
-- A backfill of 6 months with --jobs 2 writes 36 pages and the index; no page carries a kernel log, a Python
-  warning, IPython's history message or any text printed on standard error, and every month's bar links
-  its neighbours.
 - 120 months are ingested and only the last is run: its trend tables show the latest 13 months, one column
   each, the newest first, and its trend charts are drawn (on a time axis; tests/test_plotting.py counts their labels).
 """
@@ -18,12 +15,6 @@ from pathlib import Path
 import pytest
 
 from njbulletin.months import shift_month
-
-NOISE = [
-    "ERROR!", "History logging moved", "Session/line number", "Traceback", "Warning:", "warnings.warn",
-    "DeprecationWarning", "FutureWarning", "UserWarning", "RuntimeWarning", "[IPKernelApp]", "WARNING |",
-    'data-mime-type="application/vnd.jupyter.stderr"', "papermill-error",
-]
 
 
 def njbulletin(*arguments: str, timeout: float = 1200) -> subprocess.CompletedProcess:
@@ -41,31 +32,6 @@ def synthetic_raw(root: Path, months: int, start: str) -> Path:
     for bulletin in sorted((root / "synth").glob("*.txt")):
         shutil.copy(bulletin, raw)
     return raw
-
-
-def visible_text(page: str) -> str:
-    """The page without its images and style sheets (where no sentence can hide)."""
-    page = re.sub(r"data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", page)
-    return re.sub(r"<style[^>]*>.*?</style>", "", page, flags=re.DOTALL)
-
-
-@pytest.mark.slow
-def test_a_parallel_backfill_of_six_months_leaves_no_noise_on_any_page(tmp_path):
-    raw = synthetic_raw(tmp_path, 6, "2024-12")
-    reports = tmp_path / "reports"
-    njbulletin("run", "--raw", str(raw), "--processed", str(tmp_path / "processed"), "--reports", str(reports),
-               "--jobs", "2")
-    months = [shift_month("2024-12", index) for index in range(6)]
-    pages = sorted(reports.glob("20*/*.html")) + [reports / "index.html"]
-    assert len(pages) == 6 * 7 + 1
-    noisy = {page.relative_to(reports).as_posix(): [word for word in NOISE if word in visible_text(
-        page.read_text(encoding="utf-8"))] for page in pages}
-    assert {page: words for page, words in noisy.items() if words} == {}
-    middle = (reports / months[2] / "10-booking-channels.html").read_text(encoding="utf-8")
-    assert f'href="../{months[1]}/10-booking-channels.html"' in middle
-    assert f'href="../{months[3]}/10-booking-channels.html"' in middle
-    index = (reports / "index.html").read_text(encoding="utf-8")
-    assert index.count("<polyline") == 3  # six months: bookings, third-party share and complete units charts
 
 
 @pytest.mark.slow
