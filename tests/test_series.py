@@ -52,6 +52,16 @@ def test_a_ratio_without_denominator_is_left_out_not_zero(values):
     assert value_of(values, "hospital", "泰康仙林鼓楼医院", "income_per_discharge") is None
 
 
+def test_a_ratio_over_too_few_discharges_or_visits_is_left_out_as_in_the_rankings(values):
+    # 南京市江宁中医院 1623241 20 11/11 40308 11869.64 22 18487.89: 40,308 visits (at least 1,000) give an income
+    # per visit of 11869.64 * 1000 / 40308 = 294.47 yuan; 22 discharges (fewer than 100) give no income per
+    # discharge (18487.89 * 1000 / 22 = 840,358 yuan would be judged as if it were a hospital's real figure)
+    unit = "南京市江宁中医院"
+    assert value_of(values, "hospital", unit, "discharges") == 22
+    assert value_of(values, "hospital", unit, "income_per_visit") == pytest.approx(294.47, abs=0.01)
+    assert value_of(values, "hospital", unit, "income_per_discharge") is None
+
+
 def test_every_value_is_a_declared_indicator_and_keys_are_unique(values):
     declared = {(indicator.level, indicator.key) for indicator in INDICATORS}
     keys = values.select("level", "indicator").unique().rows()

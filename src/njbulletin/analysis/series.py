@@ -8,7 +8,10 @@ is still one series. History (trends, statistical process control) is the concat
 The city's values are the month's key figures (`summary.compute_key_figures`) and what derives from them;
 a hospital's come from the bookings and the uploads (hospital rows); a district's from the uploads
 (district rows). A value that cannot be computed (a missing or zero denominator, a table not printed) is
-left out rather than stored as null: a missing month is a gap in the series, not a zero.
+left out rather than stored as null: a missing month is a gap in the series, not a zero. So is an income ratio
+whose denominator is below its minimum (config.MIN_RATIO_DENOMINATOR, as in the rankings): an income per
+discharge from 22 discharges swings by hundreds of thousands of yuan from month to month and would be judged
+a special cause for what is only a small number.
 """
 from __future__ import annotations
 
@@ -19,7 +22,8 @@ import polars as pl
 from njbulletin.analysis.completeness import compute_upload_ratios
 from njbulletin.analysis.history_store import present_tables, read_datasets
 from njbulletin.analysis.summary import compute_key_figures
-from njbulletin.analysis.throughput import compute_throughput
+from njbulletin.analysis.throughput import compute_throughput, has_enough_denominator
+from njbulletin.config import MIN_RATIO_DENOMINATOR
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, indicators_of
 from njbulletin.months import days_in_month
 from njbulletin.validate.names import resolve_names
@@ -28,6 +32,7 @@ CITY_UNIT = "南京市"
 VALUES_SCHEMA = {"month": pl.String, "level": pl.String, "unit": pl.String, "indicator": pl.String,
                  "value": pl.Float64}
 HOSPITAL_UPLOAD_INDICATORS = ("outpatient_visits", "income_per_visit", "discharges", "income_per_discharge")
+HOSPITAL_RATIOS = ("income_per_visit", "income_per_discharge")
 
 
 def empty_values() -> pl.DataFrame:
@@ -66,9 +71,11 @@ def compute_city_values(month: str, days_in_month: int, tables: Mapping[str, pl.
     return pl.DataFrame(rows, schema=VALUES_SCHEMA, orient="row")
 
 
-def compute_hospital_values(month: str, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+def compute_hospital_values(month: str, tables: Mapping[str, pl.DataFrame],
+                            minimum: Mapping[str, int] = MIN_RATIO_DENOMINATOR) -> pl.DataFrame:
     """Each hospital's bookings (all channels) and, from the uploads, its visits, discharges and the incomes
-    per visit and per discharge; hospitals keyed by canonical name."""
+    per visit and per discharge (where the visits or discharges reach `minimum`); hospitals keyed by canonical
+    name."""
     parts = []
     if "bookings" in tables and tables["bookings"].height:
         bookings = (resolve_names(tables["bookings"], "hospital")
@@ -79,7 +86,9 @@ def compute_hospital_values(month: str, tables: Mapping[str, pl.DataFrame]) -> p
         hospitals = tables["uploads"].filter(pl.col("level") == "hospital")
         if hospitals.height:
             throughput = (compute_throughput(resolve_names(hospitals, "unit").drop("unit")
-                                             .rename({"canonical_name": "unit"})))
+                                             .rename({"canonical_name": "unit"}))
+                          .with_columns(pl.when(has_enough_denominator(ratio, minimum)).then(pl.col(ratio)).alias(ratio)
+                                        for ratio in HOSPITAL_RATIOS))
             parts.append(long_values(throughput, month, "hospital", HOSPITAL_UPLOAD_INDICATORS))
     return pl.concat(parts) if parts else empty_values()
 
