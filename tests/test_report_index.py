@@ -262,3 +262,33 @@ def test_a_changed_attention_list_rewrites_the_index(reports):
     write_index(reports)
     assert (reports / "index.html").read_text(encoding="utf-8") != before
     assert "需关注 4 项" in (reports / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_in_a_browser_long_attention_lines_wrap_and_the_index_table_fits_1280_px(reports, tmp_path):
+    # An attention line as long as a rule that caught a dozen units: it wraps inside the list's row, and the
+    # table (links column included) stays within the page at 1280 px, not cut at its right edge.
+    from njbulletin.report.screenshot import find_chromium
+
+    chromium = find_chromium()
+    if chromium is None:
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    write_attention(reports, "2024-11", 13)
+    digest = json.loads((reports / "2024-11" / "attention.json").read_text(encoding="utf-8"))
+    long_line = "新增数据质量标记“表单上传不全”：12 个单位（" + "、".join(["南京医科大学附属逸夫医院"] * 6) + "，另有 7 个）"
+    digest["first"][0]["zh"] = long_line
+    (reports / "2024-11" / "attention.json").write_text(json.dumps(digest, ensure_ascii=False), encoding="utf-8")
+    write_index(reports)
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto((reports / "index.html").as_uri())
+            assert long_line in page.locator("td.attention").first.inner_text()
+            cut = page.evaluate("() => { const box = document.querySelector('.box'); "
+                                "return box.scrollWidth - box.clientWidth; }")
+        finally:
+            browser.close()
+    assert cut <= 0
