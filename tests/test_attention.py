@@ -219,3 +219,14 @@ def test_the_new_flags_of_one_rule_are_one_line_naming_its_first_units():
                   "新增数据质量标记：六合区·无任何上传"]
     en = [line["text"] for line in listed.attention_lines(items, "en")]
     assert en[0].startswith("New quality flag, forms incomplete: 7 units (") and en[0].endswith("; and 2 more)")
+
+
+def test_a_mover_in_yuan_reads_without_a_space_between_the_unit_and_the_verb():
+    row = {"level": "hospital", "unit": "南京鼓楼医院", "indicator": "income_per_discharge",
+           "previous_value": 32194.39, "value": 22092.67, "moved": -2.7}
+    assert listed.mover_sentence(row, "zh") == ("南京鼓楼医院次均住院收入由 32,194.39 元变为 22,092.67 元，"
+                                                "变动为其平均月变动的 2.7 倍")
+    assert listed.mover_sentence(row, "en") == ("Nanjing Drum Tower Hospital: inpatient income per discharge from "
+                                                "32,194.39 yuan to 22,092.67 yuan, 2.7 times its average monthly move")
+    counts = {**row, "indicator": "bookings", "previous_value": 1020.0, "value": 762.0, "moved": -4.2}
+    assert listed.mover_sentence(counts, "zh") == "南京鼓楼医院预约挂号量由 1,020 变为 762，变动为其平均月变动的 4.2 倍"

@@ -11,6 +11,7 @@ unit's figures (or, for the city, its XmR chart on the trends page).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import polars as pl
@@ -115,13 +116,18 @@ def signal_sentence(row: dict, lang: str) -> str:
     return text("att.judged", lang, sentence=sentence, judgement=text(f"spc.variation.{row['judgement']}", lang))
 
 
+# A space between two Chinese characters: "112,663.86 元 变为" where a value in yuan meets the next word.
+SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
 def mover_sentence(row: dict, lang: str) -> str:
     level, indicator = row["level"], row["indicator"]
-    return text("att.mover", lang, unit=unit_label(level, row["unit"], lang),
-                indicator=indicator_label(level, indicator, lang),
-                previous=format_measure(row["previous_value"], level, indicator, lang, exact=True),
-                value=format_measure(row["value"], level, indicator, lang, exact=True),
-                ratio=f"{abs(row['moved']):.1f}")
+    sentence = text("att.mover", lang, unit=unit_label(level, row["unit"], lang),
+                    indicator=indicator_label(level, indicator, lang),
+                    previous=format_measure(row["previous_value"], level, indicator, lang, exact=True),
+                    value=format_measure(row["value"], level, indicator, lang, exact=True),
+                    ratio=f"{abs(row['moved']):.1f}")
+    return SPACE_BETWEEN_HAN.sub("", sentence) if lang == "zh" else sentence
 
 
 def table_label(table: str | None, lang: str) -> str:
