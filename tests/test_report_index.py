@@ -18,8 +18,11 @@ import pytest
 
 from njbulletin.report.index import build_index, collect_month_entries, write_index
 from njbulletin.report.navigation import END, START, refresh_navigation
+from njbulletin.report.screenshot import find_chromium
 
 PAGES = ["01-ingest", "02-validate", "10-booking-channels"]
+
+CHROMIUM = find_chromium()
 
 
 def write_month(reports: Path, month: str, summary: dict, lang: str = "zh", status: str = "ok",
@@ -265,14 +268,10 @@ def test_a_changed_attention_list_rewrites_the_index(reports):
 
 
 @pytest.mark.slow
-def test_in_a_browser_long_attention_lines_wrap_and_the_index_table_fits_1280_px(reports, tmp_path):
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+def test_in_a_browser_long_attention_lines_wrap_and_the_index_table_fits_1280_px(reports):
     # An attention line as long as a rule that caught a dozen units: it wraps inside the list's row, and the
     # table (links column included) stays within the page at 1280 px, not cut at its right edge.
-    from njbulletin.report.screenshot import find_chromium
-
-    chromium = find_chromium()
-    if chromium is None:
-        pytest.skip("no Chromium installed (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
     write_attention(reports, "2024-11", 13)
@@ -282,7 +281,7 @@ def test_in_a_browser_long_attention_lines_wrap_and_the_index_table_fits_1280_px
     (reports / "2024-11" / "attention.json").write_text(json.dumps(digest, ensure_ascii=False), encoding="utf-8")
     write_index(reports)
     with sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto((reports / "index.html").as_uri())
