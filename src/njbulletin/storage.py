@@ -8,8 +8,9 @@ left by a writer killed midway are removed by a later write once they are ten mi
 succeeds leaves no staging folder behind (``PROCESSED/.staging`` itself goes once it is empty).
 
 The history store (``PROCESSED/history/``) holds, per month, a few small frames computed from the month's
-tables (`njbulletin.analysis.store` computes them; this module only writes and reads them) and a stamp:
-the sha256 of each table partition and the code version they were computed from.
+tables (`njbulletin.analysis.history` says what, `analysis.history_store` computes them; this module only
+writes and reads them) and a stamp: the sha256 of each table partition and the code version they were
+computed from.
 """
 from __future__ import annotations
 

@@ -22,7 +22,7 @@ import polars as pl
 from njbulletin.analysis.completeness import compute_upload_ratios
 from njbulletin.analysis.history_store import present_tables, read_datasets
 from njbulletin.analysis.summary import compute_key_figures
-from njbulletin.analysis.throughput import compute_throughput, has_enough_denominator
+from njbulletin.analysis.throughput import compute_throughput, denominator_of, has_enough_denominator
 from njbulletin.config import MIN_RATIO_DENOMINATOR
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, indicators_of
 from njbulletin.months import days_in_month
@@ -32,7 +32,7 @@ CITY_UNIT = "南京市"
 VALUES_SCHEMA = {"month": pl.String, "level": pl.String, "unit": pl.String, "indicator": pl.String,
                  "value": pl.Float64}
 HOSPITAL_UPLOAD_INDICATORS = ("outpatient_visits", "income_per_visit", "discharges", "income_per_discharge")
-HOSPITAL_RATIOS = ("income_per_visit", "income_per_discharge")
+HOSPITAL_RATIOS = tuple(name for name in HOSPITAL_UPLOAD_INDICATORS if denominator_of(name))  # the incomes
 
 
 def empty_values() -> pl.DataFrame:
