@@ -4,6 +4,7 @@ relabelled as another month of 2024 (only the headings' month changes); `seed_re
 month's reports in a language, run once per session for the tests that only read its pages."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,7 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from njbulletin.report.screenshot import find_chromium
+
 from seedtools import SEED_PATH, seed_text
+
+# .ci/run sets this: there a test that needs Chromium fails when it is missing instead of being skipped.
+REQUIRE_CHROMIUM = "NJBULLETIN_REQUIRE_CHROMIUM"
 
 
 @dataclass(frozen=True)
@@ -64,11 +70,21 @@ def seed_reports(tmp_path_factory) -> Callable[[str], Path]:
 # Modules whose tests run the pipeline (Jupyter kernels, papermill, nbconvert) or a browser: every test in
 # them is marked slow, so `make test-fast` (pytest -m "not slow") leaves them to `make test`.
 SLOW_MODULES = {"test_pipeline.py", "test_robustness.py", "test_no_network.py", "test_faults.py",
-                "test_rerun.py", "test_browser.py", "test_paths.py", "test_report_backfill.py", "test_print.py",
-                "test_attention_pipeline.py", "test_correction.py"}
+                "test_rerun.py", "test_browser.py", "test_paths.py", "test_print.py", "test_attention_pipeline.py",
+                "test_correction.py"}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in SLOW_MODULES:
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_runtest_setup(item):
+    """A test marked `chromium` skips when Chromium is missing on a developer's machine, and fails under CI."""
+    if item.get_closest_marker("chromium") is None or find_chromium() is not None:
+        return
+    if os.environ.get(REQUIRE_CHROMIUM) == "1":
+        pytest.fail(f"Chromium is required ({REQUIRE_CHROMIUM}=1) but none is installed (apt-get install chromium)",
+                    pytrace=False)
+    pytest.skip("no Chromium installed (apt-get install chromium)")

@@ -9,7 +9,9 @@ from pathlib import Path
 import grimp
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src" / "njbulletin"
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "njbulletin"
+BENCHMARKS = ROOT / "benchmarks"
 MAX_MODULE_LINES = 450
 MAX_FUNCTION_LINES = 60
 
@@ -49,10 +51,11 @@ def test_only_readers_import_the_parser():
 
 
 def source_files() -> list[Path]:
-    return sorted(PACKAGE.rglob("*.py"))
+    """The package's modules and the benchmarks' (which obey the same limits)."""
+    return sorted(PACKAGE.rglob("*.py")) + sorted(BENCHMARKS.glob("*.py"))
 
 
-@pytest.mark.parametrize("path", source_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize("path", source_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_module_and_function_sizes(path):
     source = path.read_text(encoding="utf-8")
     assert len(source.splitlines()) <= MAX_MODULE_LINES, f"{path.name} has {len(source.splitlines())} lines"
@@ -61,3 +64,19 @@ def test_module_and_function_sizes(path):
                       if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
                       and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
     assert long_functions == []
+
+
+def test_every_module_marked_slow_exists():
+    """conftest.SLOW_MODULES names test files; a name with no file marks nothing and hides a typo."""
+    from conftest import SLOW_MODULES
+
+    assert sorted(name for name in SLOW_MODULES if not (ROOT / "tests" / name).is_file()) == []
+
+
+def test_every_browser_test_module_carries_the_chromium_mark():
+    """A module that drives Chromium marks its tests `chromium`, so that CI fails them when Chromium is missing
+    (tests/conftest.py) instead of skipping them: a skipped browser test did not run."""
+    unmarked = [path.name for path in sorted((ROOT / "tests").glob("test_*.py"))
+                if "sync_playwright" in (source := path.read_text(encoding="utf-8"))
+                and "pytest.mark.chromium" not in source]
+    assert unmarked == []

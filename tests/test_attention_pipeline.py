@@ -95,7 +95,7 @@ def test_the_index_and_every_bar_show_the_count(reports):
 CHROMIUM = find_chromium()
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+@pytest.mark.chromium
 def test_in_a_browser_the_attention_list_comes_first_and_the_index_shows_the_counts(reports, tmp_path):
     from playwright.sync_api import sync_playwright
 

@@ -16,7 +16,7 @@ import pytest
 from njbulletin.report.screenshot import find_chromium
 
 CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+pytestmark = pytest.mark.chromium
 PAGES = ["01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness", "30-hospital-throughput",
          "40-trends", "50-attention"]
 ROWS = {"t10-channels": 4, "t10-concentration": 35, "t10-channel-mix": 35, "t10-platforms": 5, "t10-hotline": 9,

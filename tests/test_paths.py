@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -117,16 +118,50 @@ def test_an_output_folder_under_a_file_cannot_be_created(scratch, capsys):
                                        f"file, not a folder\n")
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
-def test_an_output_folder_that_cannot_be_created_is_refused(scratch, capsys):
-    locked = scratch / "locked"
-    locked.mkdir(mode=0o500)
+def run_main_as_an_ordinary_user(args: list[str]) -> tuple[int, str]:
+    """`main(args)` in a forked child that runs as an ordinary user: as root (CI runs as root) it is `nobody`,
+    for whom a folder's permissions hold, as they never do for root. Returns the exit status and stderr."""
+    import njbulletin.commands.synth  # noqa: F401  (imported before the child drops root's rights)
+
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: drop to nobody, run, send stderr back, and leave without pytest's teardown
+        os.close(read_end)
+        status = 70
+        try:
+            os.dup2(write_end, 2)
+            sys.stderr = open(2, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 (pytest replaced sys.stderr)
+            if os.geteuid() == 0:
+                os.setgroups([])
+                os.setgid(NOBODY_GID)
+                os.setuid(NOBODY_UID)
+            status = main(args)
+        finally:
+            sys.stderr.flush()
+            os._exit(status)
+    os.close(write_end)
+    with os.fdopen(read_end, encoding="utf-8") as pipe:
+        stderr = pipe.read()
+    _, wait_status = os.waitpid(child, 0)
+    return os.waitstatus_to_exitcode(wait_status), stderr
+
+
+NOBODY_UID = NOBODY_GID = 65534
+
+
+@pytest.mark.skipif(os.name != "posix", reason="folder permissions are POSIX")
+def test_an_output_folder_that_cannot_be_created_is_refused():
+    scratch = Path(tempfile.mkdtemp(prefix="njbulletin-locked-"))  # not under root's 0700 pytest folder
     try:
-        assert main(["synth", "--months", "1", "--out", str(locked / "out")]) == EXIT_UNREADABLE
-        assert capsys.readouterr().err == (f"error: {locked / 'out'}: the output folder cannot be created in "
-                                           f"{locked} (permission denied)\n")
+        scratch.chmod(0o755)
+        locked = scratch / "locked"
+        locked.mkdir(mode=0o500)
+        status, stderr = run_main_as_an_ordinary_user(["synth", "--months", "1", "--out", str(locked / "out")])
+        assert (status, stderr) == (EXIT_UNREADABLE, f"error: {locked / 'out'}: the output folder cannot be "
+                                                     f"created in {locked} (permission denied)\n")
+        assert not (locked / "out").exists()
     finally:
-        locked.chmod(0o700)
+        shutil.rmtree(scratch)
 
 
 def test_a_raw_folder_that_is_a_file_is_called_a_file(scratch):

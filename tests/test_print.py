@@ -24,7 +24,7 @@ from njbulletin.report.screenshot import find_chromium
 from conftest import make_workspace
 
 CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+pytestmark = pytest.mark.chromium
 PAGES = ["50-attention", "01-ingest", "02-validate", "10-booking-channels", "20-upload-completeness", "30-hospital-throughput",
          "40-trends"]
 # The most sheets each page may print on: what it printed on when this was written, plus one (docs/print/README.md).

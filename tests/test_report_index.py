@@ -268,7 +268,7 @@ def test_a_changed_attention_list_rewrites_the_index(reports):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+@pytest.mark.chromium
 def test_in_a_browser_long_attention_lines_wrap_and_the_index_table_fits_1280_px(reports):
     # An attention line as long as a rule that caught a dozen units: it wraps inside the list's row, and the
     # table (links column included) stays within the page at 1280 px, not cut at its right edge.
