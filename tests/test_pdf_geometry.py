@@ -126,7 +126,7 @@ def test_a_refused_borderless_table_names_its_page_and_table():
     assert str(caught.value) == (
         "<text>: [bookings (12320预约挂号服务统计)] page 3: the cells of its rows do not line up in columns "
         "(4 cells in a row, but only 3 columns apart); "
-        "OCR the page, or type the bulletin's text by hand into 2024-11.txt and read that instead")
+        "read the bulletin's text instead, typed or copied into 2024-11.txt")
 
 
 def test_two_cells_of_one_row_in_one_column_are_refused():

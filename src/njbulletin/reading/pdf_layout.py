@@ -63,7 +63,8 @@ class LaidPage:
 
 def lay_out_pages(pages: list[Page]) -> list[str]:
     """The text of each page, tables laid out by position; BulletinError for a table that cannot be."""
-    reading = Reading()
+    reading = Reading(month=bulletin_month(pages))
+    check_fonts(pages, reading)
     laid: list[LaidPage] = []
     for page in pages:
         before = laid[-1].tables if laid else None
@@ -78,6 +79,27 @@ def lay_out_pages(pages: list[Page]) -> list[str]:
         except BrokenRowError as exc:
             raise refusal(exc.page, exc.table.section or "table", reading, exc.message) from None
     return [page.text() for page in laid]
+
+
+def bulletin_month(pages: list[Page]) -> str:
+    """The month of the first table heading in the PDF's text (for the name of the text file to use instead)."""
+    for page in pages:
+        for text in page.text.splitlines():
+            heading = heading_of(text)
+            if heading:
+                return heading[1]
+    return "YYYY-MM"
+
+
+def check_fonts(pages: list[Page], reading: Reading) -> None:
+    """Refuse a PDF whose Chinese font is not embedded when this machine has no font to draw it: where its
+    characters stand, and even which of them the text layer keeps, is then not known."""
+    for page in pages:
+        if page.unprinted_font:
+            raise refusal(page.number, "table", reading,
+                          f"its text is in the font {page.unprinted_font}, which the PDF does not embed and this "
+                          "machine has no Chinese font to draw it, so where its characters stand cannot be known; "
+                          "install a Chinese font (Debian and Ubuntu: fonts-noto-cjk) and read the PDF again")
 
 
 def table_going_on(tables: PageTables | None) -> TableText | None:
@@ -202,7 +224,7 @@ def can_hold_table(page: Page, box: tuple[float, float, float, float], glyphs: l
 
 def check_picture(page: Page, reading: Reading) -> None:
     if reading.waiting and reading.table:
-        raise refusal(page.number, reading.table, reading, "the table is a picture, not text")
+        raise refusal(page.number, reading.table, reading, "the table is a picture, not text", ocr=True)
 
 
 def check_turned_page(page: Page, reading: Reading) -> None:
@@ -231,10 +253,13 @@ def section_above(prose: list[tuple[float, str]], top: float, reading: Reading) 
     return reading.table or "table"
 
 
-def refusal(page: int, section: str, reading: Reading, reason: str) -> BulletinError:
-    """One line naming the page and (as the error's section) the table, and what to do instead."""
-    return BulletinError(f"page {page}: {reason}; OCR the page, or type the bulletin's text by hand "
-                         f"into {reading.month}.txt and read that instead", section=SECTION_TITLES.get(section))
+def refusal(page: int, section: str, reading: Reading, reason: str, *, ocr: bool = False) -> BulletinError:
+    """One line naming the page and (as the error's section) the table, and what to do instead: OCR only for
+    a table that has no text (a picture); otherwise the bulletin's text, in the month's text file."""
+    advice = f"read the bulletin's text instead, typed or copied into {reading.month}.txt"
+    if ocr:
+        advice = f"OCR the page, or {advice}"
+    return BulletinError(f"page {page}: {reason}; {advice}", section=SECTION_TITLES.get(section))
 
 
 def page_glyphs(page: Page) -> list[Glyph]:

@@ -18,6 +18,7 @@ ANGLE_SAMPLE_STEP = 16  # the writing direction of every 16th character is check
 LINE_SHIFT = 0.3  # a baseline this share of an em above or below the last is a new line
 BACK_STEP = 0.5  # so is a step back to the left of more than this share of an em
 WORD_GAP = 0.2  # a gap wider than this share of an em on one line is a space
+FLAT_GLYPH = 0.05  # a drawn glyph less high than this share of its font size was not drawn at all
 UPRIGHT_TOLERANCE = 0.01  # radians
 FULL_TURN = 6.283185
 NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|/|\d+/\d+")
@@ -64,6 +65,7 @@ class Page:
     lines: tuple[tuple[tuple[str, Glyph | None], ...], ...]  # per text line: (char, glyph; None if generated)
     rules: tuple[Rule, ...]
     images: tuple[tuple[float, float, float, float], ...]  # (left, bottom, right, top) of each image
+    unprinted_font: str | None = None  # a font the PDF does not embed and the machine cannot draw (see unprinted_font)
 
 
 def read_page(document, index: int) -> Page:
@@ -79,12 +81,14 @@ def read_page(document, index: int) -> Page:
         try:
             text = text_page.get_text_range()
             turned = count_turned(raw, text_page.raw)
+            unprinted = unprinted_font(raw, text_page.raw)
             upright = not (rotation or turned)
             laid_out = upright and (rules or images or any(map(may_be_row, text.splitlines())))
             lines = read_text_lines(raw, text_page.raw) if laid_out else ()
         finally:
             text_page.close()
-        return Page(index + 1, width, height, rotation, turned, text, lines, tuple(rules), tuple(images))
+        return Page(index + 1, width, height, rotation, turned, text, lines, tuple(rules), tuple(images),
+                    unprinted)
     finally:
         page.close()
 
@@ -105,6 +109,27 @@ def count_turned(raw, text_page) -> int:
         angle = raw.FPDFText_GetCharAngle(text_page, index)
         turned += angle > UPRIGHT_TOLERANCE and abs(angle - FULL_TURN) > UPRIGHT_TOLERANCE
     return turned
+
+
+def unprinted_font(raw, text_page) -> str | None:
+    """The name of a font the PDF does not embed and that this machine has no glyphs for (PDFium draws its
+    Chinese characters as nothing: every box is flat), sampled every ANGLE_SAMPLE_STEP-th character. Such a
+    page cannot be read safely: PDFium then drops characters it takes for duplicates of their neighbours."""
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for index in range(0, raw.FPDFText_CountChars(text_page), ANGLE_SAMPLE_STEP):
+        char = chr(raw.FPDFText_GetUnicode(text_page, index))
+        if raw.FPDFText_IsGenerated(text_page, index) or unicodedata.east_asian_width(char) not in "WF" \
+                or char.isspace():
+            continue
+        raw.FPDFText_GetCharBox(text_page, index, left, right, bottom, top)
+        if top.value - bottom.value >= FLAT_GLYPH * raw.FPDFText_GetFontSize(text_page, index):
+            continue
+        font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, index))
+        if font and not raw.FPDFFont_GetIsEmbedded(font):
+            name = ctypes.create_string_buffer(256)
+            raw.FPDFFont_GetBaseFontName(font, name, len(name))
+            return name.value.decode("latin-1") or "unnamed"
+    return None
 
 
 def read_text_lines(raw, text_page) -> tuple[tuple[tuple[str, Glyph | None], ...], ...]:
