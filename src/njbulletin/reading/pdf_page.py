@@ -159,6 +159,28 @@ def read_text_lines(raw, text_page) -> tuple[tuple[tuple[str, Glyph | None], ...
     return tuple(lines)
 
 
+def drawn_chars(raw, text_page, generated: list[bool]) -> list[tuple]:
+    """(index, text object address, embedded font?, origin x, origin y, font size, loose box) of each drawn
+    character, in content order."""
+    box = raw.FS_RECTF()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    embedded: dict[int, bool] = {}
+    drawn = []
+    for index, is_generated in enumerate(generated):
+        if is_generated:
+            continue
+        raw.FPDFText_GetLooseCharBox(text_page, index, box)
+        obj = raw.FPDFText_GetTextObject(text_page, index)
+        address = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        if address not in embedded:
+            font = raw.FPDFTextObj_GetFont(obj) if address else None
+            embedded[address] = bool(font) and bool(raw.FPDFFont_GetIsEmbedded(font))
+        raw.FPDFText_GetCharOrigin(text_page, index, x, y)
+        drawn.append((index, address, embedded[address], x.value, y.value,
+                      raw.FPDFText_GetFontSize(text_page, index), (box.left, box.bottom, box.right, box.top)))
+    return drawn
+
+
 def breaks_line(last: Glyph, glyph: Glyph) -> bool:
     """Does the text go on to a new line between two characters in content order: a different baseline,
     or a step back to the left? (PDFium's own line breaks depend on the glyphs the machine draws.)"""
@@ -174,22 +196,7 @@ def glyph_boxes(raw, text_page, chars: list[str], generated: list[bool]) -> dict
     same text object on the same baseline, which the font's /W widths put there), the font's descent from the
     box's foot, one em high. A character that ends its text object takes the advance the same character has
     elsewhere on the page, or one em (a wide character) or half an em."""
-    box = raw.FS_RECTF()
-    x, y = ctypes.c_double(), ctypes.c_double()
-    embedded: dict[int, bool] = {}
-    drawn = []  # (index, object address, embedded, origin x, origin y, size, loose box)
-    for index, char in enumerate(chars):
-        if generated[index]:
-            continue
-        raw.FPDFText_GetLooseCharBox(text_page, index, box)
-        obj = raw.FPDFText_GetTextObject(text_page, index)
-        address = ctypes.cast(obj, ctypes.c_void_p).value or 0
-        if address not in embedded:
-            font = raw.FPDFTextObj_GetFont(obj) if address else None
-            embedded[address] = bool(font) and bool(raw.FPDFFont_GetIsEmbedded(font))
-        raw.FPDFText_GetCharOrigin(text_page, index, x, y)
-        drawn.append((index, address, embedded[address], x.value, y.value,
-                      raw.FPDFText_GetFontSize(text_page, index), (box.left, box.bottom, box.right, box.top)))
+    drawn = drawn_chars(raw, text_page, generated)
     advances: dict[tuple[str, float], list[float]] = {}
     for (index, address, _, x0, y0, size, _), after in zip(drawn, drawn[1:]):
         if after[1] == address and abs(after[4] - y0) < 0.01 and after[3] > x0:
