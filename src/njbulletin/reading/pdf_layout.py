@@ -11,6 +11,8 @@ whole. A wrong figure or a wrong name is never returned in its place.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from njbulletin.errors import BulletinError
@@ -33,7 +35,9 @@ TABLE_SECTIONS = {key: pattern for key, pattern in SECTION_HEADINGS.items() if k
 HEADER_STARTS = ("序号", "接入单位")
 MIN_IMAGE_WIDTH = 0.3  # an image at least this share of the page wide (and MIN_IMAGE_HEIGHT high) can
 MIN_IMAGE_HEIGHT = 0.03  # hold a table; smaller ones are logos and rules
-MAX_CHARS_ON_PICTURE = 20  # a picture with more characters over it is a scan with a text layer
+MAX_CHARS_ON_PICTURE = 20
+CONTINUED_CAPTION = re.compile(r"续表\d*[:：]?")
+CONTINUED_TITLE = re.compile(r"[（(]续[）)]$")  # a picture with more characters over it is a scan with a text layer
 
 
 @dataclass
@@ -42,6 +46,7 @@ class Reading:
     table has begun (a heading whose table has not begun, followed by a picture, is a table drawn as one)."""
 
     month: str = "YYYY-MM"
+    running: frozenset[str] = frozenset()  # a running page header or footer: lines printed on several pages
     table: str | None = None  # the section key of the last table heading
     waiting: bool = False  # the last table heading has not been followed by its table yet
 
@@ -63,7 +68,7 @@ class LaidPage:
 
 def lay_out_pages(pages: list[Page]) -> list[str]:
     """The text of each page, tables laid out by position; BulletinError for a table that cannot be."""
-    reading = Reading(month=bulletin_month(pages))
+    reading = Reading(month=bulletin_month(pages), running=running_lines(pages))
     check_fonts(pages, reading)
     laid: list[LaidPage] = []
     for page in pages:
@@ -89,6 +94,36 @@ def bulletin_month(pages: list[Page]) -> str:
             if heading:
                 return heading[1]
     return "YYYY-MM"
+
+
+def running_lines(pages: list[Page]) -> frozenset[str]:
+    """The page's running header and footer ('南京卫生信息 2024年第12期'): a line that is the top or the
+    bottom line of at least two pages and is no heading, header or row (the page numbers are furniture)."""
+    seen: Counter[str] = Counter()
+    for page in pages:
+        edges = edge_lines(page)
+        seen.update({compact for compact in ("".join(text.split()) for text in edges)
+                     if compact and not (is_furniture(compact) or heading_of(compact) or begins_table(compact))})
+    return frozenset(text for text, count in seen.items() if count >= 2)
+
+
+def edge_lines(page: Page) -> list[str]:
+    """The top and bottom lines of a page (by position when its glyphs were read, else the text layer's)."""
+    if page.lines:
+        placed = [(max(glyph.y1 for _, glyph in line if glyph), "".join(char for char, _ in line))
+                  for line in page.lines if any(glyph for _, glyph in line)]
+        placed.sort()
+        return [placed[0][1], placed[-1][1]] if placed else []
+    texts = [text for text in page.text.splitlines() if text.strip()]
+    return [texts[0], texts[-1]] if texts else []
+
+
+def is_continuation_mark(text: str) -> bool:
+    """A 续表 caption above the rest of a table, or its title followed by （续）."""
+    compact = "".join(text.split())
+    if CONTINUED_CAPTION.fullmatch(compact):
+        return True
+    return bool(CONTINUED_TITLE.search(compact)) and heading_of(CONTINUED_TITLE.sub("", compact)) is not None
 
 
 def check_fonts(pages: list[Page], reading: Reading) -> None:
@@ -125,7 +160,8 @@ def lay_out_page(page: Page, reading: Reading, *, continues: TableText | None = 
         prose = prose_lines(page, set())
         raise refusal(page.number, section_above(prose, exc.top, reading), reading, exc.message) from None
     tables.sort(key=lambda table: -table.top)
-    prose = prose_lines(page, set().union(*(table.used for table in tables)))
+    prose = [(y, text) for y, text in prose_lines(page, set().union(*(table.used for table in tables)))
+             if not (is_continuation_mark(text) or "".join(text.split()) in reading.running)]
     items = sorted([*((y, text, None) for y, text in prose),
                     *((row.y, row.text, table) for table in tables for row in table.lines)], key=lambda item: -item[0])
     follow_headings(page, items, reading)
