@@ -24,7 +24,7 @@ from njbulletin.reading.grammar import (
     SECTION_HEADINGS,
     SECTION_TITLES,
 )
-from njbulletin.reading.pdf_cells import SAME_LINE, TableLayoutError, TableText
+from njbulletin.reading.pdf_cells import SAME_LINE, TOTAL_SENTENCE, TableLayoutError, TableText
 from njbulletin.reading.pdf_columns import borderless_tables
 from njbulletin.reading.pdf_continued import BrokenRowError, PageTables, check_open_end, join_broken_rows
 from njbulletin.reading.pdf_grid import ruled_tables
@@ -74,6 +74,8 @@ def lay_out_pages(pages: list[Page]) -> list[str]:
     for page in pages:
         before = laid[-1].tables if laid else None
         laid.append(lay_out_page(page, reading, continues=table_going_on(before)))
+        if table_going_on(before) is not None:
+            check_stray_lines(laid[-1], reading)
         try:
             join_broken_rows(before, laid[-1].tables)
         except BrokenRowError as exc:
@@ -135,6 +137,22 @@ def check_fonts(pages: list[Page], reading: Reading) -> None:
                           f"its text is in the font {page.unprinted_font}, which the PDF does not embed and this "
                           "machine has no Chinese font to draw it, so where its characters stand cannot be known; "
                           "install a Chinese font (Debian and Ubuntu: fonts-noto-cjk) and read the PDF again")
+
+
+def check_stray_lines(laid: LaidPage, reading: Reading) -> None:
+    """On a page after one that ended inside a table, a line of figures above this page's first table that no
+    table took (the rest of a row broken across the page, not recognised as such) is refused: left as a line,
+    the row above would lose the end of its name or of a number."""
+    if not laid.tables.tables or laid.tables.first_at_top:
+        return
+    for y, text in laid.prose:
+        compact = "".join(text.split())
+        if y > laid.tables.tables[0].top and not (is_furniture(compact) or heading_of(compact)
+                                                  or TOTAL_SENTENCE.fullmatch(compact) or compact.startswith(("（", "("))) \
+                and any(NUMBER_TOKEN.fullmatch(token) for token in text.split()):
+            raise refusal(laid.page.number, reading.table or "table", reading,
+                          f"the line '{text}' above the table's rows on this page belongs to no row, though the "
+                          "page before ends inside the table: it may be the rest of its last row")
 
 
 def table_going_on(tables: PageTables | None) -> TableText | None:
