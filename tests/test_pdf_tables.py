@@ -29,6 +29,13 @@ LAYOUTS = {
     "ruled, uploads header of combined labels wrapping in their cells": RuledStyle(upload_header="combined"),
     "borderless, combined header, names on four lines at 10 pt": RuledStyle(rules="none", upload_header="combined",
                                                                            name_width=48, font_size=10.0),
+    # issue 28: reportlab's non-embedded STSong-Light in the layouts word processors made the reader refuse
+    "ruled, 续表 caption over the continuation, no repeated header": RuledStyle(continued="续表", repeat_header=False),
+    "ruled, title with （续） over the repeated header": RuledStyle(continued="（续）"),
+    "borderless, title with （续）, no repeated header, running page header": RuledStyle(
+        rules="none", continued="（续）", repeat_header=False, running_header="南京卫生信息 2024年第12期"),
+    "ruled, the platforms' total merged across all columns, running page header": RuledStyle(
+        merged_total=True, running_header="南京卫生信息 2024年第12期"),
 }
 WRAPPED_NAMES = ("南京鼓楼医院（含分院）", "中国医学科学院皮肤病研究所", "南京医科大学第四附属医院(京新)",
                  "南京医科大学友谊整形外科医院")
