@@ -17,6 +17,7 @@ from njbulletin.synth import expected_tables, generate_bulletins
 from njbulletin.validate.checks import validate_bulletin
 from pdf_ruled_fixtures import RuledStyle, build_ruled_pdf, column_widths, wrap
 
+from pdf_fixtures import require_cjk_font
 from seedtools import SEED_PATH, seed_text
 
 LAYOUTS = {
@@ -44,6 +45,12 @@ UPLOAD_HEADER = ("接入单位 定时数据上传量 实时数据上传天数 �
                  "人次 收入（千元） 人次 住院收入（千元）")
 
 
+
+@pytest.fixture(scope="module", autouse=True)
+def cjk_font_installed():
+    """The reportlab PDFs here use a non-embedded font: on a machine with no CJK font they are refused."""
+    require_cjk_font()
+
 @pytest.fixture(scope="session")
 def seed():
     return parse_bulletin(SEED_PATH)
@@ -63,6 +70,7 @@ def layout_pdfs(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def two_line_text(layout_pdfs):
+    require_cjk_font()  # a session fixture: set up before the module's autouse check
     return extract_pdf_text(layout_pdfs["ruled, names wrapping onto two lines"].read_bytes()).replace("\r\n", "\n")
 
 

@@ -135,8 +135,8 @@ def check_fonts(pages: list[Page], reading: Reading) -> None:
         if page.unprinted_font:
             raise refusal(page.number, "table", reading,
                           f"its text is in the font {page.unprinted_font}, which the PDF does not embed and this "
-                          "machine has no Chinese font to draw it, so where its characters stand cannot be known; "
-                          "install a Chinese font (Debian and Ubuntu: fonts-noto-cjk) and read the PDF again")
+                          "machine has no Chinese font to draw it, so where its characters stand cannot be known (with "
+                          "a Chinese font installed, such as fonts-noto-cjk, it can be read)")
 
 
 def check_stray_lines(laid: LaidPage, reading: Reading) -> None:
