@@ -140,15 +140,16 @@ def check_fonts(pages: list[Page], reading: Reading) -> None:
 
 
 def check_stray_lines(laid: LaidPage, reading: Reading) -> None:
-    """On a page after one that ended inside a table, a line of figures above this page's first table that no
-    table took (the rest of a row broken across the page, not recognised as such) is refused: left as a line,
+    """On a page after one that ended inside a table, a line of figures (no sentence, heading or note) above
+    this page's first table that no table took (the rest of a row broken across the page, not recognised as such) is refused: left as a line,
     the row above would lose the end of its name or of a number."""
     if not laid.tables.tables or laid.tables.first_at_top:
         return
     for y, text in laid.prose:
         compact = "".join(text.split())
         if y > laid.tables.tables[0].top and not (is_furniture(compact) or heading_of(compact)
-                                                  or TOTAL_SENTENCE.fullmatch(compact) or compact.startswith(("（", "("))) \
+                                                  or TOTAL_SENTENCE.fullmatch(compact) or compact.startswith(("（", "("))
+                                                  or PROSE_PUNCTUATION.search(compact)) \
                 and any(NUMBER_TOKEN.fullmatch(token) for token in text.split()):
             raise refusal(laid.page.number, reading.table or "table", reading,
                           f"the line '{text}' above the table's rows on this page belongs to no row, though the "
