@@ -53,8 +53,9 @@ class Rule(NamedTuple):
 
 @dataclass(frozen=True)
 class Page:
-    """One page as read: `text` is PDFium's text layer; `lines` the same text as lines of glyphs, read only
-    on an upright page that may hold a table (see may_be_row), else empty."""
+    """One page as read: `text` is PDFium's text layer; `lines` its drawn characters as printed lines of glyphs
+    (split in content order, boxes that do not depend on the machine's fonts: read_text_lines), read only on an
+    upright page that may hold a table (see may_be_row), else empty."""
 
     number: int  # 1-based
     width: float
