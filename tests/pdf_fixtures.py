@@ -12,7 +12,9 @@ readers map its Adobe-GB1 character codes to Unicode themselves).
 """
 from __future__ import annotations
 
+import functools
 import io
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -25,6 +27,33 @@ FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
+NO_CJK_FONT = ("this machine has no CJK font, so PDFium cannot draw the fixtures' non-embedded STSong-Light and "
+               "the reader refuses them, as it should (tests/test_pdf_fonts.py checks that refusal); "
+               "install fonts-noto-cjk to run these tests")
+
+
+@functools.cache
+def machine_draws_stsong() -> bool:
+    """Can PDFium draw STSong-Light here (is any CJK font installed)? Asked of the reader itself."""
+    import pypdfium2 as pdfium
+
+    from njbulletin.reading.pdf_page import read_page
+
+    document = pdfium.PdfDocument(build_plain_pdf("南京市卫生信息中心" * 8, lines_per_page=4))
+    try:
+        return read_page(document, 0).unprinted_font is None
+    finally:
+        document.close()
+
+
+def require_cjk_font() -> None:
+    """Skip (fail with CI=true) a test of the reportlab PDFs on a machine that cannot draw them."""
+    import pytest
+
+    if not machine_draws_stsong():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(NO_CJK_FONT)
+        pytest.skip(NO_CJK_FONT)
 MARGIN = 48.0
 PAGE_MARKER = re.compile(r"^\s*[-—–]\s*\d+\s*[-—–]\s*$")
 

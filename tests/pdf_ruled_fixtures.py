@@ -42,6 +42,10 @@ class RuledStyle:
     upload_header: str = "rows"  # 'rows' (two, with merged cells) | 'combined' (one row: 门急诊信息 人次, …)
     table_as_image: bool = False  # the bookings table drawn as a picture (no text)
     rotate_tables: str = ""  # '' | 'page' (the page's /Rotate 90) | 'content' (the table drawn turned 90°)
+    running_header: str = ""  # a line printed at the top of every page (南京卫生信息 2024年第12期)
+    continued: str = ""  # '续表' | '（续）': over a table continued on the next page, a 续表 caption or its title + （续）
+    repeat_header: bool = True  # the header drawn again over a table continued on the next page
+    merged_total: bool = False  # the platforms' total (合计：18946) as a last row merged across all columns
 
     @property
     def leading(self) -> float:
@@ -117,6 +121,13 @@ class RuledWriter:
         self.pdf, self.style = pdf, style
         self.page, self.y = 1, PAGE_HEIGHT - MARGIN
         self.rotated_page = False
+        self.title = ""  # the last table heading drawn
+        self.page_header()
+
+    def page_header(self) -> None:
+        if self.style.running_header:
+            self.pdf.setFont(FONT, 9)
+            self.pdf.drawString(MARGIN, PAGE_HEIGHT - MARGIN / 2, self.style.running_header)
 
     def new_page(self) -> None:
         self.pdf.setFont(FONT, 9)
@@ -126,6 +137,7 @@ class RuledWriter:
             self.rotated_page = False
         self.pdf.showPage()
         self.page, self.y = self.page + 1, PAGE_HEIGHT - MARGIN
+        self.page_header()
 
     def line(self, text: str) -> None:
         if self.y - PROSE_LEADING < MARGIN:
@@ -133,8 +145,10 @@ class RuledWriter:
         self.y -= PROSE_LEADING
         self.pdf.setFont(FONT, PROSE_SIZE)
         self.pdf.drawString(MARGIN, self.y + 4, text)
+        if any(word in text.replace(" ", "") for word in ("统计", "情况")):
+            self.title = text
 
-    def table(self, block: Block) -> None:
+    def table(self, block: Block, total: str = "") -> None:
         widths = column_widths(block.table, self.style)
         edges = [MARGIN + sum(widths[:index]) for index in range(len(widths) + 1)]
         header = header_rows(block, self.style)
@@ -151,8 +165,15 @@ class RuledWriter:
             cells = body_row(block, row, self.style.numbers)
             if self.y - self.row_height([cells], edges) < MARGIN:
                 self.new_page()
-                self.draw_rows(header, edges)
+                if self.style.continued:
+                    title = self.title
+                    self.line("续表" if self.style.continued == "续表" else f"{self.title}（续）")
+                    self.title = title
+                if self.style.repeat_header:
+                    self.draw_rows(header, edges)
             self.draw_rows([cells], edges)
+        if total:
+            self.draw_rows([[Cell(total, 0, columns=len(widths))]], edges)
         self.y -= 4
 
     def rotated(self, block: Block, edges: list[float], header: list[list[Cell]]) -> None:
@@ -246,8 +267,15 @@ def build_ruled_pdf(text: str, style: RuledStyle = RuledStyle()) -> bytes:
 
     def draw(pdf: canvas.Canvas) -> None:
         writer = RuledWriter(pdf, style)
-        for block in blocks:
-            writer.table(block) if block.kind == "table" else writer.line(block.text)
+        for number, block in enumerate(blocks):
+            after = blocks[number + 1] if number + 1 < len(blocks) else None
+            total = style.merged_total and block.table == "platforms" and after is not None \
+                and after.text.startswith("合计：")
+            if block.kind == "table":
+                writer.table(block, after.text if total else "")
+            elif not (style.merged_total and number and blocks[number - 1].table == "platforms"
+                      and block.text.startswith("合计：")):
+                writer.line(block.text)
         writer.new_page()
 
     return pdf_bytes(draw)

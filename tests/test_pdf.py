@@ -13,11 +13,24 @@ from njbulletin.reading.pdf import extract_pdf_text
 from njbulletin.storage import read_month_table
 from njbulletin.synth import expected_tables, generate_bulletins
 
-from pdf_fixtures import build_image_only_pdf, build_plain_pdf, build_typeset_pdf, pdf_bytes, typeset_table_breaks
+from pdf_fixtures import (
+    build_image_only_pdf,
+    build_plain_pdf,
+    build_typeset_pdf,
+    pdf_bytes,
+    require_cjk_font,
+    typeset_table_breaks,
+)
 from seedtools import SEED_PATH, seed_text
 
 BOOKING_HEADER = "序号单位12320在线预约快速预约诊间预约第三方小计"
 
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cjk_font_installed():
+    """The reportlab PDFs here use a non-embedded font: on a machine with no CJK font they are refused."""
+    require_cjk_font()
 
 @pytest.fixture(scope="module")
 def seed():

@@ -126,7 +126,7 @@ def test_a_refused_borderless_table_names_its_page_and_table():
     assert str(caught.value) == (
         "<text>: [bookings (12320预约挂号服务统计)] page 3: the cells of its rows do not line up in columns "
         "(4 cells in a row, but only 3 columns apart); "
-        "OCR the page, or type the bulletin's text by hand into 2024-11.txt and read that instead")
+        "read the bulletin's text instead, typed or copied into 2024-11.txt")
 
 
 def test_two_cells_of_one_row_in_one_column_are_refused():
@@ -186,3 +186,61 @@ def test_a_turned_page_after_a_heading_whose_table_has_not_begun_is_refused():
 def test_a_turned_page_of_prose_keeps_its_text_layer():
     turned = Page(2, 595.0, 842.0, 90, 0, "回首 2024，我们向“新”而行，坚持笃行致远。", (), (), ())
     assert lay_out_pages([turned]) == ["回首 2024，我们向“新”而行，坚持笃行致远。"]
+
+
+# --------------------------------------------------------------------------------- issue 28: words, marks, totals
+
+
+def test_a_gap_filled_by_the_texts_own_space_is_a_word_space_not_a_cell_gap():
+    """AR PL UMing's space is wide: '12320 卫生热线' with a 6 pt space is one piece; without the space glyph the
+    same 6 pt gap (more than half of an 8 pt character) parts two cells."""
+    from njbulletin.reading.pdf_columns import split_pieces
+
+    number = text_at("12320", 50, 700)
+    space = [make_glyph(" ", 70, 698.5, 76, 706.5)]
+    words = text_at("卫生热线", 76, 700)
+    assert [piece.text for piece in split_pieces([*number, *space, *words])] == ["12320卫生热线"]
+    assert [piece.text for piece in split_pieces([*number, *words])] == ["12320", "卫生热线"]
+
+
+def test_continuation_marks_running_lines_and_written_out_totals_are_told_apart():
+    from njbulletin.reading.pdf_cells import is_total_line
+    from njbulletin.reading.pdf_layout import is_continuation_mark, running_lines
+
+    assert is_continuation_mark("续表") and is_continuation_mark("续表 2：")
+    assert is_continuation_mark("2024 年 11 月 12320 预约挂号服务统计（续）")
+    assert not is_continuation_mark("（续）") and not is_continuation_mark("继续做好预约服务（续）")
+    assert is_total_line(["合计：18946", "", "", "", "", ""]) and not is_total_line(["合计", "13407", "1896"])
+    pages = [Page(number, 595.0, 842.0, 0, 0, f"南京卫生信息 2024年第12期\n正文 {number}\n- {number} -", (), (), ())
+             for number in (1, 2, 3)]
+    assert running_lines(pages) == frozenset({"南京卫生信息2024年第12期"})  # the page numbers are furniture already
+    assert running_lines(pages[:1]) == frozenset()  # one page proves nothing
+
+
+def test_a_line_of_figures_left_above_a_continued_table_is_refused_not_dropped():
+    """Page 1 ends inside the bookings table; page 2 starts with a ruled table, and above it a line '一医院 6'
+    that no table took: it may be the rest of the last row, so the reader refuses rather than let the row
+    above lose the end of its name."""
+    heading = "2024 年 11 月 12320 预约挂号服务统计"
+    xs, first_ys, second_ys = [50.0, 76.0, 150.0, 230.0], [690.0, 676.0, 662.0], [740.0, 726.0, 712.0]
+
+    def row(number: int, name: str, figure: str, top: float) -> list[Glyph]:
+        return [*text_at(str(number), 54, top - 10), *text_at(name, 80, top - 10), *right_at(figure, 226, top - 10)]
+
+    first_glyphs = [*text_at(heading, 50, 700), *row(23, "南京市胸科医院", "197", 690), *row(24, "南京市第", "202", 676)]
+    second_glyphs = [*text_at("一医院 6", 80, 760), *row(25, "南京市江宁医院", "240", 740), *row(26, "南京明基医院", "99", 726)]
+    first = page(1, first_glyphs, grid(xs, first_ys))
+    second = page(2, second_glyphs, grid(xs, second_ys))
+    with pytest.raises(BulletinError) as caught:
+        lay_out_pages([first, second])
+    assert str(caught.value).startswith("<text>: [bookings (12320预约挂号服务统计)] page 2: the line '一医院 6' above "
+                                        "the table's rows on this page belongs to no row")
+
+
+def page(number: int, glyphs: list[Glyph], rules: tuple[Rule, ...]) -> Page:
+    rows: dict[float, list] = {}
+    for glyph in glyphs:
+        rows.setdefault(round(glyph.cy), []).append(glyph)
+    lines = tuple(tuple((glyph.char, glyph) for glyph in rows[y]) for y in sorted(rows, reverse=True))
+    text = "\n".join("".join(char for char, _ in line) for line in lines)
+    return Page(number, 595.0, 842.0, 0, 0, text, lines, rules, ())

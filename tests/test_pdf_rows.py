@@ -206,7 +206,7 @@ def test_a_fragment_at_the_top_of_a_page_after_prose_is_refused_with_page_and_ro
     assert str(caught.value).startswith(
         "<text>: [bookings (12320预约挂号服务统计)] page 2: the line '四附属医院(京新)' above the row "
         "'26 南京市第二医院 22 22' belongs to no row: it is not the first line of a row, and the page before does not "
-        "end inside this table; OCR the page")
+        "end inside this table; read the bulletin's text instead, typed or copied into 2024-11.txt")
 
 
 def test_a_borderless_page_whose_rows_fit_two_readings_is_refused_with_page_and_row():
@@ -221,7 +221,8 @@ def test_a_borderless_page_whose_rows_fit_two_readings_is_refused_with_page_and_
     message = str(caught.value)
     assert message.startswith("<text>: [bookings (12320预约挂号服务统计)] page 3: the row '31 南京市六合区人 4 4' "
                               "cannot be proven whole: its wrapped lines fit more than one row")
-    assert "OCR the page, or type the bulletin's text by hand into 2024-11.txt" in message
+    assert message.endswith("; read the bulletin's text instead, typed or copied into 2024-11.txt")
+    assert "OCR" not in message  # the page has text: OCR would not help
 
 
 def test_borderless_tables_still_read_rows_with_padding_by_their_spacing():

@@ -22,6 +22,7 @@ from njbulletin.reading.pdf_page import Glyph
 VALUE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|/|\d+/\d+")  # a number, '/' or '11/11'
 NUMERIC = re.compile(r"[\d,./]+")  # a number or a piece of one (a number wrapped inside its cell: '159731.' '26')
 TOTAL_LABEL = "合计"
+TOTAL_SENTENCE = re.compile(r"合计[:：]\d[\d,]*(?:\.\d+)?")
 SAME_LINE = 0.5  # glyphs whose centres differ by less than this many glyph heights share a line
 HEADER_WORDS = sorted({"".join(word.split()) for word in (*BOOKING_HEADER_WORDS, *PLATFORM_HEADER_WORDS,
                                                           *UPLOAD_HEADER_WORDS)}, key=len, reverse=True)
@@ -69,7 +70,9 @@ class TableText:
 
     @property
     def body(self) -> list[TableRow]:
-        return [row for row in self.lines if not row.header]
+        """The rows of figures: not the header, nor a total written as one line (合计：18946 merged across
+        every column, which the text prints as a line under the table)."""
+        return [row for row in self.lines if not row.header and not is_total_line(row.cells)]
 
 
 def visual_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
@@ -86,6 +89,12 @@ def visual_lines(glyphs: list[Glyph]) -> list[list[Glyph]]:
 def cell_text(glyphs: list[Glyph]) -> str:
     """A cell's text: its lines top to bottom, joined with no space, white space removed."""
     return "".join(glyph.char for line in visual_lines(glyphs) for glyph in line if not glyph.char.isspace())
+
+
+def is_total_line(cells: list[str]) -> bool:
+    """A row of one cell that is a total written out ('合计：18946'): a line of the table, not a row of it."""
+    filled = [cell for cell in cells if cell]
+    return len(filled) == 1 and bool(TOTAL_SENTENCE.fullmatch(filled[0]))
 
 
 def is_value(text: str) -> bool:

@@ -80,14 +80,20 @@ class Line:
 
 
 def split_pieces(glyphs: list[Glyph]) -> tuple[Piece, ...]:
-    """Cut a printed line where the gap between two characters is wider than GAP text heights."""
-    visible = [glyph for glyph in glyphs if not glyph.char.isspace()]
+    """Cut a printed line where the gap between two characters is wider than GAP text heights, less the width
+    of the space characters printed in it: a gap the text's own spaces fill is a space between words (a wide
+    space glyph, as AR PL UMing's), not a gap between cells."""
     runs: list[list[Glyph]] = []
-    for glyph in visible:
-        if runs and glyph.x0 - runs[-1][-1].x1 <= GAP * glyph.height:
+    spaces = 0.0
+    for glyph in glyphs:
+        if glyph.char.isspace():
+            spaces += glyph.x1 - glyph.x0
+            continue
+        if runs and glyph.x0 - runs[-1][-1].x1 - spaces <= GAP * glyph.height:
             runs[-1].append(glyph)
         else:
             runs.append([glyph])
+        spaces = 0.0
     return tuple(Piece(tuple(run), run[0].x0, run[-1].x1, "".join(g.char for g in run)) for run in runs)
 
 
@@ -138,7 +144,8 @@ def read_table(lines: list[Line], run: list[int], taken_until: int, *, continues
     """Lay out one borderless table: its header as one row, then its rows; (table, index of its last line)."""
     spans = column_spans(lines, run)
     names = name_columns(lines, run, spans)
-    header, upper = split_header(lines, lines_above(lines, run[0], taken_until), spans, names)
+    header, upper = split_header(lines, lines_above(lines, run[0], taken_until), spans, names,
+                                 continued=continues is not None)
     body = [*upper, *run, *lines_below(lines, run[-1], spans, names)]
     at_top = continues is not None and all(line.is_furniture for line in lines[:(header or body)[0]])
     at_bottom = all(line.is_furniture for line in lines[body[-1] + 1:])
@@ -253,13 +260,14 @@ def in_name_columns(line: Line, spans: list[tuple[float, float]], names: set[int
     return True
 
 
-def split_header(lines: list[Line], above: list[int], spans: list[tuple[float, float]], names: set[int]
-                 ) -> tuple[list[int], list[int]]:
+def split_header(lines: list[Line], above: list[int], spans: list[tuple[float, float]], names: set[int], *,
+                 continued: bool = False) -> tuple[list[int], list[int]]:
     """(header lines, lines of the first row or of a row continued from the page before). The header is the
     largest block of lines whose labels, joined per column, are header words, with only lines in the name
-    columns under it; lines above it are not the table's."""
+    columns under it (or, when the page before ended in a table, the rest of its last row: the end of a name
+    and of a number wrapped in its cell); lines above it are not the table's."""
     for end in range(len(above), 0, -1):
-        if not all(in_name_columns(lines[index], spans, names) for index in above[end:]):
+        if not all(in_name_columns(lines[index], spans, names) or continued for index in above[end:]):
             break
         for start in range(end):
             if is_header_cells(cells_of(lines, above[start:end], spans, by_overlap=True), names):

@@ -11,6 +11,8 @@ whole. A wrong figure or a wrong name is never returned in its place.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from njbulletin.errors import BulletinError
@@ -22,7 +24,7 @@ from njbulletin.reading.grammar import (
     SECTION_HEADINGS,
     SECTION_TITLES,
 )
-from njbulletin.reading.pdf_cells import SAME_LINE, TableLayoutError, TableText
+from njbulletin.reading.pdf_cells import SAME_LINE, TOTAL_SENTENCE, TableLayoutError, TableText
 from njbulletin.reading.pdf_columns import borderless_tables
 from njbulletin.reading.pdf_continued import BrokenRowError, PageTables, check_open_end, join_broken_rows
 from njbulletin.reading.pdf_grid import ruled_tables
@@ -33,7 +35,9 @@ TABLE_SECTIONS = {key: pattern for key, pattern in SECTION_HEADINGS.items() if k
 HEADER_STARTS = ("序号", "接入单位")
 MIN_IMAGE_WIDTH = 0.3  # an image at least this share of the page wide (and MIN_IMAGE_HEIGHT high) can
 MIN_IMAGE_HEIGHT = 0.03  # hold a table; smaller ones are logos and rules
-MAX_CHARS_ON_PICTURE = 20  # a picture with more characters over it is a scan with a text layer
+MAX_CHARS_ON_PICTURE = 20
+CONTINUED_CAPTION = re.compile(r"续表\d*[:：]?")
+CONTINUED_TITLE = re.compile(r"[（(]续[）)]$")  # a picture with more characters over it is a scan with a text layer
 
 
 @dataclass
@@ -42,6 +46,7 @@ class Reading:
     table has begun (a heading whose table has not begun, followed by a picture, is a table drawn as one)."""
 
     month: str = "YYYY-MM"
+    running: frozenset[str] = frozenset()  # a running page header or footer: lines printed on several pages
     table: str | None = None  # the section key of the last table heading
     waiting: bool = False  # the last table heading has not been followed by its table yet
 
@@ -63,11 +68,14 @@ class LaidPage:
 
 def lay_out_pages(pages: list[Page]) -> list[str]:
     """The text of each page, tables laid out by position; BulletinError for a table that cannot be."""
-    reading = Reading()
+    reading = Reading(month=bulletin_month(pages), running=running_lines(pages))
+    check_fonts(pages, reading)
     laid: list[LaidPage] = []
     for page in pages:
         before = laid[-1].tables if laid else None
         laid.append(lay_out_page(page, reading, continues=table_going_on(before)))
+        if table_going_on(before) is not None:
+            check_stray_lines(laid[-1], reading)
         try:
             join_broken_rows(before, laid[-1].tables)
         except BrokenRowError as exc:
@@ -78,6 +86,74 @@ def lay_out_pages(pages: list[Page]) -> list[str]:
         except BrokenRowError as exc:
             raise refusal(exc.page, exc.table.section or "table", reading, exc.message) from None
     return [page.text() for page in laid]
+
+
+def bulletin_month(pages: list[Page]) -> str:
+    """The month of the first table heading in the PDF's text (for the name of the text file to use instead)."""
+    for page in pages:
+        for text in page.text.splitlines():
+            heading = heading_of(text)
+            if heading:
+                return heading[1]
+    return "YYYY-MM"
+
+
+def running_lines(pages: list[Page]) -> frozenset[str]:
+    """The page's running header and footer ('南京卫生信息 2024年第12期'): a line that is the top or the
+    bottom line of at least two pages and is no heading, header or row (the page numbers are furniture)."""
+    seen: Counter[str] = Counter()
+    for page in pages:
+        edges = edge_lines(page)
+        seen.update({compact for compact in ("".join(text.split()) for text in edges)
+                     if compact and not (is_furniture(compact) or heading_of(compact) or begins_table(compact))})
+    return frozenset(text for text, count in seen.items() if count >= 2)
+
+
+def edge_lines(page: Page) -> list[str]:
+    """The top and bottom lines of a page (by position when its glyphs were read, else the text layer's)."""
+    if page.lines:
+        placed = [(max(glyph.y1 for _, glyph in line if glyph), "".join(char for char, _ in line))
+                  for line in page.lines if any(glyph for _, glyph in line)]
+        placed.sort()
+        return [placed[0][1], placed[-1][1]] if placed else []
+    texts = [text for text in page.text.splitlines() if text.strip()]
+    return [texts[0], texts[-1]] if texts else []
+
+
+def is_continuation_mark(text: str) -> bool:
+    """A 续表 caption above the rest of a table, or its title followed by （续）."""
+    compact = "".join(text.split())
+    if CONTINUED_CAPTION.fullmatch(compact):
+        return True
+    return bool(CONTINUED_TITLE.search(compact)) and heading_of(CONTINUED_TITLE.sub("", compact)) is not None
+
+
+def check_fonts(pages: list[Page], reading: Reading) -> None:
+    """Refuse a PDF whose Chinese font is not embedded when this machine has no font to draw it: where its
+    characters stand, and even which of them the text layer keeps, is then not known."""
+    for page in pages:
+        if page.unprinted_font:
+            raise refusal(page.number, "table", reading,
+                          f"its text is in the font {page.unprinted_font}, which the PDF does not embed and this "
+                          "machine has no Chinese font to draw it, so where its characters stand cannot be known (with "
+                          "a Chinese font installed, such as fonts-noto-cjk, it can be read)")
+
+
+def check_stray_lines(laid: LaidPage, reading: Reading) -> None:
+    """On a page after one that ended inside a table, a line of figures (no sentence, heading or note) above
+    this page's first table that no table took (the rest of a row broken across the page, not recognised as such) is refused: left as a line,
+    the row above would lose the end of its name or of a number."""
+    if not laid.tables.tables or laid.tables.first_at_top:
+        return
+    for y, text in laid.prose:
+        compact = "".join(text.split())
+        if y > laid.tables.tables[0].top and not (is_furniture(compact) or heading_of(compact)
+                                                  or TOTAL_SENTENCE.fullmatch(compact) or compact.startswith(("（", "("))
+                                                  or PROSE_PUNCTUATION.search(compact)) \
+                and any(NUMBER_TOKEN.fullmatch(token) for token in text.split()):
+            raise refusal(laid.page.number, reading.table or "table", reading,
+                          f"the line '{text}' above the table's rows on this page belongs to no row, though the "
+                          "page before ends inside the table: it may be the rest of its last row")
 
 
 def table_going_on(tables: PageTables | None) -> TableText | None:
@@ -103,7 +179,8 @@ def lay_out_page(page: Page, reading: Reading, *, continues: TableText | None = 
         prose = prose_lines(page, set())
         raise refusal(page.number, section_above(prose, exc.top, reading), reading, exc.message) from None
     tables.sort(key=lambda table: -table.top)
-    prose = prose_lines(page, set().union(*(table.used for table in tables)))
+    prose = [(y, text) for y, text in prose_lines(page, set().union(*(table.used for table in tables)))
+             if not (is_continuation_mark(text) or "".join(text.split()) in reading.running)]
     items = sorted([*((y, text, None) for y, text in prose),
                     *((row.y, row.text, table) for table in tables for row in table.lines)], key=lambda item: -item[0])
     follow_headings(page, items, reading)
@@ -202,7 +279,7 @@ def can_hold_table(page: Page, box: tuple[float, float, float, float], glyphs: l
 
 def check_picture(page: Page, reading: Reading) -> None:
     if reading.waiting and reading.table:
-        raise refusal(page.number, reading.table, reading, "the table is a picture, not text")
+        raise refusal(page.number, reading.table, reading, "the table is a picture, not text", ocr=True)
 
 
 def check_turned_page(page: Page, reading: Reading) -> None:
@@ -231,10 +308,13 @@ def section_above(prose: list[tuple[float, str]], top: float, reading: Reading) 
     return reading.table or "table"
 
 
-def refusal(page: int, section: str, reading: Reading, reason: str) -> BulletinError:
-    """One line naming the page and (as the error's section) the table, and what to do instead."""
-    return BulletinError(f"page {page}: {reason}; OCR the page, or type the bulletin's text by hand "
-                         f"into {reading.month}.txt and read that instead", section=SECTION_TITLES.get(section))
+def refusal(page: int, section: str, reading: Reading, reason: str, *, ocr: bool = False) -> BulletinError:
+    """One line naming the page and (as the error's section) the table, and what to do instead: OCR only for
+    a table that has no text (a picture); otherwise the bulletin's text, in the month's text file."""
+    advice = f"read the bulletin's text instead, typed or copied into {reading.month}.txt"
+    if ocr:
+        advice = f"OCR the page, or {advice}"
+    return BulletinError(f"page {page}: {reason}; {advice}", section=SECTION_TITLES.get(section))
 
 
 def page_glyphs(page: Page) -> list[Glyph]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -14,6 +15,10 @@ AXIS_TOLERANCE = 0.5  # a segment whose ends differ by less than this in y (x) i
 MIN_RULE_LENGTH = 2.0  # shorter segments are the ends of a thin rectangle, not rules
 MAX_RULE_WIDTH = 2.0  # a path no thicker than this (its bounds include the stroke) is a single rule
 ANGLE_SAMPLE_STEP = 16  # the writing direction of every 16th character is checked
+LINE_SHIFT = 0.3  # a baseline this share of an em above or below the last is a new line
+BACK_STEP = 0.5  # so is a step back to the left of more than this share of an em
+WORD_GAP = 0.2  # a gap wider than this share of an em on one line is a space
+FLAT_GLYPH = 0.05  # a drawn glyph less high than this share of its font size was not drawn at all
 UPRIGHT_TOLERANCE = 0.01  # radians
 FULL_TURN = 6.283185
 NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?|/|\d+/\d+")
@@ -48,8 +53,9 @@ class Rule(NamedTuple):
 
 @dataclass(frozen=True)
 class Page:
-    """One page as read: `text` is PDFium's text layer; `lines` the same text as lines of glyphs, read only
-    on an upright page that may hold a table (see may_be_row), else empty."""
+    """One page as read: `text` is PDFium's text layer; `lines` its drawn characters as printed lines of glyphs
+    (split in content order, boxes that do not depend on the machine's fonts: read_text_lines), read only on an
+    upright page that may hold a table (see may_be_row), else empty."""
 
     number: int  # 1-based
     width: float
@@ -60,6 +66,7 @@ class Page:
     lines: tuple[tuple[tuple[str, Glyph | None], ...], ...]  # per text line: (char, glyph; None if generated)
     rules: tuple[Rule, ...]
     images: tuple[tuple[float, float, float, float], ...]  # (left, bottom, right, top) of each image
+    unprinted_font: str | None = None  # a font the PDF does not embed and the machine cannot draw (see unprinted_font)
 
 
 def read_page(document, index: int) -> Page:
@@ -75,12 +82,14 @@ def read_page(document, index: int) -> Page:
         try:
             text = text_page.get_text_range()
             turned = count_turned(raw, text_page.raw)
+            unprinted = unprinted_font(raw, text_page.raw)
             upright = not (rotation or turned)
             laid_out = upright and (rules or images or any(map(may_be_row, text.splitlines())))
             lines = read_text_lines(raw, text_page.raw) if laid_out else ()
         finally:
             text_page.close()
-        return Page(index + 1, width, height, rotation, turned, text, lines, tuple(rules), tuple(images))
+        return Page(index + 1, width, height, rotation, turned, text, lines, tuple(rules), tuple(images),
+                    unprinted)
     finally:
         page.close()
 
@@ -103,24 +112,111 @@ def count_turned(raw, text_page) -> int:
     return turned
 
 
+def unprinted_font(raw, text_page) -> str | None:
+    """The name of a font the PDF does not embed and that this machine has no glyphs for (PDFium draws its
+    Chinese characters as nothing: every box is flat), sampled every ANGLE_SAMPLE_STEP-th character. Such a
+    page cannot be read safely: PDFium then drops characters it takes for duplicates of their neighbours."""
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for index in range(0, raw.FPDFText_CountChars(text_page), ANGLE_SAMPLE_STEP):
+        char = chr(raw.FPDFText_GetUnicode(text_page, index))
+        if raw.FPDFText_IsGenerated(text_page, index) or unicodedata.east_asian_width(char) not in "WF" \
+                or char.isspace():
+            continue
+        raw.FPDFText_GetCharBox(text_page, index, left, right, bottom, top)
+        if top.value - bottom.value >= FLAT_GLYPH * raw.FPDFText_GetFontSize(text_page, index):
+            continue
+        font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(text_page, index))
+        if font and not raw.FPDFFont_GetIsEmbedded(font):
+            name = ctypes.create_string_buffer(256)
+            raw.FPDFFont_GetBaseFontName(font, name, len(name))
+            return name.value.decode("latin-1") or "unnamed"
+    return None
+
+
 def read_text_lines(raw, text_page) -> tuple[tuple[tuple[str, Glyph | None], ...], ...]:
-    """The text layer as lines of (char, glyph) pairs, split where PDFium breaks lines."""
-    box = raw.FS_RECTF()
+    """The text layer as lines of (char, glyph) pairs, split where PDFium breaks lines; each glyph's box
+    from what the PDF itself says (see glyph_boxes), so it is the same whatever fonts the machine has."""
+    count = raw.FPDFText_CountChars(text_page)
+    chars = [chr(raw.FPDFText_GetUnicode(text_page, index)) for index in range(count)]
+    generated = [bool(raw.FPDFText_IsGenerated(text_page, index)) for index in range(count)]
+    boxes = glyph_boxes(raw, text_page, chars, generated)
     lines: list[tuple] = []
     current: list[tuple[str, Glyph | None]] = []
-    for index in range(raw.FPDFText_CountChars(text_page)):
-        char = chr(raw.FPDFText_GetUnicode(text_page, index))
-        if raw.FPDFText_IsGenerated(text_page, index):
-            if char == "\n":
-                lines.append(tuple(current))
-                current = []
-            elif char != "\r":
-                current.append((char, None))
+    last: Glyph | None = None
+    for index, char in enumerate(chars):
+        if generated[index]:
             continue
-        raw.FPDFText_GetLooseCharBox(text_page, index, box)
-        current.append((char, make_glyph(char, box.left, box.bottom, box.right, box.top)))
+        glyph = make_glyph(char, *boxes[index])
+        if last is not None and breaks_line(last, glyph):
+            lines.append(tuple(current))
+            current = []
+        elif last is not None and glyph.x0 - last.x1 > WORD_GAP * max(glyph.height, last.height) \
+                and not char.isspace() and current and current[-1][0] != " ":
+            current.append((" ", None))
+        if not (char.isspace() and not current):
+            current.append((char, glyph))
+        last = glyph
     lines.append(tuple(current))
     return tuple(lines)
+
+
+def drawn_chars(raw, text_page, generated: list[bool]) -> list[tuple]:
+    """(index, text object address, embedded font?, origin x, origin y, font size, loose box) of each drawn
+    character, in content order."""
+    box = raw.FS_RECTF()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    embedded: dict[int, bool] = {}
+    drawn = []
+    for index, is_generated in enumerate(generated):
+        if is_generated:
+            continue
+        raw.FPDFText_GetLooseCharBox(text_page, index, box)
+        obj = raw.FPDFText_GetTextObject(text_page, index)
+        address = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        if address not in embedded:
+            font = raw.FPDFTextObj_GetFont(obj) if address else None
+            embedded[address] = bool(font) and bool(raw.FPDFFont_GetIsEmbedded(font))
+        raw.FPDFText_GetCharOrigin(text_page, index, x, y)
+        drawn.append((index, address, embedded[address], x.value, y.value,
+                      raw.FPDFText_GetFontSize(text_page, index), (box.left, box.bottom, box.right, box.top)))
+    return drawn
+
+
+def breaks_line(last: Glyph, glyph: Glyph) -> bool:
+    """Does the text go on to a new line between two characters in content order: a different baseline,
+    or a step back to the left? (PDFium's own line breaks depend on the glyphs the machine draws.)"""
+    height = max(last.height, glyph.height)
+    return abs(glyph.y0 - last.y0) > LINE_SHIFT * height or glyph.x0 < last.x1 - BACK_STEP * height
+
+
+def glyph_boxes(raw, text_page, chars: list[str], generated: list[bool]) -> dict[int, tuple[float, ...]]:
+    """Each drawn character's box. For an embedded font, PDFium's loose box (the font is the PDF's own). For
+    a font the PDF does not embed (reportlab's STSong-Light, the 宋体 of many government PDFs), PDFium draws
+    the glyph with whatever font the machine has, and its loose box grows with that glyph's ink; so the box
+    is rebuilt from what the PDF fixes: the character's origin and its advance (to the next character of the
+    same text object on the same baseline, which the font's /W widths put there), the font's descent from the
+    box's foot, one em high. A character that ends its text object takes the advance the same character has
+    elsewhere on the page, or one em (a wide character) or half an em."""
+    drawn = drawn_chars(raw, text_page, generated)
+    advances: dict[tuple[str, float], list[float]] = {}
+    for (index, address, _, x0, y0, size, _), after in zip(drawn, drawn[1:]):
+        if after[1] == address and abs(after[4] - y0) < 0.01 and after[3] > x0:
+            advances.setdefault((chars[index], size), []).append(after[3] - x0)
+    boxes: dict[int, tuple[float, ...]] = {}
+    for number, (index, address, is_embedded, x0, y0, size, loose) in enumerate(drawn):
+        if is_embedded:
+            boxes[index] = loose
+            continue
+        after = drawn[number + 1] if number + 1 < len(drawn) else None
+        if after is not None and after[1] == address and abs(after[4] - y0) < 0.01 and after[3] > x0:
+            advance = after[3] - x0
+        elif (chars[index], size) in advances:
+            advance = min(advances[(chars[index], size)])
+        else:
+            advance = size if unicodedata.east_asian_width(chars[index]) in "WF" else size / 2
+        bottom = min(loose[1], y0)
+        boxes[index] = (x0, bottom, x0 + advance, bottom + size)
+    return boxes
 
 
 def read_drawings(raw, page) -> tuple[list[Rule], list[tuple[float, float, float, float]]]:
