@@ -91,7 +91,8 @@ ATTENTION_SCHEMA: dict[str, pl.DataType] = {
     "level": pl.String, "unit": pl.String, "table": pl.String, "indicator": pl.String, "value": pl.Float64, "previous_value": pl.Float64,
     "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "limits": pl.String, "baseline_points": pl.Int64,
     "rule": pl.String, "side": pl.String, "judgement": pl.String, "distance": pl.Float64, "moved": pl.Float64,
-    "detail": pl.String, "page": pl.String, "anchor": pl.String}
+    "detail": pl.String, "z": pl.Float64, "weight": pl.Float64, "score": pl.Float64, "estimate": pl.Float64,
+    "since": pl.String, "months_running": pl.Int64, "briefing": pl.Boolean, "page": pl.String, "anchor": pl.String}
 ANALYSIS_EXPORTS = ("attention", "spc")  # written by the attention notebook, beside the month's tables
 EXPORT_SCHEMAS: dict[str, dict[str, pl.DataType]] = {**TABLE_SCHEMAS, "quality_flags": QUALITY_FLAGS_SCHEMA,
                                                      "summary": SUMMARY_SCHEMA, "spc": SPC_SCHEMA,
