@@ -139,7 +139,7 @@ def list_standing_items(month: str, days: int, tables: Mapping[str, pl.DataFrame
                         flag_history: pl.DataFrame, series: int) -> pl.DataFrame:
     """The standing problems as items: ranked when they weigh at least MATERIAL_WEIGHT, folded otherwise."""
     standing = list_standing(month, days, tables["quality_flags"], tables["uploads"], flag_history)
-    scored = standing.with_columns(standing_score(pl.col("weight"), series).alias("score"),
+    scored = standing.with_columns(standing_score(pl.col("weight"), pl.col("months_running"), series).alias("score"),
                                    pl.lit("uploads").alias("table"))
     material = pl.col("weight") >= MATERIAL_WEIGHT
     return pl.concat([items(scored.filter(material), RANKED, "standing"),
@@ -231,9 +231,15 @@ def build_attention_list(month: str, tables: Mapping[str, pl.DataFrame], previou
     return number_items(listed).select(pl.lit(month).alias("month"), "item", "row", pl.exclude("item", "row"))
 
 
-def item_key() -> pl.Expr:
-    """What makes one item: a district's or hospital's rows (a unit and its causes), a city indicator, a total."""
+def item_key(ranked: pl.DataFrame) -> pl.Expr:
+    """What makes one item: a district's or hospital's rows (a unit and its causes), a city indicator, a total.
+    The city's count of hospitals booking joins the first hospital that vanished from or appeared in the
+    bookings table: the count moved because of it."""
+    changed = ranked.filter(pl.col("kind").is_in(["vanished", "appeared"]) & (pl.col("table") == "bookings"))
+    counted = (pl.col("level") == "city") & (pl.col("indicator") == "hospitals_booking") & pl.lit(changed.height > 0)
+    first = changed["unit"][0] if changed.height else ""
     return (pl.when(pl.col("kind") == "total_error").then(pl.format("total:{}:{}", pl.col("table"), pl.col("unit")))
+            .when(counted).then(pl.lit(f"unit:{first}"))
             .when(pl.col("level") == "city").then(pl.format("city:{}", pl.col("indicator")))
             .otherwise(pl.format("unit:{}", pl.col("unit"))))
 
@@ -244,7 +250,7 @@ def rank_items(ranked: pl.DataFrame) -> pl.DataFrame:
     rows of an item by score."""
     order = [pl.col("score").round(9), order_of("judgement", JUDGEMENTS), order_of("level", LEVELS),
              pl.col("indicator"), pl.col("unit")]
-    rows = (ranked.with_columns(item_key().alias("_group"))
+    rows = (ranked.with_columns(item_key(ranked).alias("_group"))
             .sort(order, descending=[True, False, False, False, False], nulls_last=True)
             .with_row_index("_position"))
     return (rows.with_columns(pl.col("_position").min().over("_group").alias("_first"))

@@ -7,7 +7,7 @@ visits; its discharges and income per discharge its share of the discharges (the
 and the series' mean, so that a fall does not shrink its own weight). A district weighs 1 / N, N the districts
 judged that month.
 
-**Materiality**: a unit's series weighing under MATERIAL_WEIGHT (0.5% of the city) is not listed; the page
+**Materiality**: a unit's series weighing under MATERIAL_WEIGHT (0.1% of the city) is not listed; the page
 says how many were left out (a hospital with 15 bookings of the city's 276,195 weighs 0.005%).
 
 **Distance** (`z`): how far the value is from its mean in units of its own variation, sigma = mean moving range /
@@ -22,9 +22,14 @@ listed only when
   run mean's own variation: |mean of the 7 points - mean| / (sigma / sqrt 7) (the run rules corroborated);
 trends and points close to the limits alone are not listed (they stay in spc.csv).
 
-**Score** = weight × min(|z|, Z_CAP): how far, times how much of the city. A standing problem scores weight × the
-family threshold (certain, but counted no farther than the first signal listed); a unit that stopped
-uploading, vanished from or appeared in a table, or a printed total that does not reconcile, weight × Z_CAP.
+**Score** = reach × min(|z|, Z_CAP), reach = sqrt(weight): how far from what was expected, times how much of
+the city it concerns. The square root keeps the order of the weights but compresses them, so that one hospital
+taking 96% of the bookings does not hide every other (a unit a hundredth of the city reaches a tenth). A
+standing problem is certain: in the month it begins (or in an archive's first month, when nothing is known of
+it) it scores reach × the family threshold, as far as the nearest signal listed; once it has lasted more than a
+month it is what is expected, and scores reach × 1 (still listed, ranked by its weight among the others). A
+unit that stopped uploading, vanished from or appeared in a table, or a printed total that does not reconcile,
+scores reach × Z_CAP.
 """
 from __future__ import annotations
 
@@ -39,7 +44,7 @@ from njbulletin.months import shift_month
 D2 = 1.128  # sigma = mean moving range / d2 (n = 2)
 FAMILY_ALPHA = 0.05
 Z_CAP = 10.0
-MATERIAL_WEIGHT = 0.005
+MATERIAL_WEIGHT = 0.001
 # A hospital series' weight: its share of the hospitals' totals of this indicator.
 WEIGHT_BASE = {"bookings": "bookings", "outpatient_visits": "outpatient_visits",
                "income_per_visit": "outpatient_visits", "discharges": "discharges",
@@ -97,13 +102,20 @@ def judged_points(points: pl.DataFrame, month: str) -> pl.DataFrame:
             .with_columns(z.alias("z"), pl.col("weight").fill_null(0.0))
             .with_columns(run_z.alias("run_z"))
             .with_columns(corroborated.alias("corroborated"), material.alias("material"),
-                          (pl.col("weight") * pl.max_horizontal(pl.col("z").abs(), pl.col("run_z").abs())
+                          (reach(pl.col("weight")) * pl.max_horizontal(pl.col("z").abs(), pl.col("run_z").abs())
                            .clip(upper_bound=Z_CAP)).alias("score")))
 
 
-def standing_score(weight: pl.Expr, series: int) -> pl.Expr:
-    return weight * family_threshold(max(series, 1))
+def reach(weight: pl.Expr) -> pl.Expr:
+    """How much of the city an item concerns, as it enters the score: the square root of its weight."""
+    return weight.sqrt()
+
+
+def standing_score(weight: pl.Expr, months_running: pl.Expr, series: int) -> pl.Expr:
+    """A standing problem's score: reach × the family threshold in its first month, reach × 1 after."""
+    first = months_running.fill_null(1) <= 1
+    return reach(weight) * pl.when(first).then(family_threshold(max(series, 1))).otherwise(1.0)
 
 
 def event_score(weight: pl.Expr) -> pl.Expr:
-    return weight * Z_CAP
+    return reach(weight) * Z_CAP
