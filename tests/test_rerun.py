@@ -38,7 +38,7 @@ from conftest import make_workspace
 
 MONTH = "2024-11"
 TABLES = ("booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads")
-HISTORY_DATASETS = ("completeness", "indicator_values", "key_figures", "units")
+HISTORY_DATASETS = ("completeness", "indicator_values", "key_figures", "standing_flags", "units")
 EXPECTED_IDENTICAL = {"parquet": 10, "history stamp": 1, "month csv": 8, "all-months csv": 7, "summary.json": 1,
                       "attention.json": 1, "png": 12, "svg": 12, "datapackage.json": 2, "html": 8, "state": 2}
 RUN_RECORDS = {"manifest.json": 1, "ipynb": 7}

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from njbulletin.analysis.completeness import list_units_without_uploads
+from njbulletin.analysis.history import read_months
 from njbulletin.analysis.ranking import MATERIAL_WEIGHT, event_score, family_threshold, judged_points, standing_score
 from njbulletin.analysis.spc import CONCERNING, IMPROVING, NEUTRAL, OUTSIDE, SHIFT, TREND
 from njbulletin.analysis.standing import FLAG_HISTORY_SCHEMA, STANDING_RULES, list_standing
@@ -293,3 +294,8 @@ def load_attention_tables(ctx) -> tuple[dict[str, pl.DataFrame], dict[str, pl.Da
     previous = replace(ctx, month=shift_month(ctx.month, -1))
     before = {name: previous.table(name) for name in names} if previous.is_processed() else None
     return {name: ctx.table(name) for name in names}, before
+
+
+def load_flag_history(ctx) -> pl.DataFrame:
+    """The standing flags of every processed month up to the context's month, from the history store."""
+    return read_months(ctx, ("standing_flags",))["standing_flags"]

@@ -119,3 +119,9 @@ def standing_score(weight: pl.Expr, months_running: pl.Expr, series: int) -> pl.
 
 def event_score(weight: pl.Expr) -> pl.Expr:
     return reach(weight) * Z_CAP
+
+
+def count_immaterial(points: pl.DataFrame, month: str) -> int:
+    """How many series with a value in `month` the materiality rule leaves out (units under MATERIAL_WEIGHT)."""
+    weights = series_weights(points, month)
+    return weights.filter((pl.col("level") != "city") & (pl.col("weight") < MATERIAL_WEIGHT)).height

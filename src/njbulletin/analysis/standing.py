@@ -93,7 +93,8 @@ def flag_weights(uploads: pl.DataFrame, days_in_month: int) -> pl.DataFrame:
             continue
         missing = pl.col(income).fill_null(0) / ratio
         parts.append(rows.select("level", "unit", pl.lit(rule).alias("rule"),
-                                 (missing / (reported + missing)).alias("weight"), missing.alias("estimate")))
+                                 (missing / (reported + missing)).alias("weight"), missing.alias("estimate"),
+                                 pl.col(income).cast(pl.Float64).alias("value")))
     one = 1 / pl.col("units")
     expressions = {"no_uploads": one, "no_realtime_days": one,
                    "forms_incomplete": (pl.col("forms_expected") - pl.col("forms_uploaded")).cast(pl.Float64)
@@ -101,27 +102,30 @@ def flag_weights(uploads: pl.DataFrame, days_in_month: int) -> pl.DataFrame:
                    "realtime_days_short": (days_in_month - pl.col("realtime_days")).cast(pl.Float64) / days_in_month
                    * one}
     parts += [rows.select("level", "unit", pl.lit(rule).alias("rule"), weight.cast(pl.Float64).alias("weight"),
-                          pl.lit(None, pl.Float64).alias("estimate")) for rule, weight in expressions.items()]
+                          pl.lit(None, pl.Float64).alias("estimate"), pl.lit(None, pl.Float64).alias("value"))
+              for rule, weight in expressions.items()]
     return pl.concat(parts)
 
 
 def list_standing(month: str, days_in_month: int, quality_flags: pl.DataFrame, uploads: pl.DataFrame,
                   history: pl.DataFrame) -> pl.DataFrame:
-    """The month's standing problems, heaviest first: level, unit (canonical), rule, detail, weight, estimate,
-    since, months_running. `history` holds the standing flags of the months before (FLAG_HISTORY_SCHEMA);
+    """The month's standing problems, heaviest first: level, unit (canonical), rule, detail, weight, estimate
+    (the activity missing), value (the income in 千元 reported without it), since, months_running. `history` holds the standing flags of the months before (FLAG_HISTORY_SCHEMA);
     this month's are added from `quality_flags`."""
     flags = quality_flags.filter(pl.col("rule").is_in(STANDING_RULES))
     if flags.is_empty():
         return pl.DataFrame(schema={"level": pl.String, "unit": pl.String, "rule": pl.String, "detail": pl.String,
-                                    "weight": pl.Float64, "estimate": pl.Float64, "since": pl.String,
-                                    "months_running": pl.Int64})
+                                    "weight": pl.Float64, "estimate": pl.Float64, "value": pl.Float64,
+                                    "since": pl.String, "months_running": pl.Int64})
     weighted = flags.join(flag_weights(uploads, days_in_month), on=["level", "unit", "rule"], how="left")
     canonical = (resolve_names(weighted, "unit").drop("unit").rename({"canonical_name": "unit"})
                  .group_by("level", "unit", "rule", maintain_order=True)
-                 .agg(pl.col("detail").first(), pl.col("weight").max(), pl.col("estimate").sum()))
+                 .agg(pl.col("detail").first(), pl.col("weight").max(), pl.col("estimate").sum(),
+                      pl.col("value").sum()))
     past = history.filter(pl.col("month") != month)
     runs = running_since(month, pl.concat([past, standing_flags(month, quality_flags)]))
     return (canonical.join(runs, on=["level", "unit", "rule"], how="left")
             .with_columns(pl.col("weight").fill_null(0.0),
-                          pl.when(pl.col("rule").is_in(list(INCOME_WITHOUT_ACTIVITY))).then(pl.col("estimate")).alias("estimate"))
+                          *[pl.when(pl.col("rule").is_in(list(INCOME_WITHOUT_ACTIVITY))).then(pl.col(name)).alias(name)
+                            for name in ("estimate", "value")])
             .sort(["weight", "level", "unit", "rule"], descending=[True, False, False, False]))
