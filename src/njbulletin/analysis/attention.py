@@ -217,8 +217,9 @@ def build_attention_list(month: str, tables: Mapping[str, pl.DataFrame], previou
     standing flags of the months before (`standing.FLAG_HISTORY_SCHEMA`; None: this month only)."""
     history = flag_history if flag_history is not None else pl.DataFrame(schema=FLAG_HISTORY_SCHEMA)
     series = max(points.filter(pl.col("month") == month).height, 1)
-    parts = [list_total_errors(tables["quality_flags"]),
-             list_standing_items(month, days_in_month(month), tables, history, series)]
+    parts = [list_total_errors(tables["quality_flags"])]
+    if "uploads" in tables:
+        parts.append(list_standing_items(month, days_in_month(month), tables, history, series))
     if previous is not None:
         parts += [list_upload_changes(tables["uploads"], previous["uploads"]), list_presence_changes(tables, previous)]
     parts.append(list_signals(points, month))

@@ -178,6 +178,8 @@ def facet_label(row: dict, lang: str) -> str:
                     rule=in_sentence(text(f"spc.rule.{row['rule']}", lang), lang))
     if row["kind"] == "standing":
         return in_sentence(translate_code(row["rule"], "rule.", lang) or "", lang)
+    if f"att.facet.{row['kind']}" in TEXT:
+        return text(f"att.facet.{row['kind']}", lang, table=table_label(row["table"], lang))
     return item_sentence(row, lang)
 
 

@@ -129,6 +129,10 @@ ATTENTION: dict[str, tuple[str, str]] = {
                           " (this month; the archive holds no earlier month, so how long it has lasted is not known)"),
     "att.facets": ("；另有：{facets}", "; also: {facets}"),
     "att.facet.signal": ("{indicator}{rule}", "{indicator} {rule}"),
+    "att.facet.stopped_uploading": ("本月停止上传（上月有上传）", "stopped uploading this month"),
+    "att.facet.started_uploading": ("本月开始上传", "started uploading this month"),
+    "att.facet.vanished": ("从{table}中消失", "vanished from the {table}"),
+    "att.facet.appeared": ("新出现在{table}中", "appeared in the {table}"),
     "att.total_error": ("印刷合计与明细不符：{table}·{unit}（{rule}）", "A printed total does not reconcile: {table}, "
                                                                "{unit} ({rule})"),
     "att.new_flag": ("新增数据质量标记：{unit}·{rule}", "New quality flag: {unit}, {rule}"),
