@@ -206,3 +206,15 @@ def test_the_family_wise_threshold_is_sidak_s_normal_quantile():
     # 209 series: each at 1 - 0.95^(1/209) = 0.000245, two-sided: Φ⁻¹(1 - 0.0001227) = 3.667
     assert family_threshold(209) == pytest.approx(3.667, abs=0.001)
     assert family_threshold(1) == pytest.approx(1.960, abs=0.001)
+
+
+def test_a_share_s_limits_stay_inside_0_to_100_percent():
+    # a district complete every month but two: mean 0.9886 over 20 months, its moving ranges (0.11 and 0.12, each
+    # twice) give an upper limit above 100% before clipping; a share's limits are clipped to its bounds
+    values = [1.0] * 20
+    values[5], values[12] = 0.89, 0.88
+    history = pl.DataFrame({"month": [f"2023-{m:02d}" for m in range(1, 13)] + [f"2024-{m:02d}" for m in range(1, 9)],
+                            "level": "district", "unit": "六合区", "indicator": "completeness_score", "value": values})
+    points = compute_spc(history)
+    assert points["upper"].max() <= 1.0 and points["lower"].min() >= 0.0
+    assert points["mean"][0] == pytest.approx((18 + 0.89 + 0.88) / 20)
