@@ -339,11 +339,11 @@ def xmr_title(level: str, unit: str, indicator: str, month: str, lang: str, smal
 # ----------------------------------------------------------------------------- exports
 
 
-def attention_digest(shown: pl.DataFrame, month: str) -> dict:
+def attention_digest(shown: pl.DataFrame, month: str, months: int = 2) -> dict:
     """What the index and the navigation bars show of a month: the count, the movers, and the first items
     in both languages with their links (relative to the month's folder)."""
     first = first_items(shown, SHOWN_FIRST)
-    lines = {lang: attention_lines(first, lang) for lang in LANGUAGES}
+    lines = {lang: attention_lines(first, lang, months=months) for lang in LANGUAGES}
     movers = shown.filter(pl.col("kind") == "mover")["item"].n_unique()
     return {"month": month, "count": count_attention(shown), "movers": movers,
             "first": [{"zh": zh["text"], "en": en["text"], "href": zh["href"]} for zh, en in zip(lines["zh"], lines["en"])]}
@@ -363,6 +363,7 @@ def write_attention_exports(report_dir: Path, shown: pl.DataFrame, points: pl.Da
     written = [write_csv(shown, report_dir / "data" / CSV_NAMES["attention"]),
                write_csv(points, report_dir / "data" / CSV_NAMES["spc"])]
     month = shown["month"][0] if shown.height else report_dir.name
-    digest = json.dumps(attention_digest(shown, month), ensure_ascii=False, indent=1) + "\n"
+    months = max(points["month"].n_unique(), 1)  # as the page counts them, for a standing problem's 'since'
+    digest = json.dumps(attention_digest(shown, month, months), ensure_ascii=False, indent=1) + "\n"
     write_text_atomic(report_dir / ATTENTION_DIGEST, digest)
     return [*written, report_dir / ATTENTION_DIGEST]
