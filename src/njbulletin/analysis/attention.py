@@ -191,7 +191,6 @@ def list_movers(points: pl.DataFrame, month: str, listed: pl.DataFrame, count: i
     """The `count` material series with limits whose change from the month before, in mean moving ranges, is
     largest (more than one), leaving out the units and city indicators already an item of `listed`, and the
     city's hospitals booking when a hospital vanished from or appeared in the bookings table."""
-    keys = ["level", "unit", "indicator"]
     units = listed.filter(pl.col("level") != "city").select("unit").unique()
     city = listed.filter(pl.col("level") == "city").select("indicator").unique()
     bookings_changed = listed.filter(pl.col("kind").is_in(["vanished", "appeared"])
