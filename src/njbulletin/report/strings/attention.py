@@ -9,7 +9,7 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "intro.50-attention": (
         "本月需要关注的事项，按重要性排序：每项的得分 = 偏离预期的程度（以其自身波动计）× 所涉及的全市份额。"
         "长期存在的问题（无上传、有收入无业务量、表单或实时上传天数缺失）从第一个月起列出，注明持续多久及估计份额；"
-        "同一单位的标记、信号与变化合为一项。其余事项折叠在后，全部序列的统计过程控制结果见 spc.csv。",
+        "同一单位的标记、信号与变化合为一项。其余事项折叠在后，全部序列的统计过程控制结果见数据导出（data 文件夹）。",
         "What needs attention this month, ranked by importance: each item's score is how far it is from what was "
         "expected (in units of its own variation) times the share of the city it concerns. Standing problems (no "
         "uploads, income without activity, forms or real-time days missing) are listed from the first month, with "
@@ -22,7 +22,7 @@ ATTENTION: dict[str, tuple[str, str]] = {
                            "{count} more: standing problems under the materiality rule, other new quality flags, "
                            "and the biggest movers relative to their own variation"),
     "p.ranking_method": (
-        "排序方法：得分 = √份额 × min(|z|, 10)。份额为该项所涉及的全市份额（全市指标为 1；医院的预约量按其占各医院"
+        "排序方法：得分 = √份额 × |z|（|z| 最多计 10）。份额为该项所涉及的全市份额（全市指标为 1；医院的预约量按其占各医院"
         "预约量之和的比例，门急诊人次与次均门急诊收入按门急诊人次占比，出院人数与次均住院收入按出院人数占比；区为 "
         "1/区数）；z 为偏离均值的程度，以 σ = 平均移动极差 / 1.128 计。长期问题在其出现的第一个月按族系门槛计，"
         "此后按 1 计；单位停止上传、从表中消失或新出现按 10 计。得分相同时，需警惕先于中性、中性先于向好，全市先于区、"
@@ -36,9 +36,9 @@ ATTENTION: dict[str, tuple[str, str]] = {
         "comes before neutral before improving, and the city before a district before a hospital."),
     "p.false_alarms": (
         "控制误报：本月共判断 {series} 条序列。为使整个序列族在“什么都没发生”的月份误报的概率不超过 5%，每条序列须"
-        "偏离均值至少 {threshold} σ（Šidák 校正：1 − 0.95^(1/{series}) 的双侧正态分位数）才列为特殊原因信号：超出控制"
+        "偏离均值至少 {threshold} σ（西达克校正：1 − 0.95^(1/{series}) 的双侧正态分位数）才列为特殊原因信号：超出控制"
         "限且 |z| 达到此门槛，或连续 7 个月在均值同侧且这 7 个月的均值偏离达到此门槛（以 σ/√7 计）；仅有连续上升、"
-        "下降或接近控制限的信号不列出（仍见 spc.csv）。",
+        "下降或接近控制限的信号不列出（仍见数据导出）。",
         "False alarms under control: {series} series are judged this month. So that the whole family raises a false "
         "alarm in at most 5% of months where nothing happens, a series must be at least {threshold} σ from its mean "
         "to be listed as a special cause (Šidák: the two-sided normal quantile of 1 − 0.95^(1/{series})): outside "
