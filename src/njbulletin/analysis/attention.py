@@ -250,9 +250,9 @@ def rank_items(ranked: pl.DataFrame) -> pl.DataFrame:
     then concerning before neutral before improving, then the city before a district before a hospital; the
     rows of an item by score."""
     order = [pl.col("score").round(9), order_of("judgement", JUDGEMENTS), order_of("level", LEVELS),
-             pl.col("indicator"), pl.col("unit")]
+             pl.col("indicator"), pl.col("unit"), order_of("kind", KINDS), pl.col("rule")]
     rows = (ranked.with_columns(item_key(ranked).alias("_group"))
-            .sort(order, descending=[True, False, False, False, False], nulls_last=True)
+            .sort(order, descending=[True] + [False] * 6, nulls_last=True, maintain_order=True)
             .with_row_index("_position"))
     return (rows.with_columns(pl.col("_position").min().over("_group").alias("_first"))
             .sort("_first", "_position").drop("_position", "_first"))
