@@ -186,7 +186,8 @@ def test_the_seed_alone_lists_its_standing_problems_and_says_plainly_that_no_lim
     assert "目前共有 1 个月的数据，尚不能画出控制限" in zh
     first = listed.attention_lines(items, "zh", months=1)[0]["text"]
     assert first.startswith("江苏省人民医院出院人数为 0，住院收入却有 560,386.45 千元：按全市次均住院收入估计缺少约 "
-                            "19,238 人次出院，约占全市出院人数的 21.06%（本月；档案中没有更早的月份")
+                            "19,238 人次出院，约占全市出院人数的 21.06%（本月）")
+    assert "档案中只有本月，没有更早的月份，因此各项长期问题注明“本月”，无法判断已持续多久。" in zh
     en = repr(listed.describe_attention(items, 1, "2024-10", False, "en"))
     assert "Months of data so far: 1. No process limits can be drawn yet" in en
 

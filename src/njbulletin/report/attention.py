@@ -260,6 +260,8 @@ def describe_attention(shown: pl.DataFrame, months: int, month_before: str, comp
                  if count else phrase("p.attention_none", lang)]
     if not compared:
         sentences.append(phrase("p.no_previous_month", lang, month=month_before))
+    if months <= 1 and kinds.get("standing"):
+        sentences.append(phrase("p.since_unknown", lang))
     if months < 12:
         sentences.append(phrase("p.no_limits_yet", lang, months=months))
     return paragraph(*sentences)

@@ -125,8 +125,10 @@ ATTENTION: dict[str, tuple[str, str]] = {
                                          "level's units"),
     "att.since": ("（自 {since} 起，连续 {months} 个月）", " (since {since}, {months} months in a row)"),
     "att.since_new": ("（本月新出现）", " (new this month)"),
-    "att.since_unknown": ("（本月；档案中没有更早的月份，无法判断已持续多久）",
-                          " (this month; the archive holds no earlier month, so how long it has lasted is not known)"),
+    "att.since_unknown": ("（本月）", " (this month)"),
+    "p.since_unknown": ("档案中只有本月，没有更早的月份，因此各项长期问题注明“本月”，无法判断已持续多久。",
+                        "The archive holds this month only, so each standing problem says \"this month\": how long it "
+                        "has lasted cannot be told."),
     "att.facets": ("；另有：{facets}", "; also: {facets}"),
     "att.facet.signal": ("{indicator}{rule}", "{indicator} {rule}"),
     "att.facet.stopped_uploading": ("本月停止上传（上月有上传）", "stopped uploading this month"),
