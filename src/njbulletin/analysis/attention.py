@@ -17,6 +17,10 @@ Section 2, folded on the page: standing problems of a weight under the materiali
 rules new since the month before, and the ten biggest movers relative to their own variation among material
 series not already an item (a mover repeating an item is dropped, so is the city's count of hospitals booking
 when a hospital vanished from or appeared in the bookings table).
+
+The frame (contract.ATTENTION_SCHEMA) is ordered by `item`, ranked items first; `briefing` is true for the rows
+of the first config.BRIEFING_ITEMS ranked items, the ones the one-page briefing shows (a reader of the list
+takes `filter(briefing)` and groups by `item`: one line per item, its first row the heaviest).
 """
 from __future__ import annotations
 
