@@ -13,15 +13,25 @@ and plants four events in the last one, keeping every printed total consistent (
 - `vanishes`: another hospital booked in every month is not in the last month's bookings table.
 
 Each event names its unit as the bulletin prints it; `canonical` maps it to the registry's name.
+
+`quiet_bulletins` generates an archive in which nothing happens (`nothing_happens`: every unit's level fixed,
+no unit joining or leaving a table, only each month's noise), and `plant_quiet_events` plants one event in each
+of its last five months (QUIET_EVENTS): a hospital's bookings up 60%, a district's real-time days halved, a
+hospital's income per visit up 35%, a hospital vanishing from the bookings table, the city's third-party share
+down 8 points.
 """
 from __future__ import annotations
 
 import copy
+import math
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
+from unittest import mock
 
+from njbulletin.synth import bulletins as synth_bulletins
 from njbulletin.synth import generate_bulletins, render_month
-from njbulletin.synth.model import load_template, records_in_yi
+from njbulletin.synth.model import load_template, money_text, records_in_yi
 
 GROWTH = 2.5
 SHIFT_MONTHS = 7
@@ -108,3 +118,109 @@ def planted_archive(months: int = 26, start: str = "2023-01", seed: int = 3) -> 
     rendered = [(month, render_month(random.Random(f"{seed}-{month}"), template, expected) if index >= changed
                  else text, expected) for index, (month, text, expected) in enumerate(planted)]
     return PlantedArchive(rendered, unplanted, events)
+
+
+# ----------------------------------------------------------------------------- a quiet archive, and five events
+
+
+PRICE_SIGMA = 0.02  # a quiet hospital's income per visit (or discharge) varies by about 2% a month
+
+
+def steady_prices(upload_figures):
+    """njbulletin.synth's upload figures with each income following its activity (the base month's income per
+    visit or discharge, times a noise of PRICE_SIGMA), as a hospital's prices do, instead of drawing the income's
+    noise apart from the visits' (which makes the income per visit vary by about 11% a month)."""
+    def figures(rng, unit, days):
+        row = upload_figures(rng, unit, days)
+        for money, activity in (("outpatient_income_k", "outpatient_visits"), ("inpatient_income_k", "discharges")):
+            base_money, base_activity = unit.base[money], unit.base[activity]
+            if row[money] and row[activity] and base_activity:
+                price = base_money / base_activity * math.exp(rng.gauss(0.0, PRICE_SIGMA))
+                row[money] = float(money_text(price * row[activity]))
+        return row
+    return figures
+
+
+@contextmanager
+def nothing_happens():
+    """While active, njbulletin.synth generates months in which nothing happens: every unit keeps its level
+    (no random walk), no hospital or unit joins or leaves a table, and prices are steady (`steady_prices`); only
+    each month's noise remains."""
+    with mock.patch.object(synth_bulletins, "walk", lambda rng, level: level), \
+            mock.patch.object(synth_bulletins, "change_bookings", lambda *arguments: None), \
+            mock.patch.object(synth_bulletins, "change_uploads", lambda *arguments: None), \
+            mock.patch.object(synth_bulletins, "upload_figures", steady_prices(synth_bulletins.upload_figures)):
+        yield
+
+
+def quiet_bulletins(months: int = 38, start: str = "2022-01", seed: int = 5) -> list[tuple[str, str, dict]]:
+    with nothing_happens():
+        return synth_bulletins.generate_bulletins(months, start, seed)
+
+
+QUIET_EVENTS = ("bookings_up_60", "realtime_days_halved", "income_per_visit_up_35", "vanishes",
+                "third_party_down_8")
+
+
+def by_bookings(expected: dict) -> list[str]:
+    return [row["hospital"] for row in sorted(expected["bookings"], key=lambda row: -row["subtotal"])
+            if "含分院" not in row["hospital"]]
+
+
+def plant_bookings_up(expected: dict, hospital: str, channels: list[str]) -> None:
+    row = next(row for row in expected["bookings"] if row["hospital"] == hospital)
+    row.update({channel: round(row[channel] * 1.6) for channel in channels if channel != "quick"})
+    recount_bookings(expected, channels)
+
+
+def plant_third_party_down(expected: dict, channels: list[str], points: float = 0.08) -> None:
+    """Move bookings from the third-party channel to the in-clinic one in every hospital, in proportion, so that
+    the city's third-party share falls by `points`; each hospital's 小计 is unchanged."""
+    total = sum(row["subtotal"] for row in expected["bookings"])
+    third = sum(row["third_party"] for row in expected["bookings"])
+    factor = (third - points * total) / third
+    for row in expected["bookings"]:
+        moved = row["third_party"] - round(row["third_party"] * factor)
+        row.update(third_party=row["third_party"] - moved, in_clinic=row["in_clinic"] + moved)
+    recount_bookings(expected, channels)
+
+
+def plant_quiet_events(bulletins) -> tuple[list[tuple[str, str, dict]], dict[str, tuple[str, str]]]:
+    """A copy of the quiet archive with one event in each of its last five months (QUIET_EVENTS order), each
+    month rendered again with its printed totals consistent: event -> (month, unit as printed)."""
+    planted = copy.deepcopy(bulletins)
+    months = [month for month, _, _ in planted]
+    targets = dict(zip(QUIET_EVENTS, range(len(planted) - 5, len(planted))))
+    events = {}
+    for event, index in targets.items():
+        expected = planted[index][2]
+        channels = [key for key in expected["booking_totals"] if key != "total"]
+        if event == "bookings_up_60":
+            unit = by_bookings(expected)[2]
+            plant_bookings_up(expected, unit, channels)
+        elif event == "vanishes":
+            unit = by_bookings(expected)[3]
+            expected["bookings"] = [row for row in expected["bookings"] if row["hospital"] != unit]
+            recount_bookings(expected, channels)
+        elif event == "third_party_down_8":
+            unit = "南京市"
+            plant_third_party_down(expected, channels)
+        elif event == "realtime_days_halved":
+            full = [row for row in expected["uploads"] if row["level"] == "district"
+                    and row["realtime_days"] == expected["days_in_month"]]
+            row = full[0]
+            unit = row["unit"]
+            row["realtime_days"] = row["realtime_days"] // 2
+        else:
+            hospitals = sorted((row for row in expected["uploads"] if row["level"] == "hospital"
+                                and row["outpatient_visits"] and row["outpatient_income_k"]),
+                               key=lambda row: -row["outpatient_visits"])
+            row = hospitals[2]
+            unit = row["unit"]
+            row["outpatient_income_k"] = float(money_text(row["outpatient_income_k"] * 1.35))
+        events[event] = (months[index], unit)
+    template = load_template()
+    rendered = [(month, render_month(random.Random(f"quiet-{month}"), template, expected)
+                 if index in targets.values() else text, expected)
+                for index, (month, text, expected) in enumerate(planted)]
+    return rendered, events

@@ -16,7 +16,13 @@ import json
 import polars as pl
 import pytest
 
-from njbulletin.analysis.attention import build_attention_list, count_attention, list_new_flags, number_items
+from njbulletin.analysis.attention import (
+    build_attention_list,
+    count_attention,
+    list_new_flags,
+    number_folded,
+    number_items,
+)
 from njbulletin.analysis.series import compute_indicator_values
 from njbulletin.analysis.spc import NO_LIMITS, OUTSIDE, SHIFT, compute_spc, count_series, select_judged
 from njbulletin.contract import ATTENTION_SCHEMA, QUALITY_FLAGS_SCHEMA, SPC_SCHEMA
@@ -105,45 +111,56 @@ def test_none_of_them_is_named_in_the_same_month_unplanted(archive):
     assert named(items, "signal", events["completeness_shift"], indicator="completeness_score").is_empty()
 
 
-def test_the_list_keeps_the_issue_s_order(planted):
+def test_the_list_is_ranked_by_score_and_a_unit_and_its_causes_are_one_item(planted):
     items, _ = planted
     numbers = items["item"].unique(maintain_order=True).to_list()
     assert numbers == list(range(1, len(numbers) + 1)) and items["item"].is_sorted()
-    # the new flags of one rule are one item (one line), whatever the number of units the rule caught
+    assert items["section"].to_list() == sorted(items["section"].to_list())  # ranked first, then folded
+    ranked = items.filter(pl.col("section") == 1)
+    # an item is ranked by its heaviest row: the first rows' scores never rise down the list
+    firsts = ranked.unique("item", keep="first", maintain_order=True)
+    assert firsts["score"].to_list() == sorted(firsts["score"].to_list(), reverse=True)
+    assert (ranked.group_by("item").agg(pl.col("score").max())["score"].sort(descending=True).to_list()
+            == firsts["score"].to_list())
+    # a district or hospital is one ranked item, whatever its flags, signals and changes
+    units = ranked.filter(pl.col("level") != "city").group_by("unit").agg(pl.col("item").n_unique())
+    assert units["item"].to_list() == [1] * units.height
+    # 南京脑科医院 stopped uploading: the stop, its no-uploads flag and its visits falling to 0 are one item
+    brain = ranked.filter(pl.col("unit") == canonical("南京脑科医院"))
+    assert {"stopped_uploading", "standing", "signal"} <= set(brain["kind"]) and brain["item"].n_unique() == 1
+    # the new flags of one rule are one item, folded
     flags = items.filter(pl.col("kind") == "new_flag")
     assert flags.group_by("rule").agg(pl.col("item").n_unique())["item"].to_list() == [1] * flags["rule"].n_unique()
-    assert flags["item"].n_unique() == flags["rule"].n_unique() < flags.height
-    others = items.filter(pl.col("kind") != "new_flag")
-    assert others["item"].n_unique() == others.height
-    assert items["section"].to_list() == sorted(items["section"].to_list())
-    kinds = items["kind"].unique(maintain_order=True).to_list()
-    assert kinds == ["new_flag", "stopped_uploading", "vanished", "signal", "mover"]
-    signals = items.filter(pl.col("kind") == "signal")
-    outside = signals["rule"].to_list().count(OUTSIDE)
-    assert set(signals["rule"].head(outside)) == {OUTSIDE} and OUTSIDE not in signals["rule"].tail(-outside)
-    judged = signals.head(outside)["judgement"].to_list()
-    assert judged == sorted(judged, key=["concerning", "neutral", "improving"].index)
+    assert set(flags["section"]) <= {2}
     movers = items.filter(pl.col("kind") == "mover")
-    assert movers.height == 10 and (movers["moved"].abs() > 1).all()
+    assert 0 < movers.height <= 10 and (movers["moved"].abs() > 1).all() and set(movers["section"]) == {2}
     assert movers["moved"].abs().to_list() == sorted(movers["moved"].abs().to_list(), reverse=True)
-    assert movers.join(signals, on=["level", "unit", "indicator"]).is_empty()
-    assert count_attention(items) == flags["rule"].n_unique() + others.height - 10
+    assert movers.join(ranked.filter(pl.col("level") != "city"), on="unit").is_empty()  # no mover repeats an item
+    assert count_attention(items) == ranked["item"].n_unique()
 
 
 def test_each_item_is_one_line_in_either_language_linking_to_its_detail(planted):
     items, _ = planted
     assert len(listed.attention_lines(items, "zh")) == items["item"].n_unique()
     lines = {lang: {line["text"]: line["href"] for line in listed.attention_lines(items, lang)} for lang in ("zh", "en")}
-    assert lines["zh"]["南京脑科医院本月停止上传数据（上月有上传）"] == "20-upload-completeness.html#t20-without-uploads"
-    assert lines["zh"]["南京明基医院从预约挂号表中消失（上月在列）"] == "40-trends.html#t40-hospitals"
-    assert lines["en"]["Nanjing Brain Hospital stopped uploading this month (it uploaded the month before)"] \
-        == "20-upload-completeness.html#t20-without-uploads"
-    assert lines["en"]["Nanjing BenQ Medical Center vanished from the bookings table (listed the month before)"] \
+
+    def starting(lang: str, start: str, facet: str = "") -> str:
+        (found,) = [text for text in lines[lang] if text.startswith(start) and facet in text]
+        return lines[lang][found]
+
+    # a unit's first row (its heaviest) is its line, its other rows (its flag, its stop) the facets after 另有 / also:
+    # 南京脑科医院's discharges fell to 0 (a signal), which links to its chart; its stop is a facet
+    brain = starting("zh", "南京脑科医院出院人数为 0，低于控制下限", "；另有：本月停止上传（上月有上传）")
+    assert brain.startswith("50-attention.html#signal-")
+    assert starting("en", "Nanjing Brain Hospital: discharges 0, below its lower limit", "; also: stopped uploading")
+    assert starting("zh", "南京明基医院从预约挂号表中消失（上月在列）") == "40-trends.html#t40-hospitals"
+    assert starting("en", "Nanjing BenQ Medical Center vanished from the bookings table (listed the month before)") \
         == "40-trends.html#t40-hospitals"
     jump = [text for text in lines["zh"] if text.startswith("南京市高淳中医院预约挂号量为 269，高于控制上限 ")]
     shift = [text for text in lines["en"] if text.startswith("Luhe District: completeness score 7 months in a row "
                                                            "below the mean (this month 90.91%; mean ")]
-    assert len(jump) == len(shift) == 1 and jump[0].endswith("——向好") and shift[0].endswith(": concerning")
+    assert len(jump) == len(shift) == 1 and jump[0].endswith("——向好")
+    assert shift[0].endswith(": concerning; also: forms incomplete")  # 六合区's flag is a facet of its item
     signals = items.filter(pl.col("kind") == "signal")
     number = signals["unit"].to_list().index("南京市高淳中医院") + 1
     assert lines["zh"][jump[0]] == f"50-attention.html#signal-{number}"
@@ -157,15 +174,20 @@ def test_without_the_month_before_only_signals_and_movers_are_listed(planted):
     assert f"上月（{BEFORE}）未处理" in sentence
 
 
-def test_the_seed_alone_says_plainly_that_no_limits_can_be_drawn():
+def test_the_seed_alone_lists_its_standing_problems_and_says_plainly_that_no_limits_can_be_drawn():
     bulletin = parse_text(seed_text())
     tables = {**bulletin.tables, "quality_flags": validate_bulletin(bulletin).quality_flags}
     points = compute_spc(select_judged(compute_indicator_values("2024-11", 30, tables)))
     assert points["limits"].unique().to_list() == [NO_LIMITS] and points["mean"].null_count() == points.height
     items = listed.with_links(build_attention_list("2024-11", tables, None, points))
-    assert items.is_empty() and count_series(points, "2024-11")["proper"] == 0
+    assert set(items["kind"]) == {"standing"} and count_series(points, "2024-11")["proper"] == 0
     zh = repr(listed.describe_attention(items, 1, "2024-10", False, "zh"))
-    assert "本月没有需关注的事项。" in zh and "目前共有 1 个月的数据，尚不能画出控制限" in zh
+    assert f"本月共有 {count_attention(items)} 项需关注（长期存在的问题 {count_attention(items)} 项，" in zh
+    assert "目前共有 1 个月的数据，尚不能画出控制限" in zh
+    first = listed.attention_lines(items, "zh", months=1)[0]["text"]
+    assert first.startswith("江苏省人民医院出院人数为 0，住院收入却有 560,386.45 千元：按全市次均住院收入估计缺少约 "
+                            "19,238 人次出院，约占全市出院人数的 21.06%（本月）")
+    assert "档案中只有本月，没有更早的月份，因此各项长期问题注明“本月”，无法判断已持续多久。" in zh
     en = repr(listed.describe_attention(items, 1, "2024-10", False, "en"))
     assert "Months of data so far: 1. No process limits can be drawn yet" in en
 
@@ -179,7 +201,8 @@ def test_the_exports_have_the_contract_s_columns_and_the_digest_the_first_three(
     assert spc.columns == list(SPC_SCHEMA) and spc.height == points.height
     assert (data / "attention.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     digest = json.loads((tmp_path / MONTH / "attention.json").read_text(encoding="utf-8"))
-    assert digest["count"] == count_attention(items) and digest["movers"] == 10
+    assert digest["count"] == count_attention(items)
+    assert digest["movers"] == items.filter(pl.col("kind") == "mover")["item"].n_unique() > 0
     first = items.filter(pl.col("item") <= 3)
     assert [item["href"] for item in digest["first"]] == \
         [f"{p}.html#{a}" for p, a in first.unique("item", keep="first", maintain_order=True).select("page", "anchor").rows()]
@@ -198,27 +221,29 @@ def test_a_printed_total_that_does_not_reconcile_comes_first_and_links_to_the_er
     items = listed.with_links(build_attention_list(MONTH, {"quality_flags": flags}, None, points))
     first = items.row(0, named=True)
     assert (first["item"], first["kind"], first["table"], first["unit"]) == (1, "total_error", "bookings", "total")
-    assert listed.attention_lines(items.head(1), "zh")[0] == {
-        "section": 1, "text": "印刷合计与明细不符：预约挂号表·合计（预约总合计）", "href": "02-validate.html#t02-errors"}
+    line = listed.attention_lines(items.head(1), "zh")[0]
+    assert (line["section"], line["text"], line["href"], line["briefing"]) == (
+        1, "印刷合计与明细不符：预约挂号表·合计（预约总合计）", "02-validate.html#t02-errors", True)
     assert listed.attention_lines(items.head(1), "en")[0]["text"] == (
         "A printed total does not reconcile: bookings table, Total (bookings grand total)")
 
 
 def test_the_new_flags_of_one_rule_are_one_line_naming_its_first_units():
-    """Seven units newly caught by 表单上传不全 and one by 无任何上传: two items, two lines."""
+    """Seven hospitals newly caught by 有采集数据无预约 and one by 表单上传不全: the standing problem's rule is not a
+    new flag (standing problems are listed every month as such), so one item, one line, folded."""
     units = [f"第{n}医院" for n in range(1, 8)]
-    flags = pl.DataFrame([{"month": MONTH, "level": "hospital", "unit": unit, "rule": "forms_incomplete",
+    flags = pl.DataFrame([{"month": MONTH, "level": "hospital", "unit": unit, "rule": "uploads_without_bookings",
                            "detail": "", "severity": "warning"} for unit in units]
-                         + [{"month": MONTH, "level": "district", "unit": "六合区", "rule": "no_uploads", "detail": "",
-                             "severity": "warning"}], schema=QUALITY_FLAGS_SCHEMA)
+                         + [{"month": MONTH, "level": "district", "unit": "六合区", "rule": "forms_incomplete",
+                             "detail": "", "severity": "warning"}], schema=QUALITY_FLAGS_SCHEMA)
     before = pl.DataFrame(schema=QUALITY_FLAGS_SCHEMA)
-    items = listed.with_links(number_items(list_new_flags(flags, before)))
-    assert items["item"].to_list() == [1] * 7 + [2] and count_attention(items) == 2
+    items = listed.with_links(number_items(number_folded(list_new_flags(flags, before))))
+    assert items["item"].to_list() == [1] * 7 and count_attention(items) == 0 and set(items["section"]) == {2}
     zh = [line["text"] for line in listed.attention_lines(items, "zh")]
-    assert zh == ["新增数据质量标记“表单上传不全”：7 个单位（第1医院、第2医院、第3医院、第4医院、第5医院，另有 2 个）",
-                  "新增数据质量标记：六合区·无任何上传"]
+    rule = listed.translate_code("uploads_without_bookings", "rule.", "zh")
+    assert zh == [f"新增数据质量标记“{rule}”：7 个单位（第1医院、第2医院、第3医院、第4医院、第5医院，另有 2 个）"]
     en = [line["text"] for line in listed.attention_lines(items, "en")]
-    assert en[0].startswith("New quality flag, forms incomplete: 7 units (") and en[0].endswith("; and 2 more)")
+    assert en[0].startswith("New quality flag, ") and en[0].endswith("; and 2 more)")
 
 
 def test_a_mover_in_yuan_reads_without_a_space_between_the_unit_and_the_verb():

@@ -17,6 +17,7 @@ import sys
 import frictionless
 import pytest
 
+from njbulletin.config import BRIEFING_ITEMS
 from njbulletin.report.screenshot import find_chromium
 
 from planted import planted_archive
@@ -55,6 +56,13 @@ def test_the_exported_list_names_every_planted_event(reports):
     assert ("vanished", "南京明基医院", "", "") in found
     assert ("signal", "南京市高淳中医院", "bookings", "outside_limits") in found
     assert ("signal", "六合区", "completeness_score", "shift") in found
+    rows = attention_rows(reports)
+    # every row citing a special-cause rule is a signal; the briefing's rows are the first BRIEFING_ITEMS ranked items
+    assert all(row["kind"] == "signal" for row in rows if row["rule"] in ("outside_limits", "shift", "trend",
+                                                                          "close_to_limits"))
+    briefed = {int(row["item"]) for row in rows if row["briefing"] == "true"}
+    assert briefed == set(range(1, BRIEFING_ITEMS + 1))
+    assert all(row["section"] == "1" and row["kind"] != "mover" for row in rows if row["briefing"] == "true")
 
 
 def test_the_month_s_data_package_describes_the_attention_list_and_the_spc_and_validates(reports):
@@ -83,7 +91,7 @@ def test_the_trends_page_has_an_xmr_chart_for_each_city_indicator(reports):
 
 def test_the_index_and_every_bar_show_the_count(reports):
     digest = json.loads((reports / MONTH / "attention.json").read_text(encoding="utf-8"))
-    count = len({row["item"] for row in attention_rows(reports) if row["section"] in ("1", "2", "3")})
+    count = len({row["item"] for row in attention_rows(reports) if row["section"] == "1"})  # the ranked items
     assert digest["count"] == count > 4 and len(digest["first"]) == 3
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert f"需关注 {count} 项" in index and all(item["zh"] in index for item in digest["first"])

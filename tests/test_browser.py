@@ -119,18 +119,21 @@ def test_the_pages_show_the_seed_figures_formatted(seen):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_the_attention_list_is_the_month_s_first_page_and_every_bar_says_how_many_items_need_attention(seen, name):
-    # The seed: nothing needs attention (no month before it to compare with, one month: no limits yet).
+    # The seed: its 45 standing problems need attention (85 upload warnings of 45 units: a unit and its flags are
+    # one item), though there is no month before it to compare with and, with one month, no limits yet.
     assert seen[name]["bar_pages"][0] == "50-attention.html"
     assert seen[name]["bar_pages"][1:] == [f"{page}.html" for page in PAGES[:-1]]
-    assert seen[name]["banner"] == "无需关注事项"
+    assert seen[name]["banner"] == "需关注 45 项"
 
 
 def test_the_attention_page_says_that_no_limits_can_be_drawn_and_the_index_shows_the_count(seen):
     page = seen["50-attention"]
     assert page["first_heading"] == "需关注事项（2024-11）"
-    assert "本月没有需关注的事项。" in page["text"] and "目前共有 1 个月的数据，尚不能画出控制限" in page["text"]
+    assert "本月共有 45 项需关注（长期存在的问题 45 项" in page["text"]
+    assert "目前共有 1 个月的数据，尚不能画出控制限" in page["text"]
+    assert "江苏省人民医院出院人数为 0，住院收入却有 560,386.45 千元" in page["text"]
     index = seen["index"]
-    assert index["index_attention"] == ["无需关注事项"]
+    assert index["index_attention"][0].startswith("需关注 45 项")
     assert index["index_links"][0] == "2024-11/50-attention.html"
 
 

@@ -51,7 +51,7 @@ IMG_NAME = '"><img src=x onerror=alert(1)>'
 # name is kept (and shown) without its spaces; nothing else of it changes.
 IMG_NAME_KEPT = IMG_NAME.replace(" ", "")
 TABLES = ["booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads"]
-HISTORY_DATASETS = ["completeness", "indicator_values", "key_figures", "units"]
+HISTORY_DATASETS = ["completeness", "indicator_values", "key_figures", "standing_flags", "units"]
 JUNK_FILES = ["notes.txt", "2024-13.txt", "2024-11.txt.bak", "2024-9.txt"]
 OVERSIZED = "2024-09.txt"  # named like a bulletin, but over the input size limit
 NOT_A_BULLETIN_NAME = "not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12)"

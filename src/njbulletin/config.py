@@ -42,3 +42,6 @@ MIN_RATIO_DENOMINATOR = {"outpatient_visits": 1000, "discharges": 100}
 # The chart of each hospital's channel mix (100% bars) leaves out hospitals with fewer bookings than this:
 # a hospital with 1 booking would get the same full bar as one with 267,330. The chart says how many it leaves out.
 MIN_BOOKINGS_IN_MIX_CHART = 100
+# The one-page briefing (reports/YYYY-MM/briefing.html) shows the first BRIEFING_ITEMS ranked items of the
+# attention list (analysis.attention: the rows whose `briefing` is true).
+BRIEFING_ITEMS = 7

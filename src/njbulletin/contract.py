@@ -91,7 +91,8 @@ ATTENTION_SCHEMA: dict[str, pl.DataType] = {
     "level": pl.String, "unit": pl.String, "table": pl.String, "indicator": pl.String, "value": pl.Float64, "previous_value": pl.Float64,
     "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "limits": pl.String, "baseline_points": pl.Int64,
     "rule": pl.String, "side": pl.String, "judgement": pl.String, "distance": pl.Float64, "moved": pl.Float64,
-    "detail": pl.String, "page": pl.String, "anchor": pl.String}
+    "detail": pl.String, "z": pl.Float64, "weight": pl.Float64, "score": pl.Float64, "estimate": pl.Float64,
+    "since": pl.String, "months_running": pl.Int64, "briefing": pl.Boolean, "page": pl.String, "anchor": pl.String}
 ANALYSIS_EXPORTS = ("attention", "spc")  # written by the attention notebook, beside the month's tables
 EXPORT_SCHEMAS: dict[str, dict[str, pl.DataType]] = {**TABLE_SCHEMAS, "quality_flags": QUALITY_FLAGS_SCHEMA,
                                                      "summary": SUMMARY_SCHEMA, "spc": SPC_SCHEMA,
@@ -289,21 +290,27 @@ TABLE_DOCS["spc"] = Table(
              "are in docs/analyses.md (Statistical process control).")
 TABLE_DOCS["attention"] = Table(
     "本月需关注事项",
-    "The month's attention list, in the order the attention page shows it: printed totals that do not reconcile "
-    "and quality flags new since the month before (section 1); units that stopped or started uploading, and "
-    "units that vanished from or appeared in a table (section 2); special-cause signals that begin this month "
-    "(section 3); the ten biggest movers relative to their own variation (section 4).",
-    "the attention notebook (50-attention), from the month's and the month before's tables and from `spc`",
+    "The month's attention list, ranked by importance (njbulletin.analysis.attention; the score is documented in "
+    "njbulletin.analysis.ranking and docs/analyses.md): section 1 holds the ranked items (printed totals that do "
+    "not reconcile, standing problems, units that stopped or started uploading or vanished from or appeared in a "
+    "table, special-cause signals past the family-wise threshold), a unit and its causes one item of several "
+    "rows; section 2 what the page folds (standing problems under the materiality rule, other quality flags new "
+    "since the month before, the ten biggest movers). The one-page briefing shows the rows whose `briefing` is "
+    "true.",
+    "the attention notebook (50-attention), from the month's and the month before's tables, the standing flags "
+    "of the history store and `spc`",
     ("month", "row"),
     {"month": MONTH,
-     "item": Column("序号", "The item's place in the list, from 1; the new flags of one rule are one item with a "
-                          "row per unit."),
+     "item": Column("序号", "The item's place on the ranked list, from 1 (ranked items first, then the folded "
+                          "ones); a unit's rows (its flags, its signals, its change) share one number, as do the new "
+                          "flags of one rule."),
      "row": Column("行号", "The row's place in the list, from 1."),
-     "section": Column("部分", "1 to 4, as above; sections 1 to 3 are what needs attention (the index's count)."),
-     "kind": Column("类型", "`total_error`, `new_flag`, `stopped_uploading`, `started_uploading`, `vanished`, "
-                          "`appeared`, `signal` or `mover`.",
-                    values=("total_error", "new_flag", "stopped_uploading", "started_uploading", "vanished",
-                            "appeared", "signal", "mover")),
+     "section": Column("部分", "1: ranked (needs attention, the index's count); 2: folded on the page."),
+     "kind": Column("类型", "`signal` for every row citing a special-cause rule, `standing` for a standing "
+                          "problem, `mover` for a folded mover; `total_error`, `stopped_uploading`, "
+                          "`started_uploading`, `vanished`, `appeared`, `new_flag` for the others.",
+                    values=("total_error", "standing", "stopped_uploading", "started_uploading", "vanished",
+                            "appeared", "signal", "new_flag", "mover")),
      "level": Column("级别", "`city`, `district` or `hospital`; for a printed total or a flag, as validation "
                            "names it (a table's name for a total)."),
      "unit": Column("单位", "The unit (canonical name), or the item of a printed total, or the unit a flag names."),
@@ -327,5 +334,22 @@ TABLE_DOCS["attention"] = Table(
      "moved": Column("月变动", "(value - previous value) / mean moving range: how many ordinary monthly moves this "
                              "month's change is.", "mean moving ranges"),
      "detail": Column("说明", "A flag's or total's detail as validation wrote it, or the rules a signal began."),
+     "z": Column("偏离程度", "(value - mean) / sigma, sigma = mean moving range / 1.128; infinite for a move of a "
+                         "series that never moved.", "sigma"),
+     "weight": Column("份额", "The share of the city the row concerns, 0 to 1 (njbulletin.analysis.ranking; for a "
+                            "standing problem njbulletin.analysis.standing: e.g. the visits missing over the city's "
+                            "visits with them).", "share of the city (0-1)"),
+     "score": Column("得分", "sqrt(weight) x min(|z|, 10) for a signal; sqrt(weight) x the family-wise threshold "
+                           "for a standing problem in its first month, x 1 after; sqrt(weight) x 10 for a unit "
+                           "that stopped uploading, vanished or appeared and for a total; 0 for folded rows. Items "
+                           "are ranked by their heaviest row's score."),
+     "estimate": Column("估计缺失量", "For an income reported without its activity: the activity missing, "
+                                  "estimated as the income over the city's income per visit (or per discharge).",
+                        "visits or discharges"),
+     "since": Column("起始月份", "A standing problem: the first month of its run of consecutive months (YYYY-MM)."),
+     "months_running": Column("持续月数", "A standing problem: how many consecutive months it has lasted, this "
+                                        "month included.", "months"),
+     "briefing": Column("简报", "true for the rows of the items on the one-page briefing: the first "
+                              "config.BRIEFING_ITEMS (7) ranked items."),
      "page": Column("页面", "The report page (notebook name) that shows the item in detail."),
      "anchor": Column("锚点", "The anchor on that page: the link is <page>.html#<anchor>.")})

@@ -1,21 +1,26 @@
-"""What needs attention in a month: one list, in the order an administrator acts on it.
+"""What needs attention in a month: one list, ranked by importance (`analysis.ranking` documents the score).
 
-1. Printed totals that do not reconcile (validation errors, kept with --allow-errors), then quality flags that
-   are new since the month before (a unit and rule not flagged the month before): one item per rule, whose
-   rows (one per unit) share the item's number.
-2. Units that stopped or started uploading (in the uploads table both months, with uploads one month and
-   none the other), then hospitals and districts that vanished from or appeared in a table (bookings,
-   uploads), names resolved through the registry so that a renamed unit is not counted twice.
-3. Statistical process control's signals that begin this month (`analysis.spc`): outside the limits first,
-   then shifts, trends and points close to the limits; within each, concerning before neutral before
-   improving, and the farther from the mean (in mean moving ranges) first.
-4. The ten biggest movers relative to their own variation: this month's change from the month before in
-   mean moving ranges, among series with limits and not already listed, that moved more than their mean
-   moving range.
+Section 1, the ranked items, holds every candidate that matters, heaviest score first:
+- printed totals that do not reconcile (validation errors kept with --allow-errors);
+- standing problems (`analysis.standing`): units without uploads, incomes without activity, forms and real-time
+  days missing, each with since when it has lasted and its estimated weight; listed from the first month;
+- units that stopped or started uploading, and units that vanished from or appeared in a table (these compare
+  the month with the calendar month before and need it processed; without it `previous` is None);
+- special-cause signals that begin this month and pass the family-wise threshold, on material series.
 
-Items 1 and 2 compare the month with the calendar month before and need it processed; without it they are
-not computed (`previous` is None). Sections 1 to 3 are what needs attention (`count_attention`); section 4
-puts the month's largest ordinary moves beside them.
+A unit and its causes make ONE item: every row of the same district or hospital (its flag, its signal, its
+vanishing) shares the item's number, and the item is ranked by its heaviest row; a city item is one indicator.
+At equal score, concerning comes before neutral before improving, and the city before a district before a
+hospital.
+
+Section 2, folded on the page: standing problems of a weight under the materiality rule, quality flags of other
+rules new since the month before, and the ten biggest movers relative to their own variation among material
+series not already an item (a mover repeating an item is dropped, so is the city's count of hospitals booking
+when a hospital vanished from or appeared in the bookings table).
+
+The frame (contract.ATTENTION_SCHEMA) is ordered by `item`, ranked items first; `briefing` is true for the rows
+of the first config.BRIEFING_ITEMS ranked items, the ones the one-page briefing shows (a reader of the list
+takes `filter(briefing)` and groups by `item`: one line per item, its first row the heaviest).
 """
 from __future__ import annotations
 
@@ -24,16 +29,22 @@ from collections.abc import Mapping
 import polars as pl
 
 from njbulletin.analysis.completeness import list_units_without_uploads
-from njbulletin.analysis.spc import CLOSE_TO_LIMITS, CONCERNING, IMPROVING, NEUTRAL, OUTSIDE, SHIFT, TREND
+from njbulletin.analysis.history import read_months
+from njbulletin.analysis.ranking import MATERIAL_WEIGHT, event_score, family_threshold, judged_points, standing_score
+from njbulletin.analysis.spc import CONCERNING, IMPROVING, NEUTRAL, OUTSIDE, SHIFT, TREND
+from njbulletin.analysis.standing import FLAG_HISTORY_SCHEMA, STANDING_RULES, list_standing
+from njbulletin.config import BRIEFING_ITEMS
 from njbulletin.contract import ATTENTION_SCHEMA
-from njbulletin.months import shift_month
+from njbulletin.months import days_in_month, shift_month
 from njbulletin.validate.names import resolve_names
 
 # The list's columns (njbulletin.contract describes each); the report adds where each item is shown (page, anchor).
 ITEM_SCHEMA = {name: dtype for name, dtype in ATTENTION_SCHEMA.items() if name not in ("page", "anchor")}
-KINDS = ("total_error", "new_flag", "stopped_uploading", "started_uploading", "vanished", "appeared", "signal",
-         "mover")
-SIGNAL_RULES = (OUTSIDE, SHIFT, TREND, CLOSE_TO_LIMITS)  # how a signal is named when several begin at once
+KINDS = ("total_error", "standing", "stopped_uploading", "started_uploading", "vanished", "appeared", "signal",
+         "new_flag", "mover")
+RANKED, FOLDED = 1, 2  # the sections: ranked items, and what the page folds
+EVENT_JUDGEMENT = {"total_error": CONCERNING, "standing": CONCERNING, "stopped_uploading": CONCERNING,
+                   "vanished": CONCERNING, "started_uploading": IMPROVING, "appeared": NEUTRAL}
 JUDGEMENTS = (CONCERNING, NEUTRAL, IMPROVING)
 LEVELS = ("city", "district", "hospital")
 MOVERS = 10
@@ -45,9 +56,11 @@ def items(rows: list[dict] | pl.DataFrame, section: int, kind: str | None = None
     frame = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(rows, schema_overrides={
         name: dtype for name, dtype in ITEM_SCHEMA.items() if rows and name in rows[0]})
     extra = {"section": pl.lit(section, pl.Int64)} | ({"kind": pl.lit(kind)} if kind else {})
+    if kind in EVENT_JUDGEMENT and "judgement" not in frame.columns:
+        extra["judgement"] = pl.lit(EVENT_JUDGEMENT[kind])
     return frame.with_columns(**extra).select(
         [pl.col(name).cast(dtype) if name in frame.columns or name in extra else pl.lit(None, dtype).alias(name)
-         for name, dtype in ITEM_SCHEMA.items() if name not in ("month", "item", "row")])
+         for name, dtype in ITEM_SCHEMA.items() if name not in ("month", "item", "row", "briefing")])
 
 
 # ----------------------------------------------------------------------------- 1. totals and flags
@@ -56,15 +69,18 @@ def items(rows: list[dict] | pl.DataFrame, section: int, kind: str | None = None
 def list_total_errors(flags: pl.DataFrame) -> pl.DataFrame:
     """The month's printed totals that do not reconcile (flags of severity error), in validation's order."""
     errors = flags.filter(pl.col("severity") == "error")
-    return items(errors.select(pl.col("level").alias("table"), "unit", "rule", "detail"), 1, "total_error")
+    return items(errors.select(pl.col("level").alias("table"), "unit", "rule", "detail",
+                               pl.lit(1.0).alias("weight"), event_score(pl.lit(1.0)).alias("score")),
+                 RANKED, "total_error")
 
 
 def list_new_flags(flags: pl.DataFrame, previous_flags: pl.DataFrame) -> pl.DataFrame:
-    """Warnings whose unit and rule were not flagged the month before, by rule, level and unit."""
+    """Warnings whose unit and rule were not flagged the month before, by rule, level and unit; the standing
+    problems' rules left out (they are listed every month, `list_standing_items`)."""
     keys = ["level", "unit", "rule"]
-    warnings = flags.filter(pl.col("severity") != "error")
+    warnings = flags.filter((pl.col("severity") != "error") & ~pl.col("rule").is_in(STANDING_RULES))
     new = warnings.join(previous_flags.select(keys).unique(), on=keys, how="anti").sort("rule", "level", "unit")
-    return items(new.select("level", "unit", "rule", "detail"), 1, "new_flag")
+    return items(new.select("level", "unit", "rule", "detail", pl.lit(0.0).alias("score")), FOLDED, "new_flag")
 
 
 # ----------------------------------------------------------------------------- 2. units and tables
@@ -87,21 +103,25 @@ def list_upload_changes(uploads: pl.DataFrame, previous_uploads: pl.DataFrame) -
     month), then those that started."""
     now, before = uploading_units(uploads), uploading_units(previous_uploads)
     both = now.join(before, on=["level", "unit"], suffix="_before")
+    both = both.with_columns((1 / pl.len().over("level")).alias("weight"))  # one unit of its level's N
     stopped = both.filter(pl.col("uploaded_before") & ~pl.col("uploaded")).sort("level", "unit")
     started = both.filter(~pl.col("uploaded_before") & pl.col("uploaded")).sort("level", "unit")
-    return pl.concat([items(stopped.select("level", "unit", pl.lit("uploads").alias("table")), 2,
-                            "stopped_uploading"),
-                      items(started.select("level", "unit", pl.lit("uploads").alias("table")), 2,
-                            "started_uploading")])
+    shown = ("level", "unit", pl.lit("uploads").alias("table"), "weight", event_score(pl.col("weight")).alias("score"))
+    return pl.concat([items(stopped.select(*shown), RANKED, "stopped_uploading"),
+                      items(started.select(*shown), RANKED, "started_uploading")])
 
 
 def table_units(tables: Mapping[str, pl.DataFrame], table: str) -> pl.DataFrame:
-    """The units a table lists (level, canonical unit): hospitals in bookings, districts and hospitals in uploads."""
+    """The units a table lists (level, canonical unit) with their weight: hospitals in bookings, by their share
+    of the bookings; districts and hospitals in uploads, one unit of the N of their level (1 / N)."""
     frame = tables[table]
     column = PRESENCE_TABLES[table]
     levels = frame["level"] if "level" in frame.columns else pl.Series(["hospital"] * frame.height)
-    return (frame.select(pl.col(column).alias("unit")).with_columns(levels.alias("level"))
-            .pipe(with_canonical_units, "unit").select("level", "unit").unique())
+    counts = frame["count"].fill_null(0) if "count" in frame.columns else pl.Series([1] * frame.height)
+    units = (frame.select(pl.col(column).alias("unit")).with_columns(levels.alias("level"), counts.alias("_n"))
+             .pipe(with_canonical_units, "unit").group_by("level", "unit").agg(pl.col("_n").sum()))
+    share = pl.col("_n") / pl.col("_n").sum().over("level") if table == "bookings" else 1 / pl.len().over("level")
+    return units.with_columns(share.cast(pl.Float64).alias("weight")).select("level", "unit", "weight")
 
 
 def list_presence_changes(tables: Mapping[str, pl.DataFrame], previous: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
@@ -109,22 +129,26 @@ def list_presence_changes(tables: Mapping[str, pl.DataFrame], previous: Mapping[
     parts = {"vanished": [], "appeared": []}
     for table in PRESENCE_TABLES:
         now, before = table_units(tables, table), table_units(previous, table)
-        gone = before.join(now, on=["level", "unit"], how="anti")
+        gone = before.join(now, on=["level", "unit"], how="anti")  # weighed by last month's share
         new = now.join(before, on=["level", "unit"], how="anti")
         for kind, frame in (("vanished", gone), ("appeared", new)):
-            parts[kind].append(frame.sort("level", "unit").with_columns(pl.lit(table).alias("table")))
-    return pl.concat([items(pl.concat(parts[kind]), 2, kind) for kind in ("vanished", "appeared")])
+            parts[kind].append(frame.sort("level", "unit").with_columns(
+                pl.lit(table).alias("table"), event_score(pl.col("weight")).alias("score")))
+    return pl.concat([items(pl.concat(parts[kind]), RANKED, kind) for kind in ("vanished", "appeared")])
 
 
-# ----------------------------------------------------------------------------- 3. signals, 4. movers
+# ----------------------------------------------------------------------------- standing problems, signals, movers
 
 
-def first_rule(rules: pl.Expr) -> pl.Expr:
-    """The name a signal goes by: the first of SIGNAL_RULES among the ';'-joined rules that began."""
-    expression = pl.lit(None, pl.String)
-    for rule in reversed(SIGNAL_RULES):
-        expression = pl.when(rules.str.contains(rule)).then(pl.lit(rule)).otherwise(expression)
-    return expression
+def list_standing_items(month: str, days: int, tables: Mapping[str, pl.DataFrame],
+                        flag_history: pl.DataFrame, series: int) -> pl.DataFrame:
+    """The standing problems as items: ranked when they weigh at least MATERIAL_WEIGHT, folded otherwise."""
+    standing = list_standing(month, days, tables["quality_flags"], tables["uploads"], flag_history)
+    scored = standing.with_columns(standing_score(pl.col("weight"), pl.col("months_running"), series).alias("score"),
+                                   pl.lit("uploads").alias("table"))
+    material = pl.col("weight") >= MATERIAL_WEIGHT
+    return pl.concat([items(scored.filter(material), RANKED, "standing"),
+                      items(scored.filter(~material), FOLDED, "standing")])
 
 
 def order_of(column: str, values: tuple[str, ...]) -> pl.Expr:
@@ -132,13 +156,14 @@ def order_of(column: str, values: tuple[str, ...]) -> pl.Expr:
 
 
 def with_previous(points: pl.DataFrame, month: str) -> pl.DataFrame:
-    """The points of `month` with the series' value the month before (`previous_value`, null when it has
-    none), their distance from the mean and their change from the month before, both in mean moving ranges."""
+    """The month's judged points (`ranking.judged_points`) with the series' value the month before
+    (`previous_value`), their distance from the mean and their change from the month before, both in mean
+    moving ranges."""
     keys = ["level", "unit", "indicator"]
     before = (points.filter(pl.col("month") == shift_month(month, -1))
               .select(*keys, pl.col("value").alias("previous_value")))
     varies = pl.col("mean_moving_range") > 0  # a series that never moved has no scale to measure a move in
-    return (points.filter(pl.col("month") == month).join(before, on=keys, how="left")
+    return (judged_points(points, month).join(before, on=keys, how="left")
             .with_columns(pl.when(varies).then((pl.col("value") - pl.col("mean")) / pl.col("mean_moving_range"))
                           .alias("distance"),
                           pl.when(varies).then((pl.col("value") - pl.col("previous_value"))
@@ -146,70 +171,112 @@ def with_previous(points: pl.DataFrame, month: str) -> pl.DataFrame:
 
 
 SHOWN = ("level", "unit", "indicator", "value", "previous_value", "mean", "lower", "upper", "limits",
-         "baseline_points", "distance", "moved")
-
-
-def farness() -> pl.Expr:
-    """How far a point is from its mean, in mean moving ranges; infinitely far for any move of a series that
-    never moved before."""
-    return (pl.when(pl.col("distance").is_not_null()).then(pl.col("distance").abs())
-            .when(pl.col("value") != pl.col("mean")).then(float("inf")).otherwise(0.0))
+         "baseline_points", "distance", "moved", "z", "weight", "score")
 
 
 def list_signals(points: pl.DataFrame, month: str) -> pl.DataFrame:
-    """The special-cause signals that begin in `month`, in the attention list's order."""
-    begun = with_previous(points, month).filter(pl.col("began").is_not_null())
+    """The special-cause signals that begin in `month` on material series and pass the family-wise threshold
+    (`ranking.judged_points`)."""
+    begun = with_previous(points, month).filter(pl.col("began").is_not_null() & pl.col("corroborated")
+                                                & pl.col("material"))
+    rule = (pl.when(pl.col("began").str.contains(OUTSIDE) & (pl.col("z").abs() >= pl.col("_t")))
+            .then(pl.lit(OUTSIDE)).otherwise(pl.lit(SHIFT)))
     rising = pl.col("value") > pl.col("previous_value")
     side = (pl.when(pl.col("rule") == TREND).then(rising).otherwise(pl.col("value") > pl.col("mean"))
             .replace_strict({True: "high", False: "low"}, return_dtype=pl.String))
-    ordered = (begun.with_columns(first_rule(pl.col("began")).alias("rule"), pl.col("variation").alias("judgement"),
-                                  pl.col("began").alias("detail"))
-               .with_columns(side.alias("side"))
-               .sort([(pl.col("rule") != OUTSIDE), order_of("judgement", JUDGEMENTS), farness(),
-                      order_of("level", LEVELS), "indicator", "unit"],
-                     descending=[False, False, True, False, False, False], nulls_last=True))
-    return items(ordered.select(*SHOWN, "rule", "side", "judgement", "detail"), 3, "signal")
+    signals = (begun.with_columns(pl.lit(family_threshold(max(points.filter(pl.col("month") == month).height, 1)))
+                                  .alias("_t"))
+               .with_columns(rule.alias("rule"), pl.col("variation").alias("judgement"), pl.col("began").alias("detail"))
+               .with_columns(side.alias("side")))
+    return items(signals.select(*SHOWN, "rule", "side", "judgement", "detail"), RANKED, "signal")
 
 
 def list_movers(points: pl.DataFrame, month: str, listed: pl.DataFrame, count: int = MOVERS) -> pl.DataFrame:
-    """The `count` series with limits whose change from the month before, in mean moving ranges, is largest
-    (more than one), leaving out the series in `listed` (level, unit, indicator)."""
-    keys = ["level", "unit", "indicator"]
+    """The `count` material series with limits whose change from the month before, in mean moving ranges, is
+    largest (more than one), leaving out the units and city indicators already an item of `listed`, and the
+    city's hospitals booking when a hospital vanished from or appeared in the bookings table."""
+    units = listed.filter(pl.col("level") != "city").select("unit").unique()
+    city = listed.filter(pl.col("level") == "city").select("indicator").unique()
+    bookings_changed = listed.filter(pl.col("kind").is_in(["vanished", "appeared"])
+                                     & (pl.col("table") == "bookings")).height > 0
     movers = (with_previous(points, month)
-              .filter(pl.col("mean").is_not_null() & (pl.col("moved").abs() > 1))
-              .join(listed.select(keys).unique(), on=keys, how="anti")
+              .filter(pl.col("mean").is_not_null() & (pl.col("moved").abs() > 1) & pl.col("material"))
+              .join(units, on="unit", how="anti")
+              .filter(~((pl.col("level") == "city") & pl.col("indicator").is_in(city["indicator"].implode())))
+              .filter(~((pl.col("indicator") == "hospitals_booking") & pl.lit(bookings_changed)))
               .sort([pl.col("moved").abs(), order_of("level", LEVELS), "indicator", "unit"],
                     descending=[True, False, False, False]).head(count))
-    return items(movers.select(*SHOWN), 4, "mover")
+    return items(movers.select(*SHOWN), FOLDED, "mover").with_columns(pl.lit(0.0).alias("score"))
 
 
 # ----------------------------------------------------------------------------- the list
 
 
 def build_attention_list(month: str, tables: Mapping[str, pl.DataFrame], previous: Mapping[str, pl.DataFrame] | None,
-                         points: pl.DataFrame) -> pl.DataFrame:
-    """Every item that needs attention in `month`, numbered in order (ITEM_SCHEMA). `tables` are the month's
-    processed tables, `previous` the calendar month before's (None when it was not processed), `points` the
-    SPC of every series up to the month (`spc.compute_spc`)."""
+                         points: pl.DataFrame, flag_history: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Every item of `month`, numbered in rank order (ITEM_SCHEMA). `tables` are the month's processed tables
+    (quality flags, uploads, bookings), `previous` the calendar month before's (None when it was not
+    processed), `points` the SPC of every series up to the month (`spc.compute_spc`), `flag_history` the
+    standing flags of the months before (`standing.FLAG_HISTORY_SCHEMA`; None: this month only)."""
+    history = flag_history if flag_history is not None else pl.DataFrame(schema=FLAG_HISTORY_SCHEMA)
+    series = max(points.filter(pl.col("month") == month).height, 1)
     parts = [list_total_errors(tables["quality_flags"])]
+    if "uploads" in tables:
+        parts.append(list_standing_items(month, days_in_month(month), tables, history, series))
     if previous is not None:
-        parts += [list_new_flags(tables["quality_flags"], previous["quality_flags"]),
-                  list_upload_changes(tables["uploads"], previous["uploads"]),
-                  list_presence_changes(tables, previous)]
-    signals = list_signals(points, month)
-    parts += [signals, list_movers(points, month, signals)]
-    return number_items(pl.concat(parts)).select(pl.lit(month).alias("month"), "item", "row", pl.exclude("item", "row"))
+        parts += [list_upload_changes(tables["uploads"], previous["uploads"]), list_presence_changes(tables, previous)]
+    parts.append(list_signals(points, month))
+    ranked = pl.concat(parts)
+    folded = [ranked.filter(pl.col("section") == FOLDED)]
+    if previous is not None:
+        folded.append(list_new_flags(tables["quality_flags"], previous["quality_flags"]))
+    ranked = ranked.filter(pl.col("section") == RANKED)
+    folded.append(list_movers(points, month, ranked))
+    listed = pl.concat([rank_items(ranked), number_folded(pl.concat(folded))])
+    return number_items(listed).select(pl.lit(month).alias("month"), "item", "row", pl.exclude("item", "row"))
+
+
+def item_key(ranked: pl.DataFrame) -> pl.Expr:
+    """What makes one item: a district's or hospital's rows (a unit and its causes), a city indicator, a total.
+    The city's count of hospitals booking joins the first hospital that vanished from or appeared in the
+    bookings table: the count moved because of it."""
+    changed = ranked.filter(pl.col("kind").is_in(["vanished", "appeared"]) & (pl.col("table") == "bookings"))
+    counted = (pl.col("level") == "city") & (pl.col("indicator") == "hospitals_booking") & pl.lit(changed.height > 0)
+    first = changed["unit"][0] if changed.height else ""
+    return (pl.when(pl.col("kind") == "total_error").then(pl.format("total:{}:{}", pl.col("table"), pl.col("unit")))
+            .when(counted).then(pl.lit(f"unit:{first}"))
+            .when(pl.col("level") == "city").then(pl.format("city:{}", pl.col("indicator")))
+            .otherwise(pl.format("unit:{}", pl.col("unit"))))
+
+
+def rank_items(ranked: pl.DataFrame) -> pl.DataFrame:
+    """The ranked rows in rank order with their item's key (`_group`): items by their heaviest row's score,
+    then concerning before neutral before improving, then the city before a district before a hospital; the
+    rows of an item by score."""
+    order = [pl.col("score").round(9), order_of("judgement", JUDGEMENTS), order_of("level", LEVELS),
+             pl.col("indicator"), pl.col("unit"), order_of("kind", KINDS), pl.col("rule")]
+    rows = (ranked.with_columns(item_key(ranked).alias("_group"))
+            .sort(order, descending=[True] + [False] * 6, nulls_last=True, maintain_order=True)
+            .with_row_index("_position"))
+    return (rows.with_columns(pl.col("_position").min().over("_group").alias("_first"))
+            .sort("_first", "_position").drop("_position", "_first"))
+
+
+def number_folded(folded: pl.DataFrame) -> pl.DataFrame:
+    """The folded rows with their item's key: the new flags of one rule are one item, any other row its own."""
+    key = (pl.when(pl.col("kind") == "new_flag").then(pl.format("new_flag:{}", pl.col("rule")))
+           .otherwise(pl.format("folded:{}", pl.int_range(pl.len()))))
+    return folded.with_columns(key.alias("_group"))
 
 
 def number_items(rows: pl.DataFrame) -> pl.DataFrame:
-    """Number the items in the list's order: every row is an item, but the new flags of one rule (one row per
-    unit) are one item, so that a rule that caught twenty units is one line, not twenty. `row` numbers the rows."""
-    grouped = pl.when(pl.col("kind") == "new_flag").then(pl.format("new_flag:{}", pl.col("rule")))
-    return (rows.with_row_index("_row")
-            .with_columns(grouped.otherwise(pl.col("_row").cast(pl.String)).alias("_group"))
-            .with_columns(pl.col("_row").min().over("_group").rank("dense").cast(pl.Int64).alias("item"))
-            .with_columns((pl.col("_row") + 1).cast(pl.Int64).alias("row"))
-            .drop("_row", "_group"))
+    """Number the items in the list's order (rows of one `_group` share the number of its first row), number
+    the rows (`row`), and mark the first BRIEFING_ITEMS ranked items (`briefing`)."""
+    numbered = (rows.with_row_index("_row")
+                .with_columns(pl.col("_row").min().over("_group").rank("dense").cast(pl.Int64).alias("item"))
+                .with_columns((pl.col("_row") + 1).cast(pl.Int64).alias("row")))
+    return numbered.with_columns(((pl.col("section") == RANKED) & (pl.col("item") <= BRIEFING_ITEMS))
+                                 .alias("briefing")).drop("_row", "_group")
 
 
 def count_by_section(attention: pl.DataFrame) -> dict[int, int]:
@@ -218,9 +285,8 @@ def count_by_section(attention: pl.DataFrame) -> dict[int, int]:
 
 
 def count_attention(attention: pl.DataFrame) -> int:
-    """How many items need attention: sections 1 to 3 (the movers are beside them)."""
-    per = count_by_section(attention)
-    return sum(per.get(section, 0) for section in (1, 2, 3))
+    """How many items need attention: the ranked ones (section 1)."""
+    return count_by_section(attention).get(RANKED, 0)
 
 
 def load_attention_tables(ctx) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None]:
@@ -232,3 +298,8 @@ def load_attention_tables(ctx) -> tuple[dict[str, pl.DataFrame], dict[str, pl.Da
     previous = replace(ctx, month=shift_month(ctx.month, -1))
     before = {name: previous.table(name) for name in names} if previous.is_processed() else None
     return {name: ctx.table(name) for name in names}, before
+
+
+def load_flag_history(ctx) -> pl.DataFrame:
+    """The standing flags of every processed month up to the context's month, from the history store."""
+    return read_months(ctx, ("standing_flags",))["standing_flags"]

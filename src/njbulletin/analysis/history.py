@@ -6,7 +6,9 @@ A month's entry (`history_store` writes, stamps and reads it) is four small fram
 - `indicator_values`: every indicator of the city, each district and each hospital (`series`);
 - `completeness`: per level, units, complete units, share complete, units without uploads, mean score;
 - `units`: the units present, by canonical name (hospitals in the bookings; districts and hospitals in the
-  uploads), for the units appearing and disappearing.
+  uploads), for the units appearing and disappearing;
+- `standing_flags`: the month's flags of the standing problems' rules (`standing.standing_flags`), for since
+  when each has lasted.
 
 `write_month` is called when a month is ingested (notebook 01, `njbulletin ingest`); the pipeline calls
 `refresh` before history notebooks run, for the months whose entry is missing or stale; history notebooks
@@ -22,6 +24,7 @@ import polars as pl
 from njbulletin.analysis import history_store
 from njbulletin.analysis.completeness import summarise_completeness
 from njbulletin.analysis.series import derive_indicator_values
+from njbulletin.analysis.standing import standing_flags
 from njbulletin.analysis.summary import compute_key_figures
 from njbulletin.months import days_in_month
 from njbulletin.validate.names import resolve_names
@@ -65,9 +68,14 @@ def derive_units(month: str, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame
             .cast(UNITS_SCHEMA).sort("source", "level", "unit"))
 
 
+def derive_standing_flags(month: str, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
+    return standing_flags(month, tables["quality_flags"])
+
+
 DERIVERS: dict[str, history_store.Deriver] = {"key_figures": derive_key_figures,
                                               "indicator_values": derive_indicator_values,
-                                              "completeness": derive_completeness, "units": derive_units}
+                                              "completeness": derive_completeness, "units": derive_units,
+                                              "standing_flags": derive_standing_flags}
 DATASETS = tuple(DERIVERS)
 
 

@@ -25,6 +25,7 @@ What this adds for a monthly archive:
 - **Missing months.** A series is laid on the calendar; a month without a value (not processed, or the unit
   not printed) is a gap. No moving range spans a gap, and no run (shift, trend, 2 of 3) reaches across one:
   "7 months in a row" means seven consecutive calendar months.
+- **Bounded indicators.** A share's limits are clipped to 0–100% (`clip_bounded`).
 - **How much history.** Limits need 12 points in the baseline: under 12 there are no mean, no limits and no
   rules (`limits` is `none`); from 12 to 19 they are `provisional`; from 20 they are `proper`.
 - **Screening never removes all the variation.** When every moving range that is not zero would be screened
@@ -42,7 +43,7 @@ Everything is computed on a (series x months) numpy array; `xmr` is the same com
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
@@ -303,6 +304,15 @@ def xmr(values: Sequence[float | None], *, screen_outliers: bool = True, fix_aft
     return frame.select("position", *[name for name in frame.columns if name != "position"])
 
 
+def clip_bounded(result: XmrArrays, bounded: np.ndarray) -> XmrArrays:
+    """The limits of a bounded indicator (a share, 0 to 1) clipped to its bounds: a share never exceeds 100%, so
+    an upper limit of 102.32% says nothing a limit of 100% does not. The rules are unchanged (no share lies
+    beyond its bounds, so none is outside a limit only because of the clipping)."""
+    rows = bounded[:, None]
+    return replace(result, lower=np.where(rows, np.clip(result.lower, 0.0, 1.0), result.lower),
+                   upper=np.where(rows, np.clip(result.upper, 0.0, 1.0), result.upper))
+
+
 def direction_sign(level: str, indicator: str) -> int:
     return DIRECTION_SIGN[find_indicator(indicator, level).direction]
 
@@ -323,7 +333,9 @@ def compute_spc(history: pl.DataFrame, *, screen_outliers: bool = True, fix_afte
     matrix = np.full((keys.height, total), np.nan)
     matrix[keyed["series"].to_numpy(), keyed["position"].to_numpy()] = keyed["value"].to_numpy()
     directions = np.array([direction_sign(level, indicator) for level, _, indicator in keys.iter_rows()])
-    result = xmr_arrays(matrix, directions, screen_outliers=screen_outliers, fix_after=fix_after)
+    result = clip_bounded(xmr_arrays(matrix, directions, screen_outliers=screen_outliers, fix_after=fix_after),
+                          np.array([find_indicator(indicator, level).kind == "share"
+                                    for level, _, indicator in keys.iter_rows()], dtype=bool))
     rows, cols = np.nonzero(~np.isnan(matrix))
     months = np.array([shift_month(first, offset) for offset in range(total)], dtype=object)
     key_columns = {name: keys[name].to_numpy()[rows] for name in ("level", "unit", "indicator")}

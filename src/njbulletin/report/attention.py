@@ -17,7 +17,8 @@ from pathlib import Path
 import polars as pl
 from markupsafe import Markup
 
-from njbulletin.analysis.attention import count_attention, count_by_section
+from njbulletin.analysis.attention import FOLDED, RANKED, count_attention
+from njbulletin.analysis.ranking import family_threshold
 from njbulletin.atomic import atomic_path, write_text_atomic
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator
 from njbulletin.months import shift_month
@@ -28,7 +29,7 @@ from njbulletin.report.strings import TEXT
 from njbulletin.report.tables import ReportTable, translate_code, translate_item
 
 LANGUAGES = ("zh", "en")
-SECTIONS = (1, 2, 3, 4)
+SECTIONS = (RANKED, FOLDED)
 SHOWN_FIRST = 3  # items the index shows for each month
 NAMED_UNITS = 5  # units a line of new flags names; the validation page lists them all
 CSV_NAMES = {"attention": "attention.csv", "spc": "spc.csv"}
@@ -49,8 +50,10 @@ def link_of(row: dict) -> tuple[str, str]:
     kind, level, table = row["kind"], row["level"], row["table"]
     if kind == "total_error":
         return "02-validate", "t02-errors"
-    if kind == "new_flag":
+    if kind == "new_flag" or (kind == "standing" and row["rule"] != "no_uploads"):
         return "02-validate", "t02-rule-" + row["rule"].replace("_", "-")
+    if kind == "standing":
+        return "20-upload-completeness", "t20-without-uploads"
     if kind == "stopped_uploading":
         return "20-upload-completeness", "t20-without-uploads"
     if kind == "started_uploading":
@@ -149,9 +152,42 @@ def new_flags_sentence(rows: list[dict], lang: str) -> str:
     return text("att.new_flags", lang, rule=rule, count=len(rows), units=join_names(names, lang) + more)
 
 
-def item_sentence(row: dict, lang: str) -> str:
+def since_phrase(row: dict, lang: str, months: int) -> str:
+    """Since when a standing problem has lasted; with one month in the archive, 'this month' and why."""
+    if months <= 1:
+        return text("att.since_unknown", lang)
+    if (row["months_running"] or 1) <= 1:
+        return text("att.since_new", lang)
+    return text("att.since", lang, since=row["since"], months=row["months_running"])
+
+
+def standing_sentence(row: dict, lang: str, months: int = 2) -> str:
+    """A standing problem: what, its estimated weight in the city's figures (how it is estimated), since when."""
+    weight = f"{row['weight'] * 100:.2f}%"
+    units = round(1 / row["weight"]) if row["weight"] else 0
+    sentence = text(f"att.standing.{row['rule']}", lang, unit=unit_label(row["level"], row["unit"], lang),
+                    income=f"{row['value'] or 0:,.2f}", estimate=f"{row['estimate'] or 0:,.0f}", weight=weight,
+                    units=units)
+    return sentence + since_phrase(row, lang, months)
+
+
+def facet_label(row: dict, lang: str) -> str:
+    """A further row of an item, in a few words: a signal's indicator and rule, a flag's rule, a table change."""
+    if row["kind"] == "signal":
+        return text("att.facet.signal", lang, indicator=indicator_label(row["level"], row["indicator"], lang),
+                    rule=in_sentence(text(f"spc.rule.{row['rule']}", lang), lang))
+    if row["kind"] == "standing":
+        return in_sentence(translate_code(row["rule"], "rule.", lang) or "", lang)
+    if f"att.facet.{row['kind']}" in TEXT:
+        return text(f"att.facet.{row['kind']}", lang, table=table_label(row["table"], lang))
+    return item_sentence(row, lang)
+
+
+def item_sentence(row: dict, lang: str, months: int = 2) -> str:
     """One item of the attention list as one line of plain text in the language."""
     kind = row["kind"]
+    if kind == "standing":
+        return standing_sentence(row, lang, months)
     if kind == "signal":
         return signal_sentence(row, lang)
     if kind == "mover":
@@ -165,16 +201,24 @@ def item_sentence(row: dict, lang: str) -> str:
     return text(f"att.{kind}", lang, unit=unit_label(row["level"], row["unit"], lang), table=table)
 
 
-def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "") -> list[dict]:
+def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "", months: int = 2) -> list[dict]:
     """Each item: its section, its line in the language, and the link to its detail (`month_folder` put
-    before the page, for a link from outside the month's folder). An item of several rows (the new flags of
-    one rule) is one line."""
+    before the page, for a link from outside the month's folder; `months` in the archive, for since when a
+    standing problem has lasted). An item of several rows is one line: the new flags of one rule name their
+    units; a unit's first row is the sentence, its other rows its facets."""
     prefix = f"{month_folder}/" if month_folder else ""
     lines = []
     for rows in group_items(shown):
         first = rows[0]
-        sentence = new_flags_sentence(rows, lang) if first["kind"] == "new_flag" else item_sentence(first, lang)
-        lines.append({"section": first["section"], "text": sentence,
+        if first["kind"] == "new_flag":
+            sentence = new_flags_sentence(rows, lang)
+        else:
+            sentence = item_sentence(first, lang, months)
+            facets = list(dict.fromkeys(facet_label(row, lang) for row in rows[1:]))
+            if facets:
+                sentence += text("att.facets", lang, facets=("、" if lang == "zh" else ", ").join(facets))
+        lines.append({"section": first["section"], "text": sentence, "item": first["item"],
+                      "briefing": bool(first.get("briefing")),
                       "href": f"{prefix}{first['page']}.html#{first['anchor']}"})
     return lines
 
@@ -188,8 +232,8 @@ def group_items(shown: pl.DataFrame) -> list[list[dict]]:
 
 
 def first_items(shown: pl.DataFrame, count: int) -> pl.DataFrame:
-    """The rows of the first `count` items of sections 1 to 3."""
-    needing = shown.filter(pl.col("section") <= 3)
+    """The rows of the first `count` ranked items."""
+    needing = shown.filter(pl.col("section") == RANKED)
     return needing.filter(pl.col("item").is_in(needing["item"].unique(maintain_order=True).head(count).implode()))
 
 
@@ -200,34 +244,55 @@ def month_before(month: str) -> str:
     return shift_month(month, -1)
 
 
+def kind_counts(shown: pl.DataFrame) -> dict[str, int]:
+    """Ranked items by the kind of their first row (an item counted once)."""
+    firsts = shown.filter(pl.col("section") == RANKED).unique("item", keep="first", maintain_order=True)
+    return dict(firsts.group_by("kind").len().iter_rows())
+
+
 def describe_attention(shown: pl.DataFrame, months: int, month_before: str, compared: bool, lang: str) -> Prose:
-    """The page's opening paragraph: how many items need attention, by section, and what could not be judged."""
-    per = count_by_section(shown)
+    """The page's opening paragraph: how many items need attention, of which kinds, and what could not be judged."""
     count = count_attention(shown)
-    sentences = [phrase("p.attention_count", lang, count=count, totals=per.get(1, 0), units=per.get(2, 0),
-                        signals=per.get(3, 0)) if count else phrase("p.attention_none", lang)]
-    if per.get(4):
-        sentences.append(phrase("p.attention_movers", lang, movers=per[4]))
+    kinds = kind_counts(shown)
+    units = sum(kinds.get(kind, 0) for kind in ("stopped_uploading", "started_uploading", "vanished", "appeared"))
+    sentences = [phrase("p.attention_count", lang, count=count, standing=kinds.get("standing", 0),
+                        signals=kinds.get("signal", 0), units=units, totals=kinds.get("total_error", 0))
+                 if count else phrase("p.attention_none", lang)]
     if not compared:
         sentences.append(phrase("p.no_previous_month", lang, month=month_before))
+    if months <= 1 and kinds.get("standing"):
+        sentences.append(phrase("p.since_unknown", lang))
     if months < 12:
         sentences.append(phrase("p.no_limits_yet", lang, months=months))
     return paragraph(*sentences)
 
 
-def attention_list(shown: pl.DataFrame, lang: str) -> Prose:
-    """The list itself: the four sections, each item one line linking to its detail ('None.' when empty)."""
-    lines = attention_lines(shown, lang)
-    body = Markup("")
-    for section in SECTIONS:
-        body += Markup('<h3 id="attention-{0}">{1}</h3>\n').format(section, text(f"h.attention.{section}", lang))
-        items = [line for line in lines if line["section"] == section]
-        if not items:
-            body += Markup('<p class="njb-notice">{}</p>\n').format(text("p.attention_section_none", lang))
-            continue
+def ranking_method(series: int, immaterial: int, lang: str) -> Prose:
+    """How the list is ranked, how false alarms are kept under control, and the materiality rule."""
+    threshold = f"{family_threshold(max(series, 1)):.2f}"
+    return paragraph(phrase("p.ranking_method", lang),
+                     phrase("p.false_alarms", lang, series=f"{series:,}", threshold=threshold),
+                     phrase("p.materiality", lang, count=f"{immaterial:,}"))
+
+
+def attention_list(shown: pl.DataFrame, lang: str, months: int = 2) -> Prose:
+    """The list itself: the ranked items, numbered, each one line linking to its detail; then the rest folded
+    (<details>)."""
+    lines = attention_lines(shown, lang, months=months)
+    ranked = [line for line in lines if line["section"] == RANKED]
+    folded = [line for line in lines if line["section"] == FOLDED]
+    body = Markup('<h3 id="attention-1">{}</h3>\n').format(text("h.attention.1", lang))
+    if ranked:
         body += Markup('<ol class="njb-attention">') + Markup("").join(
-            Markup('<li><a href="{}">{}</a></li>').format(line["href"], line["text"]) for line in items) + \
+            Markup('<li><a href="{}">{}</a></li>').format(line["href"], line["text"]) for line in ranked) + \
             Markup("</ol>\n")
+    else:
+        body += Markup('<p class="njb-notice">{}</p>\n').format(text("p.attention_section_none", lang))
+    if folded:
+        body += Markup('<details id="attention-2"><summary>{}</summary><ol class="njb-attention" start="{}">').format(
+            text("p.attention_folded", lang, count=len(folded)), len(ranked) + 1) + Markup("").join(
+            Markup('<li><a href="{}">{}</a></li>').format(line["href"], line["text"]) for line in folded) + \
+            Markup("</ol></details>\n")
     return Prose(str(body))
 
 
@@ -238,15 +303,24 @@ def signal_heading(row: dict, number: int, lang: str) -> Prose:
     return Prose(str(Markup('<h3 id="signal-{}">{}</h3>\n<p>{}</p>').format(number, title, signal_sentence(row, lang))))
 
 
-def attention_key_figures(shown: pl.DataFrame, series: dict[str, int], months: int, month: str,
-                          lang: str) -> ReportTable:
-    """The page's key figures: items per section, the movers, months processed, series judged and with limits."""
-    per = count_by_section(shown)
-    rows = [(text("att.fig.attention", lang), f"{count_attention(shown):,}")]
-    rows += [(text(f"h.attention.{section}", lang), f"{per.get(section, 0):,}") for section in (1, 2, 3)]
-    rows += [(text("att.fig.movers", lang), f"{per.get(4, 0):,}"), (text("att.fig.months", lang), f"{months:,}"),
-             (text("att.fig.series", lang), f"{sum(series.values()):,}"),
-             (text("att.fig.limits", lang), f"{series['proper']:,} / {series['provisional']:,}")]
+def attention_key_figures(shown: pl.DataFrame, series: dict[str, int], months: int, month: str, lang: str,
+                          immaterial: int = 0) -> ReportTable:
+    """The page's key figures: the ranked items and their kinds, the new quality flags (新增: flags the month
+    before did not have, not all of validation's), the movers, months processed, series judged and with
+    limits, the signal threshold and the series under the materiality rule."""
+    kinds = kind_counts(shown)
+    folded = shown.filter(pl.col("section") == FOLDED).unique("item", keep="first")
+    new_flags = folded.filter(pl.col("kind") == "new_flag").height
+    movers = folded.filter(pl.col("kind") == "mover").height
+    judged = sum(series.values())
+    rows = [(text("att.fig.attention", lang), f"{count_attention(shown):,}"),
+            (text("att.fig.standing", lang), f"{kinds.get('standing', 0):,}"),
+            (text("att.fig.signals", lang), f"{kinds.get('signal', 0):,}"),
+            (text("att.fig.new_flags", lang), f"{new_flags:,}"), (text("att.fig.movers", lang), f"{movers:,}"),
+            (text("att.fig.months", lang), f"{months:,}"), (text("att.fig.series", lang), f"{judged:,}"),
+            (text("att.fig.limits", lang), f"{series['proper']:,} / {series['provisional']:,}"),
+            (text("att.fig.threshold", lang), f"{family_threshold(max(judged, 1)):.2f}"),
+            (text("att.fig.immaterial", lang), f"{immaterial:,}")]
     return key_figures(rows, "t50-key-figures", month, lang)
 
 
@@ -267,12 +341,13 @@ def xmr_title(level: str, unit: str, indicator: str, month: str, lang: str, smal
 # ----------------------------------------------------------------------------- exports
 
 
-def attention_digest(shown: pl.DataFrame, month: str) -> dict:
+def attention_digest(shown: pl.DataFrame, month: str, months: int = 2) -> dict:
     """What the index and the navigation bars show of a month: the count, the movers, and the first items
     in both languages with their links (relative to the month's folder)."""
     first = first_items(shown, SHOWN_FIRST)
-    lines = {lang: attention_lines(first, lang) for lang in LANGUAGES}
-    return {"month": month, "count": count_attention(shown), "movers": count_by_section(shown).get(4, 0),
+    lines = {lang: attention_lines(first, lang, months=months) for lang in LANGUAGES}
+    movers = shown.filter(pl.col("kind") == "mover")["item"].n_unique()
+    return {"month": month, "count": count_attention(shown), "movers": movers,
             "first": [{"zh": zh["text"], "en": en["text"], "href": zh["href"]} for zh, en in zip(lines["zh"], lines["en"])]}
 
 
@@ -290,6 +365,7 @@ def write_attention_exports(report_dir: Path, shown: pl.DataFrame, points: pl.Da
     written = [write_csv(shown, report_dir / "data" / CSV_NAMES["attention"]),
                write_csv(points, report_dir / "data" / CSV_NAMES["spc"])]
     month = shown["month"][0] if shown.height else report_dir.name
-    digest = json.dumps(attention_digest(shown, month), ensure_ascii=False, indent=1) + "\n"
+    months = max(points["month"].n_unique(), 1)  # as the page counts them, for a standing problem's 'since'
+    digest = json.dumps(attention_digest(shown, month, months), ensure_ascii=False, indent=1) + "\n"
     write_text_atomic(report_dir / ATTENTION_DIGEST, digest)
     return [*written, report_dir / ATTENTION_DIGEST]

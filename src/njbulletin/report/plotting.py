@@ -191,13 +191,16 @@ def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legen
 
 def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_labels: list[str], *, title: str,
                  xlabel: str, ylabel: str, month: str, lang: str = "zh") -> Figure:
-    """Rows x indicators, coloured from 0 to 1, values written in the cells (empty cell = not computed)."""
+    """Rows x shares (0 to 1), coloured from 0 to 100%, each value written in its cell as a percentage, as every
+    page writes a share (empty cell = not computed)."""
     data = with_distinct_labels(frame, label).select(label, *columns).to_pandas().set_index(label)
     data.columns = column_labels
+    percent = data * 100
+    written = percent.apply(lambda column: column.map(lambda value: "" if value != value else f"{value:.0f}%"))
     with chart_style():
         fig, ax = new_figure(chart_width(data.index, 6.5), bar_height(len(data)))
-        sns.heatmap(data, vmin=0, vmax=1, cmap=PALETTE, annot=True, fmt=".2f", annot_kws={"fontsize": SMALLEST_TEXT},
-                    linewidths=0.5, cbar_kws={"label": column_labels[-1] if column_labels else ""}, ax=ax)
+        sns.heatmap(percent, vmin=0, vmax=100, cmap=PALETTE, annot=written, fmt="", annot_kws={"fontsize": SMALLEST_TEXT},
+                    linewidths=0.5, cbar_kws={"label": f"{column_labels[-1]} (%)" if column_labels else "%"}, ax=ax)
         return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 

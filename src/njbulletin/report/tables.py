@@ -36,10 +36,10 @@ INTEGER = ("count", "total", "bookings", "outpatient_visits", "discharges", "sch
            "rows", "line", "hotline_count", "days_in_month", "online_12320", "quick", "in_clinic", "third_party")
 PERCENT = ("share", "cumulative_share", "penetration", "realtime_ratio", "forms_ratio", "share_complete",
            "share_of_kind", "mom_pct", "yoy_pct", "online_12320_share", "quick_share", "in_clinic_share",
-           "third_party_share")
+           "third_party_share", "completeness_score", "mean_score")
 DECIMAL2 = ("income_per_visit", "income_per_discharge", "outpatient_income_k", "inpatient_income_k",
             "records_per_visit", "robust_z", "value", "printed", "computed")
-DECIMAL4 = ("completeness_score", "mean_score", "hhi")
+DECIMAL4 = ("hhi",)  # a completeness score is a share: written as a percentage, as the attention page does
 NAMES = ("hospital", "unit", "canonical_name", "institution")
 WRAPPED = ("units_caught", "rule_help", "reason", "unscored_reason", "figure")  # long text: wraps in its cell
 PRINTED_NAMES = ("platform", "category")  # printed in Chinese; English names from strings.NAMES_EN

@@ -37,16 +37,15 @@ def indicator_kind(measure: str) -> str | None:
 
 def measure_kind(measure: str) -> str:
     """How a measure's values are formatted: with the bulletin's precision where it prints one, shares as
-    percentages, scores with 4 decimals, ratios with 2, counts as integers."""
+    percentages (a completeness score too: it is a share, written as the attention page writes it), ratios with
+    2 decimals, counts as integers."""
     if measure in PRINTED_PRECISION:
         return PRINTED_PRECISION[measure]
     kind = indicator_kind(measure)
-    if kind == "share" or measure.endswith("share") or measure.startswith("share"):
+    if kind == "share" or measure.endswith(("share", "score")) or measure.startswith("share"):
         return "percent"
     if kind == "ratio":
         return "decimal2"
-    if measure.endswith("score"):
-        return "decimal4"
     return "integer"
 
 

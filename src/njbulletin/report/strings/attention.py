@@ -7,27 +7,57 @@ ATTENTION: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ the page
     "page.50-attention": ("需关注事项", "Needs attention"),
     "intro.50-attention": (
-        "本月需要关注的事项，按处理顺序排列：印刷合计不符与新增的数据质量标记；停止或开始上传数据的单位，以及从"
-        "表中消失或新出现的单位；本月开始的特殊原因变异信号（统计过程控制：英国 NHS“让数据发挥作用”方法的 "
-        "XmR 控制图）；最后是相对自身波动变动最大的十项。每项均链接到详细内容。",
-        "What needs attention this month, in the order to act on it: printed totals that do not reconcile and "
-        "quality flags new since the month before; units that stopped or started uploading, and units that "
-        "vanished from or appeared in a table; special-cause signals that begin this month (statistical process "
-        "control with NHS Making Data Count XmR charts); then the ten biggest movers relative to their own "
-        "variation. Each item links to where it is shown in detail."),
-    "h.attention_list": ("需关注事项清单", "What needs attention"),
-    "h.attention.1": ("印刷合计与数据质量标记", "Printed totals and quality flags"),
-    "h.attention.2": ("单位与表格的变化", "Units and tables"),
-    "h.attention.3": ("本月开始的特殊原因变异信号", "Special-cause signals that begin this month"),
-    "h.attention.4": ("相对自身波动变动最大的十项", "The ten biggest movers relative to their own variation"),
+        "本月需要关注的事项，按重要性排序：每项的得分 = 偏离预期的程度（以其自身波动计）× 所涉及的全市份额。"
+        "长期存在的问题（无上传、有收入无业务量、表单或实时上传天数缺失）从第一个月起列出，注明持续多久及估计份额；"
+        "同一单位的标记、信号与变化合为一项。其余事项折叠在后，全部序列的统计过程控制结果见数据导出（data 文件夹）。",
+        "What needs attention this month, ranked by importance: each item's score is how far it is from what was "
+        "expected (in units of its own variation) times the share of the city it concerns. Standing problems (no "
+        "uploads, income without activity, forms or real-time days missing) are listed from the first month, with "
+        "since when they have lasted and their estimated weight; a unit's flag, signal and move are one item. The "
+        "rest is folded below; every series' statistical process control is in spc.csv."),
+    "h.attention_list": ("需关注事项（按重要性排序）", "What needs attention, ranked by importance"),
+    "h.attention.1": ("需关注事项", "Items that need attention"),
+    "h.attention.2": ("其余事项（折叠）", "The rest (folded)"),
+    "p.attention_folded": ("其余 {count} 项：份额未达重要性门槛的长期问题、新增的其他数据质量标记、相对自身波动变动最大的序列",
+                           "{count} more: standing problems under the materiality rule, other new quality flags, "
+                           "and the biggest movers relative to their own variation"),
+    "p.ranking_method": (
+        "排序方法：得分 = √份额 × |z|（|z| 最多计 10）。份额为该项所涉及的全市份额（全市指标为 1；医院的预约量按其占各医院"
+        "预约量之和的比例，门急诊人次与次均门急诊收入按门急诊人次占比，出院人数与次均住院收入按出院人数占比；区为 "
+        "1/区数）；z 为偏离均值的程度，以 σ = 平均移动极差 / 1.128 计。长期问题在其出现的第一个月按族系门槛计，"
+        "此后按 1 计；单位停止上传、从表中消失或新出现按 10 计。得分相同时，需警惕先于中性、中性先于向好，全市先于区、"
+        "区先于医院。",
+        "How items are ranked: score = √share × min(|z|, 10). The share is the part of the city the item concerns (1 "
+        "for a city indicator; a hospital's bookings by its share of the hospitals' bookings, its visits and income "
+        "per visit by its share of the visits, its discharges and income per discharge by its share of the "
+        "discharges; a district 1 / the number of districts); z is the distance from the mean in σ = mean moving "
+        "range / 1.128. A standing problem counts at the family threshold in its first month and as 1 after; a "
+        "unit that stopped uploading, vanished from or appeared in a table counts 10. At equal score, concerning "
+        "comes before neutral before improving, and the city before a district before a hospital."),
+    "p.false_alarms": (
+        "控制误报：本月共判断 {series} 条序列。为使整个序列族在“什么都没发生”的月份误报的概率不超过 5%，每条序列须"
+        "偏离均值至少 {threshold} σ（西达克校正：1 − 0.95^(1/{series}) 的双侧正态分位数）才列为特殊原因信号：超出控制"
+        "限且 |z| 达到此门槛，或连续 7 个月在均值同侧且这 7 个月的均值偏离达到此门槛（以 σ/√7 计）；仅有连续上升、"
+        "下降或接近控制限的信号不列出（仍见数据导出）。",
+        "False alarms under control: {series} series are judged this month. So that the whole family raises a false "
+        "alarm in at most 5% of months where nothing happens, a series must be at least {threshold} σ from its mean "
+        "to be listed as a special cause (Šidák: the two-sided normal quantile of 1 − 0.95^(1/{series})): outside "
+        "its limits with |z| at that threshold, or 7 months on one side of the mean whose mean is that far (in σ/√7). "
+        "Trends and points close to the limits alone are not listed (they stay in spc.csv)."),
+    "p.materiality": (
+        "重要性门槛：所涉份额不足全市 0.1% 的单位序列不列出（例如全市 276,195 次预约中只有 15 次的医院），本月有 "
+        "{count} 条序列因此未列出；份额不足 0.1% 的长期问题折叠在后。",
+        "Materiality: a unit's series concerning less than 0.1% of the city is not listed (a hospital with 15 of "
+        "the city's 276,195 bookings, say); {count} series are left out this month for it; standing problems under "
+        "0.1% are folded below."),
     "h.signal_charts": ("各信号的 XmR 控制图", "Each signal's XmR chart"),
     "h.spc_method": ("方法：统计过程控制", "Method: statistical process control"),
     "h.xmr": ("XmR 控制图（统计过程控制）", "XmR charts (statistical process control)"),
     "p.attention_count": (
-        "本月共有 {count} 项需关注：印刷合计与质量标记 {totals} 项，单位与表格变化 {units} 项，特殊原因变异信号 "
-        "{signals} 个。",
-        "{count} items need attention this month: {totals} printed totals and quality flags, {units} changes of "
-        "units and tables, and {signals} special-cause signals."),
+        "本月共有 {count} 项需关注（长期存在的问题 {standing} 项，特殊原因变异信号 {signals} 项，单位与表格变化 "
+        "{units} 项，印刷合计不符 {totals} 项），按重要性排列如下。",
+        "{count} items need attention this month ({standing} standing problems, {signals} special-cause signals, "
+        "{units} changes of units and tables, {totals} printed totals that do not reconcile), ranked below."),
     "p.attention_none": ("本月没有需关注的事项。", "Nothing needs attention this month."),
     "p.attention_movers": ("另列出相对自身波动变动最大的 {movers} 项供参考。",
                            "The {movers} biggest movers relative to their own variation are listed besides."),
@@ -72,6 +102,39 @@ ATTENTION: dict[str, tuple[str, str]] = {
         "the left; the ringed point is this month; the icon at the top right is this month's variation."),
     "p.see_trends_chart": ("全市指标的完整 XmR 控制图见“趋势”页。", "The city's full XmR charts are on the Trends page."),
     # ------------------------------------------------------------------ one line per item
+    "att.standing.outpatient_income_without_visits": (
+        "{unit}门急诊人次为 0，门急诊收入却有 {income} 千元：按全市次均门急诊收入估计缺少约 {estimate} 人次，约占全市"
+        "门急诊人次的 {weight}",
+        "{unit}: 0 outpatient visits but {income} thousand yuan of outpatient income: about {estimate} visits "
+        "missing at the city's income per visit, {weight} of the city's visits"),
+    "att.standing.inpatient_income_without_discharges": (
+        "{unit}出院人数为 0，住院收入却有 {income} 千元：按全市次均住院收入估计缺少约 {estimate} 人次出院，约占全市"
+        "出院人数的 {weight}",
+        "{unit}: 0 discharges but {income} thousand yuan of inpatient income: about {estimate} discharges missing "
+        "at the city's income per discharge, {weight} of the city's discharges"),
+    "att.standing.no_uploads": ("{unit}无任何上传数据（0 条记录、0 天、0 张表单），按本级 {units} 个单位之一计，约占 {weight}",
+                                "{unit}: no uploads at all (0 records, 0 days, 0 forms), one of the {units} units of "
+                                "its level: {weight}"),
+    "att.standing.no_realtime_days": ("{unit}实时上传天数为 0，按本级 {units} 个单位之一计，约占 {weight}",
+                                      "{unit}: no day with real-time uploads, one of the {units} units of its level: "
+                                      "{weight}"),
+    "att.standing.forms_incomplete": ("{unit}实时表单上传不全，缺少的表单按比例约占本级单位的 {weight}",
+                                      "{unit}: real-time forms missing, in proportion {weight} of its level's units"),
+    "att.standing.realtime_days_short": ("{unit}实时上传天数不足，缺少的天数按比例约占本级单位的 {weight}",
+                                         "{unit}: days without real-time uploads, in proportion {weight} of its "
+                                         "level's units"),
+    "att.since": ("（自 {since} 起，连续 {months} 个月）", " (since {since}, {months} months in a row)"),
+    "att.since_new": ("（本月新出现）", " (new this month)"),
+    "att.since_unknown": ("（本月）", " (this month)"),
+    "p.since_unknown": ("档案中只有本月，没有更早的月份，因此各项长期问题注明“本月”，无法判断已持续多久。",
+                        "The archive holds this month only, so each standing problem says \"this month\": how long it "
+                        "has lasted cannot be told."),
+    "att.facets": ("；另有：{facets}", "; also: {facets}"),
+    "att.facet.signal": ("{indicator}{rule}", "{indicator} {rule}"),
+    "att.facet.stopped_uploading": ("本月停止上传（上月有上传）", "stopped uploading this month"),
+    "att.facet.started_uploading": ("本月开始上传", "started uploading this month"),
+    "att.facet.vanished": ("从{table}中消失", "vanished from the {table}"),
+    "att.facet.appeared": ("新出现在{table}中", "appeared in the {table}"),
     "att.total_error": ("印刷合计与明细不符：{table}·{unit}（{rule}）", "A printed total does not reconcile: {table}, "
                                                                "{unit} ({rule})"),
     "att.new_flag": ("新增数据质量标记：{unit}·{rule}", "New quality flag: {unit}, {rule}"),
@@ -122,7 +185,12 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "att.count_none": ("无需关注事项", "Nothing needs attention"),
     "att.more": ("……另有 {more} 项", "… and {more} more"),
     "att.fig.attention": ("需关注事项（项）", "Items that need attention"),
+    "att.fig.standing": ("其中长期存在的问题（项）", "Of which standing problems"),
+    "att.fig.signals": ("其中特殊原因变异信号（项）", "Of which special-cause signals"),
+    "att.fig.new_flags": ("新增数据质量标记（上月没有的，项）", "New quality flags (not flagged the month before)"),
     "att.fig.movers": ("另列变动最大项（项）", "Biggest movers listed besides"),
+    "att.fig.threshold": ("信号门槛（族系校正，σ）", "Signal threshold (family-wise, σ)"),
+    "att.fig.immaterial": ("未达重要性门槛的序列（条）", "Series under the materiality rule"),
     "att.fig.months": ("已处理的月份（个）", "Months processed"),
     "att.fig.series": ("本月有数值的序列（条）", "Series with a value this month"),
     "att.fig.limits": ("其中有控制限：正式 / 暂定（条）", "Of which with limits: proper / provisional"),

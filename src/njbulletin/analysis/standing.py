@@ -1,0 +1,131 @@
+"""Standing problems: what is wrong with a month's figures whatever the month before was, listed from the first
+month of an archive.
+
+A standing problem is a quality flag of one of STANDING_RULES (validation detects them once,
+`validate.checks.upload_rule_conditions`; nothing here tests a row again): a unit with no uploads, no real-time
+days or fewer of them than the month has days, forms missing, or an income reported beside zero activity.
+
+Each problem says **since when** it has lasted: the run of consecutive calendar months, ending in this month,
+in which the same unit had the same flag (`flag_history`, one small frame per month from the history store).
+With one month in the archive that run is this month only, and the page says so.
+
+Each problem has an **estimated weight**: the share of the city's figures it concerns (WEIGHT_METHODS):
+
+- `outpatient_income_without_visits`: the visits missing, estimated as the unit's outpatient income divided by
+  the city's income per visit (the outpatient income over the visits of the hospitals that report both), as a
+  share of the city's visits with them: missing / (reported + missing);
+- `inpatient_income_without_discharges`: the same with the inpatient income and the discharges;
+- `no_uploads`, `no_realtime_days`: the whole unit, one of the N units of its level in the uploads table: 1 / N;
+- `forms_incomplete`: the forms missing over the forms expected, of one unit in N: (expected - uploaded) /
+  expected / N;
+- `realtime_days_short`: the days without real-time uploads over the month's days, of one unit in N.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from njbulletin.months import month_index
+from njbulletin.validate.checks import UPLOAD_RULES
+from njbulletin.validate.names import resolve_names
+
+STANDING_RULES = UPLOAD_RULES  # every rule about an upload row is a standing problem
+FLAG_HISTORY_SCHEMA = {"month": pl.String, "level": pl.String, "unit": pl.String, "rule": pl.String}
+WEIGHT_METHODS = {"outpatient_income_without_visits": "income_over_city_ratio",
+                  "inpatient_income_without_discharges": "income_over_city_ratio",
+                  "no_uploads": "one_unit", "no_realtime_days": "one_unit", "forms_incomplete": "forms_missing",
+                  "realtime_days_short": "days_missing"}
+# rule -> (income column in 千元, activity column) for an income reported without its activity
+INCOME_WITHOUT_ACTIVITY = {"outpatient_income_without_visits": ("outpatient_income_k", "outpatient_visits"),
+                           "inpatient_income_without_discharges": ("inpatient_income_k", "discharges")}
+
+
+def standing_flags(month: str, quality_flags: pl.DataFrame) -> pl.DataFrame:
+    """The month's flags of STANDING_RULES, units by canonical name (FLAG_HISTORY_SCHEMA); the history store
+    keeps this frame for every month (`analysis.history`)."""
+    flags = quality_flags.filter(pl.col("rule").is_in(STANDING_RULES))
+    if flags.is_empty():
+        return pl.DataFrame(schema=FLAG_HISTORY_SCHEMA)
+    return (resolve_names(flags, "unit").select(pl.lit(month).alias("month"), "level",
+                                                pl.col("canonical_name").alias("unit"), "rule")
+            .unique().sort("level", "unit", "rule"))
+
+
+def running_since(month: str, history: pl.DataFrame) -> pl.DataFrame:
+    """Per (level, unit, rule) flagged in `month`: the first month of its run of consecutive calendar months
+    ending in `month` (`since`) and the run's length (`months_running`)."""
+    now = month_index(month)
+    indexed = history.with_columns(pl.col("month").map_elements(month_index, return_dtype=pl.Int64).alias("_i"))
+    flagged = indexed.filter(pl.col("_i") == now).select("level", "unit", "rule").unique()
+    runs = []
+    for level, unit, rule in flagged.iter_rows():
+        months = set(indexed.filter((pl.col("level") == level) & (pl.col("unit") == unit)
+                                    & (pl.col("rule") == rule))["_i"].to_list())
+        start = now
+        while start - 1 in months:
+            start -= 1
+        runs.append((level, unit, rule, month_of(start), now - start + 1))
+    return pl.DataFrame(runs, schema={"level": pl.String, "unit": pl.String, "rule": pl.String, "since": pl.String,
+                                      "months_running": pl.Int64}, orient="row")
+
+
+def month_of(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def city_ratio(hospitals: pl.DataFrame, income: str, activity: str) -> float | None:
+    """The city's income (千元) per unit of activity, from the hospitals that report both."""
+    both = hospitals.filter((pl.col(income).fill_null(0) > 0) & (pl.col(activity).fill_null(0) > 0))
+    count = both[activity].sum()
+    return both[income].sum() / count if count else None
+
+
+def flag_weights(uploads: pl.DataFrame, days_in_month: int) -> pl.DataFrame:
+    """Every upload row's weight under each standing rule's method (level, unit as printed, rule, weight,
+    estimate): the estimate is the activity missing for an income without its activity, else null."""
+    units = uploads.group_by("level").len("units")
+    hospitals = uploads.filter(pl.col("level") == "hospital")
+    rows = uploads.join(units, on="level")
+    parts = []
+    for rule, (income, activity) in INCOME_WITHOUT_ACTIVITY.items():
+        ratio = city_ratio(hospitals, income, activity)
+        reported = hospitals[activity].fill_null(0).sum()
+        if ratio is None:
+            continue
+        missing = pl.col(income).fill_null(0) / ratio
+        parts.append(rows.select("level", "unit", pl.lit(rule).alias("rule"),
+                                 (missing / (reported + missing)).alias("weight"), missing.alias("estimate"),
+                                 pl.col(income).cast(pl.Float64).alias("value")))
+    one = 1 / pl.col("units")
+    expressions = {"no_uploads": one, "no_realtime_days": one,
+                   "forms_incomplete": (pl.col("forms_expected") - pl.col("forms_uploaded")).cast(pl.Float64)
+                   / pl.col("forms_expected") * one,
+                   "realtime_days_short": (days_in_month - pl.col("realtime_days")).cast(pl.Float64) / days_in_month
+                   * one}
+    parts += [rows.select("level", "unit", pl.lit(rule).alias("rule"), weight.cast(pl.Float64).alias("weight"),
+                          pl.lit(None, pl.Float64).alias("estimate"), pl.lit(None, pl.Float64).alias("value"))
+              for rule, weight in expressions.items()]
+    return pl.concat(parts)
+
+
+def list_standing(month: str, days_in_month: int, quality_flags: pl.DataFrame, uploads: pl.DataFrame,
+                  history: pl.DataFrame) -> pl.DataFrame:
+    """The month's standing problems, heaviest first: level, unit (canonical), rule, detail, weight, estimate
+    (the activity missing), value (the income in 千元 reported without it), since, months_running. `history` holds the standing flags of the months before (FLAG_HISTORY_SCHEMA);
+    this month's are added from `quality_flags`."""
+    flags = quality_flags.filter(pl.col("rule").is_in(STANDING_RULES))
+    if flags.is_empty():
+        return pl.DataFrame(schema={"level": pl.String, "unit": pl.String, "rule": pl.String, "detail": pl.String,
+                                    "weight": pl.Float64, "estimate": pl.Float64, "value": pl.Float64,
+                                    "since": pl.String, "months_running": pl.Int64})
+    weighted = flags.join(flag_weights(uploads, days_in_month), on=["level", "unit", "rule"], how="left")
+    canonical = (resolve_names(weighted, "unit").drop("unit").rename({"canonical_name": "unit"})
+                 .group_by("level", "unit", "rule", maintain_order=True)
+                 .agg(pl.col("detail").first(), pl.col("weight").max(), pl.col("estimate").sum(),
+                      pl.col("value").sum()))
+    past = history.filter(pl.col("month") != month)
+    runs = running_since(month, pl.concat([past, standing_flags(month, quality_flags)]))
+    return (canonical.join(runs, on=["level", "unit", "rule"], how="left")
+            .with_columns(pl.col("weight").fill_null(0.0),
+                          *[pl.when(pl.col("rule").is_in(list(INCOME_WITHOUT_ACTIVITY))).then(pl.col(name)).alias(name)
+                            for name in ("estimate", "value")])
+            .sort(["weight", "level", "unit", "rule"], descending=[True, False, False, False]))
