@@ -44,7 +44,8 @@ HALF_WINDOW = 0.5  # a festival counts when at least this share of its window is
 
 MONTHS_SCHEMA = {"month": pl.String, "working_days": pl.Int64, "calendar_days": pl.Int64, "source": pl.String,
                  "festival_share": pl.Float64, "divisor": pl.Float64}
-EFFECTS_SCHEMA = {"level": pl.String, "indicator": pl.String, "beta": pl.Float64, "festival_months": pl.Int64}
+EFFECTS_SCHEMA = {"level": pl.String, "indicator": pl.String, "beta": pl.Float64, "own_beta": pl.Float64,
+                  "standard_error": pl.Float64, "festival_months": pl.Int64}
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,47 @@ def festival_residuals(logs: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return residuals
 
 
+def series_matrix(frame: pl.DataFrame, first: str, total: int) -> np.ndarray:
+    """(units, months) log values of one indicator's volumes, NaN where a month has none."""
+    units = frame["unit"].unique(maintain_order=True)
+    keyed = frame.join(pl.Series("unit", units).to_frame().with_row_index("row"), on="unit")
+    logs = np.full((len(units), total), np.nan)
+    positions = [month_index(month) - month_index(first) for month in keyed["month"]]
+    logs[keyed["row"].to_numpy(), positions] = np.log(keyed["value"].to_numpy())
+    return logs
+
+
+def own_effect(logs: np.ndarray, shares: np.ndarray) -> tuple[float, float, int] | None:
+    """One indicator's festival effect from its own units: (beta, its standard error, festival months), or None.
+    beta is the weighted median of residual / share (weights share²); the standard error is the residuals'
+    spread about the fit (root mean square, n - 1 degrees of freedom) over √Σ share²."""
+    residuals = festival_residuals(logs, shares)
+    present = ~np.isnan(residuals)
+    if not present.any():
+        return None
+    weights = np.broadcast_to(shares, residuals.shape)[present]
+    beta = weighted_median(residuals[present] / weights, weights ** 2)
+    misfit = residuals[present] - beta * weights
+    spread = float(np.sqrt((misfit ** 2).sum() / max(len(misfit) - 1, 1)))
+    return beta, max(spread, 1e-6) / float(np.sqrt((weights ** 2).sum())), int(present.any(axis=0).sum())
+
+
+def shrink(betas: np.ndarray, errors: np.ndarray) -> np.ndarray:
+    """Empirical Bayes: each indicator's beta pulled towards the common one (the precision-weighted median) by
+    how much the indicators differ beyond their standard errors (tau², method of moments). A city series, one
+    series with a few festivals, borrows strength from the others; an indicator whose effect truly differs
+    (tau² large beside its error) keeps its own."""
+    precision = 1 / errors ** 2
+    common = weighted_median(betas, precision)
+    tau2 = max(0.0, float(np.mean((betas - common) ** 2 - errors ** 2)))
+    if tau2 == 0:
+        return np.full(len(betas), common)
+    return (betas * precision + common / tau2) / (precision + 1 / tau2)
+
+
 def estimate_effects(per_day: pl.DataFrame, months: pl.DataFrame) -> pl.DataFrame:
-    """The festival's effect `beta` per volume indicator and level (EFFECTS_SCHEMA), pooled across units."""
+    """The festival's effect `beta` per volume indicator and level (EFFECTS_SCHEMA): each indicator's own
+    estimate, pooled across its units, then shrunk towards the common effect (`shrink`)."""
     calendar = months.sort("month")
     first = calendar["month"][0]
     total = month_index(calendar["month"][-1]) - month_index(first) + 1
@@ -140,20 +180,14 @@ def estimate_effects(per_day: pl.DataFrame, months: pl.DataFrame) -> pl.DataFram
     volumes = per_day.filter(volume_rows() & (pl.col("value") > 0))
     rows = []
     for (level, indicator), frame in volumes.group_by("level", "indicator", maintain_order=True):
-        units = frame["unit"].unique(maintain_order=True)
-        row_of = pl.Series(units).to_frame("unit").with_row_index("row")
-        keyed = frame.join(row_of, on="unit")
-        logs = np.full((len(units), total), np.nan)
-        positions = [month_index(month) - month_index(first) for month in keyed["month"]]
-        logs[keyed["row"].to_numpy(), positions] = np.log(keyed["value"].to_numpy())
-        residuals = festival_residuals(logs, shares)
-        present = ~np.isnan(residuals)
-        if not present.any():
-            continue
-        weights = np.broadcast_to(shares, residuals.shape)[present]
-        ratios = residuals[present] / weights
-        rows.append((level, indicator, weighted_median(ratios, weights ** 2), int(present.any(axis=0).sum())))
-    return pl.DataFrame(rows, schema=EFFECTS_SCHEMA, orient="row").sort("level", "indicator")
+        effect = own_effect(series_matrix(frame, first, total), shares)
+        if effect is not None:
+            rows.append((level, indicator, *effect))
+    if not rows:
+        return pl.DataFrame(schema=EFFECTS_SCHEMA)
+    betas = shrink(np.array([row[2] for row in rows]), np.array([row[3] for row in rows]))
+    return pl.DataFrame([(level, indicator, float(beta), own, error, months) for (level, indicator, own, error, months), beta
+                         in zip(rows, betas)], schema=EFFECTS_SCHEMA, orient="row").sort("level", "indicator")
 
 
 def take_out_festival(per_day: pl.DataFrame, months: pl.DataFrame, effects: pl.DataFrame) -> pl.DataFrame:
