@@ -3,8 +3,9 @@ bulletins parsed and validated as ingest would, no pipeline): it names every pla
 
 The archive (tests/planted.py, seed 3, 2023-01 to 2025-02) plants four events in 2025-02:
 - 南京脑科医院 stops uploading (0 0 0/11 0 / 0 /, after uploading every month);
-- 南京市高淳中医院 takes 2.5 times its online and third-party bookings: its row 60 4 0 46, 小计 110, becomes
-  150 4 0 115, 小计 269 (the 合计 and 12320快速预约 follow);
+- 南京市高淳中医院 takes 2.5 times its online and third-party bookings: its row 50 4 0 38, 小计 92, becomes
+  125 4 0 95, 小计 224 (the 合计 and 12320快速预约 follow; 2025-02 has 19 working days and 12 days of the
+  Spring Festival's window, which the synthetic volumes follow: `synth.model.volume_scale`);
 - 六合区, which uploaded in real time every day of every month, uploads 9 of 11 forms from 2024-08 to
   2025-02 after 11 of 11 in 2024-07: its completeness score (1 + 9/11) / 2 = 0.909091 seven months in a row;
 - 南京明基医院 is left out of the bookings table.
@@ -83,7 +84,7 @@ def test_the_planted_events_are_the_synthetic_units_the_docstring_names(archive)
                               "completeness_shift": "六合区", "vanishes": "南京明基医院"}
     row = next(row for row in archive.bulletins[-1][2]["bookings"] if row["hospital"] == "南京市高淳中医院")
     before = next(row for row in archive.unplanted[-1][2]["bookings"] if row["hospital"] == "南京市高淳中医院")
-    assert row["subtotal"] == 269 == sum(round(before[c] * 2.5) if c != "quick" else before[c]
+    assert row["subtotal"] == 224 == sum(round(before[c] * 2.5) if c != "quick" else before[c]
                                          for c in ("online_12320", "quick", "in_clinic", "third_party"))
 
 
@@ -93,7 +94,7 @@ def test_the_planted_month_names_each_planted_event(archive, planted):
     assert named(items, "stopped_uploading", events["stops_uploading"], table="uploads").height == 1
     assert named(items, "vanished", events["vanishes"], table="bookings").height == 1
     jump = named(items, "signal", events["bookings_jump"], indicator="bookings").row(0, named=True)
-    assert (jump["value"], jump["rule"], jump["side"], jump["judgement"]) == (269.0, OUTSIDE, "high", "improving")
+    assert (jump["value"], jump["rule"], jump["side"], jump["judgement"]) == (224.0, OUTSIDE, "high", "improving")
     assert jump["value"] > jump["upper"] and jump["limits"] == "proper" and jump["baseline_points"] == 26
     shift = named(items, "signal", events["completeness_shift"], indicator="completeness_score").row(0, named=True)
     assert (shift["rule"], shift["side"], shift["judgement"]) == (SHIFT, "low", "concerning")
@@ -101,8 +102,8 @@ def test_the_planted_month_names_each_planted_event(archive, planted):
 
 
 def test_none_of_them_is_named_in_the_same_month_unplanted(archive):
-    # (unplanted, 南京市高淳中医院's 110 bookings are close to its upper limit, and 南京明基医院's 71 below its
-    # lower limit: ordinary signals of this synthetic month, not the planted ones)
+    # (unplanted, 南京市高淳中医院's 92 bookings are inside its limits, 61.5 to 119.8, and 南京明基医院's 59 below
+    # its lower limit, 67.2, in this festival month judged on raw counts: ordinary signals, not the planted ones)
     items, _ = attention_of(month_tables(archive.unplanted))
     events = {event: canonical(name) for event, name in archive.events.items()}
     assert named(items, "stopped_uploading", events["stops_uploading"]).is_empty()
@@ -156,7 +157,7 @@ def test_each_item_is_one_line_in_either_language_linking_to_its_detail(planted)
     assert starting("zh", "南京明基医院从预约挂号表中消失（上月在列）") == "40-trends.html#t40-hospitals"
     assert starting("en", "Nanjing BenQ Medical Center vanished from the bookings table (listed the month before)") \
         == "40-trends.html#t40-hospitals"
-    jump = [text for text in lines["zh"] if text.startswith("南京市高淳中医院预约挂号量为 269，高于控制上限 ")]
+    jump = [text for text in lines["zh"] if text.startswith("南京市高淳中医院预约挂号量为 224，高于控制上限 ")]
     shift = [text for text in lines["en"] if text.startswith("Luhe District: completeness score 7 months in a row "
                                                            "below the mean (this month 90.91%; mean ")]
     assert len(jump) == len(shift) == 1 and jump[0].endswith("——向好")

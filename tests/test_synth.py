@@ -159,14 +159,30 @@ def test_real_time_days_follow_the_calendar(parsed):
     assert lengths == {28, 30, 31}  # 2025-02 and 2026-02 have 28 days
 
 
-def test_figures_are_perturbed_plausibly(parsed):
+def test_figures_are_perturbed_plausibly(parsed, expected):
+    """Month to month, a total moves by its noise and walk once the calendar is taken out: 2026-02 (16 working
+    days, 19 of the festival window's 22 days) books 16/21 x (1 - 0.25 x 19/22) = 0.597 of the seed's volume
+    against 2026-01's 21/21 x 1 = 1.0 (its window days fall in February), a fall of 40% that is all calendar."""
     totals = [b.tables["bookings"]["count"].sum() for b in parsed]
     calls = [declared(b, "hotline", "total_calls") for b in parsed]
+    scales = [figures["volume_scale"] for figures in expected]
     assert len(set(totals)) == MONTHS and len(set(calls)) == MONTHS
     assert all(276195 * 0.5 < total < 276195 * 2 for total in totals)
     assert all(27332 * 0.5 < count < 27332 * 2 for count in calls)
-    for before, after in zip(totals, totals[1:]):
-        assert 0.6 < after / before < 1.6
+    assert dict(zip(month_list(START, MONTHS), scales))["2026-02"] == pytest.approx(16 / 21 * (1 - 0.25 * 19 / 22))
+    for before, after, scale_before, scale_after in zip(totals, totals[1:], scales, scales[1:]):
+        assert 0.6 < (after / scale_after) / (before / scale_before) < 1.6
+
+
+def test_volumes_follow_the_working_days_and_the_festival(expected):
+    """2025-10 has 18 working days: 23 weekdays (1 Oct is a Wednesday), of which National Day and Mid-Autumn take
+    Wed 1 to Fri 3 and Mon 6 to Wed 8 (6), and Sat 11 Oct is worked (Sun 28 Sep is September's): 23 - 6 + 1 = 18,
+    so its volumes are 18/21 of the seed's (21 working days). 2025-03 has 21 working days and no festival day: 1.
+    2025-02: 19 working days and 12 of the window's 22 days: 19/21 x (1 - 0.25 x 12/22)."""
+    scales = dict(zip(month_list(START, MONTHS), (figures["volume_scale"] for figures in expected)))
+    assert scales["2025-10"] == pytest.approx(18 / 21)
+    assert scales["2025-03"] == pytest.approx(1.0)
+    assert scales["2025-02"] == pytest.approx(19 / 21 * (1 - 0.25 * 12 / 22))
 
 
 def test_hospitals_are_added_and_dropped_now_and_then(parsed, expected):

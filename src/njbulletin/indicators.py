@@ -93,3 +93,18 @@ NOT_JUDGED_BY_SPC = frozenset({("city", "third_party_share"), ("city", "upload_u
 def is_judged_by_spc(key: str, level: str) -> bool:
     """Whether statistical process control judges the indicator (see NOT_JUDGED_BY_SPC)."""
     return (level, key) not in NOT_JUDGED_BY_SPC
+
+
+# Volumes: counts of activity that grow with the days a month has to work in (bookings, visits, discharges,
+# hotline calls and work orders, platform bookings). Statistical process control judges them per working day
+# (`analysis.calendar`, from `njbulletin.workdays`), the festival's effect taken out. The incomes are judged
+# as ratios (income per visit, per discharge), which the calendar does not move; shares and unit counts neither.
+VOLUME_INDICATORS = frozenset({("city", "bookings_total"), ("city", "platforms_total"), ("city", "hotline_calls"),
+                               ("city", "work_orders"), ("city", "hospital_outpatient_visits"),
+                               ("hospital", "bookings"), ("hospital", "outpatient_visits"),
+                               ("hospital", "discharges")})
+
+
+def is_volume(key: str, level: str) -> bool:
+    """Whether the indicator is a volume, judged per working day (see VOLUME_INDICATORS)."""
+    return (level, key) in VOLUME_INDICATORS

@@ -22,6 +22,7 @@ from njbulletin.analysis.ranking import family_threshold
 from njbulletin.atomic import atomic_path, write_text_atomic
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator
 from njbulletin.months import shift_month
+from njbulletin.report.calendar_note import volume_clause
 from njbulletin.report.labels import display_name, join_names, text
 from njbulletin.report.narrative import Prose, in_sentence, key_figures, paragraph, phrase
 from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE
@@ -116,6 +117,7 @@ def signal_sentence(row: dict, lang: str) -> str:
                     value=format_measure(row["value"], level, indicator, lang, exact=True), **measure)
     if row["limits"] == "provisional":
         sentence += text("att.provisional", lang, points=row["baseline_points"])
+    sentence += volume_clause(level, indicator, row["month"], lang) if row.get("month") else ""
     return text("att.judged", lang, sentence=sentence, judgement=text(f"spc.variation.{row['judgement']}", lang))
 
 
@@ -130,6 +132,7 @@ def mover_sentence(row: dict, lang: str) -> str:
                     previous=format_measure(row["previous_value"], level, indicator, lang, exact=True),
                     value=format_measure(row["value"], level, indicator, lang, exact=True),
                     ratio=f"{abs(row['moved']):.1f}")
+    sentence += volume_clause(level, indicator, row["month"], lang) if row.get("month") else ""
     return SPACE_BETWEEN_HAN.sub("", sentence) if lang == "zh" else sentence
 
 

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from njbulletin.indicators import find_indicator
+from njbulletin.indicators import find_indicator, is_volume
 from njbulletin.report.labels import text
 from njbulletin.report.plotting import (
     chart_style,
@@ -43,10 +43,12 @@ MEASURE_UNITS = {"bookings_total": "ind_unit.bookings", "platforms_total": "ind_
 
 
 def measure_label(level: str, indicator: str, lang: str) -> str:
-    """The value axis's label: the indicator's unit of measure."""
+    """The value axis's label: the indicator's unit of measure (per working day for a volume, as SPC judges it:
+    `analysis.calendar_adjustment`)."""
     kind = find_indicator(indicator, level).kind
     if indicator in MEASURE_UNITS:
-        return text(MEASURE_UNITS[indicator], lang)
+        unit = text(MEASURE_UNITS[indicator], lang)
+        return text("cal.axis", lang, unit=unit) if is_volume(indicator, level) else unit
     return text("ind_unit.percent" if kind == "share" else "ind_unit.yuan" if kind == "ratio" else "unit_value", lang)
 
 

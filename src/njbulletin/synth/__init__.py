@@ -7,7 +7,8 @@ before and after the statistics section and rewrites that section from a model o
 - every printed total is consistent: each hospital's 小计, the 合计 of each channel and overall, the
   platforms' 合计, 12320快速预约 equal to the quick-channel total, the hotline total equal to the sum
   of its six call categories;
-- each unit's figures follow a slow random walk, scaled by the length of the month;
+- each unit's figures follow a slow random walk; volumes scale with the month's working days (China's calendar,
+  `njbulletin.workdays`) and dip around the Spring Festival (`model.volume_scale`);
 - real-time upload days never exceed the days of the month, and many units upload on every day;
 - the cumulative counters advance: bookings by the month's total, records by the month's scheduled
   uploads (printed in 亿 with two decimals, as the seed prints them);

@@ -13,7 +13,6 @@ from njbulletin.layout import refuse_writes_under_raw
 from njbulletin.months import days_in_month, shift_month, validate_month
 from njbulletin.synth.model import (
     MAX_MONTHS,
-    REFERENCE_DAYS,
     REGISTRY_PATH,
     SYNTHETIC_MARKER,
     TEMPLATE_PATH,
@@ -30,6 +29,7 @@ from njbulletin.synth.model import (
     records_in_yi,
     registry_hospitals,
     upload_figures,
+    volume_scale,
     walk,
 )
 from njbulletin.synth.text import render_bookings, render_hotline, render_platforms, render_uploads
@@ -70,17 +70,18 @@ def generate_bulletins(months: int, start: str = "2024-12", seed: int = 0, *,
 def month_figures(rng: random.Random, template: Template, roster: Roster, month: str, seed: int) -> dict:
     """Every figure of one month, as the bulletin will print it."""
     days = days_in_month(month)
-    scale = days / REFERENCE_DAYS
+    scale = volume_scale(month)
     hotline = hotline_figures(rng, template, scale)
     bookings = booking_figures(rng, roster.bookings, scale, template.channels)
     totals = {channel: sum(row[channel] for row in bookings) for channel in template.channels}
     platforms = platform_figures(rng, template.platforms, totals.get("quick"), scale)
-    uploads = [upload_figures(rng, unit, days) for unit in roster.uploads]
+    uploads = [upload_figures(rng, unit, days, scale) for unit in roster.uploads]
     order = lambda row: (row["scheduled_records"] is None, -(row["scheduled_records"] or 0), row["unit"])  # noqa: E731
     uploads = (sorted((r for r in uploads if r["level"] == "district"), key=order)
                + sorted((r for r in uploads if r["level"] == "hospital"), key=order))
     return {
         "synthetic": True, "generator": "njbulletin synth", "seed": seed, "month": month, "days_in_month": days,
+        "volume_scale": scale,
         "hotline": hotline,
         "hotline_total_calls": sum(row["count"] for row in hotline if row["kind"] == "call"),
         "bookings": bookings,

@@ -31,6 +31,11 @@ CHANGE_PROBABILITY = 0.25  # per month and table: a hospital joins; the same aga
 UPLOADS_CHANGE_PROBABILITY = 0.12
 MIN_BOOKING_HOSPITALS = 20
 REFERENCE_DAYS = 30  # the seed's month length, which its figures are relative to
+# Volumes follow China's calendar (njbulletin.workdays): they scale with the month's working days against the
+# seed's, and the Spring Festival keeps patients away: a month holding the festival's whole window has
+# FESTIVAL_DEPTH fewer per working day (2024-02: 18/21 x 0.75 = 0.64 of the seed, as the published seasonal
+# indices of Chinese hospitals' visits put January and February, 0.62-0.75 of an average month).
+FESTIVAL_DEPTH = 0.25
 
 
 # --------------------------------------------------------------------------- the model
@@ -121,6 +126,19 @@ def registry_hospitals(path: Path = REGISTRY_PATH) -> list[tuple[str, set[str]]]
 # --------------------------------------------------------------------------- one month
 
 
+def volume_scale(month: str, template_month: str = config.DEFAULT_MONTH) -> float:
+    """How a volume of `month` compares with the template's: working days over the template's (calendar days
+    over REFERENCE_DAYS for a month no calendar covers), times 1 - FESTIVAL_DEPTH x the festival's share."""
+    from njbulletin.workdays import month_calendar
+
+    facts, template = month_calendar(month), month_calendar(template_month)
+    if facts.working_days is not None and template.working_days:
+        days = facts.working_days / template.working_days
+    else:
+        days = facts.calendar_days / REFERENCE_DAYS
+    return days * (1 - FESTIVAL_DEPTH * facts.festival_share)
+
+
 def perturb(rng: random.Random, base: float, level: float, scale: float) -> float:
     """A month's figure around a unit's level; zero stays zero."""
     if not base:
@@ -175,9 +193,10 @@ def realtime_days(rng: random.Random, seed_days: int | None, days: int) -> int |
     return min(days - 1, max(1, round(days * rng.uniform(0.4, 0.97))))
 
 
-def upload_figures(rng: random.Random, unit: UploadUnit, days: int) -> dict:
+def upload_figures(rng: random.Random, unit: UploadUnit, days: int, scale: float) -> dict:
+    """A unit's upload row: its flows (records, visits, incomes, discharges) scaled by `scale`
+    (`volume_scale`), its real-time days out of the month's `days`."""
     base = unit.base
-    scale = days / REFERENCE_DAYS
     row = {"level": unit.level_name, "unit": unit.unit}
     live = bool(base["scheduled_records"])
     for field in FLOW_FIELDS:

@@ -11,9 +11,9 @@ entry, with both languages. Keys are grouped by prefix:
 - `note.`: notes under tables; `nav.` and `index.`: the navigation bar and the index page;
 - `unit_`, `axis_`, `title_`: chart axes and titles.
 
-The table is kept in three files, `labels.py` (what labels charts, tables and cells), `pages.py` (the
-words of the pages) and `attention.py` (statistical process control and the attention list); a key is in one
-of them only. Hotline categories and booking platforms are printed in
+The table is kept in four files, `labels.py` (what labels charts, tables and cells), `pages.py` (the
+words of the pages), `attention.py` (statistical process control and the attention list) and `calendar.py`
+(the calendar adjustment); a key is in one of them only. Hotline categories and booking platforms are printed in
 Chinese; their English names are in NAMES_EN.
 Hospital and district names come from the registry (data/reference/hospitals.csv).
 """
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from njbulletin.channels import CHANNEL_NAMES
 from njbulletin.report.strings.attention import ATTENTION
+from njbulletin.report.strings.calendar import CALENDAR
 from njbulletin.report.strings.labels import LABELS, NAMES_EN
 from njbulletin.report.strings.pages import PAGES
 
@@ -36,7 +37,9 @@ CHANNEL_TEXT: dict[str, tuple[str, str]] = {
     **{code: (names["zh"], names["en"]) for code, names in CHANNEL_NAMES.items()},
     **{f"col.{code}": (f"{names['zh']}（人次）", f"{names['en']} (visits)") for code, names in CHANNEL_NAMES.items()},
 }
-TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES, **ATTENTION}
+if set(CALENDAR) & (set(ATTENTION) | set(LABELS) | set(PAGES)):  # pragma: no cover - as above
+    raise RuntimeError(f"strings in calendar.py and another file: {sorted(set(CALENDAR) & (set(ATTENTION) | set(LABELS) | set(PAGES)))}")
+TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES, **ATTENTION, **CALENDAR}
 
 
 def text(key: str, lang: str = "zh", **values: object) -> str:

@@ -1,0 +1,216 @@
+"""Volumes judged against China's calendar: per working day, and with the Spring Festival's effect taken out.
+
+A pure transform of the indicator history (`analysis.series`: month, level, unit, indicator, value) that
+statistical process control reads instead of the raw history. Only the volumes are changed
+(`indicators.VOLUME_INDICATORS`: bookings, visits, discharges, hotline calls and work orders, platform
+bookings); every other indicator passes through as it is. Charts and tables of the month keep the raw counts.
+
+1. **Per working day.** A volume is divided by its month's working days (`njbulletin.workdays`: the official
+   calendar with its holidays and make-up days, or the reference file for a year the package lacks). A month
+   that neither covers is judged per calendar day: it is divided by its calendar days times the history's
+   working days per calendar day (the mean over the months that have a calendar), so that the series stays on
+   one scale; with no calendar at all, every month is divided by its calendar days.
+2. **The Spring Festival.** Working days already leave out the holiday itself, but patients stay away for weeks
+   around it. Its effect is estimated from the history, as X-13ARIMA-SEATS does with a moving-holiday
+   regressor (R `seasonal::genhol` for Chinese New Year): the regressor is the share of the festival window
+   (`workdays.FESTIVAL_WINDOW`, from 7 days before the lunar new year to day +14) that falls in each month, and
+   the model of a series' log value per working day is `level + beta × share`. `beta` is estimated per
+   indicator, pooled across the units of a level (each city indicator on its own), robustly: each festival
+   month's log value is compared with the median of the ordinary months (share 0) within `LOCAL_MONTHS` of it,
+   and `beta` is the weighted median of residual / share, weighted by share² (the robust counterpart of least
+   squares through the origin), so a unit's real event in a festival month does not move it. A festival month
+   is then judged after dividing by `exp(beta × share)`: against what the festival explains.
+   With fewer than `MIN_FESTIVALS` festivals in the history (a festival counts once its window is at least half
+   covered by the months present), no effect is estimated and the page says so.
+
+China's statistics bureau answers the same problem by publishing many January and February figures combined
+(1–2 月); per working day with the festival regressor keeps each month judged on its own.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from njbulletin.indicators import VOLUME_INDICATORS
+from njbulletin.months import month_index
+from njbulletin.workdays import SOURCE_CALENDAR_DAYS, MonthCalendar, month_calendar
+
+MIN_FESTIVALS = 2  # festivals in the history before their effect is estimated
+LOCAL_MONTHS = 6  # a festival month is compared with the ordinary months within this many months of it
+HALF_WINDOW = 0.5  # a festival counts when at least this share of its window is in the history
+
+MONTHS_SCHEMA = {"month": pl.String, "working_days": pl.Int64, "calendar_days": pl.Int64, "source": pl.String,
+                 "festival_share": pl.Float64, "divisor": pl.Float64}
+EFFECTS_SCHEMA = {"level": pl.String, "indicator": pl.String, "beta": pl.Float64, "own_beta": pl.Float64,
+                  "standard_error": pl.Float64, "festival_months": pl.Int64}
+
+
+@dataclass(frozen=True)
+class CalendarAdjustment:
+    """The history SPC judges, and how it was adjusted."""
+
+    history: pl.DataFrame  # as given, the volumes per working day with the festival's effect taken out
+    months: pl.DataFrame  # MONTHS_SCHEMA: each month's calendar and what its volumes were divided by
+    effects: pl.DataFrame  # EFFECTS_SCHEMA: the festival's effect per indicator (empty under MIN_FESTIVALS)
+    festivals: int  # Spring Festivals in the history
+
+    def festival_factor(self, level: str, indicator: str, month: str) -> float:
+        """What the festival explains in a month's volume: exp(beta × share) (1 where nothing is estimated)."""
+        effect = self.effects.filter((pl.col("level") == level) & (pl.col("indicator") == indicator))
+        share = self.months.filter(pl.col("month") == month)["festival_share"]
+        if effect.is_empty() or share.is_empty():
+            return 1.0
+        return float(np.exp(effect["beta"][0] * share[0]))
+
+    def uncovered_months(self) -> list[str]:
+        """The months judged per calendar day (no working-day calendar covers them)."""
+        return self.months.filter(pl.col("source") == SOURCE_CALENDAR_DAYS)["month"].to_list()
+
+
+def calendar_months(months: list[str], calendar: Callable[[str], MonthCalendar] = month_calendar) -> pl.DataFrame:
+    """Each month's calendar and its divisor (MONTHS_SCHEMA): the working days, or for a month without them its
+    calendar days times the working days per calendar day of the months that have them (1 when none has)."""
+    facts = [calendar(month) for month in sorted(set(months))]
+    covered = [fact for fact in facts if fact.working_days is not None]
+    per_day = (sum(fact.working_days for fact in covered) / sum(fact.calendar_days for fact in covered)
+               if covered else 1.0)
+    rows = [(fact.month, fact.working_days, fact.calendar_days, fact.source, fact.festival_share,
+             float(fact.working_days) if fact.working_days is not None else fact.calendar_days * per_day)
+            for fact in facts]
+    return pl.DataFrame(rows, schema=MONTHS_SCHEMA, orient="row")
+
+
+def count_festivals(months: pl.DataFrame) -> int:
+    """The Spring Festivals whose window is at least half covered by the months present (January to March
+    of a year hold its festival's window)."""
+    shares = (months.filter(pl.col("festival_share") > 0)
+              .group_by(pl.col("month").str.slice(0, 4)).agg(pl.col("festival_share").sum()))
+    return int((shares["festival_share"] >= HALF_WINDOW).sum())
+
+
+def volume_rows() -> pl.Expr:
+    keys = pl.concat_str("level", pl.lit("\t"), "indicator")
+    return keys.is_in([f"{level}\t{indicator}" for level, indicator in sorted(VOLUME_INDICATORS)])
+
+
+def per_working_day(history: pl.DataFrame, months: pl.DataFrame) -> pl.DataFrame:
+    """The history with each volume divided by its month's divisor (`calendar_months`); the rest unchanged."""
+    divisors = months.select("month", "divisor")
+    return (history.join(divisors, on="month", how="left", maintain_order="left")
+            .with_columns(pl.when(volume_rows()).then(pl.col("value") / pl.col("divisor"))
+                          .otherwise(pl.col("value")).alias("value"))
+            .drop("divisor"))
+
+
+def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def festival_residuals(logs: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """(S, T) log values less the median of the ordinary months within LOCAL_MONTHS; NaN but in festival months."""
+    residuals = np.full(logs.shape, np.nan)
+    ordinary = shares == 0
+    for t in np.nonzero(shares > 0)[0]:
+        near = np.zeros(len(shares), dtype=bool)
+        near[max(0, t - LOCAL_MONTHS):t + LOCAL_MONTHS + 1] = True
+        local = logs[:, near & ordinary]
+        if local.shape[1] == 0:
+            continue
+        counts = (~np.isnan(local)).sum(axis=1)
+        filled = np.where(np.isnan(local), np.inf, local)
+        sorted_local = np.sort(filled, axis=1)
+        rows = np.arange(len(logs))
+        low, high = sorted_local[rows, np.maximum(counts - 1, 0) // 2], sorted_local[rows, counts // 2]
+        median = np.where(counts > 0, (low + high) / 2, np.nan)
+        residuals[:, t] = logs[:, t] - median
+    return residuals
+
+
+def series_matrix(frame: pl.DataFrame, first: str, total: int) -> np.ndarray:
+    """(units, months) log values of one indicator's volumes, NaN where a month has none."""
+    units = frame["unit"].unique(maintain_order=True)
+    keyed = frame.join(pl.Series("unit", units).to_frame().with_row_index("row"), on="unit")
+    logs = np.full((len(units), total), np.nan)
+    positions = [month_index(month) - month_index(first) for month in keyed["month"]]
+    logs[keyed["row"].to_numpy(), positions] = np.log(keyed["value"].to_numpy())
+    return logs
+
+
+def own_effect(logs: np.ndarray, shares: np.ndarray) -> tuple[float, float, int] | None:
+    """One indicator's festival effect from its own units: (beta, its standard error, festival months), or None.
+    beta is the weighted median of residual / share (weights share²); the standard error is the residuals'
+    spread about the fit (root mean square, n - 1 degrees of freedom) over √Σ share²."""
+    residuals = festival_residuals(logs, shares)
+    present = ~np.isnan(residuals)
+    if not present.any():
+        return None
+    weights = np.broadcast_to(shares, residuals.shape)[present]
+    beta = weighted_median(residuals[present] / weights, weights ** 2)
+    misfit = residuals[present] - beta * weights
+    spread = float(np.sqrt((misfit ** 2).sum() / max(len(misfit) - 1, 1)))
+    return beta, max(spread, 1e-6) / float(np.sqrt((weights ** 2).sum())), int(present.any(axis=0).sum())
+
+
+def shrink(betas: np.ndarray, errors: np.ndarray) -> np.ndarray:
+    """Empirical Bayes: each indicator's beta pulled towards the common one (the precision-weighted median) by
+    how much the indicators differ beyond their standard errors (tau², method of moments). A city series, one
+    series with a few festivals, borrows strength from the others; an indicator whose effect truly differs
+    (tau² large beside its error) keeps its own."""
+    precision = 1 / errors ** 2
+    common = weighted_median(betas, precision)
+    tau2 = max(0.0, float(np.mean((betas - common) ** 2 - errors ** 2)))
+    if tau2 == 0:
+        return np.full(len(betas), common)
+    return (betas * precision + common / tau2) / (precision + 1 / tau2)
+
+
+def estimate_effects(per_day: pl.DataFrame, months: pl.DataFrame) -> pl.DataFrame:
+    """The festival's effect `beta` per volume indicator and level (EFFECTS_SCHEMA): each indicator's own
+    estimate, pooled across its units, then shrunk towards the common effect (`shrink`)."""
+    calendar = months.sort("month")
+    first = calendar["month"][0]
+    total = month_index(calendar["month"][-1]) - month_index(first) + 1
+    shares = np.zeros(total)
+    shares[[month_index(month) - month_index(first) for month in calendar["month"]]] = calendar["festival_share"]
+    volumes = per_day.filter(volume_rows() & (pl.col("value") > 0))
+    rows = []
+    for (level, indicator), frame in volumes.group_by("level", "indicator", maintain_order=True):
+        effect = own_effect(series_matrix(frame, first, total), shares)
+        if effect is not None:
+            rows.append((level, indicator, *effect))
+    if not rows:
+        return pl.DataFrame(schema=EFFECTS_SCHEMA)
+    betas = shrink(np.array([row[2] for row in rows]), np.array([row[3] for row in rows]))
+    return pl.DataFrame([(level, indicator, float(beta), own, error, months) for (level, indicator, own, error, months), beta
+                         in zip(rows, betas)], schema=EFFECTS_SCHEMA, orient="row").sort("level", "indicator")
+
+
+def take_out_festival(per_day: pl.DataFrame, months: pl.DataFrame, effects: pl.DataFrame) -> pl.DataFrame:
+    """Each volume divided by what the festival explains in its month, exp(beta × share)."""
+    return (per_day.join(months.select("month", "festival_share"), on="month", how="left", maintain_order="left")
+            .join(effects.select("level", "indicator", "beta"), on=["level", "indicator"], how="left",
+                  maintain_order="left")
+            .with_columns(pl.when(pl.col("beta").is_not_null())
+                          .then(pl.col("value") / (pl.col("beta") * pl.col("festival_share")).exp())
+                          .otherwise(pl.col("value")).alias("value"))
+            .drop("festival_share", "beta"))
+
+
+def adjust_for_calendar(history: pl.DataFrame, calendar: Callable[[str], MonthCalendar] = month_calendar
+                        ) -> CalendarAdjustment:
+    """The history SPC judges: volumes per working day, the festival's effect taken out once the history holds
+    MIN_FESTIVALS festivals. `calendar` gives a month's facts (`workdays.month_calendar`; tests pass their own)."""
+    months = calendar_months(history["month"].unique().to_list(), calendar) if history.height else \
+        pl.DataFrame(schema=MONTHS_SCHEMA)
+    festivals = count_festivals(months)
+    per_day = per_working_day(history, months)
+    effects = (estimate_effects(per_day, months) if festivals >= MIN_FESTIVALS
+               else pl.DataFrame(schema=EFFECTS_SCHEMA))
+    adjusted = take_out_festival(per_day, months, effects) if effects.height else per_day
+    return CalendarAdjustment(history=adjusted.select(history.columns), months=months, effects=effects,
+                              festivals=festivals)
