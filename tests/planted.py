@@ -130,8 +130,8 @@ def steady_prices(upload_figures):
     """njbulletin.synth's upload figures with each income following its activity (the base month's income per
     visit or discharge, times a noise of PRICE_SIGMA), as a hospital's prices do, instead of drawing the income's
     noise apart from the visits' (which makes the income per visit vary by about 11% a month)."""
-    def figures(rng, unit, days):
-        row = upload_figures(rng, unit, days)
+    def figures(rng, unit, days, *scale):
+        row = upload_figures(rng, unit, days, *scale)
         for money, activity in (("outpatient_income_k", "outpatient_visits"), ("inpatient_income_k", "discharges")):
             base_money, base_activity = unit.base[money], unit.base[activity]
             if row[money] and row[activity] and base_activity:

@@ -24,6 +24,7 @@ import polars as pl
 import pytest
 
 from njbulletin.analysis.attention import RANKED, build_attention_list, items, number_items, rank_items
+from njbulletin.analysis.calendar_adjustment import judge_history
 from njbulletin.analysis.ranking import family_threshold
 from njbulletin.analysis.series import compute_indicator_values
 from njbulletin.analysis.spc import compute_spc, select_judged
@@ -51,15 +52,15 @@ def month_tables(bulletins) -> dict[str, dict[str, pl.DataFrame]]:
 
 
 def attention_lists(tables: dict[str, dict[str, pl.DataFrame]], months: list[str]) -> dict[str, pl.DataFrame]:
-    """Each month's list as 50-attention computes it: SPC on the history up to the month, the standing flags of
-    the months up to it, the month before's tables."""
+    """Each month's list as 50-attention computes it: SPC on the history up to the month (volumes per working day,
+    the Spring Festival's effect taken out), the standing flags of the months up to it, the month before's tables."""
     history = pl.concat([compute_indicator_values(month, days_in_month(month), frames)
                          for month, frames in tables.items()])
     flags = pl.concat([standing_flags(month, frames["quality_flags"]) for month, frames in tables.items()])
     order = list(tables)
     lists = {}
     for month in months:
-        points = compute_spc(select_judged(history.filter(pl.col("month") <= month)))
+        _, points = judge_history(history.filter(pl.col("month") <= month))
         before = tables[order[order.index(month) - 1]]
         lists[month] = build_attention_list(month, tables[month], before, points, flags.filter(pl.col("month") <= month))
     return lists

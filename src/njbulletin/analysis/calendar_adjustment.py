@@ -34,6 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from njbulletin.analysis.spc import compute_spc, select_judged
 from njbulletin.indicators import VOLUME_INDICATORS
 from njbulletin.months import month_index
 from njbulletin.workdays import SOURCE_CALENDAR_DAYS, MonthCalendar, month_calendar
@@ -214,3 +215,11 @@ def adjust_for_calendar(history: pl.DataFrame, calendar: Callable[[str], MonthCa
     adjusted = take_out_festival(per_day, months, effects) if effects.height else per_day
     return CalendarAdjustment(history=adjusted.select(history.columns), months=months, effects=effects,
                               festivals=festivals)
+
+
+def judge_history(history: pl.DataFrame, calendar: Callable[[str], MonthCalendar] = month_calendar
+                  ) -> tuple[CalendarAdjustment, pl.DataFrame]:
+    """How 50-attention judges a history (and the tests with it): the judged indicators (`spc.select_judged`)
+    adjusted for the calendar, then statistical process control of every series. Returns both."""
+    adjusted = adjust_for_calendar(select_judged(history), calendar)
+    return adjusted, compute_spc(adjusted.history)
