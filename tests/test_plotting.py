@@ -305,3 +305,19 @@ def test_a_ranking_says_when_it_shows_the_top_of_more(seed):
     everyone = charts.chart_penetration(penetration.head(5), "2024-11", "en")
     assert everyone.axes[0].get_title() == "Booking penetration by hospital, 2024-11"  # all shown: nothing to say
     plotting.close_figure(everyone)
+
+
+def test_count_axes_have_whole_ticks():
+    """Units per number of upload days (counts 1 to 3) and hospitals per month (33 and 35): no 2.5 units and no
+    33.5 hospitals on an axis."""
+    from njbulletin.report.plotting import plot_count_bars, plot_lines
+
+    bars = plot_count_bars(pl.DataFrame({"days": [28, 29, 30], "units": [1, 3, 2]}), "days", "units", None,
+                           title="t", xlabel="x", ylabel="y", month="2024-11")
+    lines = plot_lines(pl.DataFrame({"month": ["2024-10", "2024-11"], "hospitals": [33, 35]}), "month",
+                       "hospitals", None, title="t", xlabel="x", ylabel="y", month="2024-11")
+    for figure in (bars, lines):
+        lower, upper = figure.axes[0].get_ylim()
+        ticks = [tick for tick in figure.axes[0].get_yticks() if lower <= tick <= upper]
+        assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), ticks
+        plt.close(figure)

@@ -99,7 +99,7 @@ def test_labels_units_and_values_follow_the_language(seed):
     zh = cells_of(report_table(by_channel, "t10-channels", title="各渠道预约挂号量", month="2024-11", lang="zh"))
     en = cells_of(report_table(by_channel, "t10-channels", title="Bookings by channel", month="2024-11", lang="en"))
     assert zh.labels == ["预约渠道", "预约量（人次）", "占比（%）"]
-    assert en.labels == ["Channel", "Bookings (visits)", "Share (%)"]
+    assert en.labels == ["Channel", "Bookings", "Share (%)"]
     assert zh.rows[-1] == ["第三方", "259,989", "94.13%"]  # 259989 / 276195
     assert en.rows[-1] == ["Third party", "259,989", "94.13%"]
 

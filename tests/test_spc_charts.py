@@ -96,3 +96,16 @@ def test_the_trends_page_charts_the_city_s_indicators_with_limits_bookings_and_c
                      + [history(SERIES[:11], "platforms_total", "city", "南京市")])
     assert city_indicators_with_limits(compute_spc(city)) == [
         "bookings_total", "channel_share.online_12320", "channel_share.quick", "hotline_calls"]
+
+
+def test_improving_concerning_and_neutral_points_differ_by_shape_as_well_as_colour():
+    """Blue (improving) and purple (neutral) look alike to a colour-blind reader: the shapes tell them apart, and
+    the legend shows the point's shape (here 20 common-cause circles and one improving triangle)."""
+    from njbulletin.report.spc_charts import MARKERS
+
+    assert len({MARKERS[kind] for kind in ("improving", "concerning", "neutral", "common_cause")}) == 4
+    figure = chart_xmr(compute_spc(history(SERIES)), "hospital", "bookings", title="甲", month="2024-09", lang="zh")
+    handles = figure.legends[0].legend_handles
+    assert [handle.get_marker() for handle in handles[2:]] == [MARKERS["common_cause"], MARKERS["improving"]]
+    sizes = [len(collection.get_offsets()) for collection in figure.axes[0].collections]
+    assert sorted(sizes)[-2:] == [1, 20]

@@ -42,7 +42,7 @@ def parsed(folder):
 
 @pytest.fixture(scope="module")
 def expected(folder):
-    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.expected.json"))]
+    return [json.loads(path.read_text(encoding="utf-8")) for path in sorted((folder / "expected").glob("*.expected.json"))]
 
 
 def declared(bulletin, table, item):
@@ -71,8 +71,19 @@ def test_writes_one_bulletin_and_one_expected_json_per_month(folder):
     months = month_list(START, MONTHS)
     assert months[-1] == "2026-11"
     assert sorted(path.name for path in folder.glob("*.txt")) == [f"{m}.txt" for m in months]
-    assert sorted(path.name for path in folder.glob("*.expected.json")) == [f"{m}.expected.json" for m in months]
-    assert not list(folder.glob(".*"))  # no temporary files left behind
+    assert sorted(path.name for path in (folder / "expected").glob("*.expected.json")) == [
+        f"{m}.expected.json" for m in months]
+    assert sorted(path.name for path in folder.iterdir() if path.is_file()) == [f"{m}.txt" for m in months]
+    assert not list(folder.glob(".*")) and not list((folder / "expected").glob(".*"))  # no temporary files left
+
+
+def test_run_reads_the_synthetic_folder_without_a_warning(folder):
+    """`run` reads a raw folder by layout.find_raw_months: the expected figures, in their subfolder, are passed
+    over without being reported as skipped files."""
+    from njbulletin.layout import find_raw_months
+
+    skipped: list = []
+    assert len(find_raw_months(folder, skipped)) == MONTHS and skipped == []
 
 
 def test_first_line_marks_the_file_as_synthetic_and_the_prose_is_kept(folder):
@@ -205,8 +216,8 @@ def test_hospitals_are_added_and_dropped_now_and_then(parsed, expected):
 def test_the_same_seed_gives_the_same_files(folder, tmp_path):
     again = tmp_path / "again"
     write_bulletins(again, MONTHS, START, SEED)
-    for path in sorted(folder.iterdir()):
-        assert (again / path.name).read_bytes() == path.read_bytes(), path.name
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        assert (again / path.relative_to(folder)).read_bytes() == path.read_bytes(), path.name
 
 
 def test_another_seed_gives_other_figures():

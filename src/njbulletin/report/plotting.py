@@ -23,7 +23,7 @@ from matplotlib import font_manager
 from matplotlib.dates import MonthLocator, YearLocator, num2date
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
-from matplotlib.ticker import Formatter, FuncFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
 
 from njbulletin.atomic import atomic_path
 from njbulletin.report.labels import source_line, text
@@ -215,6 +215,7 @@ def plot_count_bars(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, tit
         ax.tick_params(axis="x", labelsize=SMALLEST_TEXT)
         if hue and ax.get_legend() is not None:
             ax.get_legend().set_title(legend_title)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks, never 2.5 units
         return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 
@@ -267,6 +268,8 @@ def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: s
         set_month_axis(ax, data[x].min(), data[x].max(), lang)
         if not percent:
             format_value_axis(ax.yaxis, lang)
+        if frame.schema[y].is_integer():  # a count (hospitals, units): whole ticks, never 33.5 hospitals
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         return decorate(fig, ax, title, xlabel, ylabel, month, lang)
 
 

@@ -1,7 +1,8 @@
 """XmR charts in the Making Data Count style, from the points `analysis.spc.compute_spc` gives for one series.
 
 The values as a grey line; the mean as a solid line and the process limits dashed; each point coloured by
-its variation: common cause grey, special cause improving blue, concerning orange, neutral purple (the
+its variation: common cause grey circles, special cause improving blue triangles, concerning orange diamonds,
+neutral purple squares (MARKERS; the
 blue and orange of Making Data Count, which colour-blind readers tell apart; the points' meaning is also in
 the legend and the icon's words). At the top right, the variation icon of the latest month: a circle in its
 colour with ▲ (high) or ▼ (low), and its words. A month without a value breaks the line. Markers and lines
@@ -31,6 +32,9 @@ from njbulletin.report.plotting import (
 )
 
 COLOURS = {"common_cause": "#a6a6a6", "improving": "#0b72b9", "concerning": "#e46c0a", "neutral": "#5b2a86"}
+# Shapes as well as colours, so that a colour-blind reader tells the kinds apart (blue and purple look alike
+# under protanopia and deuteranopia): improving an upward triangle, concerning a diamond, neutral a square.
+MARKERS = {"common_cause": "o", "improving": "^", "concerning": "D", "neutral": "s"}
 LINE, MEAN, LIMIT = "#b8b8b8", "#1a1a1a", "#7f7f7f"
 ICON_MARK = {"high": "▲", "low": "▼"}
 SERIES_COLUMNS = ("month", "value", "mean", "lower", "upper", "variation", "side", "limits", "baseline_points")
@@ -79,9 +83,11 @@ def draw_points(ax, dates: list[date], values: np.ndarray, variations: list, are
         if not mask.any():
             continue
         ax.scatter(np.array(dates, dtype=object)[mask], values[mask], s=area, color=COLOURS[variation], zorder=3,
+                   marker=MARKERS[variation],
                    edgecolors="white" if variation == "common_cause" else "#333333", linewidths=0.3)
         key = "spc.common_point" if variation == "common_cause" else f"spc.{variation}_point"
-        handles.append(Line2D([], [], marker="o", linestyle="", color=COLOURS[variation], label=text(key, lang)))
+        handles.append(Line2D([], [], marker=MARKERS[variation], linestyle="", color=COLOURS[variation],
+                              label=text(key, lang)))
     return handles
 
 

@@ -89,12 +89,18 @@ def error_rows(quality_flags: pl.DataFrame, lines: Mapping[tuple[str, str], int]
                                                     "line": pl.Int64})
 
 
-def verdict(quality_flags: pl.DataFrame, lang: str) -> Prose:
-    """Every printed total reconciles, or N errors; then how many warnings under how many rules."""
+def verdict(quality_flags: pl.DataFrame, lang: str, declared: pl.DataFrame | None = None) -> Prose:
+    """Every printed total reconciles (or, given the printed totals, how many reconcile and how many are
+    cumulative counters, so the verdict agrees with the table below), or N errors; then how many warnings under
+    how many rules."""
     errors = quality_flags.filter(pl.col("severity") == "error")
     warnings = quality_flags.filter(pl.col("severity") == "warning")
-    first = (phrase("p.verdict_ok", lang) if errors.height == 0 else
-             phrase("p.verdict_errors", lang, errors=count(errors.height)))
+    if errors.height:
+        first = phrase("p.verdict_errors", lang, errors=count(errors.height))
+    elif declared is not None and (counts := status_counts(printed_totals(declared, quality_flags)))[2]:
+        first = phrase("p.verdict_ok_counters", lang, **shown_counts(counts))
+    else:
+        first = phrase("p.verdict_ok", lang)
     second = (phrase("p.verdict_warnings", lang, warnings=count(warnings.height),
                      rules=count(warnings["rule"].n_unique())) if warnings.height else
               phrase("p.verdict_no_warnings", lang))
@@ -183,9 +189,20 @@ def printed_totals_section(declared: pl.DataFrame, quality_flags: pl.DataFrame, 
     totals = printed_totals(declared, quality_flags)
     table = report_table(totals, "t02-printed-totals", title=text("h.printed_totals", lang), month=month, lang=lang,
                          cell_kinds={"printed": printed_kinds(totals)})
-    counts = totals["status"].value_counts()
-    matched = int(counts.filter(pl.col("status") == "match")["count"].sum())
-    return folded(text("p.printed_summary", lang, totals=count(totals.height), matched=count(matched)), table)
+    counts = status_counts(totals)
+    key = "p.printed_summary_counters" if counts[2] else "p.printed_summary"
+    return folded(text(key, lang, **shown_counts(counts)), table)
+
+
+def status_counts(totals: pl.DataFrame) -> tuple[int, int, int]:
+    """How many printed totals there are, how many reconcile and how many are cumulative counters."""
+    statuses = totals["status"].to_list()
+    return len(statuses), statuses.count("match"), statuses.count("counter")
+
+
+def shown_counts(counts: tuple[int, int, int]) -> dict[str, str]:
+    """The three counts of status_counts as the sentences show them."""
+    return dict(zip(("totals", "matched", "counters"), map(count, counts), strict=True))
 
 
 def folded(summary: str, table: ReportTable) -> ReportTable:

@@ -17,8 +17,9 @@ before and after the statistics section and rewrites that section from a model o
 - tables break across pages with the header repeated, as in the seed;
 - the first line says the file is synthetic.
 
-The same seed gives the same text, byte for byte. `njbulletin synth` writes YYYY-MM.txt and, beside
-it, YYYY-MM.expected.json; it refuses to write into the raw data folder.
+The same seed gives the same text, byte for byte. `njbulletin synth` writes YYYY-MM.txt and, in the
+subfolder expected/, YYYY-MM.expected.json (so `run` on the folder reads it without a warning); it refuses to
+write into the raw data folder.
 """
 from njbulletin.synth.bulletins import (
                                         SYNTHETIC_MARKER,

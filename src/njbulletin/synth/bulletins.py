@@ -150,17 +150,22 @@ def expected_tables(expected: dict):
 # --------------------------------------------------------------------------- writing
 
 
+EXPECTED_DIRNAME = "expected"  # DIR/expected/YYYY-MM.expected.json: a folder, which `run` passes over quietly
+
+
 def write_bulletins(out_dir: Path, months: int, start: str = "2024-12", seed: int = 0) -> list[Path]:
-    """Write YYYY-MM.txt and YYYY-MM.expected.json for each synthetic month; return the bulletin paths."""
+    """Write YYYY-MM.txt for each synthetic month and, in the subfolder `expected/` (so that `run` on DIR reads
+    the bulletins without warning about other files), YYYY-MM.expected.json; return the bulletin paths."""
     refuse_writes_under_raw([out_dir])  # raw data is real and immutable
     out = Path(out_dir).resolve()
     bulletins = generate_bulletins(months, start, seed)
     out.mkdir(parents=True, exist_ok=True)
+    (out / EXPECTED_DIRNAME).mkdir(exist_ok=True)
     paths = []
     for month, text, expected in bulletins:
         path = out / f"{month}.txt"
         write_text_atomic(path, text + "\n")
-        write_text_atomic(out / f"{month}.expected.json",
+        write_text_atomic(out / EXPECTED_DIRNAME / f"{month}.expected.json",
                          json.dumps(expected, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         paths.append(path)
     return paths

@@ -64,8 +64,8 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "p.attention_section_none": ("无。", "None."),
     "p.no_previous_month": (
         "上月（{month}）未处理，无法判断哪些质量标记是新增的、哪些单位停止或开始上传、哪些单位从表中消失或新出现。",
-        "The month before ({month}) was not processed: new quality flags, units that stopped or started "
-        "uploading, and units that vanished from or appeared in a table cannot be told."),
+        "The month before ({month}) was not processed, so there is no telling which quality flags are new, "
+        "which units stopped or started uploading, or which vanished from or appeared in a table."),
     "p.no_limits_yet": (
         "目前共有 {months} 个月的数据，尚不能画出控制限：XmR 控制图至少需要 12 个月的数据（12 至 19 个月时控制限为"
         "暂定），因此本月不判断特殊原因变异。",

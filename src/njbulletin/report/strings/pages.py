@@ -74,19 +74,20 @@ PAGES: dict[str, tuple[str, str]] = {
         "that uploaded in real time on every day and uploaded every form is complete."),
     "intro.30-hospital-throughput": (
         "各区和各医院的门急诊人次、次均门急诊收入、出院人数、次均住院收入和每人次定时上传数据量。收入原表以千"
-        "元印刷，比值以元计。异常值：log10(数值) 偏离同层级中位数超过 3 个标准化 MAD（1.48"
-        "26 × 中位数绝对偏差）。",
+        "元印刷，比值以元计。异常值：某单位的数值（取对数后）与同层级各单位的中位数相差超过"
+        "通常差距的 3 倍；通常差距指各单位与中位数之差的中位数，乘以 1.4826 后与标准差可比。",
         "Outpatient visits, outpatient income per visit, discharges, inpatient income per discharge and "
         "scheduled records per visit for every district and hospital. Incomes are printed in thousand yuan; "
-        "the ratios are in yuan. Outliers: log10(value) more than 3 scaled MADs (1.4826 × median absolute "
-        "deviation) from the median of its level."),
+        "the ratios are in yuan. Outliers: a unit whose value (on a log scale) is further from the median of "
+        "its level than 3 times the usual distance, the usual distance being the median of the units' "
+        "distances from that median, times 1.4826 to compare with a standard deviation."),
     "intro.40-trends": (
         "截至本月已处理的各月：关键数字及其环比、同比，新出现或消失的医院和单位，完整度变化，以及累计数与当月"
-        "数的核对。表格显示最近 13 个已处理月份，最新的在前；全部历史见 CSV 导出和趋势图。",
+        "数的核对。表格显示最近 13 个已处理月份，最新的在前；全部历史见趋势图，并可在首页下载。",
         "Every processed month up to this one: the key figures with their month-on-month and year-on-year "
         "changes, hospitals and units that appear or leave, completeness over time, and the cumulative "
         "counters checked against the monthly figures. Tables show the latest 13 processed months, newest "
-        "first; the whole history is in the CSV exports and the charts."),
+        "first; the whole history is in the charts and can be downloaded from the index page."),
     "intro.printed_totals": (
         "月报印刷的各项合计及核对结果。累计数逐月核对，见“趋势”页。",
         "Every total the bulletin prints, and whether it reconciles. Cumulative counters are checked month "
@@ -94,10 +95,14 @@ PAGES: dict[str, tuple[str, str]] = {
     # ------------------------------------------------------------------ sentences
     "p.ingest_read": ("读取 {file}：{month}，共 {days} 天；校验发现 {errors} 个错误、{warnings} 条警告。",
                       "Read {file}: {month}, {days} days; validation found {errors} errors and {warnings} warnings."),
-    "p.ingest_written": ("以下数据表已写入（parquet），数据质量标记随表保存。",
-                         "The tables below were written (parquet), with the quality flags."),
+    "p.ingest_written": ("以下数据表已保存，供其余各页使用，数据质量标记随表保存。",
+                         "The tables below were stored for the other pages, with their quality flags."),
     "p.verdict_ok": ("✓ 所有印刷合计均与其明细相符，未发现错误。",
                      "✓ Every printed total reconciles with its rows: no errors."),
+    "p.verdict_ok_counters": (
+        "✓ {totals} 项印刷合计，{matched} 项相符，另 {counters} 项为累计数（见趋势页）；未发现错误。",
+        "✓ {totals} printed totals: {matched} reconcile with their rows, and the other {counters} are cumulative "
+        "counters (see the Trends page); no errors."),
     "p.verdict_errors": (
         "✗ 发现 {errors} 个错误（见下表）。该月带着错误标记保存，其数字依赖这些不符之处。",
         "✗ {errors} errors (listed below). The month was stored with its errors flagged, and its figures "
@@ -108,6 +113,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "p.no_errors": ("没有错误。", "No errors."),
     "p.rule_summary": ("{rule}：{units} 个单位", "{rule}: {units} units"),
     "p.printed_summary": ("{totals} 项印刷合计，{matched} 项与明细相符", "{totals} printed totals, {matched} reconcile"),
+    "p.printed_summary_counters": ("{totals} 项印刷合计，{matched} 项相符，另 {counters} 项为累计数（见趋势页）",
+                                   "{totals} printed totals: {matched} reconcile, and the other {counters} are "
+                                   "cumulative counters (see the Trends page)"),
     "intro.rule_details": ("每条规则一张表，涉及单位最多的规则在前，每张表中情况最严重的单位在前。点击规则名展开；打印时全部展开。",
                            "A table per rule, the rules that caught the most units first, and in each table the "
                            "worst units first. Click a rule to open it; every rule prints open."),
@@ -176,7 +184,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "p.see_validation": ("各条标记的含义和涉及的单位见“数据校验”页。",
                          "What each flag means, and which units it caught, is on the Validation page."),
     # ------------------------------------------------------------------ key figures
-    "kf.bookings": ("预约挂号量（人次）", "Bookings (visits)"),
+    "kf.bookings": ("预约挂号量（人次）", "Bookings"),
     "kf.channel": ("{channel}（人次，占比）", "{channel} (visits, share)"),
     "kf.hospitals": ("预约医院数（家）", "Hospitals with bookings"),
     "kf.top1_hospital": ("预约量最大的医院", "Hospital with the most bookings"),
@@ -204,8 +212,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "kf.level_throughput.hospital": ("医院：单位数、门急诊人次、出院人数",
                                      "Hospitals: units, outpatient visits, discharges"),
     "kf.throughput_detail": ("{units} 家，{visits} 人次，{discharges} 人次", "{units}, {visits}, {discharges}"),
-    "kf.highest": ("{measure}最高（{level}）", "Highest {measure} ({level})"),
-    "kf.lowest": ("{measure}最低（{level}）", "Lowest {measure} ({level})"),
+    "kf.highest": ("{measure}最高（{level}，{basis}）", "Highest {measure} ({level}, {basis})"),
+    "kf.lowest": ("{measure}最低（{level}，{basis}）", "Lowest {measure} ({level}, {basis})"),
     "kf.set_aside": ("{measure}异常值，未计入最高和最低（{level}）", "Outliers of {measure} left out of highest and lowest ({level})"),
     "kf.ratios_left_out": ("未计算的比值（个）", "Ratios left out"),
     "kf.outliers": ("异常值（个）", "Outliers"),
@@ -265,9 +273,9 @@ PAGES: dict[str, tuple[str, str]] = {
         "当月数应等于累计数较上月的增加；差额照实列出，不作隐藏。",
         "The change of the cumulative counter from the month before should equal the monthly figure; the "
         "difference is shown, not hidden."),
-    "note.latest_months": ("显示最近 {count} 个已处理月份（{first} 至 {last}），最新的在前；全部历史见 CSV 导出（data/）。",
+    "note.latest_months": ("显示最近 {count} 个已处理月份（{first} 至 {last}），最新的在前；全部历史可在首页下载。",
                            "The latest {count} processed months ({first} to {last}), newest first; the whole history "
-                           "is in the CSV exports (data/)."),
+                           "can be downloaded from the index page."),
     "note.changes": ("环比、同比：数量为相对变化（%），占比为百分点之差（个百分点），与首页相同。",
                      "Changes: the relative change (%) of a count, the difference in percentage points (pp) of a "
                      "share, as on the index."),
@@ -304,9 +312,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "index.no_month_before": ("{month} 未处理，不计环比", "{month} not processed: no change shown"),
     "index.points": ("{arrow} {value} 个百分点", "{arrow} {value} pp"),
     "index.lowest": ("最低", "low"),
-    "index.col.bookings_total": ("预约挂号量（人次）", "Bookings (visits)"),
+    "index.col.bookings_total": ("预约挂号量（人次）", "Bookings"),
     "index.col.third_party_share": ("第三方预约占比（%）", "Third-party share (%)"),
-    "index.col.platforms_total": ("线上平台预约量（人次）", "Platform bookings (visits)"),
+    "index.col.platforms_total": ("线上平台预约量（人次）", "Platform bookings"),
     "index.col.hotline_calls": ("热线来电量（个）", "Hotline calls"),
     "index.col.upload_units_complete": ("完整上传单位（家）", "Complete upload units"),
     "index.col.hospital_outpatient_visits": ("医院门急诊人次（人次）", "Hospital outpatient visits"),
