@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from njbulletin.channels import CHANNEL_NAMES
 from njbulletin.report.strings.attention import ATTENTION
+from njbulletin.report.strings.briefing import BRIEFING
 from njbulletin.report.strings.labels import LABELS, NAMES_EN
 from njbulletin.report.strings.pages import PAGES
 
@@ -36,7 +37,7 @@ CHANNEL_TEXT: dict[str, tuple[str, str]] = {
     **{code: (names["zh"], names["en"]) for code, names in CHANNEL_NAMES.items()},
     **{f"col.{code}": (f"{names['zh']}（人次）", f"{names['en']} (visits)") for code, names in CHANNEL_NAMES.items()},
 }
-TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES, **ATTENTION}
+TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES, **ATTENTION, **BRIEFING}
 
 
 def text(key: str, lang: str = "zh", **values: object) -> str:
