@@ -48,7 +48,7 @@ def figure_rows(figures: pl.DataFrame, lang: str) -> list[list[str]]:
         ytd = "" if row["ytd"] is None else measure_figure(measure, row["ytd"], lang)
         if row["ytd"] is not None:
             ytd += f" ({change_cell(row['ytd_yoy_pct'], lang)})"
-        rows.append([text(f"measure.{measure}", lang), measure_figure(measure, row["value"], lang),
+        rows.append([text(f"brief.measure.{measure}", lang), measure_figure(measure, row["value"], lang),
                      change_cell(row["mom_pct"], lang), change_cell(row["yoy_pct"], lang), ytd or text("brief.na", lang)])
     return rows
 

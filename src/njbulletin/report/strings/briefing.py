@@ -15,5 +15,12 @@ BRIEFING: dict[str, tuple[str, str]] = {
     "brief.no_more": ("需关注事项页面没有更多事项。", "The attention page lists no more items."),
     "brief.na": ("—", "—"),
     "brief.note": ("“—”：该月不在历史数据中，无法比较。", "“—”: that month is not in the history; no comparison."),
+    "brief.measure.bookings_total": ("预约挂号量（人次）", "Bookings (visits)"),
+    "brief.measure.third_party_share": ("第三方预约占比（%）", "Third-party share (%)"),
+    "brief.measure.platforms_total": ("线上平台预约量（人次）", "Online platform bookings (visits)"),
+    "brief.measure.hotline_calls": ("热线来电量（个）", "Hotline calls (calls)"),
+    "brief.measure.work_orders": ("工单量（件）", "Work orders (orders)"),
+    "brief.measure.hospital_outpatient_visits": ("医院门急诊人次（人次）", "Hospital outpatient visits (visits)"),
+    "brief.measure.upload_units_complete": ("完整上传单位数（家）", "Complete units (units)"),
     "brief.link": ("详情", "details"),
 }
