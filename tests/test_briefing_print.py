@@ -45,3 +45,8 @@ def test_briefing_prints_on_one_a4_sheet(seed_reports, tmp_path, lang):
     assert document.count('<li><a href="') == 7 and document.count('.html#t') == 7
     assert "560,386.45" in document and "276,195" in document and "27,332" in document
     assert print_pages(html, tmp_path / f"briefing-{lang}.pdf") == 1
+
+
+def test_index_links_the_briefing(seed_reports):
+    index = (seed_reports("zh") / "index.html").read_text(encoding="utf-8")
+    assert 'href="2024-11/briefing.html"' in index and "月度简报" in index

@@ -22,5 +22,6 @@ BRIEFING: dict[str, tuple[str, str]] = {
     "brief.measure.work_orders": ("工单量（件）", "Work orders (orders)"),
     "brief.measure.hospital_outpatient_visits": ("医院门急诊人次（人次）", "Hospital outpatient visits (visits)"),
     "brief.measure.upload_units_complete": ("完整上传单位数（家）", "Complete units (units)"),
+    "brief.index_link": ("月度简报（一页）", "One-page briefing"),
     "brief.link": ("详情", "details"),
 }
