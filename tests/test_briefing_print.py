@@ -16,8 +16,8 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed 
 
 
 def print_pages(html, target) -> int:
-    from playwright.sync_api import sync_playwright
     import pypdfium2
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
