@@ -132,7 +132,8 @@ def attention_cell(entry: dict, lang: str) -> dict | None:
     first = [{"text": item.get(lang) or item.get("zh", ""), "href": f"{month}/{item.get('href', '')}"}
              for item in digest.get("first", []) if isinstance(item, dict)]
     return {"label": count_sentence(count, lang), "href": f"{month}/{ATTENTION_PAGE}.html", "count": count,
-            "lines": first, "more": text("att.more", lang, more=count - len(first)) if count > len(first) else None}
+            "lines": first, "briefing": {"href": f"{month}/briefing.html", "label": text("brief.index_link", lang)},
+            "more": text("att.more", lang, more=count - len(first)) if count > len(first) else None}
 
 
 def page_title(notebook: str, lang: str) -> str:

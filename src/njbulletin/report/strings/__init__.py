@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from njbulletin.channels import CHANNEL_NAMES
 from njbulletin.report.strings.attention import ATTENTION
+from njbulletin.report.strings.briefing import BRIEFING
 from njbulletin.report.strings.calendar import CALENDAR
 from njbulletin.report.strings.labels import LABELS, NAMES_EN
 from njbulletin.report.strings.pages import PAGES
@@ -37,9 +38,13 @@ CHANNEL_TEXT: dict[str, tuple[str, str]] = {
     **{code: (names["zh"], names["en"]) for code, names in CHANNEL_NAMES.items()},
     **{f"col.{code}": (f"{names['zh']}（人次）", f"{names['en']} (visits)") for code, names in CHANNEL_NAMES.items()},
 }
-if set(CALENDAR) & (set(ATTENTION) | set(LABELS) | set(PAGES)):  # pragma: no cover - as above
-    raise RuntimeError(f"strings in calendar.py and another file: {sorted(set(CALENDAR) & (set(ATTENTION) | set(LABELS) | set(PAGES)))}")
-TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES, **ATTENTION, **CALENDAR}
+_LATER_FILES = {"calendar.py": CALENDAR, "briefing.py": BRIEFING}
+for _name, _strings in _LATER_FILES.items():  # pragma: no cover - as above
+    _others = set(ATTENTION) | set(LABELS) | set(PAGES) | {key for other, strings in _LATER_FILES.items()
+                                                            if other != _name for key in strings}
+    if set(_strings) & _others:
+        raise RuntimeError(f"strings in {_name} and another file: {sorted(set(_strings) & _others)}")
+TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES, **ATTENTION, **CALENDAR, **BRIEFING}
 
 
 def text(key: str, lang: str = "zh", **values: object) -> str:
