@@ -9,7 +9,6 @@ Every expected value is read by hand from data/raw/2024-11.txt (row 12 of the bo
 row 13 南京市胸科医院 … 197; the platforms' total is 18946; row 25 is 南京医科大学第四附属医院(京新))."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -19,7 +18,7 @@ from njbulletin import parse_bulletin
 from njbulletin.reading.pdf_page import read_page
 from njbulletin.validate.checks import validate_bulletin
 from test_pdf_fonts import fonts_of
-from test_pdf_writer import printed_lines
+from test_pdf_writer import parse_as_november, printed_lines
 
 from seedtools import SEED_PATH
 
@@ -41,12 +40,7 @@ def seed():
 
 @pytest.fixture(scope="module")
 def as_bulletins(tmp_path_factory):
-    parsed = {}
-    for name in FIXTURES:
-        folder = tmp_path_factory.mktemp(name)
-        shutil.copyfile(WRITER / f"{name}.pdf", folder / "2024-11.pdf")
-        parsed[name] = parse_bulletin(folder / "2024-11.pdf")
-    return parsed
+    return parse_as_november({name: WRITER / f"{name}.pdf" for name in FIXTURES}, tmp_path_factory)
 
 
 def page_count(name: str) -> int:

@@ -102,15 +102,19 @@ def seed():
     return parse_bulletin(SEED_PATH)
 
 
-@pytest.fixture(scope="module")
-def as_bulletins(tmp_path_factory):
-    """Each fixture copied as 2024-11.pdf (the file name carries the month) and parsed once."""
+def parse_as_november(paths: dict[str, Path], tmp_path_factory) -> dict:
+    """Each PDF copied as 2024-11.pdf (the file name carries the month) and parsed once, by name."""
     parsed = {}
-    for name in FIXTURES:
+    for name, path in paths.items():
         folder = tmp_path_factory.mktemp(name)
-        shutil.copyfile(path_of(name), folder / "2024-11.pdf")
+        shutil.copyfile(path, folder / "2024-11.pdf")
         parsed[name] = parse_bulletin(folder / "2024-11.pdf")
     return parsed
+
+
+@pytest.fixture(scope="module")
+def as_bulletins(tmp_path_factory):
+    return parse_as_november({name: path_of(name) for name in FIXTURES}, tmp_path_factory)
 
 
 def printed_lines(path: Path, page: int) -> list[str]:
