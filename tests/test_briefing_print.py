@@ -12,7 +12,7 @@ import pytest
 from njbulletin.report.screenshot import find_chromium
 
 CHROMIUM = find_chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (apt-get install chromium)")
+pytestmark = pytest.mark.chromium
 
 
 def print_pages(html, target) -> int:
