@@ -109,7 +109,7 @@ def test_the_manifest_says_which_notebooks_ran_or_were_kept_and_why(corrected):
 
 
 # What the attention notebook writes besides its page, and the month's data package that describes them.
-ATTENTION_FILES = ("attention.json", "data/attention.csv", "data/spc.csv", "data/datapackage.json")
+ATTENTION_FILES = ("attention.json", "briefing.html", "data/attention.csv", "data/spc.csv", "data/datapackage.json")
 
 
 def history_file(path: str) -> bool:
@@ -127,7 +127,7 @@ def test_every_other_page_notebook_and_figure_is_byte_for_byte_the_same(correcte
                  and not path.endswith(("manifest.json", ".navigation"))
                  and not (path[:7] in MONTHS[2:] and history_file(path))]
     pages = [path for path in unchanged if path.endswith(".html")]
-    assert len(pages) == 12 * 5 + 2  # every month's five month pages, and month 1's trends and attention list
+    assert len(pages) == 12 * 5 + 3  # every month's five month pages, and month 1's trends, attention list, briefing
     assert [path for path in unchanged if after.get(path) != before[path]] == []
     # what reran did change: month 2 whole, and each later month's trends page
     assert after[f"{CORRECTED}/10-booking-channels.html"] != before[f"{CORRECTED}/10-booking-channels.html"]
@@ -138,7 +138,7 @@ def test_every_other_page_notebook_and_figure_is_byte_for_byte_the_same(correcte
 def test_the_parallel_backfill_and_its_correction_leave_no_noise_on_any_page(corrected):
     reports = corrected[0] / "reports"
     pages = sorted(reports.glob("20*/*.html")) + [reports / "index.html"]
-    assert len(pages) == 13 * 7 + 1
+    assert len(pages) == 13 * 8 + 1  # seven notebook pages and the briefing a month, and the index
     noisy = {page.relative_to(reports).as_posix(): [word for word in NOISE if word in visible_text(
         page.read_text(encoding="utf-8"))] for page in pages}
     assert {page: words for page, words in noisy.items() if words} == {}
