@@ -358,7 +358,7 @@ def throughput_key_figures(throughput: pl.DataFrame, outliers: pl.DataFrame, exc
                           visits=count(part["outpatient_visits"].sum()), discharges=count(part["discharges"].sum()))))
         for ratio, extremes in level_extremes(throughput, outliers, level).items():
             names = {"level": in_sentence(text(level, lang), lang), "measure": in_sentence(text(ratio, lang), lang),
-                     "basis": denominator_basis(ratio, lang)}
+                     "basis": denominator_basis(ratio, lang, "basis_short")}
             rows += [(text(f"kf.{end}", lang, **names), f"{display_name(extremes[end]['unit'], lang)}: "
                       f"{yuan(extremes[end]['value'], lang)}") for end in ("highest", "lowest")]
             if extremes["set_aside"]:

@@ -157,6 +157,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "p.throughput_too_small": ("{basis}的 {count} 家医院不作比较。", "{count} hospitals with {basis} are not compared."),
     "basis.outpatient_visits": ("门急诊人次不少于 {n} 人次", "at least {n} outpatient visits"),
     "basis.discharges": ("出院人数不少于 {n} 人次", "at least {n} discharges"),
+    # the same minimum in a key figure's label, short enough for the label's column on A4 (the table's note says it
+    # in full)
+    "basis_short.outpatient_visits": ("门急诊人次不少于 {n} 人次", "≥ {n} visits"),
+    "basis_short.discharges": ("出院人数不少于 {n} 人次", "≥ {n} discharges"),
     "fewer.outpatient_visits": ("门急诊人次少于 {n} 人次", "fewer than {n} outpatient visits"),
     "fewer.discharges": ("出院人数少于 {n} 人次", "fewer than {n} discharges"),
     "p.throughput_outliers": (
