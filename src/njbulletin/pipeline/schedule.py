@@ -1,6 +1,6 @@
 """Which process runs which month.
 
-One month runs whole in this process, with fresh kernels. Several months run in two stages (every
+One month runs whole in this process, all its notebooks on two shared kernels. Several months run in two stages (every
 month's first stage, then every month's analyses), each process keeping a kernel per first-stage notebook
 and two kernels its analyses share (`KernelPool(reuse=True)`). Within a stage, two months are in flight at
 a time: a kernel goes on to the next notebook as soon as it has finished one, instead of idling until the
@@ -34,7 +34,7 @@ def run_months(plans: list[MonthPlan], settings: Settings, progress: Progress | 
     """Run each month (in processes when there are several months and --jobs > 1); outcomes in plan order."""
     progress = progress or Progress()
     if len(plans) == 1:
-        with KernelPool(reuse=False) as kernels, Renderer() as renderer:
+        with KernelPool(reuse=True, own_first_stage=False) as kernels, Renderer() as renderer:
             return [MonthRunner(settings, kernels, renderer, progress).run_whole_month(plans[0])]
     if not uses_workers(plans, settings):
         return run_share(plans, settings, between_stages=lambda: None, progress=progress)
