@@ -31,10 +31,11 @@ import polars as pl
 from njbulletin.analysis.completeness import list_units_without_uploads
 from njbulletin.analysis.history import read_months
 from njbulletin.analysis.ranking import MATERIAL_WEIGHT, event_score, family_threshold, judged_points, standing_score
-from njbulletin.analysis.spc import CONCERNING, IMPROVING, NEUTRAL, OUTSIDE, SHIFT, TREND
+from njbulletin.analysis.spc_point_types import OUTSIDE, SHIFT, TREND
 from njbulletin.analysis.standing import FLAG_HISTORY_SCHEMA, STANDING_RULES, list_standing
 from njbulletin.config import BRIEFING_ITEMS
 from njbulletin.contract import ATTENTION_SCHEMA
+from njbulletin.indicators import CONCERNING, IMPROVING, NEUTRAL
 from njbulletin.months import days_in_month, shift_month
 from njbulletin.validate.names import resolve_names
 
