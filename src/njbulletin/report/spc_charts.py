@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter
 
 from njbulletin.analysis.spc_point_types import COMMON_CAUSE
 from njbulletin.indicators import find_indicator, is_volume
+from njbulletin.reading.textio import display_width
 from njbulletin.report.labels import text
 from njbulletin.report.plotting import (
     chart_style,
@@ -103,7 +104,7 @@ def wrapped(title: str, small: bool) -> str:
     limit = 70 if small else 110
     lines, line, width = [], "", 0
     for word in re.findall(r"[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+|.", title):
-        size = sum(2 if ord(char) > 0x2e80 else 1 for char in word)
+        size = display_width(word)
         if line and width + size > limit:
             lines.append(line.rstrip())
             line, width = "", 0
