@@ -1,6 +1,7 @@
-"""The package's shape: no import cycle anywhere, nothing imports the parser only for its constants,
-and no module or function grows past the size a maintainer reads at a glance. (The layers themselves
-are checked by `lint-imports`, configured in pyproject.toml, which `make test` runs.)"""
+"""The package's shape: no import cycle anywhere, nothing imports the parser only for its constants, analysis
+opens no file (frames in, frames out), and no module or function grows past the size a maintainer reads at
+a glance. (The layers themselves are checked by `lint-imports`, configured in pyproject.toml, which `make
+test` runs.)"""
 from __future__ import annotations
 
 import ast
@@ -80,3 +81,71 @@ def test_every_browser_test_module_carries_the_chromium_mark():
                 if "sync_playwright" in (source := path.read_text(encoding="utf-8"))
                 and "pytest.mark.chromium" not in source]
     assert unmarked == []
+
+
+# ----------------------------------------------------------------------------- analysis opens no file
+
+ANALYSIS = PACKAGE / "analysis"
+# What reads or writes a file: builtins, modules of the standard library, and the methods of paths and frames.
+IO_CALLS = {"open", "print"}
+IO_MODULES = {"os", "io", "shutil", "tempfile", "pathlib", "pickle", "sqlite3", "glob",
+              "njbulletin.storage", "njbulletin.atomic", "njbulletin.layout", "njbulletin.history_store",
+              "njbulletin.context", "njbulletin.digests"}
+IO_METHODS = {"read_text", "write_text", "read_bytes", "write_bytes", "open", "unlink", "mkdir", "rmdir", "touch",
+              "iterdir", "glob", "rglob", "exists", "is_file", "is_dir", "stat", "write_parquet", "write_csv",
+              "write_json", "write_ndjson", "write_ipc", "write_excel", "write_database", "sink_parquet", "sink_csv",
+              "sink_ipc", "to_csv", "to_parquet", "to_json", "savefig", "load", "dump", "loads_file"}
+IO_PREFIXES = ("read_", "scan_")  # pl.read_parquet, pl.scan_parquet, pd.read_csv, np.load ...
+FRAME_MODULES = {"pl", "pd", "np", "polars", "pandas", "numpy", "json"}
+# A parameter named so is a MonthContext, whose methods read files (the history store, `history_store`, takes it).
+CONTEXT_NAMES = {"ctx", "context"}
+
+
+def io_in(source: str) -> list[str]:
+    """Each place in a module's source that opens, reads or writes a file (or imports what does): line and what."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [alias.name for alias in node.names]
+            found += [f"{node.lineno}: import {name}" for name in names if name.split(".")[0] in IO_MODULES
+                      or name in IO_MODULES or any(name.startswith(f"{module}.") for module in IO_MODULES)]
+        elif isinstance(node, ast.arg) and node.arg in CONTEXT_NAMES:
+            found.append(f"{node.lineno}: a MonthContext parameter ({node.arg})")
+        elif isinstance(node, ast.Call):
+            function = node.func
+            if isinstance(function, ast.Name) and function.id in IO_CALLS:
+                found.append(f"{node.lineno}: {function.id}()")
+            elif isinstance(function, ast.Attribute):
+                owner = function.value.id if isinstance(function.value, ast.Name) else None
+                if function.attr in IO_METHODS and (owner is None or owner not in {"re", "math"}):
+                    found.append(f"{node.lineno}: .{function.attr}()")
+                elif owner in FRAME_MODULES and function.attr.startswith(IO_PREFIXES):
+                    found.append(f"{node.lineno}: {owner}.{function.attr}()")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(ANALYSIS.glob("*.py")), ids=lambda p: p.name)
+def test_no_module_in_analysis_opens_a_file(path):
+    """docs/architecture.md: analysis is pure functions, frames in and frames out. I/O (the processed tables,
+    the history store's files, a month's context) is the storage layer's and `history_store`'s."""
+    assert io_in(path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize("snippet", [
+    "import json\ndef f(path):\n    with open(path) as handle:\n        return json.load(handle)",
+    "import polars as pl\ndef f(path):\n    return pl.read_parquet(path)",
+    "import polars as pl\ndef f(path):\n    return pl.scan_parquet(path).collect()",
+    "def f(frame, path):\n    frame.write_csv(path)",
+    "def f(path):\n    return path.read_text()",
+    "from njbulletin.storage import write_month_tables",
+    "from njbulletin.atomic import write_text_atomic",
+    "def f(ctx):\n    return ctx.table('bookings')",
+])
+def test_the_analysis_check_finds_a_file_opened(snippet):
+    """Positive control: each way of reading or writing a file is caught."""
+    assert io_in(snippet) != []
+
+
+def test_the_analysis_check_passes_pure_frames():
+    assert io_in("import polars as pl\ndef f(frame):\n    return frame.filter(pl.col('x') > 1).sort('x')") == []
+

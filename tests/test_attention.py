@@ -26,8 +26,10 @@ from njbulletin.analysis.attention import (
 )
 from njbulletin.analysis.calendar_adjustment import judge_history
 from njbulletin.analysis.series import compute_indicator_values
-from njbulletin.analysis.spc import NO_LIMITS, OUTSIDE, SHIFT, compute_spc, count_series, select_judged
-from njbulletin.contract import ATTENTION_SCHEMA, QUALITY_FLAGS_SCHEMA, SPC_SCHEMA
+from njbulletin.analysis.spc import compute_spc
+from njbulletin.analysis.spc_point_types import OUTSIDE, SHIFT
+from njbulletin.analysis.spc_queries import count_series, select_judged
+from njbulletin.contract import ATTENTION_SCHEMA, NO_LIMITS, QUALITY_FLAGS_SCHEMA, SPC_SCHEMA
 from njbulletin.months import days_in_month
 from njbulletin.reading.parser import parse_text
 from njbulletin.report import attention as listed

@@ -27,7 +27,8 @@ from njbulletin.analysis.attention import RANKED, build_attention_list, items, n
 from njbulletin.analysis.calendar_adjustment import judge_history
 from njbulletin.analysis.ranking import family_threshold
 from njbulletin.analysis.series import compute_indicator_values
-from njbulletin.analysis.spc import compute_spc, select_judged
+from njbulletin.analysis.spc import compute_spc
+from njbulletin.analysis.spc_queries import select_judged
 from njbulletin.analysis.standing import standing_flags
 from njbulletin.config import BRIEFING_ITEMS
 from njbulletin.months import days_in_month

@@ -28,7 +28,9 @@ from njbulletin.analysis.calendar_adjustment import (
     volume_rows,
 )
 from njbulletin.analysis.series import compute_indicator_values
-from njbulletin.analysis.spc import CLOSE_TO_LIMITS, OUTSIDE, compute_spc, select_judged
+from njbulletin.analysis.spc import compute_spc
+from njbulletin.analysis.spc_point_types import CLOSE_TO_LIMITS, OUTSIDE
+from njbulletin.analysis.spc_queries import select_judged
 from njbulletin.months import days_in_month
 from njbulletin.synth import expected_tables, generate_bulletins
 from njbulletin.validate.names import resolve_names

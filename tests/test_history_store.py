@@ -1,6 +1,6 @@
-"""The history store (analysis.history, analysis.history_store, storage): each month's key figures, indicator
-values, completeness and units, written once when it is ingested and read back by the notebooks that look
-across months.
+"""The history store (njbulletin.history_store, the entries computed by analysis.history, the partitions written
+by storage): each month's key figures, indicator values, completeness and units, written with the month's
+tables when it is ingested and read back by the notebooks that look across months.
 
 Figures read off the seed bulletin (data/raw/2024-11.txt): 276195 bookings, 27332 hotline calls, 18946
 platform bookings; the uploads list 12 districts and 39 hospitals, of which 8 are complete; 35 hospitals book.
@@ -13,8 +13,8 @@ import json
 import polars as pl
 import pytest
 
-from njbulletin import storage
-from njbulletin.analysis import history, history_store, series, trends
+from njbulletin import history_store, storage
+from njbulletin.analysis import history, series, trends
 from njbulletin.context import MonthContext
 from njbulletin.ingest import read_month_tables
 from njbulletin.validate.names import resolve_names
@@ -45,13 +45,12 @@ def archive(tmp_path, bulletins):
     raw, tables = bulletins
     processed = tmp_path / "processed"
     for month in MONTHS:
-        storage.write_month_tables(tables[month], processed, month)
-        history.write_month(processed, month, tables[month])
+        history_store.write_month(processed, month, tables[month])
     return MonthContext.from_parameters("2024-11", raw, processed, tmp_path / "reports")
 
 
 def test_a_month_s_entry_holds_its_key_figures_completeness_and_units(archive):
-    entry = history.read_months(archive)
+    entry = history_store.read_months(archive)
     figures = entry["key_figures"].filter(pl.col("month") == "2024-11").row(0, named=True)
     assert (figures["bookings_total"], figures["hotline_calls"], figures["platforms_total"]) == (276195, 27332, 18946)
     assert (figures["upload_units"], figures["upload_units_complete"]) == (51, 8)
@@ -71,7 +70,7 @@ def test_the_trends_from_the_store_are_the_trends_from_the_tables(archive):
                                                        "declared_totals")}
     from_tables = trends.summarise_history(tables["bookings"], tables["hotline"], tables["booking_platforms"],
                                            tables["uploads"], tables["declared_totals"])
-    entry = history.read_months(archive)
+    entry = history_store.read_months(archive)
     from_store = trends.summarise_key_figures(entry["key_figures"])
     assert from_store.equals(from_tables) and from_store.schema == from_tables.schema
     assert from_store["bookings_total"].to_list() == [276195, 276195 - 1, 276195]  # 雨花医院 booked 1
@@ -90,8 +89,8 @@ def test_indicator_history_comes_from_the_store_without_reading_a_month_s_tables
     def no_table_reads(*args, **kwargs):
         raise AssertionError("a month's full table was read")
 
-    monkeypatch.setattr(history_store, "read_month_table", no_table_reads)
-    values = series.load_indicator_history(archive)
+    monkeypatch.setattr(storage, "read_month_table", no_table_reads)
+    values = history_store.load_indicator_history(archive)
     assert values.equals(expected)
     bookings = values.filter((pl.col("unit") == "南京市") & (pl.col("indicator") == "bookings_total"))
     assert bookings.select("month", "value").rows() == [("2024-09", 276195.0), ("2024-10", 276194.0),
@@ -103,17 +102,17 @@ def test_an_entry_whose_tables_changed_is_stale_and_computed_from_the_tables(arc
     bookings = storage.read_month_table(archive.processed_dir, "bookings", "2024-10")
     storage.write_month_tables({"bookings": bookings.with_columns(pl.col("count") * 2)}, archive.processed_dir,
                                "2024-10")
-    figures = history.read_months(archive, ("key_figures",))["key_figures"]
+    figures = history_store.read_months(archive, ("key_figures",))["key_figures"]
     assert figures["bookings_total"].to_list() == [276195, 2 * 276194, 276195]
-    assert history.refresh(archive.processed_dir, MONTHS) == ["2024-10"]  # only the stale month
-    assert history.refresh(archive.processed_dir, MONTHS) == []
+    assert history_store.refresh(archive.processed_dir, MONTHS) == ["2024-10"]  # only the stale month
+    assert history_store.refresh(archive.processed_dir, MONTHS) == []
     stored = pl.read_parquet(archive.processed_dir / "history" / "key_figures" / "month=2024-10" / "data.parquet")
     assert stored["bookings_total"].to_list() == [2 * 276194]
 
 
 def test_an_entry_computed_by_other_code_is_stale(archive, monkeypatch):
     monkeypatch.setattr(history_store, "code_version", lambda: "other code")
-    assert history.refresh(archive.processed_dir, MONTHS) == MONTHS
+    assert history_store.refresh(archive.processed_dir, MONTHS) == MONTHS
     stamp = json.loads((archive.processed_dir / "history" / "stamps" / "2024-09.json").read_text(encoding="utf-8"))
     assert stamp["code"] == "other code" and sorted(stamp["tables"]) == [
         "booking_platforms", "bookings", "declared_totals", "hotline", "quality_flags", "uploads"]
@@ -127,10 +126,10 @@ def test_an_entry_whose_writer_was_killed_midway_is_not_taken_for_fresh(archive,
     _, _, tables = read_month_tables(archive.raw_dir / "2024-10.txt", allow_errors=True)
     monkeypatch.setattr(storage, "write_partitions", killed)
     with pytest.raises(KeyboardInterrupt):
-        history.write_month(archive.processed_dir, "2024-10", tables)
+        history_store.write_month(archive.processed_dir, "2024-10", tables)
     monkeypatch.undo()
     assert not (archive.processed_dir / "history" / "stamps" / "2024-10.json").exists()
-    assert history.refresh(archive.processed_dir, MONTHS) == ["2024-10"]
+    assert history_store.refresh(archive.processed_dir, MONTHS) == ["2024-10"]
 
 
 def test_a_month_not_processed_yet_is_read_from_its_raw_file(archive, tmp_path):
@@ -138,7 +137,7 @@ def test_a_month_not_processed_yet_is_read_from_its_raw_file(archive, tmp_path):
     raw.mkdir()
     (raw / "2024-12.txt").write_text(seed_month_text("2024-12"), encoding="utf-8")
     december = MonthContext.from_parameters("2024-12", raw, archive.processed_dir, tmp_path / "r")
-    figures = history.read_months(december, ("key_figures",))["key_figures"]
+    figures = history_store.read_months(december, ("key_figures",))["key_figures"]
     assert figures.select("month", "bookings_total").rows()[-2:] == [("2024-11", 276195), ("2024-12", 276195)]
     assert not (archive.processed_dir / "history" / "stamps" / "2024-12.json").exists()  # reading writes nothing
 

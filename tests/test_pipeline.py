@@ -71,7 +71,8 @@ def seed_run(tmp_path_factory):
 
 def current_code_digest() -> str:
     from njbulletin.digests import code_version
-    from njbulletin.pipeline.plan import code_of_run, describe_notebooks
+    from njbulletin.pipeline.fingerprints import code_of_run
+    from njbulletin.pipeline.plan import describe_notebooks
 
     return code_of_run(code_version(), describe_notebooks(discover_notebooks(config.NOTEBOOKS_DIR)))
 

@@ -323,7 +323,7 @@ def never_read(monkeypatch, *names: str) -> None:
 
 def test_an_oversized_month_asked_for_is_refused_at_once(workspace, capsys, monkeypatch):
     never_read(monkeypatch, OVERSIZED)
-    monkeypatch.setattr("njbulletin.pipeline.plan.sha256_file", lambda path: pytest.fail(f"{path} was hashed"))
+    monkeypatch.setattr("njbulletin.pipeline.fingerprints.sha256_file", lambda path: pytest.fail(f"{path} was hashed"))
     status = main(["run", "2024-09", "--raw", str(workspace.raw), "--processed", str(workspace.processed),
                    "--reports", str(workspace.reports)])
     assert status == EXIT_UNREADABLE  # at once: before any raw file was hashed or read

@@ -1,5 +1,6 @@
-"""Statistical process control (analysis.spc) against NHSRplotthedots' own test values, and each rule on a
-hand-made series where it fires and one where it falls just short.
+"""Statistical process control's calculation (analysis.spc: the limits, the baseline, gaps and rebases, every
+series on the calendar) against NHSRplotthedots' own test values and hand-made series. The rules are
+tests/test_spc_point_types.py; the report's queries tests/test_spc_queries.py.
 
 Most hand-made series start with a baseline of 20 points alternating 12 and 10 (ending on 10, below the
 mean), and fix the limits on it (fix_after=20): mean 11, every moving range 2, so the process limits are
@@ -10,19 +11,10 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from njbulletin.analysis.spc import (
-    CLOSE_TO_LIMITS,
-    NO_LIMITS,
-    OUTSIDE,
-    PROPER,
-    PROVISIONAL,
-    SHIFT,
-    TREND,
-    compute_spc,
-    series_variation,
-    xmr,
-)
-from njbulletin.indicators import DOWN, NEUTRAL, UP
+from njbulletin.analysis.spc import compute_spc, xmr
+from njbulletin.analysis.spc_point_types import OUTSIDE, SHIFT
+from njbulletin.contract import NO_LIMITS, PROPER, PROVISIONAL
+from njbulletin.indicators import UP
 
 # R: set.seed(123); rnorm(20), as NHSRplotthedots' tests draw it (tests/testthat/test-ptd_spc_standard.R)
 RNORM = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621, -1.26506123,
@@ -84,76 +76,6 @@ def test_two_close_points_on_opposite_sides_of_the_mean_are_common_cause_as_in_n
     assert frame["variation"].to_list()[-2:] == ["common_cause", "common_cause"]
 
 
-# ----------------------------------------------------------------------------- each rule, fired and just short
-
-
-def test_a_point_above_the_upper_limit_fires_and_one_just_inside_does_not():
-    above = fixed([16.33], direction=UP)
-    assert limits_of(above) == pytest.approx((11.0, 5.68, 16.32))
-    assert rules_at(above, 20) == began_at(above, 20) == {OUTSIDE}
-    assert (above["special_cause"][20], above["side"][20], above["variation"][20]) == (OUTSIDE, "high", "improving")
-    inside = fixed([16.31], direction=UP)
-    assert rules_at(inside, 20) == set() and inside["variation"][20] == "common_cause"
-
-
-def test_a_point_below_the_lower_limit_fires_and_is_a_concern_when_more_is_better():
-    below = fixed([5.67], direction=UP)
-    assert rules_at(below, 20) == {OUTSIDE} and (below["side"][20], below["variation"][20]) == ("low", "concerning")
-    assert rules_at(fixed([5.69], direction=UP), 20) == set()
-
-
-def test_a_point_still_outside_the_month_after_did_not_begin_a_signal():
-    frame = fixed([17.0, 17.5])
-    assert began_at(frame, 20) == {OUTSIDE} and rules_at(frame, 21) == {OUTSIDE} and began_at(frame, 21) == set()
-
-
-def test_seven_points_above_the_mean_are_a_shift_and_six_are_not():
-    shifted = fixed([11.5] * 7)
-    assert [rules_at(shifted, position) for position in range(20, 27)] == [{SHIFT}] * 7
-    assert began_at(shifted, 26) == {SHIFT} and all(not began_at(shifted, p) for p in range(20, 26))
-    assert shifted["side"][26] == "high" and shifted["variation"][26] == "neutral"
-    short = fixed([11.5] * 6 + [10.9])
-    assert all(rules_at(short, position) == set() for position in range(20, 27))
-
-
-def test_a_point_on_the_mean_breaks_a_run():
-    assert all(rules_at(fixed([11.5] * 3 + [11.0] + [11.5] * 4), p) == set() for p in range(20, 28))
-
-
-def test_seven_points_each_higher_than_the_one_before_are_a_trend_and_six_are_not():
-    # 10 (the baseline's last) then 9.5 is a fall; 9.5 to 13.0 rises six times: seven points, across the mean
-    rising = fixed([9.5, 10.0, 10.5, 11.5, 12.0, 12.5, 13.0], direction=DOWN)
-    assert [rules_at(rising, position) for position in range(20, 27)] == [{TREND}] * 7
-    assert rules_at(rising, 19) == set() and began_at(rising, 26) == {TREND}
-    assert (rising["side"][26], rising["variation"][26]) == ("high", "concerning")
-    tied = fixed([9.5, 10.0, 10.5, 11.5, 12.0, 12.5, 12.5])  # the last equals the one before: six rising
-    assert all(rules_at(tied, position) == set() for position in range(20, 27))
-
-
-def test_seven_points_each_lower_are_a_falling_trend():
-    falling = fixed([12.5, 12.0, 11.5, 10.5, 10.0, 9.5, 9.0], direction=UP)
-    # 10 -> 12.5 rises, then six falls: the seven points from 12.5 are the trend
-    assert [rules_at(falling, position) for position in range(20, 27)] == [{TREND}] * 7
-    assert (falling["side"][26], falling["variation"][26]) == ("low", "concerning")
-
-
-def test_two_of_three_points_close_to_the_upper_limit_fire_and_one_does_not():
-    close = fixed([15.0, 12.0, 15.0])
-    assert [rules_at(close, position) for position in (20, 21, 22)] == [{CLOSE_TO_LIMITS}, set(), {CLOSE_TO_LIMITS}]
-    assert began_at(close, 22) == {CLOSE_TO_LIMITS} and began_at(close, 20) == set()
-    assert all(rules_at(fixed([15.0, 12.0, 14.5]), position) == set() for position in (20, 21, 22))
-
-
-def test_two_close_points_with_one_below_the_mean_between_them_do_not_fire():
-    assert all(rules_at(fixed([15.0, 10.5, 15.0]), position) == set() for position in (20, 21, 22))
-
-
-def test_a_point_s_special_cause_is_outside_before_trend_before_close_before_shift():
-    frame = fixed([11.5, 11.6, 11.7, 11.8, 11.9, 12.0, 16.5])
-    assert rules_at(frame, 26) == {OUTSIDE, TREND, SHIFT} and frame["special_cause"][26] == OUTSIDE
-    assert frame["special_cause"][25] == TREND
-
-
 # ----------------------------------------------------------------------------- baseline, gaps, rebase
 
 
@@ -199,11 +121,6 @@ def test_a_rebase_gives_each_part_its_own_limits_and_no_run_crosses_it():
     assert SHIFT in rules_at(xmr(values), 31)  # without the rebase, the last twelve are one long shift
 
 
-@pytest.mark.parametrize(("direction", "variation"), [(UP, "improving"), (DOWN, "concerning"), (NEUTRAL, "neutral")])
-def test_a_high_signal_is_judged_by_the_indicator_s_direction(direction, variation):
-    assert fixed([17.0], direction=direction)["variation"][20] == variation
-
-
 # ----------------------------------------------------------------------------- many series on the calendar
 
 
@@ -235,9 +152,6 @@ def test_every_series_is_judged_on_the_calendar_with_its_own_direction():
     assert neutral["variation"][0] == "neutral"
     district = points.filter(pl.col("level") == "district")
     assert district["month"].to_list() == months[-5:] and district["limits"].unique().to_list() == [NO_LIMITS]
-    icons = series_variation(points)
-    assert icons.filter(pl.col("indicator") == "bookings")["variation"][0] == "improving"
-    assert icons.filter(pl.col("level") == "district")["variation"][0] is None
 
 
 def test_screening_never_removes_all_the_variation():

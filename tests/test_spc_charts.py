@@ -17,7 +17,8 @@ from matplotlib.colors import to_hex
 
 from njbulletin.analysis.spc import compute_spc
 from njbulletin.months import shift_month
-from njbulletin.report.spc_charts import COLOURS, chart_xmr, city_indicators_with_limits, small_xmr
+from njbulletin.report.spc_charts import chart_xmr, small_xmr
+from njbulletin.report.spc_icons import COLOURS, MARKERS, variation_icon
 
 matplotlib.use("Agg")
 
@@ -90,22 +91,23 @@ def test_the_small_chart_is_inline_svg_with_a_dot_per_month_and_a_gap_where_one_
     assert "特殊原因变异：向好（偏高）" in svg and ">2023-01<" in svg and ">2024-09<" in svg
 
 
-def test_the_trends_page_charts_the_city_s_indicators_with_limits_bookings_and_channels_first():
-    city = pl.concat([history(SERIES, key, "city", "南京市") for key in
-                      ("hotline_calls", "channel_share.quick", "bookings_total", "channel_share.online_12320")]
-                     + [history(SERIES[:11], "platforms_total", "city", "南京市")])
-    assert city_indicators_with_limits(compute_spc(city)) == [
-        "bookings_total", "channel_share.online_12320", "channel_share.quick", "hotline_calls"]
-
-
 def test_improving_concerning_and_neutral_points_differ_by_shape_as_well_as_colour():
     """Blue (improving) and purple (neutral) look alike to a colour-blind reader: the shapes tell them apart, and
     the legend shows the point's shape (here 20 common-cause circles and one improving triangle)."""
-    from njbulletin.report.spc_charts import MARKERS
-
     assert len({MARKERS[kind] for kind in ("improving", "concerning", "neutral", "common_cause")}) == 4
     figure = chart_xmr(compute_spc(history(SERIES)), "hospital", "bookings", title="甲", month="2024-09", lang="zh")
     handles = figure.legends[0].legend_handles
     assert [handle.get_marker() for handle in handles[2:]] == [MARKERS["common_cause"], MARKERS["improving"]]
     sizes = [len(collection.get_offsets()) for collection in figure.axes[0].collections]
     assert sorted(sizes)[-2:] == [1, 20]
+
+
+def test_both_charts_take_the_icon_from_one_rule():
+    """The large chart and the small SVG draw the same icon: a circle in the variation's colour with its mark."""
+    assert variation_icon("concerning", "low", "en")["mark"] == "▼"
+    assert variation_icon("common_cause", None, "zh")["mark"] == "—"
+    assert variation_icon(None, None, "zh") is None
+    icon = variation_icon("improving", "high", "zh")
+    svg = small_xmr(compute_spc(history(SERIES)), "hospital", "bookings", title="甲", lang="zh").html
+    assert icon["colour"] == COLOURS["improving"] and icon["words"] in svg and icon["mark"] in svg
+

@@ -397,7 +397,7 @@ def test_ingest_refuses_a_month_with_errors(tmp_path, capsys):
     assert main(["ingest", str(path), "--processed", str(processed)]) == 1
     err = capsys.readouterr().err
     assert f"error: {path}:{printed_line('2 南京市第一医院')}: bookings: 南京市第一医院: printed 小计 1417" in err
-    assert "1 validation errors; 2024-11 not written" in err
+    assert f"error: {path}: 1 validation errors, 2024-11 not written" in err
     assert storage.processed_months(processed) == []
 
 

@@ -50,6 +50,14 @@ def write_text_atomic(path: Path, text: str) -> None:
         temporary.write_text(text, encoding="utf-8", newline="\n")
 
 
+def write_csv_atomic(frame, path: Path) -> Path:
+    """Write a (polars) frame as CSV, UTF-8 with a BOM so that Excel shows Chinese text, atomically (every CSV
+    export of the project: the tables, the attention list, SPC's points)."""
+    with atomic_path(path) as temporary:
+        frame.write_csv(temporary, include_bom=True)
+    return Path(path)
+
+
 # --------------------------------------------------------------------------- leftovers of killed writers
 # A writer killed between creating its temporary file (or staging folder) and the rename leaves it behind.
 # Readers never look at such names; they are removed when they are clearly abandoned: older than this, so

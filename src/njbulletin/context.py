@@ -16,7 +16,7 @@ from njbulletin.config import LANGUAGES
 from njbulletin.errors import UsageError
 from njbulletin.layout import find_raw_bulletin, partition_path
 from njbulletin.months import days_in_month, validate_month
-from njbulletin.storage import processed_months, scan_table, write_month_tables
+from njbulletin.storage import processed_months, scan_table
 
 
 @lru_cache(maxsize=8)
@@ -71,20 +71,6 @@ class MonthContext:
 
     def is_processed(self) -> bool:
         return partition_path(self.processed_dir, "bookings", self.month).is_file()
-
-    def ingest(self):
-        """Parse and validate the month's raw bulletin and write its processed tables (with quality_flags).
-
-        This is notebook 01's step, and the only method here that writes. Returns (bulletin, validation
-        report). A month with validation errors is not written unless allow_errors
-        (`njbulletin run --allow-errors`); then its errors are stored in quality_flags.
-        """
-        from njbulletin.ingest import ensure_outside_raw, read_month_tables
-
-        ensure_outside_raw(self.processed_dir)
-        bulletin, report, tables = read_month_tables(self.raw_path(), self.allow_errors)
-        write_month_tables(tables, self.processed_dir, self.month)
-        return bulletin, report
 
     def table(self, name: str) -> pl.DataFrame:
         """One table of this month. Reads only: a month not yet ingested is read from its raw bulletin in

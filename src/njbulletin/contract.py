@@ -254,8 +254,11 @@ INDICATOR = Column("指标", "The indicator (njbulletin.indicators): for the cit
                          "`outpatient_visits`, `income_per_visit`, `discharges`, `income_per_discharge`; for a "
                          "district `completeness_score`, `realtime_day_share`.")
 VALUE_UNIT = "the indicator's: a count, a share from 0 to 1, or yuan"
+# A series' limits status, by its baseline points: the string `none` (a status of the exports, not a missing
+# value: Python's None is a missing value everywhere else), `provisional` or `proper`.
+LIMITS_STATUSES = NO_LIMITS, PROVISIONAL, PROPER = ("none", "provisional", "proper")
 LIMITS = Column("控制限状态", "`none` (under 12 points in the baseline: no mean, limits or rules), `provisional` "
-                           "(12 to 19 points) or `proper` (20 or more).", values=("none", "provisional", "proper"))
+                           "(12 to 19 points) or `proper` (20 or more).", values=LIMITS_STATUSES)
 SPC_RULES = "`outside_limits`, `shift`, `trend`, `close_to_limits`"
 TABLE_DOCS["spc"] = Table(
     "统计过程控制（XmR）",

@@ -43,19 +43,23 @@ def tables_to_write(bulletin: Bulletin, report: ValidationReport) -> dict:
     return {**bulletin.tables, "quality_flags": report.quality_flags}
 
 
-def read_month_tables(path: Path, allow_errors: bool = False) -> tuple[Bulletin, ValidationReport, dict]:
-    """Read and validate one bulletin; return it, its report and the tables ingest would store.
-
-    A month with validation errors raises BulletinError naming the file and the first errors, unless
-    allow_errors (`--allow-errors`): then its errors go to quality_flags with severity 'error'.
-    """
-    bulletin = read_bulletin(path)
-    report = validate_bulletin(bulletin)
+def refuse_errors(bulletin: Bulletin, report: ValidationReport, allow_errors: bool) -> None:
+    """The one rule for a month with validation errors: it is not written (BulletinError naming the file and
+    the first errors), unless allow_errors (`--allow-errors`): then its errors go to quality_flags with
+    severity 'error'."""
     if report.errors and not allow_errors:
         first = "; ".join(issue.format() for issue in report.errors[:3])
         raise BulletinError(f"{len(report.errors)} validation errors, {bulletin.month} not written "
                             f"(--allow-errors stores it with the errors flagged): {first}",
                             source=bulletin.source)
+
+
+def read_month_tables(path: Path, allow_errors: bool = False) -> tuple[Bulletin, ValidationReport, dict]:
+    """Read and validate one bulletin; return it, its report and the tables ingest would store (a month with
+    errors refused by `refuse_errors`)."""
+    bulletin = read_bulletin(path)
+    report = validate_bulletin(bulletin)
+    refuse_errors(bulletin, report, allow_errors)
     return bulletin, report, tables_to_write(bulletin, report)
 
 

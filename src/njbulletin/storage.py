@@ -1,4 +1,5 @@
-"""Processed data on disk: one hive-partitioned parquet dataset per table, and the history store beside them.
+"""Processed data on disk: one hive-partitioned parquet dataset per table (and the partitions of the history
+store beside them, which `njbulletin.history_store` writes through `write_partitions`).
 
 Layout (njbulletin.layout): ``PROCESSED/<table>/month=YYYY-MM/data.parquet``, read back with
 ``pl.scan_parquet(PROCESSED / table)``. A month is replaced atomically: every
@@ -6,15 +7,9 @@ table is first written under ``PROCESSED/.staging/`` (outside the datasets, so a
 half-written file is never scanned), then each file is renamed into place. Staging folders
 left by a writer killed midway are removed by a later write once they are ten minutes old; a write that
 succeeds leaves no staging folder behind (``PROCESSED/.staging`` itself goes once it is empty).
-
-The history store (``PROCESSED/history/``) holds, per month, a few small frames computed from the month's
-tables (`njbulletin.analysis.history` says what, `analysis.history_store` computes them; this module only
-writes and reads them) and a stamp: the sha256 of each table partition and the code version they were
-computed from.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -24,13 +19,10 @@ from pathlib import Path
 
 import polars as pl
 
-from njbulletin.atomic import read_json, remove_abandoned, write_text_atomic
-from njbulletin.digests import sha256_file
+from njbulletin.atomic import remove_abandoned
 from njbulletin.layout import (
     PARTITION_FILENAME,
     STAGING_DIRNAME,
-    history_partition_path,
-    history_stamp_path,
     partition_glob,
     partition_path,
 )
@@ -114,48 +106,3 @@ def processed_months(processed_dir: Path, table: str = "bookings") -> list[str]:
     if not root.is_dir():
         return []
     return sorted(p.name.split("=", 1)[1] for p in root.glob("month=*") if (p / PARTITION_FILENAME).is_file())
-
-
-# ----------------------------------------------------------------------------- the history store
-
-
-def partition_digests(processed_dir: Path, month: str, tables: list[str]) -> dict[str, str | None]:
-    """The sha256 of each table's partition of the month (None for a table without one)."""
-    digests: dict[str, str | None] = {}
-    for table in sorted(tables):
-        path = partition_path(processed_dir, table, month)
-        digests[table] = sha256_file(path) if path.is_file() else None
-    return digests
-
-
-def history_stamp(processed_dir: Path, month: str, tables: list[str], code: str) -> dict:
-    """What a month's entry in the history store is computed from: its tables' partitions and the code."""
-    return {"month": month, "code": code, "tables": partition_digests(processed_dir, month, tables)}
-
-
-def read_history_stamp(processed_dir: Path, month: str) -> dict | None:
-    return read_json(history_stamp_path(processed_dir, month))
-
-
-def is_history_fresh(processed_dir: Path, month: str, code: str) -> bool:
-    """True when the month's entry was computed by this code from the partitions in place now."""
-    stamp = read_history_stamp(processed_dir, month)
-    if not stamp or stamp.get("code") != code or not stamp.get("tables"):
-        return False
-    return stamp == history_stamp(processed_dir, month, list(stamp["tables"]), code)
-
-
-def write_history_month(frames: Mapping[str, pl.DataFrame], processed_dir: Path, month: str, stamp: dict) -> None:
-    """Replace a month's entry in the history store: the stamp is removed first and written last, so an entry
-    whose writer was killed midway is never taken for a fresh one."""
-    history_stamp_path(processed_dir, month).unlink(missing_ok=True)
-    targets = {dataset: history_partition_path(processed_dir, dataset, month) for dataset in frames}
-    write_partitions(frames, targets, processed_dir, month)
-    write_text_atomic(history_stamp_path(processed_dir, month), json.dumps(stamp, indent=1, sort_keys=True) + "\n")
-
-
-def read_history(processed_dir: Path, dataset: str, months: list[str]) -> pl.DataFrame | None:
-    """One dataset of the history store for the given months, in their order (None for no months)."""
-    if not months:
-        return None
-    return pl.read_parquet([history_partition_path(processed_dir, dataset, month) for month in months])

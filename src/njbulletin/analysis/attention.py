@@ -29,12 +29,12 @@ from collections.abc import Mapping
 import polars as pl
 
 from njbulletin.analysis.completeness import list_units_without_uploads
-from njbulletin.analysis.history import read_months
 from njbulletin.analysis.ranking import MATERIAL_WEIGHT, event_score, family_threshold, judged_points, standing_score
-from njbulletin.analysis.spc import CONCERNING, IMPROVING, NEUTRAL, OUTSIDE, SHIFT, TREND
+from njbulletin.analysis.spc_point_types import OUTSIDE, SHIFT, TREND
 from njbulletin.analysis.standing import FLAG_HISTORY_SCHEMA, STANDING_RULES, list_standing
 from njbulletin.config import BRIEFING_ITEMS
 from njbulletin.contract import ATTENTION_SCHEMA
+from njbulletin.indicators import CONCERNING, IMPROVING, NEUTRAL
 from njbulletin.months import days_in_month, shift_month
 from njbulletin.validate.names import resolve_names
 
@@ -287,19 +287,3 @@ def count_by_section(attention: pl.DataFrame) -> dict[int, int]:
 def count_attention(attention: pl.DataFrame) -> int:
     """How many items need attention: the ranked ones (section 1)."""
     return count_by_section(attention).get(RANKED, 0)
-
-
-def load_attention_tables(ctx) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None]:
-    """The tables the attention list compares (flags, uploads, bookings) for the context's month
-    (`MonthContext`) and for the calendar month before, None when that month was not processed."""
-    from dataclasses import replace
-
-    names = ("quality_flags", "uploads", "bookings")
-    previous = replace(ctx, month=shift_month(ctx.month, -1))
-    before = {name: previous.table(name) for name in names} if previous.is_processed() else None
-    return {name: ctx.table(name) for name in names}, before
-
-
-def load_flag_history(ctx) -> pl.DataFrame:
-    """The standing flags of every processed month up to the context's month, from the history store."""
-    return read_months(ctx, ("standing_flags",))["standing_flags"]

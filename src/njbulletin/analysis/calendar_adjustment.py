@@ -34,7 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from njbulletin.analysis.spc import compute_spc, select_judged
+from njbulletin.analysis.spc import compute_spc
+from njbulletin.analysis.spc_queries import select_judged
 from njbulletin.indicators import VOLUME_INDICATORS
 from njbulletin.months import month_index
 from njbulletin.workdays import SOURCE_CALENDAR_DAYS, MonthCalendar, month_calendar

@@ -1,6 +1,5 @@
-"""What the history store holds for each month, and how the notebooks that look across months read it.
-
-A month's entry (`history_store` writes, stamps and reads it) is four small frames computed from its tables:
+"""What the history store holds for each month, computed from the month's tables (pure: frames in, frames out;
+`njbulletin.history_store` writes, stamps and reads the entries). A month's entry is five small frames:
 
 - `key_figures`: one row, the month's key figures (`summary.compute_key_figures`);
 - `indicator_values`: every indicator of the city, each district and each hospital (`series`);
@@ -10,22 +9,18 @@ A month's entry (`history_store` writes, stamps and reads it) is four small fram
 - `standing_flags`: the month's flags of the standing problems' rules (`standing.standing_flags`), for since
   when each has lasted.
 
-`write_month` is called when a month is ingested (notebook 01, `njbulletin ingest`); the pipeline calls
-`refresh` before history notebooks run, for the months whose entry is missing or stale; history notebooks
-call `read_months`.
+`derive_entry` computes an entry (every dataset, or those asked for) from the tables of one month.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 
 import polars as pl
 
-from njbulletin.analysis import history_store
 from njbulletin.analysis.completeness import summarise_completeness
 from njbulletin.analysis.series import derive_indicator_values
 from njbulletin.analysis.standing import standing_flags
-from njbulletin.analysis.summary import compute_key_figures
+from njbulletin.analysis.summary import compute_key_figures, present_tables
 from njbulletin.months import days_in_month
 from njbulletin.validate.names import resolve_names
 
@@ -72,26 +67,18 @@ def derive_standing_flags(month: str, tables: Mapping[str, pl.DataFrame]) -> pl.
     return standing_flags(month, tables["quality_flags"])
 
 
-DERIVERS: dict[str, history_store.Deriver] = {"key_figures": derive_key_figures,
-                                              "indicator_values": derive_indicator_values,
-                                              "completeness": derive_completeness, "units": derive_units,
-                                              "standing_flags": derive_standing_flags}
+# Each dataset's frame for one month, from the month's tables (`present_tables`).
+DERIVERS: dict[str, Callable[[str, Mapping[str, pl.DataFrame]], pl.DataFrame]] = {
+    "key_figures": derive_key_figures, "indicator_values": derive_indicator_values,
+    "completeness": derive_completeness, "units": derive_units, "standing_flags": derive_standing_flags}
 DATASETS = tuple(DERIVERS)
 
 
-def write_month(processed_dir: Path, month: str, tables: Mapping[str, pl.DataFrame]) -> None:
-    """Write the month's entry, computed from the tables just stored for it."""
-    history_store.write_entry(processed_dir, month, tables, DERIVERS)
-
-
-def refresh(processed_dir: Path, months: list[str]) -> list[str]:
-    """Compute again the entries of those months whose tables or code changed; returns those months."""
-    return history_store.refresh_entries(processed_dir, months, DERIVERS)
-
-
-def read_months(ctx, datasets: tuple[str, ...] = DATASETS) -> dict[str, pl.DataFrame]:
-    """The datasets of every processed month up to the context's month (`MonthContext`), oldest first."""
-    return history_store.read_datasets(ctx, {dataset: DERIVERS[dataset] for dataset in datasets})
+def derive_entry(month: str, tables: Mapping[str, pl.DataFrame],
+                 datasets: tuple[str, ...] = DATASETS) -> dict[str, pl.DataFrame]:
+    """A month's entry (the datasets asked for), from its tables (every table ingest stores for it)."""
+    present = present_tables(tables)
+    return {dataset: DERIVERS[dataset](month, present) for dataset in datasets}
 
 
 def units_of(units: pl.DataFrame, source: str) -> pl.DataFrame:

@@ -38,7 +38,7 @@ from statistics import NormalDist
 
 import polars as pl
 
-from njbulletin.analysis.spc import OUTSIDE, RUN, SHIFT
+from njbulletin.analysis.spc_point_types import OUTSIDE, RUN, SHIFT
 from njbulletin.months import shift_month
 
 D2 = 1.128  # sigma = mean moving range / d2 (n = 2)

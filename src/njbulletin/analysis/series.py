@@ -20,8 +20,7 @@ from collections.abc import Mapping
 import polars as pl
 
 from njbulletin.analysis.completeness import compute_upload_ratios
-from njbulletin.analysis.history_store import present_tables, read_datasets
-from njbulletin.analysis.summary import compute_key_figures
+from njbulletin.analysis.summary import compute_key_figures, present_tables
 from njbulletin.analysis.throughput import compute_throughput, denominator_of, has_enough_denominator
 from njbulletin.config import MIN_RATIO_DENOMINATOR
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, indicators_of
@@ -126,12 +125,5 @@ def compute_indicator_history(histories: Mapping[str, pl.DataFrame]) -> pl.DataF
 
 
 def derive_indicator_values(month: str, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame:
-    """The month's indicator values, as the history store keeps them (`history_store.Deriver`)."""
+    """The month's indicator values, as the history store keeps them (`analysis.history.DERIVERS`)."""
     return compute_indicator_values(month, days_in_month(month), tables)
-
-
-def load_indicator_history(ctx) -> pl.DataFrame:
-    """Every indicator's value in every processed month up to the context's month (`MonthContext`), oldest
-    first: month, level, unit, indicator, value. Read from the history store (each month's values computed
-    once, when it was ingested); a month whose entry is missing or stale is computed from its tables."""
-    return read_datasets(ctx, {"indicator_values": derive_indicator_values})["indicator_values"]

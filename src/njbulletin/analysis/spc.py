@@ -47,27 +47,24 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import polars as pl
-from numpy.lib.stride_tricks import sliding_window_view
 
-from njbulletin.contract import SPC_SCHEMA
-from njbulletin.indicators import CONCERNING, DOWN, IMPROVING, NEUTRAL, NOT_JUDGED_BY_SPC, UP, find_indicator
+from njbulletin.analysis.spc_point_types import (
+    DIRECTION_SIGN,
+    HIGH,
+    LIMIT,
+    LOW,
+    RULES,
+    VARIATIONS,
+    classify,
+    rule_sets,
+    run_rules,
+)
+from njbulletin.contract import NO_LIMITS, PROPER, PROVISIONAL, SPC_SCHEMA
+from njbulletin.indicators import NEUTRAL, find_indicator
 from njbulletin.months import month_index, shift_month
 
-LIMIT = 2.66  # process limits: mean ± 2.66 × mean moving range
-CLOSE = 2 * LIMIT / 3  # two thirds of the way to a limit
 SCREEN = 3.267  # moving ranges above 3.267 × their mean are screened out
-RUN = 7  # points in a row for a shift or a trend
 MIN_POINTS, PROPER_POINTS = 12, 20  # baseline points for provisional and for proper limits
-
-NO_LIMITS, PROVISIONAL, PROPER = "none", "provisional", "proper"
-OUTSIDE, TREND, CLOSE_TO_LIMITS, SHIFT = "outside_limits", "trend", "close_to_limits", "shift"
-RULES = (OUTSIDE, TREND, CLOSE_TO_LIMITS, SHIFT)  # the order a point's special cause is chosen in
-COMMON_CAUSE = "common_cause"
-VARIATIONS = (COMMON_CAUSE, IMPROVING, CONCERNING, NEUTRAL)
-HIGH, LOW = "high", "low"
-DIRECTION_SIGN = {UP: 1, DOWN: -1, NEUTRAL: 0}
-
-POINT_SCHEMA = SPC_SCHEMA  # one row per point: njbulletin.contract describes every column
 
 
 @dataclass(frozen=True)
@@ -89,6 +86,12 @@ class XmrArrays:
 # ----------------------------------------------------------------------------- one part (between rebases)
 
 
+def nan_mean(values: np.ndarray) -> np.ndarray:
+    """The mean of each row's non-missing values (NaN for a row with none), without numpy's warning."""
+    counts = (~np.isnan(values)).sum(axis=1)
+    return np.divide(np.nansum(values, axis=1), counts, out=np.full(len(values), np.nan), where=counts > 0)
+
+
 def baseline_limits(y: np.ndarray, screen_outliers: bool, fix_after: int | None) -> tuple[np.ndarray, ...]:
     """Per series: (baseline points, mean, mean moving range), from the observed points of the baseline."""
     observed = ~np.isnan(y)
@@ -103,106 +106,6 @@ def baseline_limits(y: np.ndarray, screen_outliers: bool, fix_after: int | None)
             screened = nan_mean(np.where(ranges < SCREEN * mean_range[:, None], ranges, np.nan))
             mean_range = np.where(screened > 0, screened, mean_range)  # never screen away all the variation
     return points, mean, mean_range
-
-
-def nan_mean(values: np.ndarray) -> np.ndarray:
-    """The mean of each row's non-missing values (NaN for a row with none), without numpy's warning."""
-    counts = (~np.isnan(values)).sum(axis=1)
-    return np.divide(np.nansum(values, axis=1), counts, out=np.full(len(values), np.nan), where=counts > 0)
-
-
-def windows(values: np.ndarray, width: int) -> np.ndarray:
-    """Every run of `width` consecutive months, ending at each month from the `width`-th on: (S, T-width+1, width)."""
-    return sliding_window_view(values, width, axis=1)
-
-
-def ending_at(flags: np.ndarray, width: int, total: int) -> np.ndarray:
-    """Window results (S, T-width+1) placed at the month each window ends on (S, T); False before."""
-    placed = np.zeros((flags.shape[0], total), dtype=bool)
-    if flags.shape[1] > 0:
-        placed[:, width - 1:] = flags
-    return placed
-
-
-def members(ends: np.ndarray, width: int) -> np.ndarray:
-    """The points that belong to a qualifying window: each window's end, and the width-1 points before it."""
-    padded = np.concatenate([ends, np.zeros((ends.shape[0], width - 1), dtype=bool)], axis=1)
-    return windows(padded, width).any(axis=2)
-
-
-def held_before(ends: np.ndarray) -> np.ndarray:
-    """Whether the window ending the month before qualified (False at the first month)."""
-    before = np.zeros_like(ends)
-    before[:, 1:] = ends[:, :-1]
-    return before
-
-
-def run_rules(y: np.ndarray, mean: np.ndarray, mean_range: np.ndarray) -> dict[str, np.ndarray]:
-    """The four rules on one part (series without limits have NaN mean): for each, which points it marks and
-    where it begins; and the sides."""
-    total = y.shape[1]
-    centre, spread = mean[:, None], mean_range[:, None]
-    with np.errstate(invalid="ignore"):
-        relative = np.sign(y - centre)  # +1 above the mean, -1 below, 0 on it, NaN missing
-        outside = (y > centre + LIMIT * spread) | (y < centre - LIMIT * spread)
-        close = ~outside & ((y > centre + CLOSE * spread) | (y < centre - CLOSE * spread))
-        steps = np.sign(np.diff(y, axis=1)) if total > 1 else np.empty((len(y), 0))
-    shift_ends = np.zeros_like(outside)
-    trend_ends = np.zeros_like(outside)
-    close_ends = np.zeros_like(outside)
-    if total >= RUN:
-        runs = windows(relative, RUN)
-        shift_ends = ending_at((runs == runs[:, :, :1]).all(axis=2) & (runs[:, :, 0] != 0), RUN, total)
-        moves = windows(steps, RUN - 1)
-        trend_ends = ending_at((moves == 1).all(axis=2) | (moves == -1).all(axis=2), RUN, total)
-    if total >= 3:
-        three = windows(np.where(close, 1.0, 0.0), 3).sum(axis=2)
-        same_side = np.abs(windows(relative, 3).sum(axis=2)) == 3
-        close_ends = ending_at((three >= 2) & same_side, 3, total)
-    trend = members(trend_ends, RUN)
-    return {
-        OUTSIDE: outside, TREND: trend, CLOSE_TO_LIMITS: close & members(close_ends, 3),
-        SHIFT: members(shift_ends, RUN),
-        "began_" + OUTSIDE: outside & ~(held_before(outside) & (held_before_values(relative) == relative)),
-        "began_" + TREND: trend_ends & ~held_before(trend_ends),
-        "began_" + CLOSE_TO_LIMITS: close & close_ends & ~held_before(close & close_ends),
-        "began_" + SHIFT: shift_ends & ~held_before(shift_ends),
-        "relative": relative, "trend_side": trend_side(steps, trend),
-    }
-
-
-def held_before_values(values: np.ndarray) -> np.ndarray:
-    before = np.full_like(values, np.nan)
-    before[:, 1:] = values[:, :-1]
-    return before
-
-
-def trend_side(steps: np.ndarray, trend: np.ndarray) -> np.ndarray:
-    """The direction of the trend a point belongs to: the step after it when the next point is in the trend
-    too, else the step before it (as NHSRplotthedots decides a point between a rise and a fall)."""
-    total = trend.shape[1]
-    before = np.zeros(trend.shape)
-    after = np.zeros(trend.shape)
-    if total > 1:
-        before[:, 1:] = steps
-        after[:, :-1] = steps
-    next_in_trend = np.zeros_like(trend)
-    next_in_trend[:, :-1] = trend[:, 1:]
-    return np.nan_to_num(np.where(trend & next_in_trend, after, before))
-
-
-def classify(rules: dict[str, np.ndarray], directions: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each point's special cause (index into RULES, -1 for none), its side and its variation."""
-    fired = np.stack([rules[rule] for rule in RULES])
-    cause = np.where(fired.any(axis=0), fired.argmax(axis=0), -1).astype(np.int8)
-    relative = np.nan_to_num(rules["relative"])
-    side = np.where(cause == RULES.index(TREND), rules["trend_side"], np.where(cause >= 0, relative, 0))
-    side = side.astype(np.int8)
-    oriented = side * directions[:, None]
-    variation = np.select([cause < 0, directions[:, None] == 0, oriented > 0, oriented < 0],
-                          [VARIATIONS.index(COMMON_CAUSE), VARIATIONS.index(NEUTRAL), VARIATIONS.index(IMPROVING),
-                           VARIATIONS.index(CONCERNING)], VARIATIONS.index(NEUTRAL))
-    return cause, side, variation.astype(np.int8)
 
 
 # ----------------------------------------------------------------------------- every series at once
@@ -251,18 +154,8 @@ def xmr_arrays(values: np.ndarray, directions: np.ndarray, *, screen_outliers: b
                      variation=variation)
 
 
-RULE_SETS = np.array([";".join(rule for bit, rule in enumerate(RULES) if mask >> bit & 1) or None
-                      for mask in range(2 ** len(RULES))], dtype=object)
-
-
-def rule_sets(flags: np.ndarray) -> np.ndarray:
-    """(rules, N) booleans as the ';'-joined names of the rules that are true (None for none), per column."""
-    masks = sum(flags[bit].astype(np.int64) << bit for bit in range(len(RULES)))
-    return RULE_SETS[masks]
-
-
 def point_columns(result: XmrArrays, rows: np.ndarray, cols: np.ndarray) -> dict[str, object]:
-    """The per-point columns of POINT_SCHEMA (after level, unit, indicator, month) for the points (rows, cols)."""
+    """The per-point columns of SPC_SCHEMA (after level, unit, indicator, month) for the points (rows, cols)."""
     value = result.values[rows, cols]
     moving = np.full(len(rows), np.nan)
     previous = cols > 0
@@ -282,11 +175,11 @@ def point_columns(result: XmrArrays, rows: np.ndarray, cols: np.ndarray) -> dict
 
 
 def points_frame(keys: dict[str, object], columns: dict[str, object]) -> pl.DataFrame:
-    """A frame of POINT_SCHEMA from key columns and point columns; NaN becomes null."""
+    """A frame of SPC_SCHEMA from key columns and point columns; NaN becomes null."""
     data = {name: values.tolist() if isinstance(values, np.ndarray) and values.dtype == object else values
             for name, values in {**keys, **columns}.items()}
     return pl.DataFrame({name: pl.Series(name, data[name], dtype=dtype, nan_to_null=dtype == pl.Float64)
-                         for name, dtype in POINT_SCHEMA.items() if name in data})
+                         for name, dtype in SPC_SCHEMA.items() if name in data})
 
 
 def xmr(values: Sequence[float | None], *, screen_outliers: bool = True, fix_after: int | None = None,
@@ -319,10 +212,10 @@ def direction_sign(level: str, indicator: str) -> int:
 
 def compute_spc(history: pl.DataFrame, *, screen_outliers: bool = True, fix_after: int | None = None) -> pl.DataFrame:
     """XmR for every series of an indicator history (month, level, unit, indicator, value: one row per
-    value, as `analysis.series` gives it): one row per value with POINT_SCHEMA's columns, sorted by level,
+    value, as `analysis.series` gives it): one row per value with SPC_SCHEMA's columns, sorted by level,
     indicator, unit and month. The series are laid on the calendar from the first month to the last."""
     if history.is_empty():
-        return pl.DataFrame(schema=POINT_SCHEMA)
+        return pl.DataFrame(schema=SPC_SCHEMA)
     first = history["month"].min()
     total = month_index(history["month"].max()) - month_index(first) + 1
     keys = history.select("level", "unit", "indicator").unique().sort("level", "indicator", "unit")
@@ -342,30 +235,3 @@ def compute_spc(history: pl.DataFrame, *, screen_outliers: bool = True, fix_afte
     return points_frame({**key_columns, "month": months[cols]}, point_columns(result, rows, cols))
 
 
-def select_judged(history: pl.DataFrame, level: str | None = None) -> pl.DataFrame:
-    """The history without the indicators SPC leaves out (`indicators.NOT_JUDGED_BY_SPC`); only `level`'s
-    (city, district, hospital) when given."""
-    left_out = pl.DataFrame(sorted(NOT_JUDGED_BY_SPC), schema={"level": pl.String, "indicator": pl.String},
-                            orient="row")
-    judged = history.join(left_out, on=["level", "indicator"], how="anti", maintain_order="left")
-    return judged if level is None else judged.filter(pl.col("level") == level)
-
-
-def series_points(points: pl.DataFrame, level: str, unit: str, indicator: str) -> pl.DataFrame:
-    """The points of one series, in month order."""
-    return points.filter((pl.col("level") == level) & (pl.col("unit") == unit)
-                         & (pl.col("indicator") == indicator)).sort("month")
-
-
-def count_series(points: pl.DataFrame, month: str) -> dict[str, int]:
-    """How many series have a value in `month`, by their limits (none, provisional, proper)."""
-    counts = dict(points.filter(pl.col("month") == month).group_by("limits").len().iter_rows())
-    return {status: counts.get(status, 0) for status in (NO_LIMITS, PROVISIONAL, PROPER)}
-
-
-def series_variation(points: pl.DataFrame) -> pl.DataFrame:
-    """Each series' variation icon: its last point's variation, side and limits (level, unit, indicator,
-    month, variation, side, limits)."""
-    return (points.sort("month").group_by("level", "unit", "indicator", maintain_order=True).last()
-            .select("level", "unit", "indicator", "month", "variation", "side", "limits")
-            .sort("level", "indicator", "unit"))

@@ -10,6 +10,9 @@ from collections.abc import Mapping
 import polars as pl
 
 BULLETIN_TABLES = ("bookings", "booking_platforms", "hotline", "uploads")
+# Tables a figure is computed from even when they have no row (an empty table elsewhere means "not printed"):
+# no quality flags is a count of 0, and the printed totals are compared even when none was printed.
+ALWAYS_PRESENT = ("quality_flags", "declared_totals")
 SUMMARY_FIELDS = ("month", "days_in_month", "bookings_total", "third_party_share", "platforms_total",
                   "hotline_calls", "upload_units", "upload_units_complete", "hospital_outpatient_visits",
                   "quality_flags", "quality_errors")
@@ -109,3 +112,9 @@ def summarise_months(tables: Mapping[str, pl.DataFrame]) -> list[dict]:
         tables_of_month = {name: frame.filter(pl.col("month") == month) for name, frame in tables.items()}
         summaries.append(summarise_month(month, days_in_month(month), tables_of_month))
     return summaries
+
+
+def present_tables(tables: Mapping[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """The tables a month's figures are computed from: those with rows, and `ALWAYS_PRESENT` even when empty
+    (the one rule of which tables count as present, for the history store, the series and the trends)."""
+    return {name: frame for name, frame in tables.items() if frame.height or name in ALWAYS_PRESENT}

@@ -1,7 +1,7 @@
 """Month-to-month views over every processed month up to the one in hand.
 
 Each function takes frames with a `month` column, one row per month or per month and unit: the months' key
-figures and units from the history store (`analysis.history.read_months`), or the history of a table
+figures and units from the history store (`history_store.read_months`), or the history of a table
 (`MonthContext.history(name)`), and returns a frame with one row per month (or per month and unit).
 With a single month there is nothing to compare: changes are null and nothing appears or disappears.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import polars as pl
 
 from njbulletin.analysis.completeness import summarise_completeness
-from njbulletin.analysis.summary import compute_key_figures
+from njbulletin.analysis.summary import compute_key_figures, present_tables
 from njbulletin.months import days_in_month, shift_month
 
 SUMMARY_METRICS = ("bookings_total", "third_party_share", "platforms_total", "hotline_calls", "work_orders",
@@ -43,8 +43,7 @@ def summarise_history(bookings: pl.DataFrame, hotline: pl.DataFrame, platforms: 
     rows = []
     for month in list_months(*histories.values()):
         tables = {name: frame.filter(pl.col("month") == month) for name, frame in histories.items()}
-        present = {name: frame for name, frame in tables.items() if frame.height or name == "declared_totals"}
-        rows.append(compute_key_figures(month, days_in_month(month), present))
+        rows.append(compute_key_figures(month, days_in_month(month), present_tables(tables)))
     return pl.DataFrame([{key: row[key] for key in SUMMARY_SCHEMA} for row in rows], schema=SUMMARY_SCHEMA,
                         orient="row")
 

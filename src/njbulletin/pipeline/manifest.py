@@ -67,13 +67,6 @@ def code_digest(source_roots: Iterable[Path], notebooks: Iterable[Path], lock: P
     return digest.hexdigest()
 
 
-def fingerprint(inputs: Mapping[str, str], code: str, parameters: Mapping[str, object]) -> str:
-    """sha256 of everything a month's reports depend on."""
-    payload = json.dumps({"inputs": dict(sorted(inputs.items())), "code": code, "parameters": parameters},
-                         sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 @lru_cache(maxsize=4)
 def git_commit(repository: Path) -> dict:
     """The commit the code was run at, and whether the working tree had changes (None outside git)."""

@@ -124,15 +124,9 @@ def processed_partitions(processed_dir: Path, month: str) -> dict[str, Path]:
 
 def write_csv_exports(tables: dict, data_dir: Path) -> list[Path]:
     """Each table as data/<table>.csv, UTF-8 with a BOM so Excel shows Chinese text; written atomically."""
-    from njbulletin.atomic import atomic_path
+    from njbulletin.atomic import write_csv_atomic
 
-    written = []
-    for name, frame in sorted(tables.items()):
-        target = Path(data_dir) / f"{name}.csv"
-        with atomic_path(target) as temporary:
-            frame.write_csv(temporary, include_bom=True)
-        written.append(target)
-    return written
+    return [write_csv_atomic(frame, Path(data_dir) / f"{name}.csv") for name, frame in sorted(tables.items())]
 
 
 def write_month_files(processed_dir: Path, month: str, month_dir: Path, source: dict) -> dict:

@@ -15,15 +15,14 @@ month is not skipped): a run where nothing changed returns at once.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from dataclasses import replace
 from pathlib import Path
 
 from njbulletin.errors import UsageError
 from njbulletin.months import validate_month
-from njbulletin.pipeline.manifest import fingerprint, load_notebook, notebook_digest, read_manifest, sha256_file
+from njbulletin.pipeline.fingerprints import code_of_run, input_digests, month_fingerprint, notebook_code, plan_notebook
+from njbulletin.pipeline.manifest import load_notebook, notebook_digest, read_manifest
 from njbulletin.pipeline.model import (
     KEEP,
     OK,
@@ -106,33 +105,11 @@ def month_parameters(month: str, settings: Settings) -> dict[str, object]:
     return parameters
 
 
-def sha256_json(value: object) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
-
-
-def code_of_run(code: str, specs: list[NotebookSpec]) -> str:
-    """The run's code as the manifest records it: the shared code and every notebook's cells."""
-    return sha256_json([code, [[spec.name, spec.cells] for spec in specs]])
-
-
-def notebook_code(code: str, specs: list[NotebookSpec], spec: NotebookSpec) -> str:
-    """A notebook's code: the shared code, the cells of the first stage (which writes what it reads) and its own."""
-    first = [[other.name, other.cells] for other in specs if other.first_stage]
-    return sha256_json([code, first, [spec.name, spec.cells]])
-
-
-def plan_notebook(spec: NotebookSpec, month: str, digests: dict[str, str], files: dict[str, Path],
-                  code: str, parameters: dict) -> NotebookPlan:
-    months = [m for m in sorted(files) if m <= month] if spec.reads == READS_HISTORY else [month]
-    inputs = {files[m].name: digests[m] for m in months}
-    return NotebookPlan(spec, inputs, code, fingerprint(inputs, code, parameters))
-
-
 def plan_months(months: list[str], available: dict[str, Path], settings: Settings, code: str,
                 specs: list[NotebookSpec]) -> list[MonthPlan]:
-    """One plan per month, each notebook with its own fingerprint (every notebook to run, until `decide_months`).
-    `code` is the shared code's digest (`digests.code_version`)."""
-    digests = {month: sha256_file(available[month]) for month in available if month <= max(months, default="")}
+    """One plan per month, each notebook with its own fingerprint (`pipeline.fingerprints`; every notebook to
+    run, until `decide_months`). `code` is the shared code's digest (`digests.code_version`)."""
+    digests = input_digests(available, max(months, default=""))
     codes = {spec.name: notebook_code(code, specs, spec) for spec in specs}
     code_sha256 = code_of_run(code, specs)
     plans = []
@@ -142,8 +119,8 @@ def plan_months(months: list[str], available: dict[str, Path], settings: Setting
         notebooks = tuple(plan_notebook(spec, month, digests, available, codes[spec.name], keyed) for spec in specs)
         inputs = {name: sha for notebook in notebooks for name, sha in notebook.inputs.items()}
         plans.append(MonthPlan(month, available[month], dict(sorted(inputs.items())), parameters,
-                               sha256_json([notebook.fingerprint for notebook in notebooks]),
-                               Path(settings.reports_dir) / month, code_sha256, notebooks))
+                               month_fingerprint(notebooks), Path(settings.reports_dir) / month, code_sha256,
+                               notebooks))
     return plans
 
 

@@ -12,7 +12,7 @@ the lock, the first stage's cells and its own) and the parameters; otherwise its
 kept. A month whose notebooks are all kept is skipped. That path imports only the standard library and
 filelock: no polars, papermill or matplotlib, so a run where nothing changed returns at once. Before
 history notebooks run, the history store's entries of the months that are not ingested again are brought
-up to date (`analysis.history.refresh`).
+up to date (`history_store.refresh`).
 """
 from __future__ import annotations
 
@@ -113,8 +113,7 @@ def refresh_history_store(pending: list[MonthPlan], processed_dir: Path) -> list
                                                      for notebook in plan.to_run(first_stage=False))]
     if not readers:
         return []
-    from njbulletin.analysis.history import refresh
-    from njbulletin.analysis.history_store import stored_months
+    from njbulletin.history_store import refresh, stored_months
 
     ingested = {plan.month for plan in pending if plan.to_run(first_stage=True)}
     return refresh(processed_dir, [month for month in stored_months(processed_dir, max(readers))

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import ctypes
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
+
+from njbulletin.reading.textio import is_wide
 
 AXIS_TOLERANCE = 0.5  # a segment whose ends differ by less than this in y (x) is horizontal (vertical)
 MIN_RULE_LENGTH = 2.0  # shorter segments are the ends of a thin rectangle, not rules
@@ -119,7 +120,7 @@ def unprinted_font(raw, text_page) -> str | None:
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     for index in range(0, raw.FPDFText_CountChars(text_page), ANGLE_SAMPLE_STEP):
         char = chr(raw.FPDFText_GetUnicode(text_page, index))
-        if raw.FPDFText_IsGenerated(text_page, index) or unicodedata.east_asian_width(char) not in "WF" \
+        if raw.FPDFText_IsGenerated(text_page, index) or not is_wide(char) \
                 or char.isspace():
             continue
         raw.FPDFText_GetCharBox(text_page, index, left, right, bottom, top)
@@ -213,7 +214,7 @@ def glyph_boxes(raw, text_page, chars: list[str], generated: list[bool]) -> dict
         elif (chars[index], size) in advances:
             advance = min(advances[(chars[index], size)])
         else:
-            advance = size if unicodedata.east_asian_width(chars[index]) in "WF" else size / 2
+            advance = size if is_wide(chars[index]) else size / 2
         bottom = min(loose[1], y0)
         boxes[index] = (x0, bottom, x0 + advance, bottom + size)
     return boxes

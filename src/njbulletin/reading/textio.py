@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from pathlib import Path
 
 from njbulletin.config import MAX_INPUT_BYTES
@@ -83,3 +84,14 @@ def split_normalised_lines(text: str) -> list[str]:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(NORMALISE_TABLE)
     return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def is_wide(char: str) -> bool:
+    """Whether a character is drawn two columns wide (a CJK ideograph, full-width form or punctuation): the one
+    rule for a character's width (the PDF reader's advances, printed table widths, chart titles' lines)."""
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def display_width(text: str) -> int:
+    """A text's width in columns: a wide character (`is_wide`) counts two, any other one."""
+    return sum(2 if is_wide(char) else 1 for char in text)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from njbulletin.analysis.attention import FOLDED, RANKED, count_attention
 from njbulletin.analysis.ranking import family_threshold
-from njbulletin.atomic import atomic_path, write_text_atomic
+from njbulletin.atomic import write_csv_atomic, write_text_atomic
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator
 from njbulletin.months import shift_month
 from njbulletin.report.calendar_note import volume_clause
@@ -355,9 +355,7 @@ def attention_digest(shown: pl.DataFrame, month: str, months: int = 2) -> dict:
 
 
 def write_csv(frame: pl.DataFrame, target: Path) -> Path:
-    with atomic_path(target) as temporary:
-        frame.write_csv(temporary, include_bom=True)
-    return target
+    return write_csv_atomic(frame, target)
 
 
 def write_attention_exports(report_dir: Path, shown: pl.DataFrame, points: pl.DataFrame) -> list[Path]:

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from njbulletin.reading.textio import is_wide
 from njbulletin.report.strings import text
 
 MM = 96 / 25.4  # CSS pixels per millimetre
@@ -72,7 +72,7 @@ def plain(fragment: str) -> str:
 def text_width(value: str) -> float:
     """The width of a line of text at the print size, in CSS pixels: CJK (wide) characters one em, others
     0.6 em at most."""
-    return sum(EM if unicodedata.east_asian_width(char) in "WF" else 0.6 * EM for char in value)
+    return sum(EM if is_wide(char) else 0.6 * EM for char in value)
 
 
 def longest_word(value: str) -> float:

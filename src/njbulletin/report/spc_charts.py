@@ -2,11 +2,10 @@
 
 The values as a grey line; the mean as a solid line and the process limits dashed; each point coloured by
 its variation: common cause grey circles, special cause improving blue triangles, concerning orange diamonds,
-neutral purple squares (MARKERS; the
-blue and orange of Making Data Count, which colour-blind readers tell apart; the points' meaning is also in
-the legend and the icon's words). At the top right, the variation icon of the latest month: a circle in its
-colour with ▲ (high) or ▼ (low), and its words. A month without a value breaks the line. Markers and lines
-thin out as the months grow, so that 12 months and 600 months both read.
+neutral purple squares (`report.spc_icons`, the one source of SPC's colours, markers and icons; the points'
+meaning is also in the legend and the icon's words). At the top right, the variation icon of the latest
+month: a circle in its colour with ▲ (high) or ▼ (low), and its words. A month without a value breaks the
+line. Markers and lines thin out as the months grow, so that 12 months and 600 months both read.
 """
 from __future__ import annotations
 
@@ -19,7 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
+from njbulletin.analysis.spc_point_types import COMMON_CAUSE
 from njbulletin.indicators import find_indicator, is_volume
+from njbulletin.reading.textio import display_width
 from njbulletin.report.labels import text
 from njbulletin.report.plotting import (
     chart_style,
@@ -30,13 +31,8 @@ from njbulletin.report.plotting import (
     new_figure,
     set_month_axis,
 )
+from njbulletin.report.spc_icons import COLOURS, LIMIT, LINE, MARKERS, MEAN, legend_key, point_colour, variation_icon
 
-COLOURS = {"common_cause": "#a6a6a6", "improving": "#0b72b9", "concerning": "#e46c0a", "neutral": "#5b2a86"}
-# Shapes as well as colours, so that a colour-blind reader tells the kinds apart (blue and purple look alike
-# under protanopia and deuteranopia): improving an upward triangle, concerning a diamond, neutral a square.
-MARKERS = {"common_cause": "o", "improving": "^", "concerning": "D", "neutral": "s"}
-LINE, MEAN, LIMIT = "#b8b8b8", "#1a1a1a", "#7f7f7f"
-ICON_MARK = {"high": "▲", "low": "▼"}
 SERIES_COLUMNS = ("month", "value", "mean", "lower", "upper", "variation", "side", "limits", "baseline_points")
 # The units an indicator is measured in (string keys), by kind and key.
 MEASURE_UNITS = {"bookings_total": "ind_unit.bookings", "platforms_total": "ind_unit.bookings",
@@ -78,31 +74,28 @@ def sizes(months: int, small: bool) -> tuple[float, float]:
 def draw_points(ax, dates: list[date], values: np.ndarray, variations: list, area: float, lang: str) -> list:
     """Each point coloured by its variation; returns the legend's handles for the kinds present."""
     handles = []
-    for variation in ("common_cause", "concerning", "improving", "neutral"):
+    for variation in (COMMON_CAUSE, "concerning", "improving", "neutral"):
         mask = np.array([kind == variation for kind in variations])
         if not mask.any():
             continue
         ax.scatter(np.array(dates, dtype=object)[mask], values[mask], s=area, color=COLOURS[variation], zorder=3,
                    marker=MARKERS[variation],
-                   edgecolors="white" if variation == "common_cause" else "#333333", linewidths=0.3)
-        key = "spc.common_point" if variation == "common_cause" else f"spc.{variation}_point"
+                   edgecolors="white" if variation == COMMON_CAUSE else "#333333", linewidths=0.3)
         handles.append(Line2D([], [], marker=MARKERS[variation], linestyle="", color=COLOURS[variation],
-                              label=text(key, lang)))
+                              label=text(legend_key(variation), lang)))
     return handles
 
 
 def draw_icon(ax, variation: str | None, side: str | None, lang: str, small: bool) -> None:
     """The variation icon inside the plot's top right, as Making Data Count places it: a circle in the
     variation's colour with ▲ (high) or ▼ (low), and its words."""
-    if variation is None:
+    icon = variation_icon(variation, side, lang)
+    if icon is None:
         return
-    colour = COLOURS[variation]
-    mark = "—" if variation == "common_cause" else ICON_MARK.get(side, "•")
-    words = text(f"spc.icon.{variation}", lang, side=text(f"spc.side.{side}", lang) if side else "")
-    size = 7 if small else 8.5
-    ax.text(0.985, 0.955, mark, transform=ax.transAxes, ha="right", va="top", fontsize=size, color="white",
+    colour, size = icon["colour"], 7 if small else 8.5
+    ax.text(0.985, 0.955, icon["mark"], transform=ax.transAxes, ha="right", va="top", fontsize=size, color="white",
             zorder=5, bbox={"boxstyle": "circle,pad=0.3", "fc": colour, "ec": colour})
-    ax.text(0.94 if small else 0.955, 0.955, words, transform=ax.transAxes, ha="right", va="top", fontsize=size,
+    ax.text(0.94 if small else 0.955, 0.955, icon["words"], transform=ax.transAxes, ha="right", va="top", fontsize=size,
             color=colour, zorder=5, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
 
 
@@ -111,7 +104,7 @@ def wrapped(title: str, small: bool) -> str:
     limit = 70 if small else 110
     lines, line, width = [], "", 0
     for word in re.findall(r"[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+|.", title):
-        size = sum(2 if ord(char) > 0x2e80 else 1 for char in word)
+        size = display_width(word)
         if line and width + size > limit:
             lines.append(line.rstrip())
             line, width = "", 0
@@ -202,7 +195,7 @@ def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, l
             run = []
         else:
             run.append(f"{x(offset)},{y(value * scale)}")
-    dots = [{"x": x(offset), "y": y(value * scale), "colour": COLOURS.get(variation or "", COLOURS["common_cause"])}
+    dots = [{"x": x(offset), "y": y(value * scale), "colour": point_colour(variation)}
             for offset, (value, variation) in enumerate(zip(values, data["variation"].to_list())) if value is not None]
     limits, labels = [], []
     last = data.row(-1, named=True)
@@ -219,27 +212,9 @@ def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, l
     labels += [{"x": x(0), "y": baseline, "anchor": "start", "text": data["month"][0]},
                {"x": x(data.height - 1), "y": baseline, "anchor": "end", "text": data["month"][-1]}]
     latest = series.sort("month").row(-1, named=True)
-    icon = None
-    if latest["variation"] is not None:
-        side = latest["side"]
-        icon = {"colour": COLOURS[latest["variation"]],
-                "mark": "—" if latest["variation"] == "common_cause" else ICON_MARK.get(side, "•"),
-                "words": text(f"spc.icon.{latest['variation']}", lang, side=text(f"spc.side.{side}", lang) if side else "")}
+    icon = variation_icon(latest["variation"], latest["side"], lang)
     svg = template_environment().get_template("xmr.svg.j2").render(
         width=SMALL_WIDTH, height=SMALL_HEIGHT, title=title, limits=limits, runs=[" ".join(r) for r in runs],
         dots=dots, last=dots[-1], labels=labels, icon=icon, dot_radius=3 if data.height <= 120 else 1.6,
         line_width=1.2 if data.height <= 120 else 0.7)
     return Prose(svg)
-
-
-def city_indicators_with_limits(points: pl.DataFrame) -> list[str]:
-    """The city's indicators whose latest month has limits, in the order the trends page shows their XmR charts:
-    bookings, each channel's share, then the others as `indicators` lists them."""
-    from njbulletin.channels import CHANNELS
-    from njbulletin.indicators import CHANNEL_SHARE_PREFIX, indicators_of
-
-    latest = points.filter(pl.col("level") == "city").sort("month").group_by("indicator").last()
-    charted = set(latest.filter(pl.col("limits") != "none")["indicator"].to_list())
-    order = [indicator.key for indicator in indicators_of("city")]
-    order[1:1] = [f"{CHANNEL_SHARE_PREFIX}{channel}" for channel in CHANNELS]
-    return [key for key in order if key in charted] + sorted(charted - set(order))
