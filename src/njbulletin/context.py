@@ -12,8 +12,8 @@ from pathlib import Path
 import polars as pl
 
 from njbulletin import config
-from njbulletin.config import LANGUAGES
 from njbulletin.errors import UsageError
+from njbulletin.languages import validate_lang
 from njbulletin.layout import find_raw_bulletin, partition_path
 from njbulletin.months import days_in_month, validate_month
 from njbulletin.storage import processed_months, scan_table, write_month_tables
@@ -45,13 +45,11 @@ class MonthContext:
                         processed_dir: str | Path | None = None, reports_dir: str | Path | None = None,
                         lang: str = "zh", allow_errors: bool = False) -> MonthContext:
         """Build a context from notebook parameters; empty or None folders mean the project defaults."""
-        if lang not in LANGUAGES:
-            raise UsageError(f"invalid lang {lang!r}: expected one of {', '.join(LANGUAGES)}")
         return cls(month=validate_month(month),
                    raw_dir=Path(raw_dir or config.RAW_DIR).resolve(),
                    processed_dir=Path(processed_dir or config.PROCESSED_DIR).resolve(),
                    reports_dir=Path(reports_dir or config.REPORTS_DIR).resolve(),
-                   lang=lang, allow_errors=bool(allow_errors))
+                   lang=validate_lang(lang), allow_errors=bool(allow_errors))
 
     @property
     def days_in_month(self) -> int:

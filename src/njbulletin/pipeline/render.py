@@ -51,7 +51,8 @@ def publish_notebook(executed: Path, parameters: dict, final_path: Path, with_co
         notebook = nbformat.read(executed, as_version=4)
     show_parameters(notebook, parameters, final_path)
     nbformat.write(notebook, executed)
-    return render_html(executed, executed.with_suffix(".html"), with_code)
+    return render_html(executed, executed.with_suffix(".html"), with_code, lang=str(parameters["lang"]),
+                       month=str(parameters["month"]))
 
 
 @dataclass

@@ -14,6 +14,7 @@ import polars as pl
 from markupsafe import Markup
 
 from njbulletin.config import MIN_RATIO_DENOMINATOR
+from njbulletin.languages import language_position
 from njbulletin.report.labels import display_name, join_names, text
 from njbulletin.report.strings import TEXT
 from njbulletin.report.tables import ReportTable, report_table
@@ -93,7 +94,7 @@ def decimals(value: float | None, digits: int = 4) -> str:
 
 def phrase(key: str, lang: str, **values: object) -> Markup:
     """One sentence of the string table as HTML, its values escaped."""
-    template = TEXT[key][1 if lang == "en" else 0]  # trusted: the table's own text
+    template = TEXT[key][language_position(lang)]  # trusted: the table's own text
     return Markup(template).format(**values)
 
 
