@@ -11,7 +11,6 @@ thin out as the months grow, so that 12 months and 600 months both read.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import numpy as np
 import polars as pl
@@ -20,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
 from njbulletin.indicators import find_indicator, is_volume
+from njbulletin.months import first_day, month_range
 from njbulletin.report.labels import text
 from njbulletin.report.plotting import (
     chart_style,
@@ -60,10 +60,7 @@ def on_calendar(series: pl.DataFrame) -> pl.DataFrame:
     """The series' points on every month from its first to its last (null where a month has no value), the
     mean and limits carried across a gap so that their lines do not break."""
     months = series.sort("month")["month"]
-    first, last = months[0], months[-1]
-    span = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:]) + 1
-    calendar = pl.DataFrame({"month": [f"{(int(first[:4]) * 12 + int(first[5:]) - 1 + offset) // 12:04d}-"
-                                       f"{(int(first[5:]) - 1 + offset) % 12 + 1:02d}" for offset in range(span)]})
+    calendar = pl.DataFrame({"month": month_range(months[0], months[-1])})
     return (calendar.join(series.select(*SERIES_COLUMNS), on="month", how="left")
             .with_columns(pl.col("mean", "lower", "upper").fill_null(strategy="forward")))
 
@@ -141,7 +138,7 @@ def chart_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, m
     data = on_calendar(series)
     share = find_indicator(indicator, level).kind == "share"
     scale = 100.0 if share else 1.0
-    dates = [date(int(m[:4]), int(m[5:]), 1) for m in data["month"]]
+    dates = [first_day(m) for m in data["month"]]
     values = data["value"].to_numpy().astype(float) * scale
     area, width = sizes(len(dates), small)
     with chart_style():
