@@ -11,6 +11,7 @@ thin out as the months grow, so that 12 months and 600 months both read.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import numpy as np
 import polars as pl
