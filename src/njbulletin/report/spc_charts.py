@@ -133,7 +133,7 @@ def set_axes(ax, dates: list[date], values: np.ndarray, limits: np.ndarray, lang
     ax.set_ylim(low - 0.06 * span, high + 0.3 * span)
 
 
-def chart_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, month: str, lang: str = "zh",
+def chart_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, month: str, lang: str,
               small: bool = False) -> Figure:
     """The XmR chart of one series (its rows of `compute_spc`); `small` for the attention page's charts."""
     data = on_calendar(series)
@@ -182,7 +182,7 @@ def small_scale(data: pl.DataFrame, scale: float) -> tuple:
     return (lambda offset: round(left + offset * step, 1)), (lambda value: round(top + (high - value) / (high - low) * height, 1))
 
 
-def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, lang: str = "zh"):
+def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, lang: str):
     """A small XmR chart of one series as inline SVG (a `Prose` for the page): cheap enough to draw one for every
     signal of a month."""
     from njbulletin.report.attention import format_measure

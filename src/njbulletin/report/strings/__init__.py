@@ -48,7 +48,7 @@ for _name, _strings in _LATER_FILES.items():  # pragma: no cover - as above
 TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES, **ATTENTION, **CALENDAR, **BRIEFING}
 
 
-def text(key: str, lang: str = "zh", **values: object) -> str:
+def text(key: str, lang: str, **values: object) -> str:
     """The string for a key in a language, with {placeholders} filled in (UsageError for a language that is not
     one of config.LANGUAGES: never another language's text in its place)."""
     try:
