@@ -52,7 +52,7 @@ check: $(INSTALLED)
 test: lint
 	$(BIN)/python -m pytest tests
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
-	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
+	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports NJBULLETIN_SCRATCH=$$scratch \
 	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider notebooks
 
 ## The inner loop: lint, import layers and every test not marked slow (under a minute)
@@ -71,7 +71,7 @@ lab: $(INSTALLED)
 ## Re-execute the notebooks in place with their default parameters (refreshes the outputs nbval compares)
 notebooks: $(INSTALLED)
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
-	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
+	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports NJBULLETIN_SCRATCH=$$scratch \
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.record_timing=False \
 		notebooks/[0-9][0-9]-*.ipynb

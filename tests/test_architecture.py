@@ -149,3 +149,85 @@ def test_the_analysis_check_finds_a_file_opened(snippet):
 def test_the_analysis_check_passes_pure_frames():
     assert io_in("import polars as pl\ndef f(frame):\n    return frame.filter(pl.col('x') > 1).sort('x')") == []
 
+
+# ----------------------------------------------------------------------------- lang is handed down, never read back
+# `lang` goes from the command line (or a notebook's parameters cell) down as a value. Reading it back from a
+# file the run wrote (a manifest, a notebook's papermill metadata) is how it used to reach the index, the
+# navigation bars and the pages. A read of the key "lang" is refused when the value it is read from came from a
+# file or from metadata (the expression names a manifest, metadata or papermill), or when the function that reads
+# it also reads a file.
+FILE_READS = {"read_json", "load", "loads", "read", "read_text", "read_bytes", "open", "read_manifest",
+              "collect_month_entries"}
+FILE_WORDS = ("manifest", "metadata", "papermill")
+
+
+def reads_lang_key(node: ast.AST) -> bool:
+    """x["lang"] or x.get("lang", ...)."""
+    if isinstance(node, ast.Subscript):
+        return isinstance(node.slice, ast.Constant) and node.slice.value == "lang"
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
+            and bool(node.args) and isinstance(node.args[0], ast.Constant) and node.args[0].value == "lang")
+
+
+def names_a_file(node: ast.AST) -> bool:
+    """The expression mentions a manifest, metadata or papermill (by attribute, name or string)."""
+    for part in ast.walk(node):
+        word = (part.attr if isinstance(part, ast.Attribute) else part.id if isinstance(part, ast.Name)
+                else part.value if isinstance(part, ast.Constant) and isinstance(part.value, str) else "")
+        if any(file_word in word for file_word in FILE_WORDS):
+            return True
+    return False
+
+
+def reads_a_file(function: ast.AST) -> bool:
+    return any(isinstance(node, ast.Call) and (getattr(node.func, "attr", None) in FILE_READS
+                                               or getattr(node.func, "id", None) in FILE_READS)
+               for node in ast.walk(function))
+
+
+def lang_read_backs(source: str) -> list[str]:
+    """Each function of the source that reads "lang" back from a file or from metadata."""
+    found = []
+    for function in ast.walk(ast.parse(source)):
+        if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        reads = [node for node in ast.walk(function) if reads_lang_key(node)]
+        if any(names_a_file(node) for node in reads) or (reads and reads_a_file(function)):
+            found.append(function.name)
+    return found
+
+
+# What the package did before issue 29 (report/html.py, report/navigation.py, report/index.py): each must be caught.
+OLD_READ_BACKS = '''
+def notebook_language(notebook) -> str:
+    lang = notebook.metadata.get("papermill", {}).get("parameters", {}).get("lang")
+    return lang if lang in ("zh", "en") else "zh"
+
+def month_language(month_dir):
+    manifest = read_json(month_dir / "manifest.json") or {}
+    lang = (manifest.get("parameters") or {}).get("lang")
+    return lang if lang in LANGUAGES else "zh"
+
+def reports_language(entries):
+    for entry in entries:
+        lang = (entry["manifest"].get("parameters") or {}).get("lang")
+        if lang in ("zh", "en"):
+            return lang
+    return "zh"
+
+def render_bar(inputs):
+    return inputs["lang"]
+'''
+
+
+def test_the_lang_rule_catches_the_read_backs_issue_29_removed():
+    """Positive control: the three read-backs the package had are caught; a value handed down is not."""
+    assert lang_read_backs(OLD_READ_BACKS) == ["notebook_language", "month_language", "reports_language"]
+
+
+def test_lang_is_never_read_back_from_a_file():
+    modules = sorted(PACKAGE.rglob("*.py"))
+    assert len(modules) > 50  # the package itself, not an empty folder
+    found = {str(path.relative_to(PACKAGE)): names for path in modules
+             if (names := lang_read_backs(path.read_text(encoding="utf-8")))}
+    assert found == {}

@@ -203,7 +203,7 @@ def test_the_seed_alone_lists_its_standing_problems_and_says_plainly_that_no_lim
 
 def test_the_exports_have_the_contract_s_columns_and_the_digest_the_first_three(planted, tmp_path):
     items, points = planted
-    listed.write_attention_exports(tmp_path / MONTH, items, points)
+    listed.write_attention_exports(tmp_path / MONTH, MONTH, items, points)
     data = tmp_path / MONTH / "data"
     assert pl.read_csv(data / "attention.csv").columns == list(ATTENTION_SCHEMA)
     spc = pl.read_csv(data / "spc.csv", infer_schema_length=None)

@@ -389,7 +389,8 @@ def test_the_no_op_path_imports_no_heavy_library(seed_run):
 def test_with_code_shows_the_code_and_still_loads_nothing_remote(month_dir, tmp_path):
     from njbulletin.report.html import render_html
 
-    page = render_html(month_dir / "01-ingest.ipynb", tmp_path / "01-ingest.html", with_code=True).read_text(
+    page = render_html(month_dir / "01-ingest.ipynb", tmp_path / "01-ingest.html", with_code=True, lang="zh",
+                       month=month_dir.name).read_text(
         encoding="utf-8")
     assert "MonthContext" in page and "from_parameters" in page
     assert find_remote_references(page) == []

@@ -31,7 +31,7 @@ def draw_and_save(folder: Path, **rc) -> list[Path]:
     frame = pl.DataFrame({"hospital": ["鼓楼", "江宁"], "count": [3, 1]})
     with plt.rc_context(rc):
         figure = plotting.plot_ranked_bars(frame, "count", "hospital", title="鼓楼 预约量", xlabel="预约量（人次）",
-                                           ylabel="医院", month="2024-11")
+                                           ylabel="医院", month="2024-11", lang="zh")
         written = plotting.save_figure(figure, folder, "gulou")
     plotting.close_figure(figure)
     return written
@@ -106,7 +106,7 @@ def test_heatmap_keeps_levels_apart_and_saves_both_formats(seed, tmp_path):
 
 def test_rows_with_the_same_label_keep_their_own_bars():
     frame = pl.DataFrame({"name": ["鼓楼", "鼓楼", "江宁"], "count": [3, 2, 1]})
-    figure = plotting.plot_ranked_bars(frame, "count", "name", title="t", xlabel="x", ylabel="y", month="2024-11")
+    figure = plotting.plot_ranked_bars(frame, "count", "name", title="t", xlabel="x", ylabel="y", month="2024-11", lang="zh")
     axes = figure.axes[0]
     assert [t.get_text() for t in axes.get_yticklabels()] == ["鼓楼", "鼓楼 (2)", "江宁"]
     assert sorted(round(bar.get_width()) for bar in axes.patches) == [1, 2, 3]
@@ -116,7 +116,7 @@ def test_rows_with_the_same_label_keep_their_own_bars():
 def test_publish_figure_writes_both_formats_and_closes_the_figure(tmp_path):
     frame = pl.DataFrame({"hospital": ["鼓楼", "江宁"], "count": [3, 1]})
     figure = plotting.plot_ranked_bars(frame, "count", "hospital", title="鼓楼", xlabel="x", ylabel="y",
-                                       month="2024-11")
+                                       month="2024-11", lang="zh")
     written = plotting.publish_figure(figure, tmp_path, "gulou")
     assert [p.name for p in written] == ["gulou.png", "gulou.svg"]
     assert written[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -265,7 +265,7 @@ def test_one_palette_that_colour_blind_readers_tell_apart():
     assert plotting.palette(4) == sns.color_palette("viridis", 4)
     frame = pl.DataFrame({"name": ["a", "b"], "x": [0.2, 0.9], "y": [0.5, 0.5]})
     figure = plotting.plot_heatmap(frame, "name", ["x", "y"], ["x", "y"], title="t", xlabel="x", ylabel="y",
-                                   month="2024-11")
+                                   month="2024-11", lang="zh")
     assert figure.axes[0].collections[0].get_cmap().name == "viridis"  # not red against green
     plotting.close_figure(figure)
 
@@ -273,7 +273,7 @@ def test_one_palette_that_colour_blind_readers_tell_apart():
 def test_an_axis_keeps_one_number_format():
     """Ticks from 0 to 10,000 read 0, 0.2万 ... 1万 in Chinese, never 8,000 beside 1万."""
     frame = pl.DataFrame({"name": ["a", "b"], "count": [10_000, 8_000]})
-    figure = plotting.plot_ranked_bars(frame, "count", "name", title="t", xlabel="x", ylabel="y", month="2024-11")
+    figure = plotting.plot_ranked_bars(frame, "count", "name", title="t", xlabel="x", ylabel="y", month="2024-11", lang="zh")
     figure.canvas.draw()
     labels = [tick.get_text() for tick in figure.axes[0].get_xticklabels() if tick.get_text()]
     assert labels[0] == "0" and all(label.endswith("万") for label in labels[1:]), labels
@@ -313,9 +313,9 @@ def test_count_axes_have_whole_ticks():
     from njbulletin.report.plotting import plot_count_bars, plot_lines
 
     bars = plot_count_bars(pl.DataFrame({"days": [28, 29, 30], "units": [1, 3, 2]}), "days", "units", None,
-                           title="t", xlabel="x", ylabel="y", month="2024-11")
+                           title="t", xlabel="x", ylabel="y", month="2024-11", lang="zh")
     lines = plot_lines(pl.DataFrame({"month": ["2024-10", "2024-11"], "hospitals": [33, 35]}), "month",
-                       "hospitals", None, title="t", xlabel="x", ylabel="y", month="2024-11")
+                       "hospitals", None, title="t", xlabel="x", ylabel="y", month="2024-11", lang="zh")
     for figure in (bars, lines):
         lower, upper = figure.axes[0].get_ylim()
         ticks = [tick for tick in figure.axes[0].get_yticks() if lower <= tick <= upper]

@@ -1,6 +1,6 @@
 """REPORTS/index.html and the navigation bar (report.index, report.navigation), built from month folders
 written here: key figures with their change from the month before, small trend charts from two months on,
-relative links, the language of the newest month, escaping of names and statuses, and no work when nothing
+relative links, the language the run hands down, escaping of names and statuses, and no work when nothing
 changed.
 
 Figures used: 2024-10 has 250,000 bookings and a third-party share of 0.9; 2024-11 has 276,195 (+10.478%)
@@ -100,7 +100,7 @@ def test_statuses_and_names_carrying_markup_are_escaped(tmp_path):
 
 
 def test_the_bar_links_index_pages_and_neighbouring_months(reports):
-    assert len(refresh_navigation(reports)) == 6
+    assert len(refresh_navigation(reports, "zh")) == 6
     page = (reports / "2024-10" / "10-booking-channels.html").read_text(encoding="utf-8")
     assert "old" not in page and page.count(START) == 1
     assert links_of(page) == ["../index.html", "01-ingest.html", "02-validate.html", "10-booking-channels.html",
@@ -110,24 +110,36 @@ def test_the_bar_links_index_pages_and_neighbouring_months(reports):
 
 
 def test_a_month_added_later_gives_the_one_before_it_a_next_link(reports):
-    refresh_navigation(reports)
-    assert refresh_navigation(reports) == []  # nothing changed: nothing rewritten
-    write_month(reports, "2024-12", summary(1, 0.5, 1), lang="en", notebooks=[("01-ingest", "ok")])
-    rewritten = refresh_navigation(reports)
+    refresh_navigation(reports, "zh")
+    assert refresh_navigation(reports, "zh") == []  # nothing changed: nothing rewritten
+    write_month(reports, "2024-12", summary(1, 0.5, 1), notebooks=[("01-ingest", "ok")])
+    rewritten = refresh_navigation(reports, "zh")
     assert sorted(path.parent.name for path in rewritten) == ["2024-11"] * 3 + ["2024-12"]
     november = (reports / "2024-11" / "02-validate.html").read_text(encoding="utf-8")
     assert "../2024-10/02-validate.html" in links_of(november)
     assert "../2024-12/01-ingest.html" in links_of(november)  # 2024-12 has no 02-validate: its first page
+
+
+def test_the_bars_and_the_index_speak_the_language_handed_down_not_the_one_a_manifest_names(reports):
+    """The run's language is passed to write_index; a manifest that says otherwise (a month written by an earlier
+    run in English) changes nothing: the language is never read back from a file."""
+    write_month(reports, "2024-12", summary(1, 0.5, 1), lang="en", notebooks=[("01-ingest", "ok")])
+    write_index(reports, "zh")
     december = (reports / "2024-12" / "01-ingest.html").read_text(encoding="utf-8")
-    assert "All months" in december and "Ingest" in december  # 2024-12 ran in English
+    assert "全部月份" in december and "All months" not in december
+    assert '<html lang="zh"' in (reports / "index.html").read_text(encoding="utf-8")
+    write_index(reports, "en")  # a run in English: every bar and the index in English
+    november = (reports / "2024-11" / "01-ingest.html").read_text(encoding="utf-8")
+    assert "All months" in november and "全部月份" not in november
+    assert '<html lang="en"' in (reports / "index.html").read_text(encoding="utf-8")
 
 
 def test_writing_the_index_twice_does_nothing_the_second_time(reports):
-    index = write_index(reports)
+    index = write_index(reports, "zh")
     first = index.stat().st_mtime_ns
-    assert write_index(reports) == index and index.stat().st_mtime_ns == first
+    assert write_index(reports, "zh") == index and index.stat().st_mtime_ns == first
     code = ("import sys; from njbulletin.report.index import write_index; "
-            f"write_index({str(reports)!r}); print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            f"write_index({str(reports)!r}, 'zh'); print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('jinja2', 'polars', 'nbconvert')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr  # an unchanged index neither renders nor imports
@@ -161,7 +173,7 @@ def test_a_folder_named_like_no_month_is_not_listed(reports):
     (reports / "2024-13").mkdir()  # four digits, a dash, two digits: but not a month
     document = build_index(collect_month_entries(reports), [], "zh")
     assert "2024-13" not in document and '<td class="month">2024-11</td>' in document
-    assert write_index(reports) == reports / "index.html"
+    assert write_index(reports, "zh") == reports / "index.html"
 
 
 def change_span(document: str, month: str, value: str) -> str:
@@ -219,7 +231,7 @@ def write_attention(reports: Path, month: str, count: int, lines: int = 3) -> No
 
 def test_the_attention_list_is_the_first_page_in_the_bar_and_the_bar_says_how_many_items(reports):
     write_attention(reports, "2024-11", 5)
-    refresh_navigation(reports)
+    refresh_navigation(reports, "zh")
     page = (reports / "2024-11" / "02-validate.html").read_text(encoding="utf-8")
     links = links_of(page)
     assert links[:2] == ["../index.html", "50-attention.html"]  # the banner, first in the bar
@@ -228,7 +240,7 @@ def test_the_attention_list_is_the_first_page_in_the_bar_and_the_bar_says_how_ma
     october = (reports / "2024-10" / "02-validate.html").read_text(encoding="utf-8")
     assert "njb-attention" not in october  # 2024-10 has no attention list
     write_attention(reports, "2024-11", 0, lines=0)
-    assert refresh_navigation(reports)  # the count changed: the bars are written again
+    assert refresh_navigation(reports, "zh")  # the count changed: the bars are written again
     page = (reports / "2024-11" / "02-validate.html").read_text(encoding="utf-8")
     assert "无需关注事项</a>" in page and "njb-attention-some" not in page
 
@@ -259,10 +271,10 @@ def test_the_index_shows_each_month_s_count_and_first_three_items_first_in_its_l
 
 
 def test_a_changed_attention_list_rewrites_the_index(reports):
-    write_index(reports)
+    write_index(reports, "zh")
     write_attention(reports, "2024-11", 4)
     before = (reports / "index.html").read_text(encoding="utf-8")
-    write_index(reports)
+    write_index(reports, "zh")
     assert (reports / "index.html").read_text(encoding="utf-8") != before
     assert "需关注 4 项" in (reports / "index.html").read_text(encoding="utf-8")
 
@@ -279,7 +291,7 @@ def test_in_a_browser_long_attention_lines_wrap_and_the_index_table_fits_1280_px
     long_line = "新增数据质量标记“表单上传不全”：12 个单位（" + "、".join(["南京医科大学附属逸夫医院"] * 6) + "，另有 7 个）"
     digest["first"][0]["zh"] = long_line
     (reports / "2024-11" / "attention.json").write_text(json.dumps(digest, ensure_ascii=False), encoding="utf-8")
-    write_index(reports)
+    write_index(reports, "zh")
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         try:

@@ -84,13 +84,13 @@ def test_every_unit_is_a_row_with_its_formatted_yuan(units):
 
 
 def test_a_missing_value_is_a_dash_with_its_note_and_no_note_without_one(units):
-    table = report_table(units, "t30-units", title="t", month="2024-11", missing_note="note.missing_denominator")
+    table = report_table(units, "t30-units", title="t", month="2024-11", missing_note="note.missing_denominator", lang="zh")
     parsed = cells_of(table)
     qinhuai = next(row for row in parsed.rows if row[1] == "秦淮区")  # prints 0 visits and '/' for its income
     assert qinhuai[parsed.labels.index("次均门急诊收入（元）")] == "—"
     assert "分母为 0 或缺失" in table.html
     complete = report_table(units.drop_nulls(), "t30-complete", title="t", month="2024-11",
-                            missing_note="note.missing_denominator")
+                            missing_note="note.missing_denominator", lang="zh")
     assert "分母为 0 或缺失" not in complete.html
 
 
@@ -112,8 +112,8 @@ def test_english_names_come_from_the_registry_and_unknown_names_stay_as_printed(
 
 def test_title_source_fixed_id_and_nothing_remote(seed):
     frame = channels.summarise_platforms(seed["booking_platforms"])
-    first = report_table(frame, "t10-platforms", title="线上预约平台", month="2024-11")
-    again = report_table(frame, "t10-platforms", title="线上预约平台", month="2024-11")
+    first = report_table(frame, "t10-platforms", title="线上预约平台", month="2024-11", lang="zh")
+    again = report_table(frame, "t10-platforms", title="线上预约平台", month="2024-11", lang="zh")
     assert first.html == again.html  # the same output on every run: nbval compares it
     assert 'id="t10-platforms"' in first.html and "线上预约平台" in first.html
     assert "来源：南京市卫生信息中心，2024-11" in first.html
@@ -133,7 +133,7 @@ def test_a_name_carrying_markup_is_escaped_in_the_table():
 
 def test_an_empty_frame_is_one_sentence():
     table = report_table(pl.DataFrame(schema={"unit": pl.String}), "t-empty", title="无上传的单位", month="2024-11",
-                         empty="empty.none")
+                         empty="empty.none", lang="zh")
     assert table.rows == 0 and "<table" not in table.html and "无。" in table.html
 
 
@@ -146,7 +146,7 @@ def test_reasons_and_labels_in_both_languages():
 
 
 def test_the_page_keeps_one_copy_of_the_tables_style(seed):
-    tables = [report_table(channels.summarise_channels(seed["bookings"]), f"t-{n}", title="t", month="2024-11")
+    tables = [report_table(channels.summarise_channels(seed["bookings"]), f"t-{n}", title="t", month="2024-11", lang="zh")
               for n in range(3)]
     page = "".join(table.html for table in tables)
     shared = share_table_styles(page)
@@ -176,7 +176,7 @@ def test_a_table_too_wide_for_a_portrait_sheet_prints_on_a_landscape_one(units):
     wide = report_table(units, "t30-units", title="t", month="2024-11", lang="zh")
     assert 'class="njb-table njb-landscape"' in wide.html  # 10 columns, 51 rows
     narrow = report_table(units.select("level", "unit", "outpatient_visits"), "t30-narrow", title="t",
-                          month="2024-11")
+                          month="2024-11", lang="zh")
     assert '<div class="njb-table" data-table="t30-narrow"' in narrow.html
     layout = print_layout(wide.html)
     assert layout.width > PORTRAIT_WIDTH and layout.landscape

@@ -23,6 +23,11 @@ PROCESSED_DIR = folder_from_environment("NJBULLETIN_PROCESSED", PROJECT_ROOT / "
 REPORTS_DIR = folder_from_environment("NJBULLETIN_REPORTS", PROJECT_ROOT / "reports")
 REFERENCE_DIR = folder_from_environment("NJBULLETIN_REFERENCE", PROJECT_ROOT / "data" / "reference")
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+# Where a notebook run by hand (JupyterLab's Run All, papermill without folders) writes its figures, exports and
+# tables: one folder per user, git-ignored. Only `njbulletin run`, which passes its folders, writes REPORTS_DIR and
+# PROCESSED_DIR (context.MonthContext.from_parameters).
+SCRATCH_DIR = folder_from_environment(
+    "NJBULLETIN_SCRATCH", PROJECT_ROOT / "scratch" / (os.environ.get("USER") or os.environ.get("USERNAME") or "user"))
 DOCS_DIR = PROJECT_ROOT / "docs"
 
 DEFAULT_MONTH = "2024-11"

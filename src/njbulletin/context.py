@@ -1,7 +1,9 @@
 """What a notebook needs to know about its month: parameters resolved into paths and data access.
 
-Notebooks hold only simple parameter defaults (None means "the project default
-from config.py"); this module turns them into absolute paths and reads tables.
+Notebooks hold only simple parameter defaults; this module turns them into absolute paths and reads tables.
+A folder left as None means a notebook run by hand (JupyterLab, papermill without folders), exploring: it reads
+the project's published data (config.PROCESSED_DIR) but writes its figures, exports and tables to the user's
+scratch folder (config.SCRATCH_DIR), never over a published report. `njbulletin run` passes every folder.
 """
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ from pathlib import Path
 import polars as pl
 
 from njbulletin import config
-from njbulletin.config import LANGUAGES
 from njbulletin.errors import UsageError
+from njbulletin.languages import validate_lang
 from njbulletin.layout import find_raw_bulletin, partition_path
 from njbulletin.months import days_in_month, validate_month
 from njbulletin.storage import processed_months, scan_table
@@ -37,21 +39,37 @@ class MonthContext:
     raw_dir: Path
     processed_dir: Path
     reports_dir: Path
-    lang: str = "zh"
+    lang: str
     allow_errors: bool = False  # store a month whose validation finds errors (they go to quality_flags)
+    # Exploring (a folder not given): the scratch folder written instead of the published ones, and where
+    # ingest writes the month's tables (else processed_dir).
+    scratch_dir: Path | None = None
+    written_processed_dir: Path | None = None
 
     @classmethod
     def from_parameters(cls, month: str = config.DEFAULT_MONTH, raw_dir: str | Path | None = None,
                         processed_dir: str | Path | None = None, reports_dir: str | Path | None = None,
                         lang: str = "zh", allow_errors: bool = False) -> MonthContext:
-        """Build a context from notebook parameters; empty or None folders mean the project defaults."""
-        if lang not in LANGUAGES:
-            raise UsageError(f"invalid lang {lang!r}: expected one of {', '.join(LANGUAGES)}")
+        """Build a context from notebook parameters, the notebook's edge: the month and language are checked
+        here. A processed folder not given is read from the project's and written in the scratch folder; a
+        reports folder not given is the scratch folder's (see the module's docstring)."""
+        scratch = config.SCRATCH_DIR if not (processed_dir and reports_dir) else None
         return cls(month=validate_month(month),
                    raw_dir=Path(raw_dir or config.RAW_DIR).resolve(),
                    processed_dir=Path(processed_dir or config.PROCESSED_DIR).resolve(),
-                   reports_dir=Path(reports_dir or config.REPORTS_DIR).resolve(),
-                   lang=lang, allow_errors=bool(allow_errors))
+                   reports_dir=Path(reports_dir).resolve() if reports_dir else scratch / "reports",
+                   lang=validate_lang(lang), allow_errors=bool(allow_errors), scratch_dir=scratch,
+                   written_processed_dir=None if processed_dir else scratch / "processed")
+
+    @property
+    def exploring(self) -> bool:
+        """True when the notebook runs outside `njbulletin run` and writes to the scratch folder."""
+        return self.scratch_dir is not None
+
+    @property
+    def output_processed_dir(self) -> Path:
+        """Where the month's processed tables and history entry are written (notebook 01)."""
+        return self.written_processed_dir or self.processed_dir
 
     @property
     def days_in_month(self) -> int:

@@ -86,9 +86,9 @@ def ingest_month(ctx):
     """Notebook 01's step: read and validate the context's raw bulletin (a month with errors is refused unless
     `allow_errors`: `ingest.read_month_tables`) and store it (`write_month`). Returns (bulletin, validation
     report, the tables stored)."""
-    ensure_outside_raw(ctx.processed_dir)
+    ensure_outside_raw(ctx.output_processed_dir)
     bulletin, report, tables = read_month_tables(ctx.raw_path(), ctx.allow_errors)
-    write_month(ctx.processed_dir, ctx.month, tables)
+    write_month(ctx.output_processed_dir, ctx.month, tables)
     return bulletin, report, tables
 
 

@@ -1,7 +1,13 @@
-"""Month strings ('YYYY-MM'): validation and calendar facts."""
+"""Month strings ('YYYY-MM'): validation and calendar facts, and the only place where months are counted.
+
+A month is validated once, where it comes in (`validate_month`: the command line in pipeline.plan, a notebook's
+parameters in context.MonthContext, `njbulletin synth --start`), and then handed down as a string; the
+helpers below take such a month and do not check it again.
+"""
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 
 from njbulletin.errors import UsageError
@@ -16,14 +22,24 @@ def validate_month(month: object) -> str:
     return month
 
 
+def year_and_number(month: str) -> tuple[int, int]:
+    """(2024, 11) for '2024-11', a month validated where it came in."""
+    year, number = month.split("-")
+    return int(year), int(number)
+
+
 def days_in_month(month: str) -> int:
-    year, number = (int(part) for part in validate_month(month).split("-"))
-    return calendar.monthrange(year, number)[1]
+    return calendar.monthrange(*year_and_number(month))[1]
+
+
+def first_day(month: str) -> dt.date:
+    """The month's first day, where a chart places it on a time axis."""
+    return dt.date(*year_and_number(month), 1)
 
 
 def month_index(month: str) -> int:
     """The month counted from year 0 (so that months subtract)."""
-    year, number = (int(part) for part in validate_month(month).split("-"))
+    year, number = year_and_number(month)
     return year * 12 + (number - 1)
 
 
@@ -36,3 +52,8 @@ def shift_month(month: str, months: int) -> str:
 def months_between(first: str, last: str) -> int:
     """How many months `last` comes after `first` (0 for the same month)."""
     return month_index(last) - month_index(first)
+
+
+def month_range(first: str, last: str) -> list[str]:
+    """Every month from `first` to `last`, both included, oldest first (empty when `last` comes before)."""
+    return [shift_month(first, offset) for offset in range(months_between(first, last) + 1)]

@@ -40,7 +40,7 @@ from pathlib import Path
 
 from njbulletin.config import PROJECT_ROOT, REFERENCE_DIR
 from njbulletin.errors import BulletinError
-from njbulletin.months import days_in_month, validate_month
+from njbulletin.months import days_in_month, year_and_number
 
 HOLIDAYS_PATH = REFERENCE_DIR / "holidays.csv"
 FESTIVAL_PATH = REFERENCE_DIR / "spring_festival.csv"
@@ -136,7 +136,7 @@ def spring_festival(year: int, festival_path: Path = FESTIVAL_PATH) -> dt.date |
 
 
 def _month_days(month: str) -> list[dt.date]:
-    year, number = (int(part) for part in month.split("-"))
+    year, number = year_and_number(month)
     return [dt.date(year, number, day) for day in range(1, days_in_month(month) + 1)]
 
 
@@ -177,7 +177,7 @@ def _festival_days(days: list[dt.date], festival_path: Path) -> tuple[dt.date | 
 @lru_cache(maxsize=2048)
 def month_calendar(month: str, holidays_path: Path = HOLIDAYS_PATH, festival_path: Path = FESTIVAL_PATH) -> MonthCalendar:
     """The calendar facts of one 'YYYY-MM' month (see the module's docstring for the sources' order)."""
-    days = _month_days(validate_month(month))
+    days = _month_days(month)
     working, source = _official_working_days(days), SOURCE_OFFICIAL
     if working is None:
         working, source = _reference_working_days(days, holidays_path), SOURCE_REFERENCE

@@ -61,7 +61,7 @@ from njbulletin.analysis.spc_point_types import (
 )
 from njbulletin.contract import NO_LIMITS, PROPER, PROVISIONAL, SPC_SCHEMA
 from njbulletin.indicators import NEUTRAL, find_indicator
-from njbulletin.months import month_index, shift_month
+from njbulletin.months import month_range
 
 SCREEN = 3.267  # moving ranges above 3.267 × their mean are screened out
 MIN_POINTS, PROPER_POINTS = 12, 20  # baseline points for provisional and for proper limits
@@ -216,12 +216,11 @@ def compute_spc(history: pl.DataFrame, *, screen_outliers: bool = True, fix_afte
     indicator, unit and month. The series are laid on the calendar from the first month to the last."""
     if history.is_empty():
         return pl.DataFrame(schema=SPC_SCHEMA)
-    first = history["month"].min()
-    total = month_index(history["month"].max()) - month_index(first) + 1
+    calendar = month_range(history["month"].min(), history["month"].max())
+    total = len(calendar)
     keys = history.select("level", "unit", "indicator").unique().sort("level", "indicator", "unit")
     keyed = (history.join(keys.with_row_index("series"), on=["level", "unit", "indicator"])
-             .with_columns((pl.col("month").str.slice(0, 4).cast(pl.Int64) * 12
-                            + pl.col("month").str.slice(5, 2).cast(pl.Int64) - 1 - month_index(first))
+             .with_columns(pl.col("month").replace_strict(calendar, range(total), return_dtype=pl.Int64)
                            .alias("position")))
     matrix = np.full((keys.height, total), np.nan)
     matrix[keyed["series"].to_numpy(), keyed["position"].to_numpy()] = keyed["value"].to_numpy()
@@ -230,7 +229,7 @@ def compute_spc(history: pl.DataFrame, *, screen_outliers: bool = True, fix_afte
                           np.array([find_indicator(indicator, level).kind == "share"
                                     for level, _, indicator in keys.iter_rows()], dtype=bool))
     rows, cols = np.nonzero(~np.isnan(matrix))
-    months = np.array([shift_month(first, offset) for offset in range(total)], dtype=object)
+    months = np.array(calendar, dtype=object)
     key_columns = {name: keys[name].to_numpy()[rows] for name in ("level", "unit", "indicator")}
     return points_frame({**key_columns, "month": months[cols]}, point_columns(result, rows, cols))
 

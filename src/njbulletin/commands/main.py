@@ -53,7 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true", help="run even when nothing changed")
     run.add_argument("--jobs", type=int, default=None, metavar="N", help="months run in parallel (default: cores)")
     run.add_argument("--with-code", action="store_true", help="show code cells in the HTML reports")
-    run.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the reports: headings, sentences, tables and charts")
+    run.add_argument("--lang", default=config.LANGUAGES[0], metavar="LANG",
+                     help=f"language of the reports: headings, sentences, tables and charts "
+                          f"({' or '.join(config.LANGUAGES)}; default: {config.LANGUAGES[0]})")
     run.add_argument("--allow-errors", action="store_true",
                      help="store and analyse a month whose printed totals do not reconcile (errors flagged)")
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from njbulletin.errors import UsageError
 from njbulletin.layout import find_raw_months
 
-FOLDER_VARIABLES = ("NJBULLETIN_RAW", "NJBULLETIN_PROCESSED", "NJBULLETIN_REPORTS", "NJBULLETIN_REFERENCE")
+FOLDER_VARIABLES = ("NJBULLETIN_RAW", "NJBULLETIN_PROCESSED", "NJBULLETIN_REPORTS", "NJBULLETIN_REFERENCE",
+                    "NJBULLETIN_SCRATCH")
 
 
 def absolute(path: str | os.PathLike) -> Path:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from njbulletin import config
+from njbulletin.languages import validate_lang
 
 # Notebook and month statuses, as the manifest records them.
 OK, FAILED, NOT_RUN, SKIPPED = "ok", "failed", "not run", "skipped"
@@ -29,13 +30,14 @@ class Settings:
     force: bool = False
     jobs: int = 1
     with_code: bool = False
-    lang: str = "zh"
+    lang: str = config.LANGUAGES[0]  # checked here: an unknown language is refused before anything runs
     allow_errors: bool = False  # store and analyse months whose validation finds errors
     extra_parameters: tuple[tuple[str, object], ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("raw_dir", "processed_dir", "reports_dir", "notebooks_dir"):  # made absolute once, here
             object.__setattr__(self, name, Path(getattr(self, name)).expanduser().resolve())
+        validate_lang(self.lang)
 
 
 @dataclass(frozen=True)

@@ -45,13 +45,20 @@ def publish_notebook(executed: Path, parameters: dict, final_path: Path, with_co
     `notebook` is the executed notebook papermill returned, when it did (else it is read from its file)."""
     import nbformat
 
-    from njbulletin.report.html import render_html
-
     if notebook is None:
         notebook = nbformat.read(executed, as_version=4)
     show_parameters(notebook, parameters, final_path)
     nbformat.write(notebook, executed)
-    return render_html(executed, executed.with_suffix(".html"), with_code)
+    return render_page(executed, parameters, with_code)
+
+
+def render_page(executed: Path, parameters: dict, with_code: bool) -> Path:
+    """The notebook's HTML page beside it, in the month and language the run handed it (never read back from the
+    notebook)."""
+    from njbulletin.report.html import render_html
+
+    return render_html(executed, executed.with_suffix(".html"), with_code, lang=str(parameters["lang"]),
+                       month=str(parameters["month"]))
 
 
 @dataclass

@@ -140,7 +140,7 @@ def rebuild_exports_and_index(settings: Settings, swapped_in: bool, progress: Pr
             raise ExportError(f"{settings.reports_dir / 'data'}: {describe_write_error(exc)}; the previous "
                               f"all-months exports and index are kept") from None
     try:
-        progress.message(f"index: {write_index(settings.reports_dir)}")
+        progress.message(f"index: {write_index(settings.reports_dir, settings.lang)}")
     except OSError as exc:
         raise ExportError(f"{settings.reports_dir / 'index.html'}: {describe_write_error(exc)}; the previous "
                           f"index is kept") from None

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from njbulletin.analysis.attention import FOLDED, RANKED, count_attention
 from njbulletin.analysis.ranking import family_threshold
 from njbulletin.atomic import write_csv_atomic, write_text_atomic
+from njbulletin.config import LANGUAGES
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator
 from njbulletin.months import shift_month
 from njbulletin.report.calendar_note import volume_clause
@@ -29,7 +30,6 @@ from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE
 from njbulletin.report.strings import TEXT
 from njbulletin.report.tables import ReportTable, translate_code, translate_item
 
-LANGUAGES = ("zh", "en")
 SECTIONS = (RANKED, FOLDED)
 SHOWN_FIRST = 3  # items the index shows for each month
 NAMED_UNITS = 5  # units a line of new flags names; the validation page lists them all
@@ -346,26 +346,28 @@ def xmr_title(level: str, unit: str, indicator: str, month: str, lang: str, smal
 
 def attention_digest(shown: pl.DataFrame, month: str, months: int = 2) -> dict:
     """What the index and the navigation bars show of a month: the count, the movers, and the first items
-    in both languages with their links (relative to the month's folder)."""
+    in every language with their links (relative to the month's folder). Every language, not only the
+    run's: the index lists every month in the language of the run that rebuilds it, which may be another
+    than the one a month was published in."""
     first = first_items(shown, SHOWN_FIRST)
     lines = {lang: attention_lines(first, lang, months=months) for lang in LANGUAGES}
     movers = shown.filter(pl.col("kind") == "mover")["item"].n_unique()
     return {"month": month, "count": count_attention(shown), "movers": movers,
-            "first": [{"zh": zh["text"], "en": en["text"], "href": zh["href"]} for zh, en in zip(lines["zh"], lines["en"])]}
+            "first": [{**{lang: lines[lang][index]["text"] for lang in LANGUAGES}, "href": line["href"]}
+                      for index, line in enumerate(lines[LANGUAGES[0]])]}
 
 
 def write_csv(frame: pl.DataFrame, target: Path) -> Path:
     return write_csv_atomic(frame, target)
 
 
-def write_attention_exports(report_dir: Path, shown: pl.DataFrame, points: pl.DataFrame) -> list[Path]:
+def write_attention_exports(report_dir: Path, month: str, shown: pl.DataFrame, points: pl.DataFrame) -> list[Path]:
     """data/attention.csv (the list with its links), data/spc.csv (every point of every series judged) and
     attention.json (the digest) into the month's folder; each written to a temporary file, then renamed."""
     report_dir = Path(report_dir)
     (report_dir / "data").mkdir(parents=True, exist_ok=True)
     written = [write_csv(shown, report_dir / "data" / CSV_NAMES["attention"]),
                write_csv(points, report_dir / "data" / CSV_NAMES["spc"])]
-    month = shown["month"][0] if shown.height else report_dir.name
     months = max(points["month"].n_unique(), 1)  # as the page counts them, for a standing problem's 'since'
     digest = json.dumps(attention_digest(shown, month, months), ensure_ascii=False, indent=1) + "\n"
     write_text_atomic(report_dir / ATTENTION_DIGEST, digest)

@@ -27,14 +27,14 @@ from njbulletin.report.plotting import (
 from njbulletin.report.plotting import palette as chart_palette
 
 
-def chart_channels(channels: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+def chart_channels(channels: pl.DataFrame, month: str, lang: str) -> Figure:
     """Bookings by channel as shares (from channels.summarise_channels)."""
     return plot_ranked_bars(with_text_labels(channels, "channel", lang), "share", "label", percent=True,
                             title=text("title_channels", lang, month=month), xlabel=text("unit_share", lang),
                             ylabel=text("axis_channel", lang), month=month, lang=lang)
 
 
-def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str = "zh",
+def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str,
                       smallest: int = MIN_BOOKINGS_IN_MIX_CHART) -> Figure:
     """Each hospital's channel mix as stacked shares (from channels.pivot_channel_mix), its bookings written to
     the right of its bar; hospitals with fewer than `smallest` bookings are left out, and the title says how many."""
@@ -49,14 +49,14 @@ def chart_channel_mix(mix: pl.DataFrame, month: str, lang: str = "zh",
                              subtitle=subtitle)
 
 
-def chart_platforms(platforms: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+def chart_platforms(platforms: pl.DataFrame, month: str, lang: str) -> Figure:
     """Bookings by online platform (from channels.summarise_platforms)."""
     return plot_ranked_bars(with_text_labels(platforms, "platform", lang), "count", "label",
                             title=text("title_platforms", lang, month=month), xlabel=text("unit_bookings", lang),
                             ylabel=text("axis_platform", lang), month=month, lang=lang)
 
 
-def chart_hotline(hotline: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+def chart_hotline(hotline: pl.DataFrame, month: str, lang: str) -> Figure:
     """Hotline calls and work orders by category, the two kinds coloured apart (from summarise_hotline)."""
     data = (with_text_labels(hotline, "category", lang)
             .with_columns(pl.col("kind").map_elements(lambda k: text(k, lang), return_dtype=pl.String)
@@ -79,7 +79,7 @@ def top_of(shown: int, total: int, lang: str) -> str | None:
     return text("chart.top_of", lang, shown=shown, total=total) if shown < total else None
 
 
-def chart_penetration(ranked: pl.DataFrame, month: str, lang: str = "zh", top: int = 20) -> Figure:
+def chart_penetration(ranked: pl.DataFrame, month: str, lang: str, top: int = 20) -> Figure:
     """The hospitals with the highest bookings / outpatient visits (from compute_booking_penetration); the title
     says when they are the top `top` of more."""
     name = "english_name" if lang == "en" else "canonical_name"
@@ -89,7 +89,7 @@ def chart_penetration(ranked: pl.DataFrame, month: str, lang: str = "zh", top: i
                             month=month, lang=lang, subtitle=top_of(min(top, ranked.height), ranked.height, lang))
 
 
-def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str = "zh") -> Figure:
+def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str) -> Figure:
     """Heatmap of one level's units x (real-time ratio, forms ratio, score), best first (from completeness.rank_by_completeness)."""
     rows = with_name_labels(ratios.filter(pl.col("level") == level), "unit", lang)
     return plot_heatmap(rows, "label", list(INDICATORS), [text(i, lang) for i in INDICATORS],
@@ -98,7 +98,7 @@ def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str =
                         month=month, lang=lang)
 
 
-def chart_realtime_days(counts: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+def chart_realtime_days(counts: pl.DataFrame, month: str, lang: str) -> Figure:
     """Units per number of real-time upload days, districts and hospitals apart (from count_realtime_days)."""
     data = counts.with_columns(pl.col("level").map_elements(lambda lvl: text(lvl, lang), return_dtype=pl.String)
                                .alias("level_label"))
@@ -113,7 +113,7 @@ THROUGHPUT_UNITS = {"outpatient_visits": "unit_visits", "income_per_visit": "uni
                     "records_per_visit": "unit_records_per_visit"}
 
 
-def chart_ranking(ranked: pl.DataFrame, column: str, level: str, month: str, lang: str = "zh",
+def chart_ranking(ranked: pl.DataFrame, column: str, level: str, month: str, lang: str,
                   top: int = 25, left_out: int = 0) -> Figure:
     """The top units of one throughput indicator (from throughput.rank_by_indicator); the title says when they
     are the top `top` of more, and how many units a ratio's minimum denominator left out (`left_out`)."""
@@ -138,7 +138,7 @@ def left_out_note(column: str, left_out: int, lang: str) -> str | None:
 
 
 def chart_visits_income(throughput: pl.DataFrame, outliers: pl.DataFrame, level: str, month: str,
-                        lang: str = "zh") -> Figure:
+                        lang: str) -> Figure:
     """Outpatient visits against outpatient income (log-log); the outliers of income per visit (from
     throughput.find_all_outliers) are marked and labelled."""
     flagged = (outliers.filter((pl.col("level") == level) & (pl.col("indicator") == "income_per_visit"))
@@ -160,7 +160,7 @@ METRIC_UNITS = {"bookings_total": "unit_bookings", "platforms_total": "unit_book
                 "upload_units_complete": "unit_units"}
 
 
-def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str = "zh") -> Figure:
+def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str) -> Figure:
     """One summary figure over the months (from trends.summarise_history)."""
     share = metric.endswith("share")
     data = summary.select("month", (pl.col(metric) * (100 if share else 1)).alias(metric))
@@ -170,7 +170,7 @@ def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str = "zh"
                       xlabel=text("unit_month", lang), ylabel=ylabel, month=month, lang=lang, percent=share)
 
 
-def chart_completeness_trend(history: pl.DataFrame, month: str, lang: str = "zh") -> Figure:
+def chart_completeness_trend(history: pl.DataFrame, month: str, lang: str) -> Figure:
     """Share of complete units per month, districts and hospitals apart (from summarise_completeness_history)."""
     data = history.with_columns((pl.col("share_complete") * 100).alias("share_complete"),
                                 pl.col("level").map_elements(lambda lvl: text(lvl, lang), return_dtype=pl.String)

@@ -4,8 +4,8 @@ The HTML uses nbconvert's lab template through the small `offline` template ship
 `report/templates`, which drops every script the lab template loads from a CDN
 (require.js, MathJax, mermaid, widgets) and adds the reports' style (tables, print) and the
 navigation bar. Images are embedded as data URIs, code is hidden unless asked for, so one file can
-be sent by mail and opened offline. The page is in the notebook's language (its `lang` parameter):
-its title, its `lang` attribute and its bar. Only what a reader should see is rendered: text a
+be sent by mail and opened offline. The page is in the run's language, handed down with its month
+(`render_html(..., lang=, month=)`; never read back from the notebook): its title, its `lang` attribute and its bar. Only what a reader should see is rendered: text a
 kernel or a library printed on standard error (logs, warnings) stays in the executed notebook.
 
 nbconvert is imported only inside `render_html` (the no-op path of `njbulletin run` never
@@ -61,7 +61,7 @@ def report_exporter_class():
 
 
 @lru_cache(maxsize=4)
-def html_exporter(with_code: bool, lang: str = "zh"):
+def html_exporter(with_code: bool, lang: str):
     """One configured exporter per process and language (building one loads the templates)."""
     return report_exporter_class()(
         template_name="offline", extra_template_basedirs=[str(TEMPLATES_DIR)], embed_images=True,
@@ -101,12 +101,6 @@ def share_table_styles(document: str) -> str:
     return TABLE_STYLE.sub(shared, document)
 
 
-def notebook_language(notebook) -> str:
-    """The language the notebook ran in (its papermill `lang` parameter; zh when it has none)."""
-    lang = notebook.metadata.get("papermill", {}).get("parameters", {}).get("lang")
-    return lang if lang in ("zh", "en") else "zh"
-
-
 def without_stderr(notebook):
     """A copy of the notebook without the outputs a reader should not see: text printed on standard error."""
     shown = copy.deepcopy(notebook)
@@ -117,9 +111,9 @@ def without_stderr(notebook):
     return shown
 
 
-def render_html(notebook_path: Path, html_path: Path, with_code: bool = False) -> Path:
-    """Render an executed notebook to self-contained HTML with its navigation bar; refuse to write one that
-    loads remote files."""
+def render_html(notebook_path: Path, html_path: Path, with_code: bool = False, *, lang: str, month: str) -> Path:
+    """Render an executed notebook of `month` to self-contained HTML in `lang`, with its navigation bar; refuse
+    to write one that loads remote files."""
     import nbformat
 
     from njbulletin.report.index import page_title
@@ -128,8 +122,6 @@ def render_html(notebook_path: Path, html_path: Path, with_code: bool = False) -
 
     html_path = Path(html_path)
     notebook = nbformat.read(notebook_path, as_version=4)
-    lang = notebook_language(notebook)
-    month = html_path.parent.name
     title = f"{page_title(html_path.stem, lang)} · {month}"
     bar = navigation_bar(html_path.parent.parent, month, html_path.stem, lang)
     body, _ = html_exporter(with_code, lang).from_notebook_node(without_stderr(notebook), resources={

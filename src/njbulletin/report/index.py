@@ -3,7 +3,7 @@ before, small trend charts, and links; rebuilt after every run from the months' 
 and attention.json (how many items need attention, and the first three, written by the attention notebook).
 
 The page is a Jinja2 template with autoescaping on (templates/pages/index.html.j2). Its language is the
-newest month's `lang`. The inputs of the last page written are remembered by their digest
+run's `lang`, handed down by the pipeline (`write_index(reports_dir, lang)`). The inputs of the last page written are remembered by their digest
 (REPORTS/.index-state), so a run where nothing changed neither renders nor imports Jinja2.
 """
 from __future__ import annotations
@@ -38,15 +38,6 @@ def collect_month_entries(reports_dir: Path) -> list[dict]:
                             "summary": read_json(folder / "summary.json") or {},
                             "attention": read_json(folder / ATTENTION_DIGEST)})
     return entries
-
-
-def reports_language(entries: list[dict]) -> str:
-    """The language of the newest month's reports (zh when none says)."""
-    for entry in entries:
-        lang = (entry["manifest"].get("parameters") or {}).get("lang")
-        if lang in ("zh", "en"):
-            return lang
-    return "zh"
 
 
 def format_value(value: object, kind: str) -> str:
@@ -216,7 +207,7 @@ def index_labels(lang: str) -> dict[str, str]:
              "legend", "legend_improving", "legend_concerning", "legend_neutral", "legend_separator", "legend_end")}
 
 
-def build_index(entries: list[dict], all_months_files: list[str] | None = None, lang: str = "zh") -> str:
+def build_index(entries: list[dict], all_months_files: list[str] | None, lang: str) -> str:
     """The index page: one row per month with its status, key figures and links (no remote files)."""
     headers = [dict(zip(("name", "unit"), split_unit(text(f"index.col.{key}", lang)))) for key, _ in INDEX_FIGURES]
     exports = [{"href": f"data/{name}", "label": export_label(name, lang)} for name in all_months_files or []]
@@ -236,7 +227,7 @@ def templates_digest() -> str:
     return digest.hexdigest()
 
 
-def index_state(entries: list[dict], exports: list[str], lang: str | None) -> str:
+def index_state(entries: list[dict], exports: list[str], lang: str) -> str:
     """A digest of everything the index shows, and of the templates and strings that show it."""
     shown = [{"month": e["month"], "summary": e["summary"], "status": e["manifest"].get("status"),
               "attention": e.get("attention"),
@@ -247,9 +238,9 @@ def index_state(entries: list[dict], exports: list[str], lang: str | None) -> st
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def write_index(reports_dir: Path, lang: str | None = None) -> Path:
+def write_index(reports_dir: Path, lang: str) -> Path:
     """Regenerate REPORTS/index.html (when what it shows changed) and the navigation bars of the pages
-    (when a month was added, removed or re-rendered); `lang` defaults to the newest month's language."""
+    (when a month was added, removed or re-rendered), both in the run's language `lang`."""
     from njbulletin.report.navigation import refresh_navigation
 
     reports_dir = Path(reports_dir)
@@ -258,11 +249,11 @@ def write_index(reports_dir: Path, lang: str | None = None) -> Path:
                      key=lambda name: (name != "summary.csv", name))  # the key figures first
     entries = collect_month_entries(reports_dir)
     inputs = index_state(entries, exports, lang)
-    refresh_navigation(reports_dir)
+    refresh_navigation(reports_dir, lang)
     current = read_text(path)
     if current is not None and read_text(reports_dir / STATE_NAME) == state_line(inputs, current):
         return path  # the same inputs, and the page is still the one written from them
-    document = build_index(entries, exports, lang or reports_language(entries))
+    document = build_index(entries, exports, lang)
     if current != document:
         write_text_atomic(path, document)
     write_text_atomic(reports_dir / STATE_NAME, state_line(inputs, document))

@@ -13,22 +13,22 @@ import polars as pl
 from njbulletin.report.strings import NAMES_EN, TEXT, text  # noqa: F401 - text is used from here
 
 
-def source_line(month: str, lang: str = "zh") -> str:
+def source_line(month: str, lang: str) -> str:
     """The source line under every chart."""
     return text("source_line", lang, month=month)
 
 
-def name_label(name: str, lang: str = "zh") -> str:
+def name_label(name: str, lang: str) -> str:
     """A hotline category or platform in the language (as printed when no English name is known)."""
     return NAMES_EN.get(name, name) if lang == "en" else name
 
 
-def with_name_labels(frame: pl.DataFrame, column: str, lang: str = "zh") -> pl.DataFrame:
+def with_name_labels(frame: pl.DataFrame, column: str, lang: str) -> pl.DataFrame:
     """Add `label`: a hospital or district name as printed (zh) or in English (en), by `display_names`."""
     return frame.with_columns(pl.Series("label", display_names(frame[column].to_list(), lang), dtype=pl.String))
 
 
-def with_text_labels(frame: pl.DataFrame, column: str, lang: str = "zh") -> pl.DataFrame:
+def with_text_labels(frame: pl.DataFrame, column: str, lang: str) -> pl.DataFrame:
     """Add `label` for a column of label keys (channels, kinds, levels, metrics) or printed names."""
     def translate(value: str) -> str:
         return text(value, lang) if value in TEXT else name_label(value, lang)
@@ -36,12 +36,12 @@ def with_text_labels(frame: pl.DataFrame, column: str, lang: str = "zh") -> pl.D
     return frame.with_columns(pl.col(column).map_elements(translate, return_dtype=pl.String).alias("label"))
 
 
-def display_name(name: str, lang: str = "zh") -> str:
+def display_name(name: str, lang: str) -> str:
     """One hospital or district name in the reader's language, by `display_names`."""
     return display_names([name], lang)[0]
 
 
-def display_names(names: list[str | None], lang: str = "zh") -> list[str | None]:
+def display_names(names: list[str | None], lang: str) -> list[str | None]:
     """Hospital and district names as printed (zh), or in English (en): the registry's English name, or the name
     as printed when the registry has none. The one rule for every name a page shows; names of one institution
     joined in one cell (甲医院 + 甲医院乙院区) are each put in English."""

@@ -14,6 +14,7 @@ import polars as pl
 from markupsafe import Markup
 
 from njbulletin.config import MIN_RATIO_DENOMINATOR
+from njbulletin.languages import language_position
 from njbulletin.report.labels import display_name, join_names, text
 from njbulletin.report.strings import TEXT
 from njbulletin.report.tables import ReportTable, report_table
@@ -93,7 +94,7 @@ def decimals(value: float | None, digits: int = 4) -> str:
 
 def phrase(key: str, lang: str, **values: object) -> Markup:
     """One sentence of the string table as HTML, its values escaped."""
-    template = TEXT[key][1 if lang == "en" else 0]  # trusted: the table's own text
+    template = TEXT[key][language_position(lang)]  # trusted: the table's own text
     return Markup(template).format(**values)
 
 
@@ -179,7 +180,7 @@ def summary_key_figures(summary: Mapping[str, object], lang: str) -> ReportTable
 
 
 def describe_booking_month(month: str, channels: pl.DataFrame, concentration: dict, platforms: pl.DataFrame,
-                           hotline: pl.DataFrame, quality_flags: pl.DataFrame, lang: str = "zh") -> Prose:
+                           hotline: pl.DataFrame, quality_flags: pl.DataFrame, lang: str) -> Prose:
     """A short summary of the month's bookings, written from the figures."""
     total = int(channels["count"].sum())
     leading = channels.sort("count", descending=True).row(0, named=True) if total else None
@@ -239,7 +240,7 @@ def booking_key_figures(channels: pl.DataFrame, concentration: dict, penetration
 
 
 def describe_completeness(month: str, days: int, summary: pl.DataFrame, complete: int, units: int,
-                          without_uploads: list[str], lang: str = "zh") -> Prose:
+                          without_uploads: list[str], lang: str) -> Prose:
     """A short summary of the month's upload completeness (summary: completeness.summarise_completeness;
     complete of units complete; the names of the units without uploads)."""
     sentences = [phrase("p.completeness_overall", lang, month=month, days=days, complete=count(complete),
@@ -329,7 +330,7 @@ def describe_ratio(ratio: str, extremes: dict, lang: str) -> list[Markup]:
 
 
 def describe_throughput(month: str, throughput: pl.DataFrame, outliers: pl.DataFrame, exclusions: pl.DataFrame,
-                        lang: str = "zh") -> Prose:
+                        lang: str) -> Prose:
     """A short summary of the month's throughput: the hospitals' totals; for each income ratio the median,
     highest and lowest among hospitals with enough visits or discharges (config.MIN_RATIO_DENOMINATOR), with the
     outliers left out and named; the number of outliers and of ratios left out."""
@@ -373,7 +374,7 @@ def throughput_key_figures(throughput: pl.DataFrame, outliers: pl.DataFrame, exc
 # ----------------------------------------------------------------------------- 40 trends
 
 
-def describe_trends(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl.DataFrame, lang: str = "zh") -> Prose:
+def describe_trends(summary: pl.DataFrame, changes: pl.DataFrame, presence: pl.DataFrame, lang: str) -> Prose:
     """A short summary of the months, written from the figures (plain about a single month)."""
     months = summary["month"].to_list()
     if not months:

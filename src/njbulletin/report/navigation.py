@@ -19,7 +19,6 @@ import re
 from pathlib import Path
 
 from njbulletin.atomic import read_json, write_text_atomic
-from njbulletin.config import LANGUAGES
 from njbulletin.months import MONTH_PATTERN
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
 from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE, order_pages
@@ -108,7 +107,7 @@ def render_bar(inputs: dict) -> str:
         previous=inputs["previous"], next=inputs["next"]).strip()
 
 
-def navigation_bar(reports_dir: Path, month: str, page: str, lang: str = "zh") -> str:
+def navigation_bar(reports_dir: Path, month: str, page: str, lang: str) -> str:
     """The bar of one page, as its folder holds the reports now."""
     return render_bar(bar_inputs(month, page, lang, pages_by_month(reports_dir),
                                  attention_count(Path(reports_dir) / month)))
@@ -122,12 +121,6 @@ def replace_bar(document: str, bar: str) -> str:
     return document.replace("<main>", bar + "\n<main>", 1)
 
 
-def month_language(month_dir: Path) -> str:
-    manifest = read_json(month_dir / "manifest.json") or {}
-    lang = (manifest.get("parameters") or {}).get("lang")
-    return lang if lang in LANGUAGES else "zh"
-
-
 def inputs_digest(inputs: list[dict]) -> str:
     templates = (PAGE_TEMPLATES_DIR / "navigation.html.j2").read_bytes()
     payload = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
@@ -139,9 +132,9 @@ def forget_bars(month_dir: Path) -> None:
     (Path(month_dir) / STATE_NAME).unlink(missing_ok=True)
 
 
-def refresh_navigation(reports_dir: Path) -> list[Path]:
-    """Rewrite the bars of every month whose bars' inputs changed since they were written; returns the
-    pages rewritten. Each page is replaced whole (temporary file, then rename)."""
+def refresh_navigation(reports_dir: Path, lang: str) -> list[Path]:
+    """Rewrite the bars of every month whose bars' inputs changed since they were written, in the run's
+    language `lang`; returns the pages rewritten. Each page is replaced whole (temporary file, then rename)."""
     reports_dir = Path(reports_dir)
     if not reports_dir.is_dir():
         return []
@@ -149,7 +142,6 @@ def refresh_navigation(reports_dir: Path) -> list[Path]:
     known = pages_by_month(reports_dir)
     for month, pages in known.items():
         folder = reports_dir / month
-        lang = month_language(folder)
         count = attention_count(folder)
         inputs = [bar_inputs(month, page, lang, known, count) for page in pages]
         digest = inputs_digest(inputs)

@@ -21,7 +21,10 @@ class Page:
 
     @classmethod
     def of(cls, notebook: str, context) -> Page:
-        """The page of a notebook for a MonthContext (its month, language and figures folder)."""
+        """The page of a notebook for a MonthContext (its month, language and figures folder). A notebook run
+        by hand says where it writes: its scratch folder, not the published reports."""
+        if context.exploring:
+            print(text("p.exploring", context.lang, command="njbulletin run", folder=context.scratch_dir))
         return cls(notebook, context.month, context.lang, context.figures_dir)
 
     def text(self, key: str, **values: object) -> str:

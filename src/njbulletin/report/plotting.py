@@ -116,7 +116,7 @@ def new_figure(width: float, height: float) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
-def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, month: str, lang: str = "zh",
+def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, month: str, lang: str,
              subtitle: str | None = None) -> Figure:
     """Title (with a second line saying what the chart leaves out, when it does), axis labels and the source
     line at the bottom left, in the page's language."""
@@ -146,7 +146,7 @@ def bar_height(rows: int) -> float:
 
 
 def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str, xlabel: str, ylabel: str,
-                     month: str, lang: str = "zh", percent: bool = False, subtitle: str | None = None) -> Figure:
+                     month: str, lang: str, percent: bool = False, subtitle: str | None = None) -> Figure:
     """Horizontal bars, one per row, in the frame's order (rank it first); values annotated."""
     data = (with_distinct_labels(frame, label)
             .select(label, (pl.col(value) * (100 if percent else 1)).alias(value)).to_pandas())
@@ -161,7 +161,7 @@ def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str,
 
 
 def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legend: list[str], *, title: str,
-                      xlabel: str, ylabel: str, month: str, lang: str = "zh", percent: bool = True,
+                      xlabel: str, ylabel: str, month: str, lang: str, percent: bool = True,
                       counts: str | None = None, counts_label: str | None = None,
                       subtitle: str | None = None) -> Figure:
     """Horizontal stacked bars: one bar per row of `frame`, one segment per column. With `counts` (a column),
@@ -190,7 +190,7 @@ def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legen
 
 
 def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_labels: list[str], *, title: str,
-                 xlabel: str, ylabel: str, month: str, lang: str = "zh") -> Figure:
+                 xlabel: str, ylabel: str, month: str, lang: str) -> Figure:
     """Rows x shares (0 to 1), coloured from 0 to 100%, each value written in its cell as a percentage, as every
     page writes a share (empty cell = not computed)."""
     data = with_distinct_labels(frame, label).select(label, *columns).to_pandas().set_index(label)
@@ -205,7 +205,7 @@ def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_lab
 
 
 def plot_count_bars(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str,
-                    ylabel: str, month: str, lang: str = "zh", legend_title: str | None = None) -> Figure:
+                    ylabel: str, month: str, lang: str, legend_title: str | None = None) -> Figure:
     """Vertical bars of counts (e.g. units per number of upload days), optionally split by hue."""
     data = frame.to_pandas()
     with chart_style():
@@ -220,7 +220,7 @@ def plot_count_bars(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, tit
 
 
 def plot_labelled_scatter(frame: pl.DataFrame, x: str, y: str, label: str, highlight: str, *, title: str,
-                          xlabel: str, ylabel: str, month: str, lang: str = "zh", log: bool = True) -> Figure:
+                          xlabel: str, ylabel: str, month: str, lang: str, log: bool = True) -> Figure:
     """A scatter of x against y; rows where `highlight` is true are coloured and labelled by name."""
     data = frame.select(x, y, label, pl.col(highlight).fill_null(False)).to_pandas()
     with chart_style():
@@ -251,7 +251,7 @@ def with_missing_months(frame: pl.DataFrame, x: str, hue: str | None) -> pl.Data
 
 
 def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str, ylabel: str,
-               month: str, lang: str = "zh", legend_title: str | None = None, percent: bool = False) -> Figure:
+               month: str, lang: str, legend_title: str | None = None, percent: bool = False) -> Figure:
     """A line per hue value over the months `x` (YYYY-MM) on a time axis; points are marked while the
     months are few enough to see them (a single month still shows). A month missing between two others
     breaks the line instead of being bridged as if it had been measured."""
@@ -276,7 +276,7 @@ def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: s
 AXIS_SCALES = ((100_000_000, "axis_hundred_million"), (10_000, "axis_ten_thousand"))
 
 
-def axis_scale(largest: float, lang: str = "zh") -> tuple[float, str | None]:
+def axis_scale(largest: float, lang: str) -> tuple[float, str | None]:
     """The unit an axis is written in, from its largest value: 亿 from 100,000,000 on, 万 from 10,000 on (in
     Chinese; English keeps thousands separators): (divisor, string key)."""
     if lang == "zh":
@@ -286,7 +286,7 @@ def axis_scale(largest: float, lang: str = "zh") -> tuple[float, str | None]:
     return 1, None
 
 
-def axis_number(value: float, lang: str = "zh", scale: tuple[float, str | None] | None = None) -> str:
+def axis_number(value: float, lang: str, scale: tuple[float, str | None] | None = None) -> str:
     """A value-axis tick: thousands separators, or 万 and 亿 in Chinese (276,195 / 27.62万). `scale` is the
     axis's unit (axis_scale); by default the value's own."""
     def short(number: float) -> str:
@@ -302,7 +302,7 @@ class ValueFormatter(Formatter):
     """The ticks of a value axis, all in one unit: the unit its largest tick in view calls for (an axis from
     0 to 10,000 reads 0, 0.2万 ... 1万, never 8,000 beside 1万)."""
 
-    def __init__(self, lang: str = "zh") -> None:
+    def __init__(self, lang: str) -> None:
         self.lang = lang
         self.scale: tuple[float, str | None] | None = None
 
@@ -316,7 +316,7 @@ class ValueFormatter(Formatter):
         return axis_number(value, self.lang, self.scale)
 
 
-def format_value_axis(axis, lang: str = "zh") -> None:
+def format_value_axis(axis, lang: str) -> None:
     axis.set_major_formatter(ValueFormatter(lang))
 
 
@@ -340,7 +340,7 @@ def month_label(value: float, kind: str, lang: str) -> str:
     return text("axis_year", lang, year=day.year)
 
 
-def set_month_axis(ax: plt.Axes, first, last, lang: str = "zh") -> None:
+def set_month_axis(ax: plt.Axes, first, last, lang: str) -> None:
     """A time axis from the first to the last month, ticks as `month_ticks` chooses."""
     span = (last.year - first.year) * 12 + last.month - first.month + 1
     locator, kind = month_ticks(span)

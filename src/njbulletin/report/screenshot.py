@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("target", type=Path)
     parser.add_argument("--page", default="10-booking-channels")
-    parser.add_argument("--lang", choices=("zh", "en"), default="zh")
+    parser.add_argument("--lang", choices=config.LANGUAGES, default="zh")
     args = parser.parse_args(argv)
     chromium = find_chromium()
     if chromium is None:

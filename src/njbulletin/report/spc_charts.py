@@ -20,6 +20,7 @@ from matplotlib.ticker import FuncFormatter
 
 from njbulletin.analysis.spc_point_types import COMMON_CAUSE
 from njbulletin.indicators import find_indicator, is_volume
+from njbulletin.months import first_day, month_range
 from njbulletin.reading.textio import display_width
 from njbulletin.report.labels import text
 from njbulletin.report.plotting import (
@@ -56,10 +57,7 @@ def on_calendar(series: pl.DataFrame) -> pl.DataFrame:
     """The series' points on every month from its first to its last (null where a month has no value), the
     mean and limits carried across a gap so that their lines do not break."""
     months = series.sort("month")["month"]
-    first, last = months[0], months[-1]
-    span = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:]) - int(first[5:]) + 1
-    calendar = pl.DataFrame({"month": [f"{(int(first[:4]) * 12 + int(first[5:]) - 1 + offset) // 12:04d}-"
-                                       f"{(int(first[5:]) - 1 + offset) % 12 + 1:02d}" for offset in range(span)]})
+    calendar = pl.DataFrame({"month": month_range(months[0], months[-1])})
     return (calendar.join(series.select(*SERIES_COLUMNS), on="month", how="left")
             .with_columns(pl.col("mean", "lower", "upper").fill_null(strategy="forward")))
 
@@ -128,13 +126,13 @@ def set_axes(ax, dates: list[date], values: np.ndarray, limits: np.ndarray, lang
     ax.set_ylim(low - 0.06 * span, high + 0.3 * span)
 
 
-def chart_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, month: str, lang: str = "zh",
+def chart_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, month: str, lang: str,
               small: bool = False) -> Figure:
     """The XmR chart of one series (its rows of `compute_spc`); `small` for the attention page's charts."""
     data = on_calendar(series)
     share = find_indicator(indicator, level).kind == "share"
     scale = 100.0 if share else 1.0
-    dates = [date(int(m[:4]), int(m[5:]), 1) for m in data["month"]]
+    dates = [first_day(m) for m in data["month"]]
     values = data["value"].to_numpy().astype(float) * scale
     area, width = sizes(len(dates), small)
     with chart_style():
@@ -177,7 +175,7 @@ def small_scale(data: pl.DataFrame, scale: float) -> tuple:
     return (lambda offset: round(left + offset * step, 1)), (lambda value: round(top + (high - value) / (high - low) * height, 1))
 
 
-def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, lang: str = "zh"):
+def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, lang: str):
     """A small XmR chart of one series as inline SVG (a `Prose` for the page): cheap enough to draw one for every
     signal of a month."""
     from njbulletin.report.attention import format_measure

@@ -161,7 +161,7 @@ def column_format(column: str) -> str | None:
     return None
 
 
-def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = None, lang: str = "zh"):
+def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = None, *, lang: str):
     """One great_tables format over some columns (and rows, for wide tables): integer, percent, decimal2,
     decimal4, signed_percent (+1.2%), signed_points (a share's change: +0.16 个百分点 / +0.16 pp), or
     hundred_million (a figure the bulletin prints in 亿 with 2 decimals: 285.01亿 / 28.501 billion)."""
@@ -194,7 +194,7 @@ def format_columns(table, frame: pl.DataFrame, formats: Mapping[str, str], row_k
     for column, kinds in by_row.items():
         for kind in sorted(set(kinds)):
             table = apply_format(table, kind, [column], [i for i, row_kind in enumerate(kinds) if row_kind == kind],
-                                 lang)
+                                 lang=lang)
     by_kind: dict[str, list[str]] = {}
     for column in (c for c in numeric if c not in by_row):
         kind = formats.get(column) or column_format(column) or ("integer" if frame.schema[column].is_integer()
@@ -255,7 +255,7 @@ def source_note(month: str, lang: str) -> str:
     return text("table.source", lang, month=month)
 
 
-def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, lang: str = "zh",
+def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, lang: str,
                  labels: Mapping[str, str] | None = None, formats: Mapping[str, str] | None = None,
                  row_kinds: list[str] | None = None, cell_kinds: Mapping[str, list[str]] | None = None,
                  missing_note: str | None = None, notes: Iterable[str | tuple[str, Mapping[str, object]]] = (),

@@ -20,6 +20,7 @@ Hospital and district names come from the registry (data/reference/hospitals.csv
 from __future__ import annotations
 
 from njbulletin.channels import CHANNEL_NAMES
+from njbulletin.languages import language_position
 from njbulletin.report.strings.attention import ATTENTION
 from njbulletin.report.strings.briefing import BRIEFING
 from njbulletin.report.strings.calendar import CALENDAR
@@ -47,13 +48,14 @@ for _name, _strings in _LATER_FILES.items():  # pragma: no cover - as above
 TEXT: dict[str, tuple[str, str]] = {**CHANNEL_TEXT, **LABELS, **PAGES, **ATTENTION, **CALENDAR, **BRIEFING}
 
 
-def text(key: str, lang: str = "zh", **values: object) -> str:
-    """The string for a key in a language, with {placeholders} filled in."""
+def text(key: str, lang: str, **values: object) -> str:
+    """The string for a key in a language, with {placeholders} filled in (UsageError for a language that is not
+    one of config.LANGUAGES: never another language's text in its place)."""
     try:
         entry = TEXT[key]
     except KeyError:
         raise KeyError(f"no label {key!r}") from None
-    return entry[1 if lang == "en" else 0].format(**values)
+    return entry[language_position(lang)].format(**values)
 
 
 def split_unit(label: str) -> tuple[str, str]:

@@ -93,6 +93,9 @@ PAGES: dict[str, tuple[str, str]] = {
         "Every total the bulletin prints, and whether it reconciles. Cumulative counters are checked month "
         "against month on the Trends page."),
     # ------------------------------------------------------------------ sentences
+    "p.exploring": ("探索运行（未经 {command}）：本页的图表、导出文件和数据表写入 {folder}，已发布的报告和数据不变。",
+                    "Exploring (not run by {command}): this page's figures, exports and tables are written to "
+                    "{folder}; the published reports and data are left as they are."),
     "p.ingest_read": ("读取 {file}：{month}，共 {days} 天；校验发现 {errors} 个错误、{warnings} 条警告。",
                       "Read {file}: {month}, {days} days; validation found {errors} errors and {warnings} warnings."),
     "p.ingest_written": ("以下数据表已保存，供其余各页使用，数据质量标记随表保存。",
