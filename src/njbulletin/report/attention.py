@@ -170,7 +170,7 @@ def standing_sentence(row: dict, lang: str, months: int = 2) -> str:
     units = round(1 / row["weight"]) if row["weight"] else 0
     sentence = text(f"att.standing.{row['rule']}", lang, unit=unit_label(row["level"], row["unit"], lang),
                     income=f"{row['value'] or 0:,.2f}", estimate=f"{row['estimate'] or 0:,.0f}", weight=weight,
-                    units=units)
+                    units=units, activity=f"{row['value'] or 0:,.0f}", missing_income=f"{row['estimate'] or 0:,.2f}")
     return sentence + since_phrase(row, lang, months)
 
 

@@ -112,6 +112,16 @@ ATTENTION: dict[str, tuple[str, str]] = {
         "出院人数的 {weight}",
         "{unit}: 0 discharges but {income} thousand yuan of inpatient income: about {estimate} discharges missing "
         "at the city's income per discharge, {weight} of the city's discharges"),
+    "att.standing.visits_without_outpatient_income": (
+        "{unit}门急诊人次为 {activity}，门急诊收入却为 0：按全市次均门急诊收入估计缺少约 {missing_income} 千元，约占全市"
+        "门急诊收入的 {weight}",
+        "{unit}: {activity} outpatient visits but no outpatient income: about {missing_income} thousand yuan "
+        "missing at the city's income per visit, {weight} of the city's outpatient income"),
+    "att.standing.discharges_without_inpatient_income": (
+        "{unit}出院人数为 {activity}，住院收入却为 0：按全市次均住院收入估计缺少约 {missing_income} 千元，约占全市"
+        "住院收入的 {weight}",
+        "{unit}: {activity} discharges but no inpatient income: about {missing_income} thousand yuan missing at "
+        "the city's income per discharge, {weight} of the city's inpatient income"),
     "att.standing.no_uploads": ("{unit}无任何上传数据（0 条记录、0 天、0 张表单），按本级 {units} 个单位之一计，约占 {weight}",
                                 "{unit}: no uploads at all (0 records, 0 days, 0 forms), one of the {units} units of "
                                 "its level: {weight}"),
