@@ -20,9 +20,9 @@ from markupsafe import Markup
 from njbulletin.analysis.attention import FOLDED, RANKED, count_attention
 from njbulletin.analysis.ranking import family_threshold
 from njbulletin.atomic import atomic_path, write_text_atomic
-from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator
+from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator, is_volume
 from njbulletin.months import shift_month
-from njbulletin.report.calendar_note import volume_clause
+from njbulletin.report.calendar_note import volume_clause, volume_measure, volume_name
 from njbulletin.report.labels import display_name, join_names, text
 from njbulletin.report.narrative import Prose, in_sentence, key_figures, paragraph, phrase
 from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE
@@ -109,12 +109,29 @@ def format_measure(value: float | None, level: str, indicator: str, lang: str, e
     return f"{value:,.0f}" if exact or abs(value) >= 100 else f"{value:,.1f}"
 
 
+def sentence_indicator(row: dict, lang: str) -> str:
+    """An item's indicator inside its sentence; a volume's per working day (每个工作日预约挂号人次)."""
+    level, indicator, month = row["level"], row["indicator"], row.get("month")
+    if month and is_volume(indicator, level):
+        return volume_name(level, indicator, month, lang)
+    return indicator_label(level, indicator, lang)
+
+
+def measured(row: dict, value: str, lang: str) -> str:
+    """An item's indicator and its value: 次均门急诊收入为 612.00 元, or a volume's 每个工作日预约挂号 14 人次."""
+    level, indicator, month = row["level"], row["indicator"], row.get("month")
+    if month and is_volume(indicator, level):
+        return volume_measure(level, indicator, month, value, lang)
+    return text("att.measured", lang, indicator=indicator_label(level, indicator, lang), value=value)
+
+
 def signal_sentence(row: dict, lang: str) -> str:
     level, indicator = row["level"], row["indicator"]
     measure = {name: format_measure(row[name], level, indicator, lang) for name in ("mean", "lower", "upper")}
+    value = format_measure(row["value"], level, indicator, lang, exact=True)
     sentence = text(f"att.signal.{row['rule']}.{row['side']}", lang, unit=unit_label(level, row["unit"], lang),
-                    indicator=indicator_label(level, indicator, lang),
-                    value=format_measure(row["value"], level, indicator, lang, exact=True), **measure)
+                    indicator=sentence_indicator(row, lang), value=value, measured=measured(row, value, lang),
+                    **measure)
     if row["limits"] == "provisional":
         sentence += text("att.provisional", lang, points=row["baseline_points"])
     sentence += volume_clause(level, indicator, row["month"], lang) if row.get("month") else ""
@@ -128,7 +145,7 @@ SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 def mover_sentence(row: dict, lang: str) -> str:
     level, indicator = row["level"], row["indicator"]
     sentence = text("att.mover", lang, unit=unit_label(level, row["unit"], lang),
-                    indicator=indicator_label(level, indicator, lang),
+                    indicator=sentence_indicator(row, lang),
                     previous=format_measure(row["previous_value"], level, indicator, lang, exact=True),
                     value=format_measure(row["value"], level, indicator, lang, exact=True),
                     ratio=f"{abs(row['moved']):.1f}")
