@@ -221,11 +221,21 @@ def item_sentence(row: dict, lang: str, months: int = 2) -> str:
     return text(f"att.{kind}", lang, unit=unit_label(row["level"], row["unit"], lang), table=table)
 
 
-def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "", months: int = 2) -> list[dict]:
+def facets_clause(facets: list[str], lang: str, shown: int | None = None) -> str:
+    """；另有：A、B / "; also: A, B"; with `shown`, at most that many named and how many there are in all
+    (；另有：A、B 等 5 项 / "; also: A, B and 3 more")."""
+    names = ("、" if lang == "zh" else ", ").join(facets[:shown])
+    if shown is None or len(facets) <= shown:
+        return text("att.facets", lang, facets=names)
+    return text("att.facets_some", lang, facets=names, count=len(facets), more=len(facets) - shown)
+
+
+def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "", months: int = 2,
+                    facets: int | None = None) -> list[dict]:
     """Each item: its section, its line in the language, and the link to its detail (`month_folder` put
     before the page, for a link from outside the month's folder; `months` in the archive, for since when a
     standing problem has lasted). An item of several rows is one line: the new flags of one rule name their
-    units; a unit's first row is the sentence, its other rows its facets."""
+    units; a unit's first row is the sentence, its other rows its facets (at most `facets` of them named)."""
     prefix = f"{month_folder}/" if month_folder else ""
     lines = []
     for rows in group_items(shown):
@@ -234,9 +244,8 @@ def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "", mont
             sentence = new_flags_sentence(rows, lang)
         else:
             sentence = item_sentence(first, lang, months)
-            facets = list(dict.fromkeys(facet_label(row, lang) for row in rows[1:]))
-            if facets:
-                sentence += text("att.facets", lang, facets=("、" if lang == "zh" else ", ").join(facets))
+            labels = list(dict.fromkeys(facet_label(row, lang) for row in rows[1:]))
+            sentence += facets_clause(labels, lang, facets) if labels else ""
         lines.append({"section": first["section"], "text": sentence, "item": first["item"],
                       "briefing": bool(first.get("briefing")),
                       "href": f"{prefix}{first['page']}.html#{first['anchor']}"})

@@ -24,6 +24,8 @@ from njbulletin.report.page_order import BRIEFING_NAME
 from njbulletin.report.strings import text
 
 BRIEFING_PAGE = f"{BRIEFING_NAME}.html"
+BRIEFING_FACETS = 2  # facets a line names (and how many in all); the attention page lists every one
+BRIEFING_LINES = 3  # printed lines an item may take at most: a longer one ends in "…" (its link shows it whole)
 CSS = """
 @page { size: A4; margin: 12mm 14mm; }
 body { font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif; font-size: 10.5pt; line-height: 1.35;
@@ -42,7 +44,8 @@ nav.njb-bar .njb-pages a[aria-current="page"] { color: #222; font-weight: bold; 
 nav.njb-bar .njb-pages a + a::before { content: "·"; color: #999; margin: 0 0.4em; }
 nav.njb-bar a.njb-attention-some { color: #fff; background: #b04a00; padding: 0 0.4em; border-radius: 3px; }
 @media print { body { max-width: none; } li, tr { break-inside: avoid; } nav.njb-bar { display: none; } }
-"""
+""" + (f"li a {{ display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: {BRIEFING_LINES}; "
+         f"line-clamp: {BRIEFING_LINES}; overflow: hidden; }}\n")
 
 
 def change_cell(share: float | None, lang: str) -> str:
@@ -71,8 +74,9 @@ def briefing_html(summary: pl.DataFrame, items: pl.DataFrame, month: str, lang: 
     table = "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>" + "".join(
         "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in figure_rows(figures, lang))
     chosen = items.filter(pl.col("briefing").fill_null(False)) if "briefing" in items.columns else items.clear()
-    lines = attention_lines(chosen, lang, months=months)
-    listed = "".join(f'<li><a href="{escape(line["href"])}">{escape(line["text"])}</a></li>' for line in lines)
+    lines = attention_lines(chosen, lang, months=months, facets=BRIEFING_FACETS)
+    listed = "".join(f'<li><a href="{escape(line["href"])}" title="{escape(line["text"])}">{escape(line["text"])}</a>'
+                     "</li>" for line in lines)
     more = count_attention(items) - len(lines)
     more_line = text("brief.more", lang, count=more) if more > 0 else text("brief.no_more", lang)
     body = (f"<h1>{escape(text('brief.title', lang, month=month))}</h1>"
