@@ -308,6 +308,11 @@ def load_attention_tables(ctx) -> tuple[dict[str, pl.DataFrame], dict[str, pl.Da
     return {name: ctx.table(name) for name in names}, before
 
 
-def load_flag_history(ctx) -> pl.DataFrame:
-    """The standing flags of every processed month up to the context's month, from the history store."""
-    return read_months(ctx, ("standing_flags",))["standing_flags"]
+ATTENTION_HISTORY = ("indicator_values", "standing_flags", "key_figures")
+
+
+def load_attention_history(ctx) -> dict[str, pl.DataFrame]:
+    """What 50-attention and the briefing read of every processed month up to the context's month, in one read
+    of the history store (each month's entry checked fresh once, not once per dataset): the indicators' values
+    (for SPC), the standing flags (since when each problem has lasted) and the key figures (the briefing's)."""
+    return read_months(ctx, ATTENTION_HISTORY)
