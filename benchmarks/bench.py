@@ -4,7 +4,8 @@ Every figure is the median of several runs; every comparison alternates its two
 sides run by run, so a noisy neighbour slows both. The table is printed and
 written to benchmarks/results.md with the machine and the date.
 
-    python benchmarks/bench.py [--quick] [--only parse,pdf,spc,month,backfill,history,scale,memory] [--bin DIR]
+    python benchmarks/bench.py [--quick] [--only parse,pdf,spc,month,backfill,history,attention,scale,memory]
+                               [--bin DIR]
 
 `--bin DIR` runs another installation's `njbulletin` (for instance a checkout of an earlier commit with its
 own .venv/bin), to measure before and after side by side with the same protocol.
@@ -21,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_attention import bench_attention
 from measure import Result, describe_machine, format_table, median_seconds, peak_tree_memory, run
 from njbulletin import config
 
@@ -351,7 +353,7 @@ def bench_scale(root: Path, months: int, jobs: int = 2) -> list[Result]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (a smoke run, not for the record)")
-    parser.add_argument("--only", default="parse,pdf,spc,month,backfill,history,scale,memory")
+    parser.add_argument("--only", default="parse,pdf,spc,month,backfill,history,attention,scale,memory")
     parser.add_argument("--bin", type=Path, default=None,
                         help="the folder of another installation's njbulletin, papermill and jupyter")
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.md alone")
@@ -376,6 +378,9 @@ def main(argv: list[str] | None = None) -> int:
             results += bench_backfill(root, months=4 if args.quick else 24)
         if "history" in only:
             results += bench_history(root, small=12, large=24 if args.quick else 120, rounds=1 if args.quick else 5)
+        if "attention" in only:
+            results += bench_attention(root, BIN / "njbulletin", synthetic_files(24 if args.quick else 120),
+                                       rounds=3 if args.quick else 7)
         if "scale" in only:
             results += bench_scale(root, months=6 if args.quick else 120)
         if "memory" in only:

@@ -165,7 +165,7 @@ def test_each_item_is_one_line_in_either_language_linking_to_its_detail(planted)
     assert starting("zh", "南京明基医院从预约挂号表中消失（上月在列）") == "40-trends.html#t40-hospitals"
     assert starting("en", "Nanjing BenQ Medical Center vanished from the bookings table (listed the month before)") \
         == "40-trends.html#t40-hospitals"
-    jump = [text for text in lines["zh"] if text.startswith("南京市高淳中医院预约挂号量为 14，高于控制上限 ")]
+    jump = [text for text in lines["zh"] if text.startswith("南京市高淳中医院每个工作日预约挂号 14 人次，高于控制上限 ")]
     shift = [text for text in lines["en"] if text.startswith("Luhe District: completeness score 7 months in a row "
                                                            "below the mean (this month 90.91%; mean ")]
     assert len(jump) == len(shift) == 1 and jump[0].endswith("——向好")
@@ -264,3 +264,10 @@ def test_a_mover_in_yuan_reads_without_a_space_between_the_unit_and_the_verb():
                                                 "32,194.39 yuan to 22,092.67 yuan, 2.7 times its average monthly move")
     counts = {**row, "indicator": "bookings", "previous_value": 1020.0, "value": 762.0, "moved": -4.2}
     assert listed.mover_sentence(counts, "zh") == "南京鼓楼医院预约挂号量由 1,020 变为 762，变动为其平均月变动的 4.2 倍"
+    # a volume with its month reads per working day, then names its calendar: 2024-11 has 21 working days,
+    # November 2023 22 (30 days from a Wednesday, no holiday)
+    assert listed.mover_sentence({**counts, "month": "2024-11"}, "zh") == (
+        "南京鼓楼医院每个工作日预约挂号人次由 1,020 变为 762，变动为其平均月变动的 4.2 倍；本月工作日 21 天，上年同月 22 天")
+    assert listed.mover_sentence({**counts, "month": "2024-11"}, "en") == (
+        "Nanjing Drum Tower Hospital: bookings per working day from 1,020 to 762, 4.2 times its average monthly move; "
+        "21 working days this month, 22 a year earlier")

@@ -104,7 +104,7 @@ CHROMIUM = find_chromium()
 
 
 @pytest.mark.chromium
-def test_in_a_browser_the_attention_list_comes_first_and_the_index_shows_the_counts(reports, tmp_path):
+def test_in_a_browser_the_briefing_and_the_attention_list_come_first_and_the_index_shows_the_counts(reports, tmp_path):
     from playwright.sync_api import sync_playwright
 
     digest = json.loads((reports / MONTH / "attention.json").read_text(encoding="utf-8"))
@@ -115,8 +115,10 @@ def test_in_a_browser_the_attention_list_comes_first_and_the_index_shows_the_cou
             errors = []
             page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
             page.goto((reports / MONTH / "10-booking-channels.html").as_uri())
-            first = page.locator("nav.njb-bar .njb-pages a").first
-            assert first.get_attribute("href") == "50-attention.html" and first.inner_text() == "需关注事项"
+            links = page.locator("nav.njb-bar .njb-pages a")
+            first, second = links.nth(0), links.nth(1)
+            assert first.get_attribute("href") == "briefing.html" and first.inner_text() == "月度简报"
+            assert second.get_attribute("href") == "50-attention.html" and second.inner_text() == "需关注事项"
             page.locator("nav.njb-bar a.njb-attention").click()
             page.wait_for_load_state()
             assert page.url.endswith("/50-attention.html")

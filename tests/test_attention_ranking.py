@@ -35,6 +35,7 @@ from njbulletin.months import days_in_month
 from njbulletin.reading.parser import parse_text
 from njbulletin.validate.checks import validate_bulletin
 from njbulletin.validate.names import resolve_names
+from njbulletin.workdays import calendar_label
 
 from planted import QUIET_EVENTS, plant_quiet_events, quiet_bulletins
 from seedtools import seed_text
@@ -159,6 +160,8 @@ def test_each_planted_event_is_among_the_first_eight_items_of_its_month(planted)
             found = found.filter(pl.col("indicator") == indicator)
         assert found.height == 1, (event, unit)
         assert found["item"][0] <= 8 and found["section"][0] == RANKED, (event, found["item"][0])
+        # a volume's row names the calendar it was judged against (the working days of both years); others none
+        assert found["calendar"][0] == (calendar_label(month) if event == "bookings_up_60" else None), event
 
 
 def test_a_hospital_vanishing_and_the_city_s_count_of_hospitals_booking_are_one_item(planted):
@@ -220,3 +223,52 @@ def test_a_share_s_limits_stay_inside_0_to_100_percent():
     points = compute_spc(history)
     assert points["upper"].max() <= 1.0 and points["lower"].min() >= 0.0
     assert points["mean"][0] == pytest.approx((18 + 0.89 + 0.88) / 20)
+
+
+# ----------------------------------------------------------------------------- activity without its income
+
+
+def hand_uploads(rows: list[tuple]) -> pl.DataFrame:
+    """Hospital upload rows of 2024-11 (30 days: every real-time day and form uploaded, so no other flag):
+    (unit, outpatient visits, outpatient income 千元, discharges, inpatient income 千元)."""
+    return pl.DataFrame([{"month": "2024-11", "level": "hospital", "unit": unit, "scheduled_records": 100,
+                          "realtime_days": 30, "forms_uploaded": 11, "forms_expected": 11, "outpatient_visits": visits,
+                          "outpatient_income_k": out, "discharges": discharges, "inpatient_income_k": inpatient}
+                         for unit, visits, out, discharges, inpatient in rows])
+
+
+def test_activity_reported_with_zero_income_is_a_standing_problem_weighed_by_the_income_missing():
+    """Four hospitals, worked out by hand:
+    - A: 1,000 visits, 500 千元; 10 discharges, 300 千元. B: 3,000 visits, 1,000 千元; 30 discharges, 900 千元.
+    - C: 2,000 visits but 0 outpatient income (0 discharges, 0 inpatient income: nothing to flag there).
+    - D: 500 visits, 250 千元; 20 discharges but 0 inpatient income.
+    Outpatient: A, B and D report both: 1,750 千元 over 4,500 visits = 0.388889 千元 a visit; C's income missing
+    is 2,000 x 0.388889 = 777.78 千元, of the city's 1,750 + 777.78: 7,000 / 22,750 = 4/13 = 30.77%.
+    Inpatient: A and B report both: 1,200 千元 over 40 discharges = 30 千元 a discharge; D's missing is 20 x 30 =
+    600 千元, of 1,200 + 600: 1/3 = 33.33%. So D comes first, then C. D was flagged in 2024-09 and 2024-10 too:
+    since 2024-09, 3 months in a row; C is new this month."""
+    from njbulletin.analysis.standing import list_standing
+    from njbulletin.report.attention import standing_sentence
+    from njbulletin.validate.checks import flag_uploads
+
+    uploads = hand_uploads([("甲医院", 1000, 500.0, 10, 300.0), ("乙医院", 3000, 1000.0, 30, 900.0),
+                            ("丙医院", 2000, 0.0, 0, 0.0), ("丁医院", 500, 250.0, 20, 0.0)])
+    flags = flag_uploads(uploads)
+    assert sorted(flags.select("unit", "rule").iter_rows()) == [
+        ("丁医院", "discharges_without_inpatient_income"), ("丙医院", "visits_without_outpatient_income")]
+    assert flags.filter(pl.col("unit") == "丙医院")["detail"][0] == (
+        "uploads (hospital): 丙医院: outpatient visits 2000 but outpatient income 0 thousand yuan")
+    history = pl.DataFrame({"month": ["2024-09", "2024-10"], "level": ["hospital"] * 2, "unit": ["丁医院"] * 2,
+                            "rule": ["discharges_without_inpatient_income"] * 2})
+    standing = list_standing("2024-11", 30, flags, uploads, history)
+    assert standing["unit"].to_list() == ["丁医院", "丙医院"]
+    d, c = standing.row(0, named=True), standing.row(1, named=True)
+    assert d["weight"] == pytest.approx(1 / 3) and d["estimate"] == pytest.approx(600.0) and d["value"] == 20
+    assert c["weight"] == pytest.approx(4 / 13) and c["estimate"] == pytest.approx(7000 / 9) and c["value"] == 2000
+    assert (d["since"], d["months_running"], c["months_running"]) == ("2024-09", 3, 1)
+    assert standing_sentence(d, "zh", months=3) == (
+        "丁医院出院人数为 20，住院收入却为 0：按全市次均住院收入估计缺少约 600.00 千元，约占全市住院收入的 33.33%"
+        "（自 2024-09 起，连续 3 个月）")
+    assert standing_sentence(c, "en", months=3) == (
+        "丙医院: 2,000 outpatient visits but no outpatient income: about 777.78 thousand yuan missing at the city's "
+        "income per visit, 30.77% of the city's outpatient income (new this month)")

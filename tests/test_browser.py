@@ -118,11 +118,11 @@ def test_the_pages_show_the_seed_figures_formatted(seen):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_the_attention_list_is_the_month_s_first_page_and_every_bar_says_how_many_items_need_attention(seen, name):
+def test_the_briefing_then_the_attention_list_come_first_and_every_bar_says_how_many_items_need_attention(seen, name):
     # The seed: its 45 standing problems need attention (85 upload warnings of 45 units: a unit and its flags are
     # one item), though there is no month before it to compare with and, with one month, no limits yet.
-    assert seen[name]["bar_pages"][0] == "50-attention.html"
-    assert seen[name]["bar_pages"][1:] == [f"{page}.html" for page in PAGES[:-1]]
+    assert seen[name]["bar_pages"][:2] == ["briefing.html", "50-attention.html"]
+    assert seen[name]["bar_pages"][2:] == [f"{page}.html" for page in PAGES[:-1]]
     assert seen[name]["banner"] == "需关注 45 项"
 
 

@@ -12,6 +12,7 @@ from njbulletin.workdays import (
     SOURCE_CALENDAR_DAYS,
     SOURCE_OFFICIAL,
     SOURCE_REFERENCE,
+    calendar_label,
     day_count,
     festival_dates,
     month_calendar,
@@ -32,6 +33,16 @@ def test_2024_11_has_21_working_days():
     """November 2024: 30 days from a Friday, 21 weekdays, no holiday and no make-up day."""
     assert working_days("2024-11") == 21
     assert day_count("2024-11") == 21
+
+
+def test_the_calendar_a_volume_is_judged_against_names_both_years_or_calendar_days():
+    """attention.csv's `calendar`: 2024-11 has 21 working days; November 2023, 30 days from a Wednesday, 22
+    weekdays and no holiday. 2024-02 has 18 (above); February 2023, 28 days from a Wednesday, 20 weekdays, its
+    Spring Festival holiday (21-27 Jan) and make-up days (28-29 Jan) all in January; 2024-02 holds the new year
+    (10 Feb). 2099 is covered neither by the package nor by the reference file: calendar days."""
+    assert calendar_label("2024-11") == "21 working days (22 a year earlier)"
+    assert calendar_label("2024-02") == "18 working days (20 a year earlier); part of the Spring Festival window"
+    assert calendar_label("2099-01") == "calendar days (31): no working-day calendar"
 
 
 def test_2024_10_national_day_and_make_up_saturday():

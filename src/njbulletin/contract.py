@@ -92,7 +92,8 @@ ATTENTION_SCHEMA: dict[str, pl.DataType] = {
     "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "limits": pl.String, "baseline_points": pl.Int64,
     "rule": pl.String, "side": pl.String, "judgement": pl.String, "distance": pl.Float64, "moved": pl.Float64,
     "detail": pl.String, "z": pl.Float64, "weight": pl.Float64, "score": pl.Float64, "estimate": pl.Float64,
-    "since": pl.String, "months_running": pl.Int64, "briefing": pl.Boolean, "page": pl.String, "anchor": pl.String}
+    "since": pl.String, "months_running": pl.Int64, "calendar": pl.String, "briefing": pl.Boolean, "page": pl.String,
+    "anchor": pl.String}
 ANALYSIS_EXPORTS = ("attention", "spc")  # written by the attention notebook, beside the month's tables
 EXPORT_SCHEMAS: dict[str, dict[str, pl.DataType]] = {**TABLE_SCHEMAS, "quality_flags": QUALITY_FLAGS_SCHEMA,
                                                      "summary": SUMMARY_SCHEMA, "spc": SPC_SCHEMA,
@@ -320,7 +321,10 @@ TABLE_DOCS["attention"] = Table(
      "table": Column("表", "The table a unit vanished from or appeared in, or stopped uploading to, or a printed "
                           "total belongs to."),
      "indicator": Column("指标", "A signal's or mover's indicator (see spc.indicator)."),
-     "value": Column("数值", "The indicator's value this month.", VALUE_UNIT),
+     "value": Column("数值", "The indicator's value this month (a volume's per working day); for a standing "
+                           "problem of an income and its activity, what was reported without the other: the "
+                           "income (thousand yuan) beside zero activity, or the visits or discharges beside zero "
+                           "income.", VALUE_UNIT),
      "previous_value": Column("上月数值", "The indicator's value the month before.", VALUE_UNIT),
      "mean": Column("均值", "The series' mean (spc.mean).", VALUE_UNIT),
      "lower": Column("控制下限", "The lower process limit.", VALUE_UNIT),
@@ -347,11 +351,20 @@ TABLE_DOCS["attention"] = Table(
                            "that stopped uploading, vanished or appeared and for a total; 0 for folded rows. Items "
                            "are ranked by their heaviest row's score."),
      "estimate": Column("估计缺失量", "For an income reported without its activity: the activity missing, "
-                                  "estimated as the income over the city's income per visit (or per discharge).",
-                        "visits or discharges"),
+                                  "estimated as the income over the city's income per visit (or per discharge); "
+                                  "for activity reported without its income: the income missing (thousand yuan), "
+                                  "the visits (or discharges) times the city's income per visit (or discharge).",
+                        "visits or discharges; thousand yuan"),
      "since": Column("起始月份", "A standing problem: the first month of its run of consecutive months (YYYY-MM)."),
      "months_running": Column("持续月数", "A standing problem: how many consecutive months it has lasted, this "
                                         "month included.", "months"),
+     "calendar": Column("日历", "A volume's row (bookings, visits, discharges, hotline calls and work orders, "
+                                "platform bookings; judged per working day): the calendar it was judged against, "
+                                "the month's working days and the same month's a year earlier by China's official "
+                                "calendar (njbulletin.workdays.calendar_label: '21 working days (21 a year "
+                                "earlier)'), or 'calendar days (30): no working-day calendar' for a month no "
+                                "calendar covers; '; part of the Spring Festival window' for a festival month. "
+                                "Empty for other rows."),
      "briefing": Column("简报", "true for the rows of the items on the one-page briefing: the first "
                               "config.BRIEFING_ITEMS (7) ranked items."),
      "page": Column("页面", "The report page (notebook name) that shows the item in detail."),

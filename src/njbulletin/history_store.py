@@ -161,6 +161,16 @@ def load_flag_history(ctx) -> pl.DataFrame:
     return read_months(ctx, ("standing_flags",))["standing_flags"]
 
 
+ATTENTION_HISTORY = ("indicator_values", "standing_flags", "key_figures")
+
+
+def load_attention_history(ctx) -> dict[str, pl.DataFrame]:
+    """What 50-attention and the briefing read of every processed month up to the context's month, in one read
+    of the history store (each month's entry checked fresh once, not once per dataset): the indicators' values
+    (for SPC), the standing flags (since when each problem has lasted) and the key figures (the briefing's)."""
+    return read_months(ctx, ATTENTION_HISTORY)
+
+
 def load_attention_tables(ctx) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None]:
     """The tables the attention list compares (flags, uploads, bookings) for the context's month
     (`MonthContext`) and for the calendar month before, None when that month was not processed."""

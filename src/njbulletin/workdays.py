@@ -26,7 +26,9 @@ API (standard library plus `chinese_calendar`, imported on first use; results ca
 - `working_days(month) -> int | None`: the month's working days (None when no calendar covers it);
 - `day_count(month) -> int`: what a volume is divided by: the working days, or the calendar days without them;
 - `spring_festival(year) -> date | None`: the lunar new year's day (None when the reference file lacks it);
-- `festival_share(month) -> float`: the share of the festival window in the month.
+- `festival_share(month) -> float`: the share of the festival window in the month;
+- `calendar_label(month) -> str`: the calendar a volume of the month is judged against, as attention.csv names
+  it ('21 working days (21 a year earlier)').
 
 The reference files' paths are parameters (`holidays_path`, `festival_path`) so that tests use their own.
 """
@@ -40,7 +42,7 @@ from pathlib import Path
 
 from njbulletin.config import PROJECT_ROOT, REFERENCE_DIR
 from njbulletin.errors import BulletinError
-from njbulletin.months import days_in_month, year_and_number
+from njbulletin.months import days_in_month, shift_month, year_and_number
 
 HOLIDAYS_PATH = REFERENCE_DIR / "holidays.csv"
 FESTIVAL_PATH = REFERENCE_DIR / "spring_festival.csv"
@@ -200,3 +202,18 @@ def day_count(month: str) -> int:
 def festival_share(month: str) -> float:
     """The share of the Spring Festival window that falls in the month."""
     return month_calendar(month).festival_share
+
+
+def calendar_label(month: str) -> str:
+    """The calendar a volume of the month is judged against, in the words of attention.csv's `calendar` column:
+    '21 working days (21 a year earlier)', '21 working days (a year earlier: no working-day calendar)', or
+    'calendar days (30): no working-day calendar'; '; part of the Spring Festival window' added for a month
+    the festival's window touches."""
+    facts, before = month_calendar(month), month_calendar(shift_month(month, -12))
+    if facts.working_days is None:
+        label = f"calendar days ({facts.calendar_days}): no working-day calendar"
+    elif before.working_days is None:
+        label = f"{facts.working_days} working days (a year earlier: no working-day calendar)"
+    else:
+        label = f"{facts.working_days} working days ({before.working_days} a year earlier)"
+    return label + ("; part of the Spring Festival window" if facts.festival_days else "")

@@ -18,6 +18,9 @@ rules new since the month before, and the ten biggest movers relative to their o
 series not already an item (a mover repeating an item is dropped, so is the city's count of hospitals booking
 when a hospital vanished from or appeared in the bookings table).
 
+Every row of a volume (indicators.VOLUME_INDICATORS, judged per working day) names its calendar in `calendar`
+(workdays.calendar_label: the month's working days and the same month's a year earlier, or calendar days).
+
 The frame (contract.ATTENTION_SCHEMA) is ordered by `item`, ranked items first; `briefing` is true for the rows
 of the first config.BRIEFING_ITEMS ranked items, the ones the one-page briefing shows (a reader of the list
 takes `filter(briefing)` and groups by `item`: one line per item, its first row the heaviest).
@@ -34,9 +37,10 @@ from njbulletin.analysis.spc_point_types import OUTSIDE, SHIFT, TREND
 from njbulletin.analysis.standing import FLAG_HISTORY_SCHEMA, STANDING_RULES, list_standing
 from njbulletin.config import BRIEFING_ITEMS
 from njbulletin.contract import ATTENTION_SCHEMA
-from njbulletin.indicators import CONCERNING, IMPROVING, NEUTRAL
+from njbulletin.indicators import CONCERNING, IMPROVING, NEUTRAL, VOLUME_INDICATORS
 from njbulletin.months import days_in_month, shift_month
 from njbulletin.validate.names import resolve_names
+from njbulletin.workdays import calendar_label
 
 # The list's columns (njbulletin.contract describes each); the report adds where each item is shown (page, anchor).
 ITEM_SCHEMA = {name: dtype for name, dtype in ATTENTION_SCHEMA.items() if name not in ("page", "anchor")}
@@ -60,7 +64,7 @@ def items(rows: list[dict] | pl.DataFrame, section: int, kind: str | None = None
         extra["judgement"] = pl.lit(EVENT_JUDGEMENT[kind])
     return frame.with_columns(**extra).select(
         [pl.col(name).cast(dtype) if name in frame.columns or name in extra else pl.lit(None, dtype).alias(name)
-         for name, dtype in ITEM_SCHEMA.items() if name not in ("month", "item", "row", "briefing")])
+         for name, dtype in ITEM_SCHEMA.items() if name not in ("month", "item", "row", "briefing", "calendar")])
 
 
 # ----------------------------------------------------------------------------- 1. totals and flags
@@ -232,8 +236,11 @@ def build_attention_list(month: str, tables: Mapping[str, pl.DataFrame], previou
         folded.append(list_new_flags(tables["quality_flags"], previous["quality_flags"]))
     ranked = ranked.filter(pl.col("section") == RANKED)
     folded.append(list_movers(points, month, ranked))
-    listed = pl.concat([rank_items(ranked), number_folded(pl.concat(folded))])
-    return number_items(listed).select(pl.lit(month).alias("month"), "item", "row", pl.exclude("item", "row"))
+    listed = number_items(pl.concat([rank_items(ranked), number_folded(pl.concat(folded))]))
+    volume = pl.concat_str("level", "indicator", separator=":").is_in([f"{a}:{b}" for a, b in VOLUME_INDICATORS])
+    return (listed.with_columns(pl.when(volume).then(pl.lit(calendar_label(month))).alias("calendar"),
+                                pl.lit(month).alias("month"))
+            .select(list(ITEM_SCHEMA)))
 
 
 def item_key(ranked: pl.DataFrame) -> pl.Expr:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import polars as pl
 
 from njbulletin.analysis.trends import compute_changes
+from njbulletin.months import shift_month
 
 BRIEFING_METRICS = ("bookings_total", "third_party_share", "platforms_total", "hotline_calls", "work_orders",
                     "hospital_outpatient_visits", "upload_units_complete")
@@ -36,7 +37,7 @@ def briefing_figures(summary: pl.DataFrame, month: str,
     month of the year to date is missing). `summary` is `trends.summarise_key_figures`'s frame."""
     changes = (compute_changes(summary, metrics).filter(pl.col("month") == month)
                .select("metric", "value", "previous_month", "mom_pct", "year_ago_month", "yoy_pct"))
-    year_before = f"{int(month[:4]) - 1:04d}{month[4:]}"
+    year_before = shift_month(month, -12)
     rows = []
     for metric in metrics:
         additive = metric in ADDITIVE_METRICS

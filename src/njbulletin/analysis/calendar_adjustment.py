@@ -138,7 +138,9 @@ def series_matrix(frame: pl.DataFrame, first: str, total: int) -> np.ndarray:
     units = frame["unit"].unique(maintain_order=True)
     keyed = frame.join(pl.Series("unit", units).to_frame().with_row_index("row"), on="unit")
     logs = np.full((len(units), total), np.nan)
-    positions = [month_index(month) - month_index(first) for month in keyed["month"]]
+    start = month_index(first)  # each month's column worked out once, not once per row
+    columns = {month: month_index(month) - start for month in keyed["month"].unique()}
+    positions = keyed["month"].replace_strict(columns, return_dtype=pl.Int64).to_numpy()
     logs[keyed["row"].to_numpy(), positions] = np.log(keyed["value"].to_numpy())
     return logs
 

@@ -3,7 +3,8 @@ month of an archive.
 
 A standing problem is a quality flag of one of STANDING_RULES (validation detects them once,
 `validate.checks.upload_rule_conditions`; nothing here tests a row again): a unit with no uploads, no real-time
-days or fewer of them than the month has days, forms missing, or an income reported beside zero activity.
+days or fewer of them than the month has days, forms missing, an income reported beside zero activity, or
+activity reported beside zero income.
 
 Each problem says **since when** it has lasted: the run of consecutive calendar months, ending in this month,
 in which the same unit had the same flag (`flag_history`, one small frame per month from the history store).
@@ -15,6 +16,9 @@ Each problem has an **estimated weight**: the share of the city's figures it con
   the city's income per visit (the outpatient income over the visits of the hospitals that report both), as a
   share of the city's visits with them: missing / (reported + missing);
 - `inpatient_income_without_discharges`: the same with the inpatient income and the discharges;
+- `visits_without_outpatient_income` (the reverse): the income missing, estimated as the unit's visits times
+  the city's income per visit, as a share of the city's outpatient income with it: missing / (reported +
+  missing); `discharges_without_inpatient_income`: the same with the discharges and the inpatient income;
 - `no_uploads`, `no_realtime_days`: the whole unit, one of the N units of its level in the uploads table: 1 / N;
 - `forms_incomplete`: the forms missing over the forms expected, of one unit in N: (expected - uploaded) /
   expected / N;
@@ -25,18 +29,18 @@ from __future__ import annotations
 import polars as pl
 
 from njbulletin.months import month_index
-from njbulletin.validate.checks import UPLOAD_RULES
+from njbulletin.validate.checks import ACTIVITY_WITHOUT_INCOME, INCOME_WITHOUT_ACTIVITY, UPLOAD_RULES
 from njbulletin.validate.names import resolve_names
 
 STANDING_RULES = UPLOAD_RULES  # every rule about an upload row is a standing problem
 FLAG_HISTORY_SCHEMA = {"month": pl.String, "level": pl.String, "unit": pl.String, "rule": pl.String}
 WEIGHT_METHODS = {"outpatient_income_without_visits": "income_over_city_ratio",
                   "inpatient_income_without_discharges": "income_over_city_ratio",
+                  "visits_without_outpatient_income": "activity_times_city_ratio",
+                  "discharges_without_inpatient_income": "activity_times_city_ratio",
                   "no_uploads": "one_unit", "no_realtime_days": "one_unit", "forms_incomplete": "forms_missing",
                   "realtime_days_short": "days_missing"}
-# rule -> (income column in 千元, activity column) for an income reported without its activity
-INCOME_WITHOUT_ACTIVITY = {"outpatient_income_without_visits": ("outpatient_income_k", "outpatient_visits"),
-                           "inpatient_income_without_discharges": ("inpatient_income_k", "discharges")}
+ESTIMATED = (*INCOME_WITHOUT_ACTIVITY, *ACTIVITY_WITHOUT_INCOME)  # the rules whose rows carry estimate and value
 
 
 def standing_flags(month: str, quality_flags: pl.DataFrame) -> pl.DataFrame:
@@ -79,22 +83,34 @@ def city_ratio(hospitals: pl.DataFrame, income: str, activity: str) -> float | N
     return both[income].sum() / count if count else None
 
 
+def estimated_weights(rows: pl.DataFrame, hospitals: pl.DataFrame) -> list[pl.DataFrame]:
+    """The weights of the rules that estimate what is missing from the city's income per unit of activity:
+    an income without its activity (estimate: the activity missing; value: the income, 千元) and activity
+    without its income (estimate: the income missing, 千元; value: the activity reported)."""
+    parts = []
+    for rule, (income, activity) in (INCOME_WITHOUT_ACTIVITY | ACTIVITY_WITHOUT_INCOME).items():
+        ratio = city_ratio(hospitals, income, activity)
+        if ratio is None:
+            continue
+        reverse = rule in ACTIVITY_WITHOUT_INCOME
+        shown, measured = (activity, income) if reverse else (income, activity)
+        missing = pl.col(activity).fill_null(0) * ratio if reverse else pl.col(income).fill_null(0) / ratio
+        reported = hospitals[measured].fill_null(0).sum()
+        parts.append(rows.select("level", "unit", pl.lit(rule).alias("rule"),
+                                 (missing / (reported + missing)).cast(pl.Float64).alias("weight"),
+                                 missing.cast(pl.Float64).alias("estimate"),
+                                 pl.col(shown).cast(pl.Float64).alias("value")))
+    return parts
+
+
 def flag_weights(uploads: pl.DataFrame, days_in_month: int) -> pl.DataFrame:
     """Every upload row's weight under each standing rule's method (level, unit as printed, rule, weight,
-    estimate): the estimate is the activity missing for an income without its activity, else null."""
+    estimate, value): `estimated_weights` for incomes and activity without each other, else estimate and value
+    null."""
     units = uploads.group_by("level").len("units")
     hospitals = uploads.filter(pl.col("level") == "hospital")
     rows = uploads.join(units, on="level")
-    parts = []
-    for rule, (income, activity) in INCOME_WITHOUT_ACTIVITY.items():
-        ratio = city_ratio(hospitals, income, activity)
-        reported = hospitals[activity].fill_null(0).sum()
-        if ratio is None:
-            continue
-        missing = pl.col(income).fill_null(0) / ratio
-        parts.append(rows.select("level", "unit", pl.lit(rule).alias("rule"),
-                                 (missing / (reported + missing)).alias("weight"), missing.alias("estimate"),
-                                 pl.col(income).cast(pl.Float64).alias("value")))
+    parts = estimated_weights(rows, hospitals)
     one = 1 / pl.col("units")
     expressions = {"no_uploads": one, "no_realtime_days": one,
                    "forms_incomplete": (pl.col("forms_expected") - pl.col("forms_uploaded")).cast(pl.Float64)
@@ -110,7 +126,7 @@ def flag_weights(uploads: pl.DataFrame, days_in_month: int) -> pl.DataFrame:
 def list_standing(month: str, days_in_month: int, quality_flags: pl.DataFrame, uploads: pl.DataFrame,
                   history: pl.DataFrame) -> pl.DataFrame:
     """The month's standing problems, heaviest first: level, unit (canonical), rule, detail, weight, estimate
-    (the activity missing), value (the income in 千元 reported without it), since, months_running. `history` holds the standing flags of the months before (FLAG_HISTORY_SCHEMA);
+    and value (`estimated_weights`: what is missing, and what was reported without it), since, months_running. `history` holds the standing flags of the months before (FLAG_HISTORY_SCHEMA);
     this month's are added from `quality_flags`."""
     flags = quality_flags.filter(pl.col("rule").is_in(STANDING_RULES))
     if flags.is_empty():
@@ -126,6 +142,6 @@ def list_standing(month: str, days_in_month: int, quality_flags: pl.DataFrame, u
     runs = running_since(month, pl.concat([past, standing_flags(month, quality_flags)]))
     return (canonical.join(runs, on=["level", "unit", "rule"], how="left")
             .with_columns(pl.col("weight").fill_null(0.0),
-                          *[pl.when(pl.col("rule").is_in(list(INCOME_WITHOUT_ACTIVITY))).then(pl.col(name)).alias(name)
+                          *[pl.when(pl.col("rule").is_in(list(ESTIMATED))).then(pl.col(name)).alias(name)
                             for name in ("estimate", "value")])
             .sort(["weight", "level", "unit", "rule"], descending=[True, False, False, False]))

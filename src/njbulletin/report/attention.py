@@ -21,9 +21,9 @@ from njbulletin.analysis.attention import FOLDED, RANKED, count_attention
 from njbulletin.analysis.ranking import family_threshold
 from njbulletin.atomic import write_csv_atomic, write_text_atomic
 from njbulletin.config import LANGUAGES
-from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator
+from njbulletin.indicators import CHANNEL_SHARE_PREFIX, find_indicator, is_volume
 from njbulletin.months import shift_month
-from njbulletin.report.calendar_note import volume_clause
+from njbulletin.report.calendar_note import volume_clause, volume_measure, volume_name
 from njbulletin.report.labels import display_name, join_names, text
 from njbulletin.report.narrative import Prose, in_sentence, key_figures, paragraph, phrase
 from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE
@@ -109,12 +109,29 @@ def format_measure(value: float | None, level: str, indicator: str, lang: str, e
     return f"{value:,.0f}" if exact or abs(value) >= 100 else f"{value:,.1f}"
 
 
+def sentence_indicator(row: dict, lang: str) -> str:
+    """An item's indicator inside its sentence; a volume's per working day (每个工作日预约挂号人次)."""
+    level, indicator, month = row["level"], row["indicator"], row.get("month")
+    if month and is_volume(indicator, level):
+        return volume_name(level, indicator, month, lang)
+    return indicator_label(level, indicator, lang)
+
+
+def measured(row: dict, value: str, lang: str) -> str:
+    """An item's indicator and its value: 次均门急诊收入为 612.00 元, or a volume's 每个工作日预约挂号 14 人次."""
+    level, indicator, month = row["level"], row["indicator"], row.get("month")
+    if month and is_volume(indicator, level):
+        return volume_measure(level, indicator, month, value, lang)
+    return text("att.measured", lang, indicator=indicator_label(level, indicator, lang), value=value)
+
+
 def signal_sentence(row: dict, lang: str) -> str:
     level, indicator = row["level"], row["indicator"]
     measure = {name: format_measure(row[name], level, indicator, lang) for name in ("mean", "lower", "upper")}
+    value = format_measure(row["value"], level, indicator, lang, exact=True)
     sentence = text(f"att.signal.{row['rule']}.{row['side']}", lang, unit=unit_label(level, row["unit"], lang),
-                    indicator=indicator_label(level, indicator, lang),
-                    value=format_measure(row["value"], level, indicator, lang, exact=True), **measure)
+                    indicator=sentence_indicator(row, lang), value=value, measured=measured(row, value, lang),
+                    **measure)
     if row["limits"] == "provisional":
         sentence += text("att.provisional", lang, points=row["baseline_points"])
     sentence += volume_clause(level, indicator, row["month"], lang) if row.get("month") else ""
@@ -128,7 +145,7 @@ SPACE_BETWEEN_HAN = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 def mover_sentence(row: dict, lang: str) -> str:
     level, indicator = row["level"], row["indicator"]
     sentence = text("att.mover", lang, unit=unit_label(level, row["unit"], lang),
-                    indicator=indicator_label(level, indicator, lang),
+                    indicator=sentence_indicator(row, lang),
                     previous=format_measure(row["previous_value"], level, indicator, lang, exact=True),
                     value=format_measure(row["value"], level, indicator, lang, exact=True),
                     ratio=f"{abs(row['moved']):.1f}")
@@ -170,7 +187,7 @@ def standing_sentence(row: dict, lang: str, months: int = 2) -> str:
     units = round(1 / row["weight"]) if row["weight"] else 0
     sentence = text(f"att.standing.{row['rule']}", lang, unit=unit_label(row["level"], row["unit"], lang),
                     income=f"{row['value'] or 0:,.2f}", estimate=f"{row['estimate'] or 0:,.0f}", weight=weight,
-                    units=units)
+                    units=units, activity=f"{row['value'] or 0:,.0f}", missing_income=f"{row['estimate'] or 0:,.2f}")
     return sentence + since_phrase(row, lang, months)
 
 
@@ -204,11 +221,21 @@ def item_sentence(row: dict, lang: str, months: int = 2) -> str:
     return text(f"att.{kind}", lang, unit=unit_label(row["level"], row["unit"], lang), table=table)
 
 
-def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "", months: int = 2) -> list[dict]:
+def facets_clause(facets: list[str], lang: str, shown: int | None = None) -> str:
+    """；另有：A、B / "; also: A, B"; with `shown`, at most that many named and how many there are in all
+    (；另有：A、B 等 5 项 / "; also: A, B and 3 more")."""
+    names = ("、" if lang == "zh" else ", ").join(facets[:shown])
+    if shown is None or len(facets) <= shown:
+        return text("att.facets", lang, facets=names)
+    return text("att.facets_some", lang, facets=names, count=len(facets), more=len(facets) - shown)
+
+
+def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "", months: int = 2,
+                    facets: int | None = None) -> list[dict]:
     """Each item: its section, its line in the language, and the link to its detail (`month_folder` put
     before the page, for a link from outside the month's folder; `months` in the archive, for since when a
     standing problem has lasted). An item of several rows is one line: the new flags of one rule name their
-    units; a unit's first row is the sentence, its other rows its facets."""
+    units; a unit's first row is the sentence, its other rows its facets (at most `facets` of them named)."""
     prefix = f"{month_folder}/" if month_folder else ""
     lines = []
     for rows in group_items(shown):
@@ -217,9 +244,8 @@ def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "", mont
             sentence = new_flags_sentence(rows, lang)
         else:
             sentence = item_sentence(first, lang, months)
-            facets = list(dict.fromkeys(facet_label(row, lang) for row in rows[1:]))
-            if facets:
-                sentence += text("att.facets", lang, facets=("、" if lang == "zh" else ", ").join(facets))
+            labels = list(dict.fromkeys(facet_label(row, lang) for row in rows[1:]))
+            sentence += facets_clause(labels, lang, facets) if labels else ""
         lines.append({"section": first["section"], "text": sentence, "item": first["item"],
                       "briefing": bool(first.get("briefing")),
                       "href": f"{prefix}{first['page']}.html#{first['anchor']}"})

@@ -5,6 +5,9 @@
 - `volume_clause(level, indicator, month, lang, festival_factor=None)`: the clause every volume item carries
   (empty for an indicator that is not a volume): per working day, the working days, and for a month in the
   Spring Festival's window the festival's effect taken out (its size when `festival_factor` is given);
+- `volume_measure(level, indicator, month, value, lang)` / `volume_name(level, indicator, month, lang)`: a volume in
+  a sentence, with its value (每个工作日预约挂号 14 人次) or without it (每个工作日预约挂号人次); per calendar day
+  (每日) in a month no calendar covers;
 - `calendar_paragraph(adjustment, month, lang)`: the attention page's note: the method, the calendar's source,
   how many festivals the history holds and the effect estimated (or why none is), the months without a calendar.
 """
@@ -50,6 +53,21 @@ def volume_clause(level: str, indicator: str, month: str, lang: str, festival_fa
     elif month_calendar(month).festival_days:
         festival = text("cal.festival_month", lang)
     return text("cal.clause", lang, calendar=working_days_phrase(month, lang), festival=festival)
+
+
+def per_day(month: str, lang: str) -> str:
+    """每个工作日 / per working day; 每日 / per calendar day for a month no calendar covers."""
+    return text("cal.per.calendar_day" if month_calendar(month).working_days is None else "cal.per.working_day", lang)
+
+
+def volume_measure(level: str, indicator: str, month: str, value: str, lang: str) -> str:
+    """A volume and its value in a sentence: 每个工作日预约挂号 14 人次 / 14 bookings per working day."""
+    return text(f"vol.{level}.{indicator}", lang, per=per_day(month, lang), value=value)
+
+
+def volume_name(level: str, indicator: str, month: str, lang: str) -> str:
+    """A volume's name in a sentence: 每个工作日预约挂号人次 / bookings per working day."""
+    return text(f"vol_name.{level}.{indicator}", lang, per=per_day(month, lang))
 
 
 def calendar_source(lang: str) -> str:

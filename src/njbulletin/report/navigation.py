@@ -7,7 +7,8 @@ rewrites the bars of the months whose neighbours or pages changed (a month added
 it a "next" link). Each month folder remembers the digest of its bars' inputs in `.navigation`, so a run
 where nothing changed reads only those small files.
 
-Pages are listed in `page_order.order_pages`'s order (the attention list first). When the month has an
+Pages are listed in `page_order.order_pages`'s order: the one-page briefing (briefing.html, which carries the
+bar too) first, then the attention list, then the notebooks' pages by number. When the month has an
 attention list (its `attention.json`, written by the attention notebook), the bar says how many items need
 attention and links to the list; the bars are rewritten after the month has finished, so every page gets it.
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 from njbulletin.atomic import read_json, write_text_atomic
 from njbulletin.months import MONTH_PATTERN
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
-from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE, order_pages
+from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE, BRIEFING_NAME, order_pages
 from njbulletin.report.strings import text
 
 STATE_NAME = ".navigation"
@@ -30,8 +31,12 @@ PAGE_NAME = re.compile(r"^\d{2}-[\w-]+$")
 
 
 def month_pages(month_dir: Path) -> list[str]:
-    """The report pages of a month folder (NN-name.html), in the order they are listed (the attention list first)."""
-    return order_pages(path.stem for path in Path(month_dir).glob("[0-9][0-9]-*.html") if PAGE_NAME.match(path.stem))
+    """The report pages of a month folder (NN-name.html, and briefing.html when the month has one), in the order
+    they are listed (the briefing first, then the attention list)."""
+    month_dir = Path(month_dir)
+    pages = [path.stem for path in month_dir.glob("[0-9][0-9]-*.html") if PAGE_NAME.match(path.stem)]
+    briefing = [BRIEFING_NAME] if (month_dir / f"{BRIEFING_NAME}.html").is_file() else []
+    return order_pages(pages + briefing)
 
 
 def report_months(reports_dir: Path) -> list[str]:

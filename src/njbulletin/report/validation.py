@@ -31,6 +31,8 @@ RULE_WORST: dict[str, tuple[str, bool]] = {
     "realtime_days_short": ("realtime_days", False),
     "outpatient_income_without_visits": ("outpatient_income_k", True),
     "inpatient_income_without_discharges": ("inpatient_income_k", True),
+    "visits_without_outpatient_income": ("outpatient_visits", True),
+    "discharges_without_inpatient_income": ("discharges", True),
 }
 # For each upload rule, the uploads columns that show why a unit was caught.
 RULE_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -39,6 +41,8 @@ RULE_COLUMNS: dict[str, tuple[str, ...]] = {
     "realtime_days_short": ("realtime_days",),
     "outpatient_income_without_visits": ("outpatient_visits", "outpatient_income_k"),
     "inpatient_income_without_discharges": ("discharges", "inpatient_income_k"),
+    "visits_without_outpatient_income": ("outpatient_visits", "outpatient_income_k"),
+    "discharges_without_inpatient_income": ("discharges", "inpatient_income_k"),
 }
 
 

@@ -36,8 +36,16 @@ QUICK_PLATFORM = normalise_name("12320快速预约")
 # Rules about one upload row, in the order they are reported. A unit with no uploads of any kind
 # gets only `no_uploads`; a unit with 0 real-time days gets `no_realtime_days` instead of
 # `realtime_days_short`.
+# An income and its activity (uploads columns) go together: an income beside zero activity, and activity beside
+# zero income, are flagged (analysis.standing weighs each in the city's figures).
+INCOME_WITHOUT_ACTIVITY = {"outpatient_income_without_visits": ("outpatient_income_k", "outpatient_visits"),
+                           "inpatient_income_without_discharges": ("inpatient_income_k", "discharges")}
+ACTIVITY_WITHOUT_INCOME = {"visits_without_outpatient_income": ("outpatient_income_k", "outpatient_visits"),
+                           "discharges_without_inpatient_income": ("inpatient_income_k", "discharges")}
 UPLOAD_RULES = ("no_uploads", "no_realtime_days", "forms_incomplete", "realtime_days_short",
-                "outpatient_income_without_visits", "inpatient_income_without_discharges")
+                *INCOME_WITHOUT_ACTIVITY, *ACTIVITY_WITHOUT_INCOME)
+UPLOAD_WORDS = {"outpatient_visits": "outpatient visits", "outpatient_income_k": "outpatient income",
+                "discharges": "discharges", "inpatient_income_k": "inpatient income"}
 UPLOAD_VALUE_COLUMNS = ("scheduled_records", "realtime_days", "forms_uploaded", "outpatient_visits",
                         "outpatient_income_k", "discharges", "inpatient_income_k")
 
@@ -340,10 +348,10 @@ def upload_rule_conditions(uploads: pl.DataFrame) -> pl.DataFrame:
         ((pl.col("forms_uploaded") < pl.col("forms_expected")) & ~nothing).fill_null(False).alias("forms_incomplete"),
         ((pl.col("realtime_days") < days_of_month) & ~zero_days & ~nothing).fill_null(False)
         .alias("realtime_days_short"),
-        (zero("outpatient_visits") & (pl.col("outpatient_income_k") > 0)).fill_null(False)
-        .alias("outpatient_income_without_visits"),
-        (zero("discharges") & (pl.col("inpatient_income_k") > 0)).fill_null(False)
-        .alias("inpatient_income_without_discharges"),
+        *[(zero(activity) & (pl.col(income) > 0)).fill_null(False).alias(rule)
+          for rule, (income, activity) in INCOME_WITHOUT_ACTIVITY.items()],
+        *[(zero(income) & (pl.col(activity) > 0)).fill_null(False).alias(rule)
+          for rule, (income, activity) in ACTIVITY_WITHOUT_INCOME.items()],
     )
 
 
@@ -358,11 +366,9 @@ def upload_flag_detail(rule: str, row: dict) -> str:
         return f"{where}: {row['forms_uploaded']} of {row['forms_expected']} real-time forms uploaded"
     if rule == "realtime_days_short":
         return f"{where}: real-time uploads on {row['realtime_days']} of the {row['days_of_month']} days of the month"
-    if rule == "outpatient_income_without_visits":
-        return (f"{where}: outpatient visits {format_as_printed(row['outpatient_visits'])} but outpatient income "
-                f"{format_as_printed(row['outpatient_income_k'])} thousand yuan")
-    return (f"{where}: discharges {format_as_printed(row['discharges'])} but inpatient income "
-            f"{format_as_printed(row['inpatient_income_k'])} thousand yuan")
+    income, activity = (INCOME_WITHOUT_ACTIVITY | ACTIVITY_WITHOUT_INCOME)[rule]
+    return (f"{where}: {UPLOAD_WORDS[activity]} {format_as_printed(row[activity])} but {UPLOAD_WORDS[income]} "
+            f"{format_as_printed(row[income])} thousand yuan")
 
 
 def flag_uploads(uploads: pl.DataFrame) -> pl.DataFrame:

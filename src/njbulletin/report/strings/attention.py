@@ -9,7 +9,7 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "intro.50-attention": (
         "本月需要关注的事项，按重要性排序：每项的得分 = 偏离预期的程度（以其自身波动计）× 所涉及的全市份额。"
         "长期存在的问题（无上传、有收入无业务量、表单或实时上传天数缺失）从第一个月起列出，注明持续多久及估计份额；"
-        "同一单位的标记、信号与变化合为一项。其余事项折叠在后，全部序列的统计过程控制结果见数据导出（data 文件夹）。",
+        "同一单位的标记、信号与变化合为一项。其余事项折叠在后；全部序列完整的控制图结果可在导出表中查看。",
         "What needs attention this month, ranked by importance: each item's score is how far it is from what was "
         "expected (in units of its own variation) times the share of the city it concerns. Standing problems (no "
         "uploads, income without activity, forms or real-time days missing) are listed from the first month, with "
@@ -112,6 +112,16 @@ ATTENTION: dict[str, tuple[str, str]] = {
         "出院人数的 {weight}",
         "{unit}: 0 discharges but {income} thousand yuan of inpatient income: about {estimate} discharges missing "
         "at the city's income per discharge, {weight} of the city's discharges"),
+    "att.standing.visits_without_outpatient_income": (
+        "{unit}门急诊人次为 {activity}，门急诊收入却为 0：按全市次均门急诊收入估计缺少约 {missing_income} 千元，约占全市"
+        "门急诊收入的 {weight}",
+        "{unit}: {activity} outpatient visits but no outpatient income: about {missing_income} thousand yuan "
+        "missing at the city's income per visit, {weight} of the city's outpatient income"),
+    "att.standing.discharges_without_inpatient_income": (
+        "{unit}出院人数为 {activity}，住院收入却为 0：按全市次均住院收入估计缺少约 {missing_income} 千元，约占全市"
+        "住院收入的 {weight}",
+        "{unit}: {activity} discharges but no inpatient income: about {missing_income} thousand yuan missing at "
+        "the city's income per discharge, {weight} of the city's inpatient income"),
     "att.standing.no_uploads": ("{unit}无任何上传数据（0 条记录、0 天、0 张表单），按本级 {units} 个单位之一计，约占 {weight}",
                                 "{unit}: no uploads at all (0 records, 0 days, 0 forms), one of the {units} units of "
                                 "its level: {weight}"),
@@ -130,6 +140,7 @@ ATTENTION: dict[str, tuple[str, str]] = {
                         "The archive holds this month only, so each standing problem says \"this month\": how long it "
                         "has lasted cannot be told."),
     "att.facets": ("；另有：{facets}", "; also: {facets}"),
+    "att.facets_some": ("；另有：{facets}等 {count} 项", "; also: {facets} and {more} more"),
     "att.facet.signal": ("{indicator}{rule}", "{indicator} {rule}"),
     "att.facet.stopped_uploading": ("本月停止上传（上月有上传）", "stopped uploading this month"),
     "att.facet.started_uploading": ("本月开始上传", "started uploading this month"),
@@ -151,10 +162,11 @@ ATTENTION: dict[str, tuple[str, str]] = {
     "att.table.uploads": ("数据采集表", "uploads table"),
     "att.table.hotline": ("12320热线统计", "hotline statistics"),
     "att.table.booking_platforms": ("线上预约平台表", "online platforms table"),
-    "att.signal.outside_limits.high": ("{unit}{indicator}为 {value}，高于控制上限 {upper}（均值 {mean}）",
-                                       "{unit}: {indicator} {value}, above its upper limit {upper} (mean {mean})"),
-    "att.signal.outside_limits.low": ("{unit}{indicator}为 {value}，低于控制下限 {lower}（均值 {mean}）",
-                                      "{unit}: {indicator} {value}, below its lower limit {lower} (mean {mean})"),
+    "att.measured": ("{indicator}为 {value}", "{indicator} {value}"),
+    "att.signal.outside_limits.high": ("{unit}{measured}，高于控制上限 {upper}（均值 {mean}）",
+                                       "{unit}: {measured}, above its upper limit {upper} (mean {mean})"),
+    "att.signal.outside_limits.low": ("{unit}{measured}，低于控制下限 {lower}（均值 {mean}）",
+                                      "{unit}: {measured}, below its lower limit {lower} (mean {mean})"),
     "att.signal.shift.high": ("{unit}{indicator}连续7个月高于均值（本月 {value}，均值 {mean}，控制限 {lower} 至 {upper}）",
                               "{unit}: {indicator} 7 months in a row above the mean (this month {value}; mean "
                               "{mean}, limits {lower} to {upper})"),

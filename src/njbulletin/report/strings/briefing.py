@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 BRIEFING: dict[str, tuple[str, str]] = {
+    "page.briefing": ("月度简报", "Briefing"),
     "brief.title": ("月度简报（{month}）", "Monthly briefing, {month}"),
     "brief.h.figures": ("关键数字", "Key figures"),
     "brief.h.items": ("需关注的前 {count} 项", "The first {count} items needing attention"),

@@ -4,10 +4,30 @@ the one table of strings: the clause every volume item carries and the attention
 from __future__ import annotations
 
 CALENDAR: dict[str, tuple[str, str]] = {
-    "cal.working_days": ("本月工作日 {days} 天（上年同月 {last} 天）", "{days} working days this month ({last} a year earlier)"),
+    "cal.working_days": ("本月工作日 {days} 天，上年同月 {last} 天", "{days} working days this month, {last} a year earlier"),
     "cal.working_days_only": ("本月工作日 {days} 天", "{days} working days this month"),
     "cal.calendar_days": ("本月无工作日历，按日历天数 {days} 天计", "no working-day calendar this month: per calendar day ({days} days)"),
-    "cal.clause": ("（按每个工作日计；{calendar}{festival}）", " (per working day; {calendar}{festival})"),
+    "cal.clause": ("；{calendar}{festival}", "; {calendar}{festival}"),
+    # A volume in a sentence, per working day (per calendar day in a month no calendar covers): `vol.` with its
+    # value (每个工作日预约挂号 14 人次), `vol_name.` without it (每个工作日预约挂号人次), by level and indicator.
+    "cal.per.working_day": ("每个工作日", "per working day"),
+    "cal.per.calendar_day": ("每日", "per calendar day"),
+    "vol.city.bookings_total": ("{per}预约挂号 {value} 人次", "{value} bookings {per}"),
+    "vol.city.platforms_total": ("{per}线上平台预约 {value} 人次", "{value} online platform bookings {per}"),
+    "vol.city.hotline_calls": ("{per}12320热线来电 {value} 个", "{value} 12320 hotline calls {per}"),
+    "vol.city.work_orders": ("{per}12320热线工单 {value} 件", "{value} 12320 hotline work orders {per}"),
+    "vol.city.hospital_outpatient_visits": ("{per}医院门急诊 {value} 人次", "{value} hospital outpatient visits {per}"),
+    "vol.hospital.bookings": ("{per}预约挂号 {value} 人次", "{value} bookings {per}"),
+    "vol.hospital.outpatient_visits": ("{per}门急诊 {value} 人次", "{value} outpatient visits {per}"),
+    "vol.hospital.discharges": ("{per}出院 {value} 人", "{value} discharges {per}"),
+    "vol_name.city.bookings_total": ("{per}预约挂号人次", "bookings {per}"),
+    "vol_name.city.platforms_total": ("{per}线上平台预约人次", "online platform bookings {per}"),
+    "vol_name.city.hotline_calls": ("{per}12320热线来电量", "12320 hotline calls {per}"),
+    "vol_name.city.work_orders": ("{per}12320热线工单量", "12320 hotline work orders {per}"),
+    "vol_name.city.hospital_outpatient_visits": ("{per}医院门急诊人次", "hospital outpatient visits {per}"),
+    "vol_name.hospital.bookings": ("{per}预约挂号人次", "bookings {per}"),
+    "vol_name.hospital.outpatient_visits": ("{per}门急诊人次", "outpatient visits {per}"),
+    "vol_name.hospital.discharges": ("{per}出院人数", "discharges {per}"),
     "cal.festival_month": ("；本月含春节前后时段", "; the month holds part of the Spring Festival's window"),
     "cal.festival_effect": ("；春节因素 {effect}，已扣除", "; the Spring Festival's effect, {effect}, taken out"),
     "cal.axis": ("每个工作日{unit}", "{unit} per working day"),
