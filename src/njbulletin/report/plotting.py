@@ -221,7 +221,7 @@ def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_lab
     """Rows x shares (0 to 1), coloured from 0 to 100%, each value written in its cell as a percentage, as every
     page writes a share (empty cell = not computed). On a phone without the colour bar: the cells say it."""
     data = with_distinct_labels(frame, label, sheet).select(label, *columns).to_pandas().set_index(label)
-    data.columns = [wrap(column, 14 if sheet is PAPER else 9) for column in column_labels]  # three columns side by side: words over lines
+    data.columns = [wrap(column, 14 if sheet is PAPER else 24) for column in column_labels]  # words over lines
     percent = data * 100
     written = percent.apply(lambda column: column.map(lambda value: "" if value != value else f"{value:.0f}%"))
     with chart_style():
@@ -230,6 +230,8 @@ def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_lab
         sns.heatmap(percent, vmin=0, vmax=100, cmap=PALETTE, annot=written, fmt="", annot_kws={"fontsize": SMALLEST_TEXT},
                     linewidths=0.5, cbar=sheet is PAPER, ax=ax,
                     cbar_kws={"label": f"{column_labels[-1]} (%)" if column_labels else "%"} if sheet is PAPER else None)
+        if sheet is not PAPER:  # columns too narrow for their labels side by side
+            ax.tick_params(axis="x", labelrotation=90)
         return decorate(fig, ax, title, xlabel, ylabel, month, lang, subtitle, sheet)
 
 
