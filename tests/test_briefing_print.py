@@ -126,5 +126,5 @@ def test_a_briefing_of_seven_long_items_prints_on_one_a4_sheet(tmp_path, lang):
     assert document.count("<li>") == 7 and "nav" in document  # seven lines under the month's bar
     assert long_names()[0] in document or lang == "en"
     # each line names two of its five facets and counts them all (the attention page lists every one)
-    assert document.count("等 5 项</a>" if lang == "zh" else "and 3 more</a>") == 7
+    assert document.count("及其他 3 项</a>" if lang == "zh" else "and 3 more</a>") == 7
     assert print_pages(html, tmp_path / f"long-{lang}.pdf") == 1

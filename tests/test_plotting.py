@@ -321,3 +321,22 @@ def test_count_axes_have_whole_ticks():
         ticks = [tick for tick in figure.axes[0].get_yticks() if lower <= tick <= upper]
         assert len(ticks) >= 2 and all(float(tick).is_integer() for tick in ticks), ticks
         plt.close(figure)
+
+
+def test_every_chart_is_drawn_within_its_sheet_and_the_hospitals_heatmap_in_two_parts(seed):
+    """report.sheets: on paper at most 7.0 x 5.6 in (portrait A4's 703 px column and 148 mm, never shrunk in
+    print), on a phone at most 3.6 in wide (360 px of a 390 px screen). The seed's 39 hospitals: ranks 1-20, 21-39."""
+    from njbulletin.report.sheets import PAPER, PHONE, parts
+
+    assert parts(39) == [range(0, 20), range(20, 39)] and parts(12) == [range(0, 12)] and parts(25) == [range(0, 25)]
+    ranked = completeness.rank_by_completeness(completeness.compute_upload_ratios(seed["uploads"], 30))
+    for sheet in (PAPER, PHONE):
+        figures = charts.chart_completeness_parts(ranked, "hospital", "2024-11", "zh", sheet)
+        assert [len(figure.axes[0].get_yticklabels()) for figure in figures] == [20, 19]
+        title = figures[1].axes[0].get_title(loc="center" if sheet is PAPER else "right")  # a phone: at the right
+        assert title == "2024-11 数据采集完整度（医院）\n第 21–39 名，共 39 家（2 / 2）"
+        for figure in figures + [charts.chart_channels(channels.summarise_channels(seed["bookings"]), "2024-11", "en",
+                                                       sheet=sheet)]:
+            width, height = figure.get_size_inches()
+            assert width <= sheet.width and height <= sheet.height, (sheet.name, width, height)
+            plotting.close_figure(figure)

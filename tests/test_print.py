@@ -101,9 +101,27 @@ def read_pdf(path) -> list[dict]:
         pages.append({"width": width, "height": height, "text": textpage.get_text_range(),
                       "fill": (top - min(lows)) / (top - bottom) if lows else 0.0,
                       "last_text_bottom": last[1] if last else None,  # the last character's box: its bottom
-                      "image_tops": [high for kind, (_, _, _, high) in objects if kind == pdfium.raw.FPDF_PAGEOBJ_IMAGE]})
+                      "image_tops": [high for kind, (_, _, _, high) in objects if kind == pdfium.raw.FPDF_PAGEOBJ_IMAGE],
+                      "charts": printed_charts(page)})
     document.close()
     return pages
+
+
+def printed_charts(page) -> list[dict]:
+    """Each image of a PDF page: its pixel size and the scale it prints at against its drawn size (report.sheets:
+    pixels / DPI inches, i.e. pixels x 72 / DPI points), the smaller of width and height."""
+    import pypdfium2 as pdfium
+
+    from njbulletin.report.sheets import DPI
+
+    found = []
+    for item in page.get_objects(max_depth=3):
+        if item.type == pdfium.raw.FPDF_PAGEOBJ_IMAGE:
+            left, bottom, right, top = item.get_bounds()
+            width, height = item.get_px_size()
+            found.append({"px": (width, height), "scale": min((right - left) / (width * 72 / DPI),
+                                                              (top - bottom) / (height * 72 / DPI))})
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -271,3 +289,71 @@ def test_a_long_name_is_shortened_with_an_ellipsis_and_its_whole_name_is_the_too
         finally:
             browser.close()
     assert name == {"shortened": True, "text": whole, "overflow": "ellipsis"}
+
+
+# The charts each page prints, worked out from the seed: 10 draws channels, mix, platforms, hotline, penetration;
+# 20 the districts' heatmap (12 rows), the hospitals' in two parts (39 rows: 20 + 19, at most 25 a chart:
+# report.sheets.MAX_ROWS) and the upload days; 30 three rankings and the scatter; the archive's 40 four trends, the
+# completeness trend and an XmR chart for each of its 11 city indicators. The attention page draws SVG.
+CHARTS = {"10-booking-channels": 5, "20-upload-completeness": 4, "30-hospital-throughput": 4}
+
+
+@pytest.mark.parametrize(("archive", "name"), CASES)
+def test_every_chart_prints_at_three_quarters_of_its_drawn_size_and_its_text_at_7_pt(printed, archive, name):
+    """Before, the hospitals' heatmap (650 x 1320 px) printed at 0.37 (its 7 pt labels at 2.6 pt), the rankings at
+    0.55, two charts of 10 at 0.65 and 0.69: drawn 8-9 in wide and 9-13 in tall, then shrunk to the sheet."""
+    from njbulletin.report.sheets import SMALLEST_TEXT
+
+    charts = [chart for page in printed[(archive, name)]["pages"] for chart in page["charts"]]
+    expected = CHARTS.get(name, 16 if (archive, name) == ("archive", "40-trends") else 0)
+    assert len(charts) == expected, [chart["px"] for chart in charts]
+    for chart in charts:
+        assert chart["scale"] >= 0.75, chart
+        assert SMALLEST_TEXT * chart["scale"] >= 7, chart  # the smallest text, in points on paper
+
+
+PHONE_CHARTS = """() => {
+  const width = document.documentElement.clientWidth;
+  const shown = element => element.getBoundingClientRect().width > 0;
+  const images = Array.from(document.images).filter(shown).map(img => {
+    const box = img.getBoundingClientRect(), frame = img.closest('.jp-OutputArea-output').getBoundingClientRect();
+    return {alt: img.alt, left: box.left, right: box.right, frame: frame.right, scale: box.width / img.naturalWidth}; });
+  const svgs = Array.from(document.querySelectorAll('figure svg')).filter(shown).map(svg => {
+    const box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+    const sizes = Array.from(svg.querySelectorAll('text')).map(t => parseFloat(t.getAttribute('font-size')) * scale);
+    return {left: box.left, right: box.right, smallest: Math.min(...sizes)}; });
+  return {width, images, svgs};
+}"""
+
+
+def test_on_a_phone_every_chart_fits_the_screen_with_text_of_9_px_and_trends_show_the_latest_month(reports):
+    """At 390 px each chart shows its phone version (report.sheets.PHONE, 360 px at 100 dpi: its 7 pt text
+    9.7 px) whole: no bar cut (before, 各渠道预约挂号量 showed 0-20% and the 94% bar was cut), the trend charts' last
+    month (2024-11, the right end of the time axis) in view, the attention page's SVG charts' 10 px labels at 10 px."""
+    from playwright.sync_api import sync_playwright
+
+    from njbulletin.report.sheets import DPI, SMALLEST_TEXT
+
+    seen = {}
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for archive in ("en", "archive"):
+                for name in PAGES:
+                    page = browser.new_page(viewport={"width": 390, "height": 844})
+                    page.goto((reports[archive] / "2024-11" / f"{name}.html").as_uri(), wait_until="load")
+                    seen[(archive, name)] = page.evaluate(PHONE_CHARTS)
+                    page.close()
+        finally:
+            browser.close()
+    for (archive, name), state in seen.items():
+        for chart in state["images"] + state["svgs"]:
+            assert chart["left"] >= 0 and chart["right"] <= state["width"], (archive, name, chart)
+        for image in state["images"]:
+            assert image["right"] <= image["frame"] + 0.5, (archive, name, image)  # its box does not cut it
+            assert image["scale"] * SMALLEST_TEXT * DPI / 72 >= 9, (archive, name, image)
+        assert all(svg["smallest"] >= 9 for svg in state["svgs"]), (archive, name, state["svgs"])
+    trends = [image for image in seen[("archive", "40-trends")]["images"] if "2024-11" in image["alt"]]
+    assert len(trends) == 16 and all(image["right"] <= 390 for image in trends)
+    assert len(seen[("en", "10-booking-channels")]["images"]) == 5
+    assert seen[("archive", "50-attention")]["svgs"], "the archive's attention page draws its signals' charts"

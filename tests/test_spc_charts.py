@@ -85,10 +85,15 @@ def test_the_small_chart_is_inline_svg_with_a_dot_per_month_and_a_gap_where_one_
     svg = small_xmr(points, "hospital", "bookings", title="南京<script>alert(1)</script>医院：预约挂号量",
                     lang="zh").html
     assert "<script>" not in svg and "南京&lt;script&gt;" in svg
-    dots = re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="3" fill="(#[0-9a-f]+)"/>', svg)
-    assert len(dots) == 20 and dots.count(COLOURS["improving"]) == 1
-    assert len(re.findall(r'<polyline fill="none" stroke="#b8b8b8"', svg)) == 2  # months 1-5 and 7-21
-    assert "特殊原因变异：向好（偏高）" in svg and ">2023-01<" in svg and ">2024-09<" in svg
+    # drawn twice, 560 wide and 360 wide for a phone (report.css shows one), each with every month
+    drawings = re.findall(r'<svg class="(njb-wide|njb-narrow)" width="(\d+)".*?</svg>', svg, re.DOTALL)
+    assert drawings == [("njb-wide", "560"), ("njb-narrow", "360")]
+    for drawing in svg.split("</svg>")[:2]:
+        dots = re.findall(r'<circle cx="[\d.]+" cy="[\d.]+" r="3" fill="(#[0-9a-f]+)"/>', drawing)
+        assert len(dots) == 20 and dots.count(COLOURS["improving"]) == 1
+        assert len(re.findall(r'<polyline fill="none" stroke="#b8b8b8"', drawing)) == 2  # months 1-5 and 7-21
+        assert "特殊原因变异：向好（偏高）" in drawing and ">2023-01<" in drawing and ">2024-09<" in drawing
+        assert max(float(x) for x in re.findall(r' cx="([\d.]+)"', drawing)) <= int(re.search(r'width="(\d+)"', drawing)[1])
 
 
 def test_improving_concerning_and_neutral_points_differ_by_shape_as_well_as_colour():

@@ -227,7 +227,7 @@ def facets_clause(facets: list[str], lang: str, shown: int | None = None) -> str
     names = ("、" if lang == "zh" else ", ").join(facets[:shown])
     if shown is None or len(facets) <= shown:
         return text("att.facets", lang, facets=names)
-    return text("att.facets_some", lang, facets=names, count=len(facets), more=len(facets) - shown)
+    return text("att.facets_some", lang, facets=names, more=len(facets) - shown)
 
 
 def attention_lines(shown: pl.DataFrame, lang: str, month_folder: str = "", months: int = 2,

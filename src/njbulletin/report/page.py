@@ -41,8 +41,17 @@ class Page:
         shown = options.pop("titled", None) or self.text(title)
         return report_table(frame, table_id, title=shown, month=self.month, lang=self.lang, **options)
 
-    def chart(self, figure, stem: str) -> list[Path]:
-        """Write the chart as PNG and SVG under the month's figures folder and show it."""
+    def chart(self, stem: str, draw, *args, **options) -> list[Path]:
+        """Draw a chart for paper and for a phone (`draw(*args, sheet=..., **options)`: report.sheets), write the
+        paper one as PNG and SVG under the month's figures folder, and show it with the phone one as its narrow
+        version. A chart drawn in parts (`draw` returns a list of figures) is written as <stem>, <stem>-2, ..."""
         from njbulletin.report.plotting import publish_figure
+        from njbulletin.report.sheets import PAPER, PHONE
 
-        return publish_figure(figure, self.figures_dir, stem)
+        paper, phone = (draw(*args, sheet=sheet, **options) for sheet in (PAPER, PHONE))
+        if not isinstance(paper, list):
+            paper, phone = [paper], [phone]
+        written = []
+        for number, (wide, narrow) in enumerate(zip(paper, phone), start=1):
+            written += publish_figure(wide, self.figures_dir, stem if number == 1 else f"{stem}-{number}", narrow)
+        return written

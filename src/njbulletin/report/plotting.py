@@ -8,11 +8,11 @@ PNG in the notebook.
 """
 from __future__ import annotations
 
+import base64
 import importlib.util
 import io
 import math
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
 import matplotlib
@@ -20,17 +20,26 @@ import matplotlib.pyplot as plt
 import polars as pl
 import seaborn as sns
 from matplotlib import font_manager
-from matplotlib.dates import MonthLocator, YearLocator, num2date
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
-from matplotlib.ticker import Formatter, FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from njbulletin.atomic import atomic_path
-from njbulletin.report.labels import source_line, text
+from njbulletin.report.axes import (  # noqa: F401 - the charts' axes, used from here
+    AXIS_SCALES,
+    ValueFormatter,
+    axis_number,
+    axis_scale,
+    format_value_axis,
+    month_label,
+    month_ticks,
+    set_month_axis,
+)
+from njbulletin.report.labels import source_line
+from njbulletin.report.sheets import DPI, PAPER, SMALLEST_TEXT, Sheet, rows_height, shorten, wrap
 
 FONT_PACKAGE = "mplfonts"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
-DPI = 100
 FORMATS = ("png", "svg")
 
 
@@ -85,9 +94,7 @@ STYLE = {
 # China sees red and green alike): viridis, for categories (evenly spaced colours of it) and for heatmaps.
 PALETTE = "viridis"
 OTHER = "0.6"  # grey: what a chart does not single out (the points that are no outlier)
-# The smallest text of any chart, in points (bar labels, the source line); at DPI a point is DPI / 72 pixels,
-# so a chart shown at its own size prints it at 9.7 px, and report.css never shows a chart smaller than that.
-SMALLEST_TEXT = 7
+# DPI and SMALLEST_TEXT (7 pt, 9.7 px at a chart's own size) are report.sheets', which defines a chart's drawn size.
 # No creation date and no software version in a figure's file: a rerun writes the same bytes.
 SAVE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 
@@ -117,10 +124,13 @@ def new_figure(width: float, height: float) -> tuple[Figure, plt.Axes]:
 
 
 def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, month: str, lang: str,
-             subtitle: str | None = None) -> Figure:
-    """Title (with a second line saying what the chart leaves out, when it does), axis labels and the source
-    line at the bottom left, in the page's language."""
-    ax.set_title(title if subtitle is None else f"{title}\n{subtitle}")
+             subtitle: str | None = None, sheet: Sheet = PAPER) -> Figure:
+    """Title (with a second line saying what the chart leaves out, when it does), wrapped to the sheet's width,
+    axis labels and the source line at the bottom left, in the page's language."""
+    # on a phone the title ends at the plot's right edge, so that a plot pushed right by its labels never pushes
+    # the title off the figure
+    ax.set_title(wrap(title if subtitle is None else f"{title}\n{subtitle}", sheet.title_units),
+                 loc="center" if sheet is PAPER else "right")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     fig.text(0.005, 0.002, source_line(month, lang), fontsize=SMALLEST_TEXT, color="0.35", ha="left", va="bottom")
@@ -128,50 +138,65 @@ def decorate(fig: Figure, ax: plt.Axes, title: str, xlabel: str, ylabel: str, mo
     return fig
 
 
-def with_distinct_labels(frame: pl.DataFrame, label: str) -> pl.DataFrame:
-    """Make repeated category labels distinct ('name (2)'), so no row is merged into another's bar."""
+def with_distinct_labels(frame: pl.DataFrame, label: str, sheet: Sheet | None = None) -> pl.DataFrame:
+    """Make repeated category labels distinct ('name (2)'), so no row is merged into another's bar; with a
+    sheet, labels too long for it are first shortened with "…" (report.sheets.shorten)."""
+    if sheet is not None:
+        frame = frame.with_columns(pl.col(label).map_elements(
+            lambda value: shorten(value, sheet.label_units, sheet.label_lines), return_dtype=pl.String))
     repeat = pl.int_range(pl.len()).over(label)
     return frame.with_columns(pl.when(repeat > 0).then(pl.format("{} ({})", pl.col(label), repeat + 1))
                               .otherwise(pl.col(label)).alias(label))
 
 
-def chart_width(labels, base: float) -> float:
-    """A figure width that leaves room for the longest category label (long English names)."""
+def chart_width(labels, base: float, sheet: Sheet = PAPER) -> float:
+    """A figure width that leaves room for the longest category label (long English names), at most the sheet's."""
     longest = max((len(str(label)) for label in labels), default=0)
-    return min(max(base, base * 0.55 + 0.075 * longest), 16.0)
+    return sheet.figure_width(max(base, base * 0.55 + 0.075 * longest))
 
 
-def bar_height(rows: int) -> float:
-    return min(2.0 + 0.28 * max(rows, 1), 14.0)
+def bar_height(rows: int, sheet: Sheet = PAPER, extra: float = 0.0) -> float:
+    return rows_height(rows, sheet, extra)
+
+
+def leave_room_for_labels(ax: plt.Axes, largest: float) -> None:
+    """Widen a bar chart's value axis so that the label at the end of its longest bar stays inside the chart."""
+    if largest > 0:
+        ax.set_xlim(0, largest * 1.2)
 
 
 def plot_ranked_bars(frame: pl.DataFrame, value: str, label: str, *, title: str, xlabel: str, ylabel: str,
-                     month: str, lang: str, percent: bool = False, subtitle: str | None = None) -> Figure:
+                     month: str, lang: str, percent: bool = False, subtitle: str | None = None,
+                     sheet: Sheet = PAPER) -> Figure:
     """Horizontal bars, one per row, in the frame's order (rank it first); values annotated."""
-    data = (with_distinct_labels(frame, label)
+    data = (with_distinct_labels(frame, label, sheet)
             .select(label, (pl.col(value) * (100 if percent else 1)).alias(value)).to_pandas())
     with chart_style():
-        fig, ax = new_figure(chart_width(data[label], 8), bar_height(len(data)))
+        fig, ax = new_figure(chart_width(data[label], 8, sheet), bar_height(len(data), sheet, 0.2 * bool(subtitle)))
         sns.barplot(data=data, x=value, y=label, ax=ax, color=palette(1)[0], orient="h")
         for container in ax.containers:
             ax.bar_label(container, fmt="%.2f%%" if percent else "{:,.0f}", fontsize=SMALLEST_TEXT, padding=2)
+        leave_room_for_labels(ax, float(data[value].max()) if len(data) else 0.0)
         if not percent:
             format_value_axis(ax.xaxis, lang)
-        return decorate(fig, ax, title, xlabel, ylabel, month, lang, subtitle)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang, subtitle, sheet)
 
 
 def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legend: list[str], *, title: str,
                       xlabel: str, ylabel: str, month: str, lang: str, percent: bool = True,
                       counts: str | None = None, counts_label: str | None = None,
-                      subtitle: str | None = None) -> Figure:
+                      subtitle: str | None = None, sheet: Sheet = PAPER) -> Figure:
     """Horizontal stacked bars: one bar per row of `frame`, one segment per column. With `counts` (a column),
     each bar's count is written on an axis to the right (`counts_label`), so that a bar of 100% says how
     many it is 100% of; the legend then sits under the chart."""
-    data = (with_distinct_labels(frame, label)
+    data = (with_distinct_labels(frame, label, sheet)
             .select(label, *[pl.col(c).fill_null(0) * (100 if percent else 1) for c in columns],
                     *([counts] if counts else [])).to_pandas())
+    columns_of_legend = len(columns) if sheet is PAPER else 2
+    legend_rows = math.ceil(len(columns) / columns_of_legend)
     with chart_style():
-        fig, ax = new_figure(chart_width(data[label], 9), bar_height(len(data)) + (0.6 if counts else 0))
+        fig, ax = new_figure(chart_width(data[label], 9, sheet),
+                             bar_height(len(data), sheet, (0.4 + 0.2 * legend_rows if counts else 0) + 0.2 * bool(subtitle)))
         left = [0.0] * len(data)
         for column, name, colour in zip(columns, legend, palette(len(columns))):
             ax.barh(data[label], data[column], left=left, label=name, color=colour)
@@ -183,48 +208,59 @@ def plot_stacked_bars(frame: pl.DataFrame, label: str, columns: list[str], legen
             right.set_yticks(range(len(data)), labels=[f"{value:,.0f}" for value in data[counts]])
             right.set_ylabel(counts_label or "")
             right.tick_params(length=0)
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=len(columns), frameon=False)
+            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09 - 0.02 * legend_rows), ncol=columns_of_legend,
+                      frameon=False)
         else:
             ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-        return decorate(fig, ax, title, xlabel, ylabel, month, lang, subtitle)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang, subtitle, sheet)
 
 
 def plot_heatmap(frame: pl.DataFrame, label: str, columns: list[str], column_labels: list[str], *, title: str,
-                 xlabel: str, ylabel: str, month: str, lang: str) -> Figure:
+                 xlabel: str, ylabel: str, month: str, lang: str, subtitle: str | None = None,
+                 sheet: Sheet = PAPER) -> Figure:
     """Rows x shares (0 to 1), coloured from 0 to 100%, each value written in its cell as a percentage, as every
-    page writes a share (empty cell = not computed)."""
-    data = with_distinct_labels(frame, label).select(label, *columns).to_pandas().set_index(label)
-    data.columns = column_labels
+    page writes a share (empty cell = not computed). On a phone without the colour bar: the cells say it."""
+    data = with_distinct_labels(frame, label, sheet).select(label, *columns).to_pandas().set_index(label)
+    data.columns = [wrap(column, 14 if sheet is PAPER else 24) for column in column_labels]  # words over lines
     percent = data * 100
     written = percent.apply(lambda column: column.map(lambda value: "" if value != value else f"{value:.0f}%"))
     with chart_style():
-        fig, ax = new_figure(chart_width(data.index, 6.5), bar_height(len(data)))
+        fig, ax = new_figure(chart_width(data.index, 6.5, sheet),
+                             bar_height(len(data), sheet, 0.4 + 0.2 * bool(subtitle)))  # + the column labels
         sns.heatmap(percent, vmin=0, vmax=100, cmap=PALETTE, annot=written, fmt="", annot_kws={"fontsize": SMALLEST_TEXT},
-                    linewidths=0.5, cbar_kws={"label": f"{column_labels[-1]} (%)" if column_labels else "%"}, ax=ax)
-        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
+                    linewidths=0.5, cbar=sheet is PAPER, ax=ax,
+                    cbar_kws={"label": f"{column_labels[-1]} (%)" if column_labels else "%"} if sheet is PAPER else None)
+        if sheet is not PAPER:  # columns too narrow for their labels side by side
+            ax.tick_params(axis="x", labelrotation=90)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang, subtitle, sheet)
 
 
 def plot_count_bars(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str,
-                    ylabel: str, month: str, lang: str, legend_title: str | None = None) -> Figure:
+                    ylabel: str, month: str, lang: str, legend_title: str | None = None,
+                    sheet: Sheet = PAPER) -> Figure:
     """Vertical bars of counts (e.g. units per number of upload days), optionally split by hue."""
     data = frame.to_pandas()
     with chart_style():
-        fig, ax = new_figure(9, 4)
+        fig, ax = new_figure(sheet.width, sheet.figure_height(4))
         colours = {"palette": palette(data[hue].nunique())} if hue else {"color": palette(1)[0]}
         sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, **colours)
         ax.tick_params(axis="x", labelsize=SMALLEST_TEXT)
         if hue and ax.get_legend() is not None:
             ax.get_legend().set_title(legend_title)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole ticks, never 2.5 units
-        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
+        if sheet is not PAPER and data[x].nunique() > 16:  # a phone: every second day labelled
+            for number, tick in enumerate(ax.get_xticklabels()):
+                tick.set_visible(number % 2 == 0)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang, sheet=sheet)
 
 
 def plot_labelled_scatter(frame: pl.DataFrame, x: str, y: str, label: str, highlight: str, *, title: str,
-                          xlabel: str, ylabel: str, month: str, lang: str, log: bool = True) -> Figure:
+                          xlabel: str, ylabel: str, month: str, lang: str, log: bool = True,
+                          sheet: Sheet = PAPER) -> Figure:
     """A scatter of x against y; rows where `highlight` is true are coloured and labelled by name."""
     data = frame.select(x, y, label, pl.col(highlight).fill_null(False)).to_pandas()
     with chart_style():
-        fig, ax = new_figure(8, 5.5)
+        fig, ax = new_figure(sheet.width, sheet.figure_height(5.0 if sheet is PAPER else 4.2))
         sns.scatterplot(data=data, x=x, y=y, hue=highlight, palette={False: OTHER, True: palette(1)[0]},
                         style=highlight, markers={False: "o", True: "D"}, legend=False, ax=ax)
         for _, row in data[data[highlight]].iterrows():
@@ -235,7 +271,7 @@ def plot_labelled_scatter(frame: pl.DataFrame, x: str, y: str, label: str, highl
             ax.set_yscale("log")
         format_value_axis(ax.xaxis, lang)
         format_value_axis(ax.yaxis, lang)
-        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang, sheet=sheet)
 
 
 def with_missing_months(frame: pl.DataFrame, x: str, hue: str | None) -> pl.DataFrame:
@@ -251,7 +287,8 @@ def with_missing_months(frame: pl.DataFrame, x: str, hue: str | None) -> pl.Data
 
 
 def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: str, xlabel: str, ylabel: str,
-               month: str, lang: str, legend_title: str | None = None, percent: bool = False) -> Figure:
+               month: str, lang: str, legend_title: str | None = None, percent: bool = False,
+               sheet: Sheet = PAPER) -> Figure:
     """A line per hue value over the months `x` (YYYY-MM) on a time axis; points are marked while the
     months are few enough to see them (a single month still shows). A month missing between two others
     breaks the line instead of being bridged as if it had been measured."""
@@ -260,7 +297,7 @@ def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: s
     colours = palette(len(groups))
     marker = "o" if data[x].nunique() <= 36 else None
     with chart_style():
-        fig, ax = new_figure(8, 4)
+        fig, ax = new_figure(sheet.width, sheet.figure_height(3.8 if sheet is PAPER else 3.4))
         for (name, part), colour in zip(groups, colours):
             ax.plot(part[x], part[y], marker=marker, markersize=4, color=colour, label=name)
         if hue is not None:
@@ -270,84 +307,7 @@ def plot_lines(frame: pl.DataFrame, x: str, y: str, hue: str | None, *, title: s
             format_value_axis(ax.yaxis, lang)
         if frame.schema[y].is_integer():  # a count (hospitals, units): whole ticks, never 33.5 hospitals
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        return decorate(fig, ax, title, xlabel, ylabel, month, lang)
-
-
-AXIS_SCALES = ((100_000_000, "axis_hundred_million"), (10_000, "axis_ten_thousand"))
-
-
-def axis_scale(largest: float, lang: str) -> tuple[float, str | None]:
-    """The unit an axis is written in, from its largest value: 亿 from 100,000,000 on, 万 from 10,000 on (in
-    Chinese; English keeps thousands separators): (divisor, string key)."""
-    if lang == "zh":
-        for divisor, key in AXIS_SCALES:
-            if abs(largest) >= divisor:
-                return divisor, key
-    return 1, None
-
-
-def axis_number(value: float, lang: str, scale: tuple[float, str | None] | None = None) -> str:
-    """A value-axis tick: thousands separators, or 万 and 亿 in Chinese (276,195 / 27.62万). `scale` is the
-    axis's unit (axis_scale); by default the value's own."""
-    def short(number: float) -> str:
-        return f"{number:,.2f}".rstrip("0").rstrip(".")
-
-    divisor, key = scale or axis_scale(value, lang)
-    if key is None or value == 0:
-        return short(value)
-    return text(key, lang, value=short(value / divisor))
-
-
-class ValueFormatter(Formatter):
-    """The ticks of a value axis, all in one unit: the unit its largest tick in view calls for (an axis from
-    0 to 10,000 reads 0, 0.2万 ... 1万, never 8,000 beside 1万)."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-        self.scale: tuple[float, str | None] | None = None
-
-    def set_locs(self, locs) -> None:
-        super().set_locs(locs)
-        low, high = sorted(self.axis.get_view_interval()) if self.axis is not None else (-math.inf, math.inf)
-        shown = [abs(value) for value in locs if low - 1e-9 * abs(low) <= value <= high + 1e-9 * abs(high)]
-        self.scale = axis_scale(max(shown, default=0), self.lang)
-
-    def __call__(self, value: float, pos=None) -> str:
-        return axis_number(value, self.lang, self.scale)
-
-
-def format_value_axis(axis, lang: str) -> None:
-    axis.set_major_formatter(ValueFormatter(lang))
-
-
-def month_ticks(months: int) -> tuple[object, str]:
-    """A date locator for a span of `months` months that puts at most about 24 labels on the axis, and
-    the kind of label: every month up to two years, quarters up to six years, then years (every
-    second, third... year beyond twenty years)."""
-    if months <= 24:
-        return MonthLocator(), "month"
-    if months <= 72:
-        return MonthLocator(bymonth=(1, 4, 7, 10)), "quarter"
-    return YearLocator(base=max(1, math.ceil(months / 12 / 20))), "year"
-
-
-def month_label(value: float, kind: str, lang: str) -> str:
-    day = num2date(value)
-    if kind == "month":
-        return f"{day:%Y-%m}"
-    if kind == "quarter":
-        return text("axis_quarter", lang, year=day.year, quarter=(day.month - 1) // 3 + 1)
-    return text("axis_year", lang, year=day.year)
-
-
-def set_month_axis(ax: plt.Axes, first, last, lang: str) -> None:
-    """A time axis from the first to the last month, ticks as `month_ticks` chooses."""
-    span = (last.year - first.year) * 12 + last.month - first.month + 1
-    locator, kind = month_ticks(span)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: month_label(value, kind, lang)))
-    ax.set_xlim(first - timedelta(days=20), last + timedelta(days=20))
-    ax.tick_params(axis="x", labelrotation=90 if kind == "month" and span > 12 else 0)
+        return decorate(fig, ax, title, xlabel, ylabel, month, lang, sheet=sheet)
 
 
 def lay_out_once(fig: Figure) -> Figure:
@@ -394,11 +354,17 @@ def save_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
     return list(figure_paths(figures_dir, stem).values())
 
 
-def publish_figure(fig: Figure, figures_dir: str | Path, stem: str) -> list[Path]:
+def publish_figure(fig: Figure, figures_dir: str | Path, stem: str, narrow: Figure | None = None) -> list[Path]:
     """What a notebook does with a finished chart: write PNG + SVG, show the very PNG that was written
-    (instead of letting the inline backend draw the figure a third time), and close the figure."""
+    (instead of letting the inline backend draw the figure a third time), and close the figure. `narrow`, the
+    same chart drawn for a phone (report.sheets.PHONE), goes with the PNG as its narrow version (the output's
+    `narrow` metadata; the page shows it below 760 px) and is not written."""
     rendered = write_figure(fig, figures_dir, stem)
-    show_png(rendered["png"], alt=figure_title(fig))
+    narrow_png = None
+    if narrow is not None:
+        narrow_png = render_figure(lay_out_once(narrow), "png")
+        plt.close(narrow)
+    show_png(rendered["png"], alt=figure_title(fig), narrow=narrow_png)
     plt.close(fig)
     return list(figure_paths(figures_dir, stem).values())
 
@@ -409,16 +375,17 @@ def figure_title(fig: Figure) -> str:
     return " · ".join(title.replace("\n", " — ") for title in (ax.get_title() for ax in fig.axes) if title)
 
 
-def show_png(png: bytes, alt: str = "") -> None:
-    """Display PNG bytes in the running notebook, with `alt` as the image's alt text in the HTML page;
-    outside IPython there is nothing to show."""
+def show_png(png: bytes, alt: str = "", narrow: bytes | None = None) -> None:
+    """Display PNG bytes in the running notebook, with `alt` as the image's alt text in the HTML page and
+    `narrow` (PNG bytes) as its version for a phone; outside IPython there is nothing to show."""
     try:
         from IPython import get_ipython
         from IPython.display import Image, display
     except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
         return
     if get_ipython() is not None:
-        display(Image(data=png, format="png", alt=alt or None))
+        extra = {"narrow": base64.b64encode(narrow).decode("ascii")} if narrow else None
+        display(Image(data=png, format="png", alt=alt or None, metadata=extra))
 
 
 def close_figure(fig: Figure) -> None:

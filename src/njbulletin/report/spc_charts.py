@@ -9,7 +9,6 @@ line. Markers and lines thin out as the months grow, so that 12 months and 600 m
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import numpy as np
@@ -21,7 +20,6 @@ from matplotlib.ticker import FuncFormatter
 from njbulletin.analysis.spc_point_types import COMMON_CAUSE
 from njbulletin.indicators import find_indicator, is_volume
 from njbulletin.months import first_day, month_range
-from njbulletin.reading.textio import display_width
 from njbulletin.report.labels import text
 from njbulletin.report.plotting import (
     chart_style,
@@ -32,6 +30,7 @@ from njbulletin.report.plotting import (
     new_figure,
     set_month_axis,
 )
+from njbulletin.report.sheets import PAPER, Sheet
 from njbulletin.report.spc_icons import COLOURS, LIMIT, LINE, MARKERS, MEAN, legend_key, point_colour, variation_icon
 
 SERIES_COLUMNS = ("month", "value", "mean", "lower", "upper", "variation", "side", "limits", "baseline_points")
@@ -97,19 +96,6 @@ def draw_icon(ax, variation: str | None, side: str | None, lang: str, small: boo
             color=colour, zorder=5, bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
 
 
-def wrapped(title: str, small: bool) -> str:
-    """A title broken into lines that fit the chart's width (a CJK character counts as two)."""
-    limit = 70 if small else 110
-    lines, line, width = [], "", 0
-    for word in re.findall(r"[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+|.", title):
-        size = display_width(word)
-        if line and width + size > limit:
-            lines.append(line.rstrip())
-            line, width = "", 0
-        line, width = line + word, width + size
-    return "\n".join([*lines, line.rstrip()])
-
-
 def set_axes(ax, dates: list[date], values: np.ndarray, limits: np.ndarray, lang: str, small: bool) -> None:
     """The time axis (coarser ticks on a small chart, whose labels would otherwise run into each other), and a
     band above the data where the icon sits without hiding a point."""
@@ -127,8 +113,10 @@ def set_axes(ax, dates: list[date], values: np.ndarray, limits: np.ndarray, lang
 
 
 def chart_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, month: str, lang: str,
-              small: bool = False) -> Figure:
-    """The XmR chart of one series (its rows of `compute_spc`); `small` for the attention page's charts."""
+              small: bool = False, sheet: Sheet = PAPER) -> Figure:
+    """The XmR chart of one series (its rows of `compute_spc`), drawn for the sheet (report.sheets); `small`
+    (and any sheet narrower than paper): smaller marks, coarser month ticks, the legend over two rows."""
+    small = small or sheet is not PAPER
     data = on_calendar(series)
     share = find_indicator(indicator, level).kind == "share"
     scale = 100.0 if share else 1.0
@@ -136,7 +124,7 @@ def chart_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, m
     values = data["value"].to_numpy().astype(float) * scale
     area, width = sizes(len(dates), small)
     with chart_style():
-        fig, ax = new_figure(5.6, 2.8) if small else new_figure(8.5, 3.8)
+        fig, ax = new_figure(sheet.width, sheet.figure_height(3.6 if sheet is PAPER else 3.4))
         ax.plot(dates, values, color=LINE, linewidth=width, zorder=1)
         ax.plot(dates, data["mean"].to_numpy().astype(float) * scale, color=MEAN, linewidth=1.0, zorder=2)
         for column in ("lower", "upper"):
@@ -152,39 +140,38 @@ def chart_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, m
         set_axes(ax, dates, values, data.select("lower", "upper").to_numpy().astype(float).ravel() * scale, lang, small)
         if not share:
             format_value_axis(ax.yaxis, lang)
-        return decorate(fig, ax, wrapped(title, small), "", measure_label(level, indicator, lang), month, lang)
+        return decorate(fig, ax, title, "", measure_label(level, indicator, lang), month, lang, sheet=sheet)
 
 
 # ----------------------------------------------------------------------------- small charts, as inline SVG
 
 SMALL_WIDTH, SMALL_HEIGHT = 560, 150
+# The narrow drawing a phone shows instead (report.css, below 760 px): as wide as a 390 px screen shows whole at
+# its own size, so that its 10 px labels stay 10 px (report.sheets: PHONE's 3.6 in at 100 dpi).
+NARROW_WIDTH = 360
 SMALL_MARGINS = {"left": 100, "right": 10, "top": 26, "bottom": 18}
 
 
-def small_scale(data: pl.DataFrame, scale: float) -> tuple:
-    """The functions from (month offset, value) to the SVG's x and y."""
+def small_scale(data: pl.DataFrame, scale: float, chart_width: int = SMALL_WIDTH) -> tuple:
+    """The functions from (month offset, value) to the SVG's x and y, for a drawing `chart_width` wide."""
     shown = np.concatenate([data[column].to_numpy().astype(float) for column in ("value", "lower", "upper")]) * scale
     shown = shown[np.isfinite(shown)]
     low, high = float(shown.min()), float(shown.max())
     span = (high - low) or abs(high) or 1.0
     low, high = low - 0.06 * span, high + 0.06 * span
     left, top = SMALL_MARGINS["left"], SMALL_MARGINS["top"]
-    width = SMALL_WIDTH - left - SMALL_MARGINS["right"]
+    width = chart_width - left - SMALL_MARGINS["right"]
     height = SMALL_HEIGHT - top - SMALL_MARGINS["bottom"]
     step = width / max(data.height - 1, 1)
     return (lambda offset: round(left + offset * step, 1)), (lambda value: round(top + (high - value) / (high - low) * height, 1))
 
 
-def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, lang: str):
-    """A small XmR chart of one series as inline SVG (a `Prose` for the page): cheap enough to draw one for every
-    signal of a month."""
+def small_drawing(data: pl.DataFrame, level: str, indicator: str, scale: float, width: int, lang: str) -> dict:
+    """What the template draws of one small XmR chart `width` wide: the runs of values, the dots, the mean and
+    limits with their latest values as labels, and the first and last months."""
     from njbulletin.report.attention import format_measure
-    from njbulletin.report.jinja import template_environment
-    from njbulletin.report.narrative import Prose
 
-    data = on_calendar(series)
-    scale = 100.0 if find_indicator(indicator, level).kind == "share" else 1.0
-    x, y = small_scale(data, scale)
+    x, y = small_scale(data, scale, width)
     values = data["value"].to_list()
     runs, run = [], []
     for offset, value in enumerate(values + [None]):
@@ -209,10 +196,23 @@ def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, l
     baseline = SMALL_HEIGHT - 5
     labels += [{"x": x(0), "y": baseline, "anchor": "start", "text": data["month"][0]},
                {"x": x(data.height - 1), "y": baseline, "anchor": "end", "text": data["month"][-1]}]
+    return {"width": width, "limits": limits, "runs": [" ".join(r) for r in runs], "dots": dots, "last": dots[-1],
+            "labels": labels}
+
+
+def small_xmr(series: pl.DataFrame, level: str, indicator: str, *, title: str, lang: str):
+    """A small XmR chart of one series as inline SVG (a `Prose` for the page): cheap enough to draw one for every
+    signal of a month. Drawn twice: SMALL_WIDTH wide, and NARROW_WIDTH wide for a phone (report.css shows one)."""
+    from njbulletin.report.jinja import template_environment
+    from njbulletin.report.narrative import Prose
+
+    data = on_calendar(series)
+    scale = 100.0 if find_indicator(indicator, level).kind == "share" else 1.0
     latest = series.sort("month").row(-1, named=True)
     icon = variation_icon(latest["variation"], latest["side"], lang)
+    drawings = [{**small_drawing(data, level, indicator, scale, width, lang), "css_class": css_class}
+                for width, css_class in ((SMALL_WIDTH, "njb-wide"), (NARROW_WIDTH, "njb-narrow"))]
     svg = template_environment().get_template("xmr.svg.j2").render(
-        width=SMALL_WIDTH, height=SMALL_HEIGHT, title=title, limits=limits, runs=[" ".join(r) for r in runs],
-        dots=dots, last=dots[-1], labels=labels, icon=icon, dot_radius=3 if data.height <= 120 else 1.6,
-        line_width=1.2 if data.height <= 120 else 0.7)
+        drawings=drawings, height=SMALL_HEIGHT, title=title, icon=icon,
+        dot_radius=3 if data.height <= 120 else 1.6, line_width=1.2 if data.height <= 120 else 0.7)
     return Prose(svg)

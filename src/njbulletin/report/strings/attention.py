@@ -140,7 +140,7 @@ ATTENTION: dict[str, tuple[str, str]] = {
                         "The archive holds this month only, so each standing problem says \"this month\": how long it "
                         "has lasted cannot be told."),
     "att.facets": ("；另有：{facets}", "; also: {facets}"),
-    "att.facets_some": ("；另有：{facets}等 {count} 项", "; also: {facets} and {more} more"),
+    "att.facets_some": ("；另有：{facets}及其他 {more} 项", "; also: {facets} and {more} more"),
     "att.facet.signal": ("{indicator}{rule}", "{indicator} {rule}"),
     "att.facet.stopped_uploading": ("本月停止上传（上月有上传）", "stopped uploading this month"),
     "att.facet.started_uploading": ("本月开始上传", "started uploading this month"),

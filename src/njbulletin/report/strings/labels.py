@@ -79,6 +79,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "title_trend": ("{indicator}（截至{month}）", "{indicator}, up to {month}"),
     "title_completeness_trend": ("完整上传单位占比（截至{month}）", "Share of units complete, up to {month}"),
     "chart.top_of": ("显示最高的 {shown} 家，共 {total} 家", "Top {shown} of {total}"),
+    "chart.part_of": ("第 {first}–{last} 名，共 {total} 家（{part} / {parts}）",
+                      "Ranks {first}–{last} of {total} ({part} of {parts})"),
     "chart.too_small": ("{basis}的 {count} 家未列入", "{count} with {basis} left out"),
     "chart.mix_left_out": ("预约量少于 {smallest} 人次的 {count} 家医院未画出", "{count} hospitals with fewer than "
                            "{smallest} bookings left out"),
