@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the tests take the planning fixtures imported from test_plan (specs, workspace)
 """Fingerprints (`pipeline.fingerprints`): what a notebook's run depends on, as digests. The digests are checked
 against hashlib on the same bytes; the planned months are test_plan's (the seed relabelled 2024-08 to 2024-10,
 the real notebooks, of which 40-trends and 50-attention read the history).
@@ -7,29 +8,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-import pytest
-
-from njbulletin import config
 from njbulletin.pipeline.fingerprints import fingerprint, input_digests, sha256_json
-from njbulletin.pipeline.model import Settings
-from njbulletin.pipeline.plan import describe_notebooks, discover_notebooks
-from test_plan import HISTORY_NOTEBOOKS, MONTH_NOTEBOOKS, MONTHS, NOTEBOOKS, correct, plan
-
-from conftest import seed_month_text
-
-
-@pytest.fixture(scope="module")
-def specs():
-    return describe_notebooks(discover_notebooks(config.NOTEBOOKS_DIR))
-
-
-@pytest.fixture
-def workspace(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for month in MONTHS:
-        (raw / f"{month}.txt").write_text(seed_month_text(month), encoding="utf-8")
-    return Settings(raw_dir=raw, processed_dir=tmp_path / "processed", reports_dir=tmp_path / "reports")
+from test_plan import HISTORY_NOTEBOOKS, MONTH_NOTEBOOKS, MONTHS, NOTEBOOKS, correct, plan, specs, workspace  # noqa: F401 - the planning tests' fixtures, shared
 
 
 def test_sha256_json_is_the_digest_of_the_sorted_utf8_json():
