@@ -135,11 +135,29 @@ def page_style(notebook: str, month: str, lang: str) -> str:
         title = text("page.heading", lang, title=text(f"page.{notebook}", lang), month=month)
     except KeyError:  # a notebook the string table does not know keeps its name
         title = f"{notebook} {month}"
-    font = f"font-family: {FONT_FAMILY}; font-size: 8pt; color: #444;"
-    boxes = (f"@top-left {{ content: {css_string(title)}; {font} }}\n"
-             f"  @top-right {{ content: {css_string(text('site', lang))}; {font} }}\n"
-             f"  @bottom-center {{ content: {page_numbers(lang)}; {font} }}")
-    top, right, bottom, left = PAGE_MARGIN_MM
-    margin = f"margin: {top}mm {right}mm {bottom}mm {left}mm;"
-    return (f"@page {{ size: A4; {margin}\n  {boxes}\n}}\n"
+    margin = sheet_margin()
+    return (f"@page {{ size: A4; {margin}\n  {margin_boxes(title, text('site', lang), lang)}\n}}\n"
             f"@page landscape {{ size: A4 landscape; {margin} }}\n")
+
+
+def index_page_style(lang: str) -> str:
+    """The index's @page rules: landscape A4 (its table has ten columns), each sheet with the index's title at
+    the top left and the page numbers below (the title names the bulletin: nothing at the top right)."""
+    return (f"@page {{ size: A4 landscape; {sheet_margin()}\n  {margin_boxes(text('index.title', lang), '', lang)}"
+            "\n}\n")
+
+
+def sheet_margin() -> str:
+    top, right, bottom, left = PAGE_MARGIN_MM
+    return f"margin: {top}mm {right}mm {bottom}mm {left}mm;"
+
+
+def margin_boxes(title: str, corner: str, lang: str) -> str:
+    """The header and footer of a sheet, as CSS page-margin boxes: `title` at the top left, `corner` (when
+    there is one) at the top right, 第 N 页 / 共 M 页 (Page N of M) at the bottom."""
+    font = f"font-family: {FONT_FAMILY}; font-size: 8pt; color: #444;"
+    boxes = [f"@top-left {{ content: {css_string(title)}; {font} }}"]
+    if corner:
+        boxes.append(f"@top-right {{ content: {css_string(corner)}; {font} }}")
+    boxes.append(f"@bottom-center {{ content: {page_numbers(lang)}; {font} }}")
+    return "\n  ".join(boxes)
