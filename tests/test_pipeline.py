@@ -213,7 +213,7 @@ def test_all_months_exports_hold_the_seed_figures_and_are_linked_from_the_index(
 def test_index_lists_the_month_with_status_figures_and_links(seed_run):
     index = (seed_run[0].reports / "index.html").read_text(encoding="utf-8")
     assert month_status(index, "2024-11") == '<td class="ok">完成</td>'  # the status in the reports' language
-    assert "276,195" in index and "27,332" in index and "94.13%" in index and "<td>8 / 51</td>" in index
+    assert "276,195" in index and "27,332" in index and "94.13%" in index and '完整上传单位（家）">8 / 51</td>' in index
     for name in NOTEBOOKS:
         assert f'href="2024-11/{name}.html"' in index
     assert find_remote_references(index) == []

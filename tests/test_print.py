@@ -5,10 +5,14 @@ to A4 by Chromium's `page.pdf()`, and the PDF's own text is read back with pypdf
 On paper: every column of every table is on the sheet (the values of each table's last column are all in
 the PDF's text, folded details included); a table's title and column labels repeat on each page it goes on
 to; no page ends with a section heading; a table row never breaks; each page carries the report's title and
-month and 第 N 页 / 共 M 页 (Page N of M); no page but the last is nearly empty; a wide table is on a landscape
-page; trend tables keep the newest months; and each page prints on at most its number of sheets (PAGES).
-On a phone (390 px): the name column of a wide table stays in view when it scrolls, and chart text is at
-least 9 px. At 1280 px a long name is shortened with "…" and carries the whole name as its tooltip.
+month and 第 N 页 / 共 M 页 (Page N of M); no page but the last is nearly empty; a wide table (or one of 8 columns or more) is on a landscape
+page; one attention item never spans two sheets; trend tables keep the newest months; and each page prints on at
+most its number of sheets (PAGES). The index of 13 months (written from the archive's month files relabelled,
+no notebook run) repeats its title and column labels and carries 第 N 页 / 共 M 页 on every sheet.
+On a phone (390 px): the name column of a wide table stays in view when it scrolls, chart text is at least
+9 px, and each month of the index shows its links. At 1280 px a long name is shortened with "…" and carries the
+whole name as its tooltip; a trend table keeps its newest month and the same month a year before in view, and a
+table wider than its box shows that it scrolls.
 """
 from __future__ import annotations
 
@@ -32,12 +36,15 @@ PAGES = ["50-attention", "01-ingest", "02-validate", "10-booking-channels", "20-
 # The archive's trends page has 13 sheets since it shows an XmR chart for each of its 11 city indicators (about
 # half a sheet each) once 12 months are processed; the seed alone has no XmR charts. Since issue 26 the seed's
 # attention page lists its 45 standing problems (3 sheets in Chinese, 5 in English; it was 1 with nothing listed).
-SHEETS = {"zh": {"50-attention": 4, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 7,
+# Since issue 27 a table of 8 columns or more prints landscape: 10-booking-channels prints on 11 sheets (was 9),
+# the archive's attention page on 5 (its folded items are printed now),
+# 20-upload-completeness on 8 (was 6 in Chinese, 7 in English).
+SHEETS = {"zh": {"50-attention": 4, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 12, "20-upload-completeness": 9,
                  "30-hospital-throughput": 10, "40-trends": 4},
-          "en": {"50-attention": 6, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 10, "20-upload-completeness": 8,
+          "en": {"50-attention": 6, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 12, "20-upload-completeness": 9,
                  "30-hospital-throughput": 10, "40-trends": 4},
-          "archive": {"50-attention": 4, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 10,
-                      "20-upload-completeness": 7, "30-hospital-throughput": 10, "40-trends": 14}}
+          "archive": {"50-attention": 5, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 12,
+                      "20-upload-completeness": 9, "30-hospital-throughput": 10, "40-trends": 14}}
 MM = 72 / 25.4  # PDF points per millimetre
 SMALLEST_FILL = 0.4  # every page but the last is filled at least this far down its content area
 # What a page shows of its tables, read in print media: each table's title, its column labels, its last
@@ -50,6 +57,8 @@ PRINTED_DOM = """() => ({
       last: Array.from(box.querySelectorAll('tbody tr')).map(tr => tr.lastElementChild.textContent),
       rowBreak: getComputedStyle(box.querySelector('tbody tr')).breakInside})),
   headings: Array.from(document.querySelectorAll('h2, h3')).map(h => h.textContent),
+  items: Array.from(document.querySelectorAll('ol.njb-attention > li, .njb-item')).map(item =>
+    item.matches('li') ? [item.textContent] : Array.from(item.querySelectorAll('h3, p, svg text')).map(e => e.textContent)),
   title: document.querySelector('h1').textContent,
 })"""
 
@@ -357,3 +366,158 @@ def test_on_a_phone_every_chart_fits_the_screen_with_text_of_9_px_and_trends_sho
     assert len(trends) == 16 and all(image["right"] <= 390 for image in trends)
     assert len(seen[("en", "10-booking-channels")]["images"]) == 5
     assert seen[("archive", "50-attention")]["svgs"], "the archive's attention page draws its signals' charts"
+
+
+@pytest.mark.parametrize(("archive", "name"), CASES)
+def test_no_attention_item_spans_two_sheets(printed, archive, name):
+    """A line of the attention list, and a signal's heading, sentence and chart, are each on one sheet."""
+    seen = printed[(archive, name)]
+    texts = [squeeze(page["text"]) for page in seen["pages"]]
+    for item in seen["items"]:
+        pieces = [squeeze(piece) for piece in item if squeeze(piece)]
+        assert any(all(piece in text for piece in pieces) for text in texts), pieces[:2]
+    if name == "50-attention":  # the seed's 45 standing problems, the archive's 49 items and its signal
+        assert len(seen["items"]) >= (45 if archive != "archive" else 50), len(seen["items"])
+
+
+@pytest.mark.parametrize(("archive", "name"), CASES)
+def test_a_table_of_8_columns_or_more_prints_on_landscape_sheets(printed, archive, name):
+    """Every sheet holding a row of such a table (a last-column value printed once in the PDF) is landscape."""
+    seen = printed[(archive, name)]
+    texts = [squeeze(page["text"]) for page in seen["pages"]]
+    whole = "".join(texts)
+    for table in (table for table in seen["tables"] if len(table["labels"]) >= 8):
+        assert table["landscape"], table["id"]
+        placed = [index for value in {squeeze(value) for value in table["last"]}
+                  if len(value) >= 4 and whole.count(value) == 1
+                  for index, text in enumerate(texts) if value in text]
+        assert all(seen["pages"][index]["width"] > seen["pages"][index]["height"] for index in placed), table["id"]
+
+
+def write_archive_index(source, target, lang: str, months: int = 13):
+    """REPORTS with `months` months (2024-11 and the months before), each a copy of `source`'s 2024-11 files
+    (manifest, summary, attention list) relabelled, its bookings 1.3% fewer a month back; then its index."""
+    import json
+
+    from njbulletin.months import shift_month
+    from njbulletin.report.index import write_index
+
+    for back in range(months):
+        month = shift_month("2024-11", -back)
+        folder = target / month
+        folder.mkdir(parents=True)
+        for name in ("manifest.json", "summary.json", "attention.json"):
+            data = json.loads((source / "2024-11" / name).read_text(encoding="utf-8"))
+            data["month"] = month
+            if name == "summary.json":
+                data["bookings_total"] = round(data["bookings_total"] * (1 - 0.013 * back))
+            (folder / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        for notebook in json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["notebooks"]:
+            (folder / notebook["html"]).write_text("<html><body><main></main></body></html>", encoding="utf-8")
+    return write_index(target, lang)
+
+
+@pytest.fixture(scope="module")
+def index_pages(reports, tmp_path_factory):
+    """The index of 13 months in Chinese (the archive's files) and in English (the English seed's): its file,
+    and its PDF's pages with the column labels it shows."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            for lang, source in (("zh", reports["archive"]), ("en", reports["en"])):
+                index = write_archive_index(source, tmp_path_factory.mktemp(f"index-{lang}"), lang)
+                page = browser.new_page()
+                page.goto(index.as_uri(), wait_until="load")
+                labels = page.evaluate("() => Array.from(document.querySelectorAll('thead th')).map(th => th.textContent)")
+                target = index.with_suffix(".pdf")
+                page.pdf(path=str(target), prefer_css_page_size=True, print_background=True)
+                page.close()
+                found[lang] = {"index": index, "labels": labels, "pages": read_pdf(target)}
+        finally:
+            browser.close()
+    return found
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_sheet_of_the_index_carries_its_title_column_labels_and_page_numbers(index_pages, lang):
+    from njbulletin.report.strings import text
+
+    seen = index_pages[lang]
+    pages = seen["pages"]
+    # 13 months: 7 sheets before (2 months a sheet); 4 in Chinese now, 7 in English (its attention lines are longer)
+    assert 2 <= len(pages) <= (5 if lang == "zh" else 7), len(pages)
+    assert len(seen["labels"]) == 10 and text("index.reports", lang) in seen["labels"]
+    title = squeeze(text("index.title", lang))
+    for number, page in enumerate(pages, start=1):
+        printed = squeeze(page["text"])
+        mark = f"Page {number} of {len(pages)}" if lang == "en" else f"第 {number} 页 / 共 {len(pages)} 页"
+        assert mark in page["text"] and title in printed, (number, page["text"][:200])
+        assert all(squeeze(label) in printed for label in seen["labels"]), (number, printed[:300])
+        assert page["width"] > page["height"]  # ten columns: landscape
+    fills = [round(page["fill"], 2) for page in pages]
+    assert all(fill >= SMALLEST_FILL for fill in fills[:-1]), fills
+    # a month never breaks: a sheet that starts a month's attention list (需关注 49 项) also ends it (另有 46 项)
+    import json
+
+    from njbulletin.report.navigation import count_sentence
+
+    digest = json.loads((seen["index"].parent / "2024-11" / "attention.json").read_text(encoding="utf-8"))
+    first = squeeze(count_sentence(digest["count"], lang))
+    last = squeeze(text("att.more", lang, more=digest["count"] - len(digest["first"])))
+    counts = [(squeeze(page["text"]).count(first), squeeze(page["text"]).count(last)) for page in pages]
+    assert all(starts == ends for starts, ends in counts) and sum(starts for starts, _ in counts) == 13, counts
+
+
+def test_at_390_px_each_month_of_the_index_shows_its_links_and_at_1280_px_trend_tables_keep_their_months(
+        index_pages, reports):
+    """The index on a phone: each month a card, its month and its page links within the screen. The archive's
+    trend tables at 1280 px: the newest month and the same month a year before are in view, and a table wider
+    than its box shows that it scrolls (a pinned year-ago column, or a shaded right edge)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(index_pages["zh"]["index"].as_uri(), wait_until="load")
+            phone = page.evaluate(INDEX_ON_A_PHONE)
+            page.close()
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto((reports["archive"] / "2024-11" / "40-trends.html").as_uri(), wait_until="load")
+            wide = page.evaluate(TRENDS_AT_1280)
+            page.close()
+        finally:
+            browser.close()
+    assert phone["overflow"] <= 0 and len(phone["months"]) == 13
+    assert all(box["left"] >= 0 and box["right"] <= 390 and box["links"] >= 7 for box in phone["months"]), phone
+    summary = next(table for table in wide if table["id"] == "t40-summary")
+    assert summary["scrolls"] > 0 and summary["months"] == ["2024-11", "2023-11"]  # wider than its box, yet both shown
+    for table in wide:
+        assert table["title"] in ("left", "start"), table
+        if table["scrolls"] > 0:
+            assert table["pinnedEnd"] or table["edge"] == "1", table
+        for month, (left, right) in zip(("2024-11", "2023-11"), table["bounds"]):
+            assert table["box"][0] - 1 <= left and right <= table["box"][1] + 1, (table["id"], month)
+
+
+INDEX_ON_A_PHONE = """() => ({
+  overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  months: Array.from(document.querySelectorAll('tbody.month')).map(card => {
+    const links = card.querySelector('td.links').getBoundingClientRect();
+    const month = card.querySelector('td.month').getBoundingClientRect();
+    return {left: Math.min(links.left, month.left), right: Math.max(links.right, month.right),
+            links: card.querySelectorAll('td.links a').length}; }),
+})"""
+TRENDS_AT_1280 = """() => Array.from(document.querySelectorAll('.njb-table')).filter(box => box.querySelector('table'))
+  .map(box => {
+    const heads = Array.from(box.querySelectorAll('th.gt_col_heading'));
+    const promised = heads.filter(th => th.textContent === '2024-11' || th.textContent === '2023-11');
+    const rect = box.getBoundingClientRect(), scroller = box.firstElementChild;
+    return {id: box.dataset.table, scrolls: scroller.scrollWidth - scroller.clientWidth,
+      months: promised.map(th => th.textContent), pinnedEnd: !!box.querySelector('.njb-pin-end'),
+      edge: getComputedStyle(box, '::after').opacity, box: [rect.left, rect.right],
+      title: getComputedStyle(box.querySelector('.gt_title') || box).textAlign,
+      bounds: promised.map(th => [th.getBoundingClientRect().left, th.getBoundingClientRect().right])}; })"""

@@ -54,9 +54,11 @@ def test_portrait_scaled_portrait_or_landscape():
     def layout(columns: int) -> printing.PrintLayout:
         return printing.print_layout(table([("gt_right", "4,175,517")] * columns, ["2024-11"] * columns))
 
-    assert not layout(8).landscape and layout(8).scale == 1  # 8 × 70.2 px × 1.06 = 595 px < 703 px
-    scaled = layout(11)  # 818 px: 703 / 818 = 0.86, scaled on its portrait sheet
-    assert not scaled.landscape and scaled.scale == pytest.approx(printing.PORTRAIT_WIDTH / (11 * column * 1.06))
+    assert not layout(7).landscape and layout(7).scale == 1  # 7 × 70.2 px × 1.06 = 521 px < 703 px
+    assert layout(8).landscape and layout(8).scale == 1  # 8 columns (595 px): landscape, so names need not wrap
+    # 7 columns of '41,755,170,000' (14 × 0.6 em + padding: 104.2 px): 773 px, a little too wide for portrait
+    scaled = printing.print_layout(table([("gt_right", "41,755,170,000")] * 7, ["2024-11"] * 7))
+    assert not scaled.landscape and scaled.scale == pytest.approx(printing.PORTRAIT_WIDTH / (7 * (14 * 0.6 * em + 9) * 1.06))
     assert layout(13).landscape and layout(13).scale == 1  # 967 px: a landscape sheet (1032 px) holds it
     assert layout(20).landscape and layout(20).scale == pytest.approx(printing.LANDSCAPE_WIDTH / (20 * column * 1.06))
     assert layout(20).style.startswith("--njb-print-scale: 0.")

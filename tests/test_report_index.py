@@ -84,7 +84,7 @@ def test_the_index_shows_figures_with_their_change_and_trend_charts(reports):
 def test_one_month_has_no_change_and_no_trend_chart(tmp_path):
     write_month(tmp_path, "2024-11", summary(276195, 0.941324, 8))
     document = build_index(collect_month_entries(tmp_path), [], "en")
-    assert "<td>8 / 51</td>" in document and "▲" not in document and "<svg" not in document
+    assert '<td class="figure" data-label="Complete upload units">8 / 51</td>' in document and "▲" not in document and "<svg" not in document
     assert '<td class="ok">OK</td>' in document and "Nanjing Health Information Center" in document
 
 
@@ -179,7 +179,7 @@ def test_a_folder_named_like_no_month_is_not_listed(reports):
 def change_span(document: str, month: str, value: str) -> str:
     """The change shown under `value` in the month's row (its <span class="change ...">)."""
     row = document[document.index(f'<td class="month">{month}'):]
-    cell = row[row.index(f"<td>{value}<span") + len(f"<td>{value}"):]
+    cell = row[row.index(f'">{value}<span') + len(f'">{value}'):]  # <td class="figure" data-label="...">
     return cell[:cell.index("</span>") + len("</span>")]
 
 

@@ -332,6 +332,13 @@ def signal_heading(row: dict, number: int, lang: str) -> Prose:
     return Prose(str(Markup('<h3 id="signal-{}">{}</h3>\n<p>{}</p>').format(number, title, signal_sentence(row, lang))))
 
 
+def signal_item(row: dict, number: int, chart: Prose, lang: str) -> Prose:
+    """A signal as one piece of the page: its heading, its sentence and its chart, which print on one sheet
+    (report.css: .njb-item never breaks)."""
+    inside = Markup(signal_heading(row, number, lang).html) + Markup(chart.html)
+    return Prose(str(Markup('<section class="njb-item">\n{}\n</section>').format(inside)))
+
+
 def attention_key_figures(shown: pl.DataFrame, series: dict[str, int], months: int, month: str, lang: str,
                           immaterial: int = 0) -> ReportTable:
     """The page's key figures: the ranked items and their kinds, the new quality flags (新增: flags the month

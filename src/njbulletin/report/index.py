@@ -17,6 +17,7 @@ from njbulletin.indicators import find_indicator, judge_change
 from njbulletin.months import MONTH_PATTERN, months_between, shift_month
 from njbulletin.report.jinja import PAGE_TEMPLATES_DIR, template_environment
 from njbulletin.report.page_order import ATTENTION_DIGEST, ATTENTION_PAGE, order_pages
+from njbulletin.report.printing import index_page_style
 from njbulletin.report.strings import split_unit, text
 
 STATE_NAME = ".index-state"
@@ -215,7 +216,7 @@ def build_index(entries: list[dict], all_months_files: list[str] | None, lang: s
     changes = any(cell["meaning"] for row in rows for cell in row["cells"])  # the legend, when a change is shown
     return template_environment().get_template("index.html.j2").render(
         lang=lang, labels=index_labels(lang), headers=headers, rows=rows, changes=changes,
-        sparklines=sparklines(entries, lang), exports=exports)
+        sparklines=sparklines(entries, lang), exports=exports, print_style=index_page_style(lang))
 
 
 def templates_digest() -> str:

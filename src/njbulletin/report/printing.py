@@ -7,8 +7,9 @@ every table on the sheet.
   from its own print dialog and from `page.pdf()` alike, with no header or footer template.
 - `print_layout(table_html)`: how a table prints, from the widths its cells need at the print size
   (report.css prints tables at PRINT_FONT_PT): on the portrait page when it fits; on a landscape page (a
-  named page, `page: landscape`) when it does not; and, wider still, on a landscape page scaled to its
-  width, so that no column is ever cut off the sheet.
+  named page, `page: landscape`) when it does not, or when it has 8 columns or more (LANDSCAPE_COLUMNS); and,
+  wider still, on a landscape page scaled to its width, so that no column is ever cut off the sheet.
+- `index_page_style(lang)`: the same header and page numbers for REPORTS/index.html, on landscape sheets.
 
 The widths are estimated from the text of the rendered cells (never measured in a browser, so the page is
 the same on every run): a CJK character is one em wide, any other character at most 0.6 em; text columns
@@ -35,6 +36,7 @@ HEADER_MIN_EM = 4  # report.css: a column label is never narrower
 SAFETY = 1.06  # the estimate's margin for glyphs wider than modelled
 SMALLEST_SCALE = 0.5  # a table is never printed smaller than this
 PORTRAIT_SCALE = 0.85  # a table this little too wide for a portrait page is scaled to it, not turned
+LANDSCAPE_COLUMNS = 8  # a table of this many columns or more prints on a landscape page, whatever its width
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
 
 CELL = re.compile(r'<td headers="(?P<column>[^"]+)" class="(?P<classes>[^"]*)"[^>]*>(?P<text>.*?)</td>', re.DOTALL)
@@ -101,12 +103,15 @@ def column_widths(table_html: str) -> dict[str, float]:
 
 def print_layout(table_html: str) -> PrintLayout:
     """Portrait; portrait scaled down a little (to PORTRAIT_SCALE); or landscape, scaled down when even that is
-    too narrow: from the table's estimated printed width."""
-    width = sum(column_widths(table_html).values()) * SAFETY
-    if width <= PORTRAIT_WIDTH:
-        return PrintLayout(width, False, 1.0)
-    if PORTRAIT_WIDTH / width >= PORTRAIT_SCALE:
-        return PrintLayout(width, False, PORTRAIT_WIDTH / width)
+    too narrow: from the table's estimated printed width. A table of LANDSCAPE_COLUMNS columns or more is
+    always landscape: on a portrait sheet its names would wrap over three lines."""
+    widths = column_widths(table_html)
+    width = sum(widths.values()) * SAFETY
+    if len(widths) < LANDSCAPE_COLUMNS:
+        if width <= PORTRAIT_WIDTH:
+            return PrintLayout(width, False, 1.0)
+        if PORTRAIT_WIDTH / width >= PORTRAIT_SCALE:
+            return PrintLayout(width, False, PORTRAIT_WIDTH / width)
     return PrintLayout(width, True, max(SMALLEST_SCALE, min(1.0, LANDSCAPE_WIDTH / width)))
 
 
@@ -135,11 +140,29 @@ def page_style(notebook: str, month: str, lang: str) -> str:
         title = text("page.heading", lang, title=text(f"page.{notebook}", lang), month=month)
     except KeyError:  # a notebook the string table does not know keeps its name
         title = f"{notebook} {month}"
-    font = f"font-family: {FONT_FAMILY}; font-size: 8pt; color: #444;"
-    boxes = (f"@top-left {{ content: {css_string(title)}; {font} }}\n"
-             f"  @top-right {{ content: {css_string(text('site', lang))}; {font} }}\n"
-             f"  @bottom-center {{ content: {page_numbers(lang)}; {font} }}")
-    top, right, bottom, left = PAGE_MARGIN_MM
-    margin = f"margin: {top}mm {right}mm {bottom}mm {left}mm;"
-    return (f"@page {{ size: A4; {margin}\n  {boxes}\n}}\n"
+    margin = sheet_margin()
+    return (f"@page {{ size: A4; {margin}\n  {margin_boxes(title, text('site', lang), lang)}\n}}\n"
             f"@page landscape {{ size: A4 landscape; {margin} }}\n")
+
+
+def index_page_style(lang: str) -> str:
+    """The index's @page rules: landscape A4 (its table has ten columns), each sheet with the index's title at
+    the top left and the page numbers below (the title names the bulletin: nothing at the top right)."""
+    return (f"@page {{ size: A4 landscape; {sheet_margin()}\n  {margin_boxes(text('index.title', lang), '', lang)}"
+            "\n}\n")
+
+
+def sheet_margin() -> str:
+    top, right, bottom, left = PAGE_MARGIN_MM
+    return f"margin: {top}mm {right}mm {bottom}mm {left}mm;"
+
+
+def margin_boxes(title: str, corner: str, lang: str) -> str:
+    """The header and footer of a sheet, as CSS page-margin boxes: `title` at the top left, `corner` (when
+    there is one) at the top right, 第 N 页 / 共 M 页 (Page N of M) at the bottom."""
+    font = f"font-family: {FONT_FAMILY}; font-size: 8pt; color: #444;"
+    boxes = [f"@top-left {{ content: {css_string(title)}; {font} }}"]
+    if corner:
+        boxes.append(f"@top-right {{ content: {css_string(corner)}; {font} }}")
+    boxes.append(f"@bottom-center {{ content: {page_numbers(lang)}; {font} }}")
+    return "\n  ".join(boxes)

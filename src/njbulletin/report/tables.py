@@ -9,7 +9,7 @@ great_tables renders the polars frame whole (never cut to ten rows) with:
 - a title and a source note (南京市卫生信息中心, YYYY-MM);
 - a fixed id, so the output is the same on every run (nbval compares it);
 - a local CJK font stack and nothing loaded from the network; a wide table scrolls inside its own box, its
-  name column pinned, and prints on a landscape sheet when a portrait one is too narrow (report.printing).
+  name column pinned (and, in a trend table, the month a year before the newest, pinned on the right), and prints on a landscape sheet when a portrait one is too narrow (report.printing).
 
 The result displays in JupyterLab and in the rendered report alike (it has `_repr_html_`).
 """
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from njbulletin.months import MONTH_PATTERN, shift_month
 from njbulletin.report.labels import display_names, name_label, text
 from njbulletin.report.printing import print_layout
 from njbulletin.report.strings import split_unit
@@ -235,14 +236,23 @@ def pinned_column(frame: pl.DataFrame) -> str | None:
     return next(iter(name_columns(frame) + labels + text_columns), None)
 
 
-def pin_column(table_html: str, table_id: str, column: str | None) -> str:
-    """The table with the cells of `column` marked `njb-pin` (report.css: position sticky). great_tables names a
-    column's cells `<table id>-<column>` (headers and id attributes)."""
+def year_ago_column(frame: pl.DataFrame) -> str | None:
+    """In a trend table with a column per month: the column of the same month a year before the newest, which
+    its note promises beside the newest (None when the table has no such column)."""
+    months = sorted(column for column in frame.columns if MONTH_PATTERN.fullmatch(column))
+    year_ago = shift_month(months[-1], -12) if months else None
+    return year_ago if year_ago in months else None
+
+
+def pin_column(table_html: str, table_id: str, column: str | None, pin: str = "njb-pin") -> str:
+    """The table with the cells of `column` marked `pin` (report.css: position sticky; njb-pin on the left,
+    njb-pin-end on the right). great_tables names a column's cells `<table id>-<column>` (headers and id
+    attributes)."""
     if column is None:
         return table_html
     quoted = re.escape(html.escape(f"{table_id}-{column}", quote=True))
-    table_html = re.sub(rf'(<td headers="{quoted}" class="gt_row)', r"\1 njb-pin", table_html)
-    return re.sub(rf'(<th class="gt_col_heading)([^"]*"[^>]*\bid="{quoted}")', r"\1 njb-pin\2", table_html)
+    table_html = re.sub(rf'(<td headers="{quoted}" class="gt_row)', rf"\1 {pin}", table_html)
+    return re.sub(rf'(<th class="gt_col_heading)([^"]*"[^>]*\bid="{quoted}")', rf"\1 {pin}\2", table_html)
 
 
 def note_text(note: str | tuple[str, Mapping[str, object]], lang: str) -> str:
@@ -293,7 +303,8 @@ def report_table(frame: pl.DataFrame, table_id: str, *, title: str, month: str, 
              .tab_options(table_font_size="14px", heading_title_font_size="16px", container_overflow_x="auto",
                           container_width="100%", table_margin_left="0", column_labels_font_weight="bold",
                           row_striping_include_table_body=True))
-    return wrap(table_id, title, frame.height, pin_column(table.as_raw_html(), table_id, pinned_column(shown)))
+    pinned = pin_column(table.as_raw_html(), table_id, pinned_column(shown))
+    return wrap(table_id, title, frame.height, pin_column(pinned, table_id, year_ago_column(shown), "njb-pin-end"))
 
 
 def wrap(table_id: str, title: str, rows: int, table_html: str) -> ReportTable:
