@@ -18,6 +18,7 @@ from njbulletin.analysis import history, series, trends
 from njbulletin.context import MonthContext
 from njbulletin.ingest import read_month_tables
 from njbulletin.validate.names import resolve_names
+from trendtools import completeness_by_month, summarise_tables
 
 from conftest import seed_month_text
 
@@ -68,7 +69,7 @@ def test_the_trends_from_the_store_are_the_trends_from_the_tables(archive):
     # Two ways to the same frames: the store (what 40-trends reads now) and every month's full tables.
     tables = {name: archive.history(name) for name in ("bookings", "hotline", "booking_platforms", "uploads",
                                                        "declared_totals")}
-    from_tables = trends.summarise_history(tables["bookings"], tables["hotline"], tables["booking_platforms"],
+    from_tables = summarise_tables(tables["bookings"], tables["hotline"], tables["booking_platforms"],
                                            tables["uploads"], tables["declared_totals"])
     entry = history_store.read_months(archive)
     from_store = trends.summarise_key_figures(entry["key_figures"])
@@ -79,7 +80,7 @@ def test_the_trends_from_the_store_are_the_trends_from_the_tables(archive):
     assert hospitals.select("month", "change").rows() == [("2024-10", "disappeared"), ("2024-11", "appeared")]
     units = trends.track_presence(history.units_of(entry["units"], "uploads"), "unit", by="level")
     assert units.equals(trends.track_presence(resolve_names(tables["uploads"], "unit"), "canonical_name", by="level"))
-    assert entry["completeness"].equals(trends.summarise_completeness_history(tables["uploads"]))
+    assert entry["completeness"].equals(completeness_by_month(tables["uploads"]))
 
 
 def test_indicator_history_comes_from_the_store_without_reading_a_month_s_tables(archive, monkeypatch):

@@ -62,3 +62,16 @@ def test_portrait_scaled_portrait_or_landscape():
     assert layout(13).landscape and layout(13).scale == 1  # 967 px: a landscape sheet (1032 px) holds it
     assert layout(20).landscape and layout(20).scale == pytest.approx(printing.LANDSCAPE_WIDTH / (20 * column * 1.06))
     assert layout(20).style.startswith("--njb-print-scale: 0.")
+
+
+def test_the_print_figures_are_read_from_the_stylesheet_and_a_chart_for_paper_is_never_capped():
+    """report.css sets the printed tables' font (8.5 pt) and caps a printed image at 150 mm; the layout code reads
+    both from there. A chart drawn for paper (report.sheets.PAPER, 5.6 in = 142 mm tall) stays under the cap."""
+    from njbulletin.report.jinja import print_stylesheet_number
+    from njbulletin.report.printing import PRINT_FONT_PT
+    from njbulletin.report.sheets import PAPER, PRINT_MAX_HEIGHT_MM
+
+    assert (PRINT_FONT_PT, PRINT_MAX_HEIGHT_MM) == (8.5, 150.0)
+    assert PAPER.height * 25.4 <= PRINT_MAX_HEIGHT_MM
+    with pytest.raises(LookupError, match="no font-size in pt for '.njb-nothing'"):
+        print_stylesheet_number(".njb-nothing", "font-size", "pt")

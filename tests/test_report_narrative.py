@@ -16,6 +16,7 @@ from njbulletin.analysis import channels, completeness, throughput, trends
 from njbulletin.reading.parser import parse_text
 from njbulletin.report import narrative
 from njbulletin.report.strings import TEXT, text
+from trendtools import summarise_tables
 
 from seedtools import seed_text
 
@@ -149,7 +150,7 @@ def test_names_joined_in_one_cell_are_each_put_in_english():
 def test_one_month_of_trends_is_said_plainly(seed):
     frames = {name: seed[name].with_columns(pl.lit("2024-11").alias("month")) for name in
               ("bookings", "hotline", "booking_platforms", "uploads", "declared_totals")}
-    summary = trends.summarise_history(frames["bookings"], frames["hotline"], frames["booking_platforms"],
+    summary = summarise_tables(frames["bookings"], frames["hotline"], frames["booking_platforms"],
                                        frames["uploads"], frames["declared_totals"])
     changes = trends.compute_changes(summary)
     presence = trends.track_presence(frames["uploads"], "unit", by="level")

@@ -17,6 +17,7 @@ from njbulletin.analysis import trends
 from njbulletin.context import MonthContext
 from njbulletin.reading.parser import parse_text
 from njbulletin.validate.names import resolve_names
+from trendtools import completeness_by_month, summarise_tables
 
 from seedtools import replace_once, seed_text
 
@@ -64,7 +65,7 @@ def history(processed):
 
 @pytest.fixture(scope="module")
 def summary(history):
-    return trends.summarise_history(*(history[name] for name in TABLES))
+    return summarise_tables(*(history[name] for name in TABLES))
 
 
 def row_of(frame: pl.DataFrame, **keys) -> dict:
@@ -117,7 +118,7 @@ def test_hospitals_that_appear_or_disappear(history):
 
 
 def test_completeness_over_time(history):
-    table = trends.summarise_completeness_history(history["uploads"])
+    table = completeness_by_month(history["uploads"])
     assert row_of(table, month="2024-11", level="district")["complete"] == 4
     assert row_of(table, month="2024-12", level="district")["complete"] == 1
     assert row_of(table, month="2024-12", level="hospital")["complete"] == 0
@@ -136,13 +137,13 @@ def test_cumulative_counter_shows_its_difference(summary):
 
 def test_history_stops_at_the_context_month(processed):
     history = history_of(processed, "2024-12")
-    summary = trends.summarise_history(*(history[name] for name in TABLES))
+    summary = summarise_tables(*(history[name] for name in TABLES))
     assert summary["month"].to_list() == ["2024-11", "2024-12"]
 
 
 def test_one_month_has_no_change_and_nothing_appears(processed):
     history = history_of(processed, "2024-11")
-    summary = trends.summarise_history(*(history[name] for name in TABLES))
+    summary = summarise_tables(*(history[name] for name in TABLES))
     changes = trends.compute_changes(summary)
     presence = trends.track_presence(history["uploads"], "unit", by="level")
     assert summary.height == 1

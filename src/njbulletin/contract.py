@@ -74,11 +74,24 @@ THOUSAND_YUAN = "thousand yuan (千元)"
 # the contract above, but exported beside them.
 QUALITY_FLAGS_SCHEMA: dict[str, pl.DataType] = {"month": pl.String, "level": pl.String, "unit": pl.String,
                                                 "rule": pl.String, "detail": pl.String, "severity": pl.String}
-SUMMARY_SCHEMA: dict[str, pl.DataType] = {
-    "month": pl.String, "run_status": pl.String, "days_in_month": pl.Int64, "bookings_total": pl.Int64,
-    "third_party_share": pl.Float64, "platforms_total": pl.Int64, "hotline_calls": pl.Int64,
-    "upload_units": pl.Int64, "upload_units_complete": pl.Int64, "hospital_outpatient_visits": pl.Int64,
-    "quality_flags": pl.Int64, "quality_errors": pl.Int64}
+# Every key figure of a month and its type: the one list the summary export, the history store's key figures
+# and the trends take their columns from (`key_figures_schema`).
+KEY_FIGURES: dict[str, pl.DataType] = {
+    "days_in_month": pl.Int64, "bookings_total": pl.Int64, "third_party_share": pl.Float64,
+    "platforms_total": pl.Int64, "hotline_calls": pl.Int64, "work_orders": pl.Int64, "upload_units": pl.Int64,
+    "upload_units_complete": pl.Int64, "hospital_outpatient_visits": pl.Int64, "cumulative_bookings": pl.Float64,
+    "cumulative_records": pl.Float64, "quality_flags": pl.Int64, "quality_errors": pl.Int64}
+
+
+def key_figures_schema(*names: str, status: bool = False) -> dict[str, pl.DataType]:
+    """month (and the run's status), then the named key figures with their types (KEY_FIGURES), in that order."""
+    return {"month": pl.String, **({"run_status": pl.String} if status else {}),
+            **{name: KEY_FIGURES[name] for name in names}}
+
+
+SUMMARY_SCHEMA = key_figures_schema(
+    "days_in_month", "bookings_total", "third_party_share", "platforms_total", "hotline_calls", "upload_units",
+    "upload_units_complete", "hospital_outpatient_visits", "quality_flags", "quality_errors", status=True)
 # The exports of the attention notebook (reports/YYYY-MM/data/): statistical process control of every series
 # (njbulletin.analysis.spc) and the month's attention list (njbulletin.analysis.attention).
 SPC_SCHEMA: dict[str, pl.DataType] = {

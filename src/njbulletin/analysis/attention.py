@@ -39,7 +39,7 @@ from njbulletin.config import BRIEFING_ITEMS
 from njbulletin.contract import ATTENTION_SCHEMA
 from njbulletin.indicators import CONCERNING, IMPROVING, NEUTRAL, VOLUME_INDICATORS
 from njbulletin.months import days_in_month, shift_month
-from njbulletin.validate.names import resolve_names
+from njbulletin.validate.names import with_canonical_units
 from njbulletin.workdays import calendar_label
 
 # The list's columns (njbulletin.contract describes each); the report adds where each item is shown (page, anchor).
@@ -88,10 +88,6 @@ def list_new_flags(flags: pl.DataFrame, previous_flags: pl.DataFrame) -> pl.Data
 
 
 # ----------------------------------------------------------------------------- 2. units and tables
-
-
-def with_canonical_units(frame: pl.DataFrame, column: str) -> pl.DataFrame:
-    return resolve_names(frame, column).with_columns(pl.col("canonical_name").alias("unit"))
 
 
 def uploading_units(uploads: pl.DataFrame) -> pl.DataFrame:

@@ -21,14 +21,11 @@ from njbulletin.analysis.completeness import summarise_completeness
 from njbulletin.analysis.series import derive_indicator_values
 from njbulletin.analysis.standing import standing_flags
 from njbulletin.analysis.summary import compute_key_figures, present_tables
+from njbulletin.contract import KEY_FIGURES, key_figures_schema
 from njbulletin.months import days_in_month
-from njbulletin.validate.names import resolve_names
+from njbulletin.validate.names import with_canonical_units
 
-KEY_FIGURES_SCHEMA = {
-    "month": pl.String, "days_in_month": pl.Int64, "bookings_total": pl.Int64, "third_party_share": pl.Float64,
-    "platforms_total": pl.Int64, "hotline_calls": pl.Int64, "work_orders": pl.Int64, "upload_units": pl.Int64,
-    "upload_units_complete": pl.Int64, "hospital_outpatient_visits": pl.Int64, "cumulative_bookings": pl.Float64,
-    "cumulative_records": pl.Float64, "quality_flags": pl.Int64, "quality_errors": pl.Int64}
+KEY_FIGURES_SCHEMA = key_figures_schema(*KEY_FIGURES)  # every key figure (njbulletin.contract)
 COMPLETENESS_SCHEMA = {"month": pl.String, "level": pl.String, "units": pl.Int64, "complete": pl.Int64,
                        "share_complete": pl.Float64, "without_uploads": pl.Int64, "mean_score": pl.Float64}
 UNITS_SCHEMA = {"month": pl.String, "source": pl.String, "level": pl.String, "unit": pl.String}
@@ -51,12 +48,11 @@ def derive_units(month: str, tables: Mapping[str, pl.DataFrame]) -> pl.DataFrame
     """The units present in the month, by canonical name: hospitals in the bookings, units in the uploads."""
     parts = []
     if "bookings" in tables:
-        parts.append(resolve_names(tables["bookings"], "hospital")
-                     .select(pl.lit("bookings").alias("source"), pl.lit("hospital").alias("level"),
-                             pl.col("canonical_name").alias("unit")))
+        parts.append(with_canonical_units(tables["bookings"], "hospital")
+                     .select(pl.lit("bookings").alias("source"), pl.lit("hospital").alias("level"), "unit"))
     if "uploads" in tables:
-        parts.append(resolve_names(tables["uploads"], "unit")
-                     .select(pl.lit("uploads").alias("source"), "level", pl.col("canonical_name").alias("unit")))
+        parts.append(with_canonical_units(tables["uploads"], "unit")
+                     .select(pl.lit("uploads").alias("source"), "level", "unit"))
     if not parts:
         return pl.DataFrame(schema=UNITS_SCHEMA)
     return (pl.concat(parts).unique().select(pl.lit(month).alias("month"), pl.all())

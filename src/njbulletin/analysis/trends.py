@@ -1,8 +1,7 @@
 """Month-to-month views over every processed month up to the one in hand.
 
 Each function takes frames with a `month` column, one row per month or per month and unit: the months' key
-figures and units from the history store (`history_store.read_months`), or the history of a table
-(`MonthContext.history(name)`), and returns a frame with one row per month (or per month and unit).
+figures and units from the history store (`history_store.read_months`), and returns a frame with one row per month (or per month and unit).
 With a single month there is nothing to compare: changes are null and nothing appears or disappears.
 
 Month-over-month compares with the calendar month before; year-over-year with the same month a year
@@ -13,15 +12,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from njbulletin.analysis.completeness import summarise_completeness
-from njbulletin.analysis.summary import compute_key_figures, present_tables
-from njbulletin.months import days_in_month, shift_month
+from njbulletin.contract import key_figures_schema
+from njbulletin.months import shift_month
 
 SUMMARY_METRICS = ("bookings_total", "third_party_share", "platforms_total", "hotline_calls", "work_orders",
                    "hospital_outpatient_visits", "upload_units", "upload_units_complete",
                    "cumulative_bookings", "cumulative_records")
-METRIC_DTYPES = {"third_party_share": pl.Float64, "cumulative_bookings": pl.Float64, "cumulative_records": pl.Float64}
-SUMMARY_SCHEMA = {"month": pl.String, **{metric: METRIC_DTYPES.get(metric, pl.Int64) for metric in SUMMARY_METRICS}}
+TRENDS_SCHEMA = key_figures_schema(*SUMMARY_METRICS)  # one row per month: the figures the trends follow
 # Cumulative counter -> the monthly figure its month-to-month change should equal.
 CUMULATIVE_COUNTERS = {"cumulative_bookings": "bookings_total"}
 
@@ -34,24 +31,10 @@ def list_months(*histories: pl.DataFrame) -> list[str]:
     return sorted(months)
 
 
-def summarise_history(bookings: pl.DataFrame, hotline: pl.DataFrame, platforms: pl.DataFrame,
-                      uploads: pl.DataFrame, declared: pl.DataFrame) -> pl.DataFrame:
-    """One row per month with the key figures (SUMMARY_METRICS, computed by summary.compute_key_figures);
-    a figure whose table lacks that month is null."""
-    histories = {"bookings": bookings, "hotline": hotline, "booking_platforms": platforms, "uploads": uploads,
-                 "declared_totals": declared}
-    rows = []
-    for month in list_months(*histories.values()):
-        tables = {name: frame.filter(pl.col("month") == month) for name, frame in histories.items()}
-        rows.append(compute_key_figures(month, days_in_month(month), present_tables(tables)))
-    return pl.DataFrame([{key: row[key] for key in SUMMARY_SCHEMA} for row in rows], schema=SUMMARY_SCHEMA,
-                        orient="row")
-
-
 def summarise_key_figures(key_figures: pl.DataFrame) -> pl.DataFrame:
-    """The same frame as `summarise_history`, from the months' key figures (the history store's key_figures,
-    one row per month, oldest first)."""
-    return key_figures.select(*SUMMARY_SCHEMA).cast(SUMMARY_SCHEMA)
+    """One row per month with the figures the trends follow (SUMMARY_METRICS), from the months' key figures (the
+    history store's key_figures, one row per month, oldest first)."""
+    return key_figures.select(*TRENDS_SCHEMA).cast(TRENDS_SCHEMA)
 
 
 def compute_changes(summary: pl.DataFrame, metrics: tuple[str, ...] = SUMMARY_METRICS) -> pl.DataFrame:
@@ -107,15 +90,6 @@ def track_presence(history: pl.DataFrame, column: str, by: str | None = None) ->
                    .join(units, on=["month", *keys, "unit"], how="anti")
                    .select("month", "compared_with", *keys, "unit", pl.lit("disappeared").alias("change")))
     return pl.concat([appeared, disappeared]).cast(schema).sort("month", *keys, "change", "unit")
-
-
-def summarise_completeness_history(uploads: pl.DataFrame) -> pl.DataFrame:
-    """Per month and level: units, complete, share_complete, without_uploads, mean_score."""
-    parts = [summarise_completeness(frame, days_in_month(month)).select(pl.lit(month).alias("month"), pl.all())
-             for (month,), frame in uploads.group_by("month")]
-    if not parts:
-        return pl.DataFrame(schema={"month": pl.String, "level": pl.String})
-    return pl.concat(parts).sort("month", "level")
 
 
 def check_cumulative_counters(summary: pl.DataFrame,

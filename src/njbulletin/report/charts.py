@@ -186,7 +186,7 @@ METRIC_UNITS = {"bookings_total": "unit_bookings", "platforms_total": "unit_book
 
 
 def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str, sheet: Sheet = PAPER) -> Figure:
-    """One summary figure over the months (from trends.summarise_history)."""
+    """One summary figure over the months (from trends.summarise_key_figures)."""
     share = metric.endswith("share")
     data = summary.select("month", (pl.col(metric) * (100 if share else 1)).alias(metric))
     ylabel = text(METRIC_UNITS.get(metric, "unit_value"), lang)
@@ -197,7 +197,7 @@ def chart_trend(summary: pl.DataFrame, metric: str, month: str, lang: str, sheet
 
 
 def chart_completeness_trend(history: pl.DataFrame, month: str, lang: str, sheet: Sheet = PAPER) -> Figure:
-    """Share of complete units per month, districts and hospitals apart (from summarise_completeness_history)."""
+    """Share of complete units per month, districts and hospitals apart (the history store's completeness)."""
     data = history.with_columns((pl.col("share_complete") * 100).alias("share_complete"),
                                 pl.col("level").map_elements(lambda lvl: text(lvl, lang), return_dtype=pl.String)
                                 .alias("level_label"))

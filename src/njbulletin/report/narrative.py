@@ -17,7 +17,7 @@ from njbulletin.config import MIN_RATIO_DENOMINATOR
 from njbulletin.languages import language_position
 from njbulletin.report.labels import display_name, join_names, text
 from njbulletin.report.strings import TEXT
-from njbulletin.report.tables import ReportTable, report_table
+from njbulletin.report.tables import ReportTable, hundred_million_scale, report_table
 
 LEVELS = ("district", "hospital")
 
@@ -71,7 +71,8 @@ def hundred_million(value: float | None, lang: str) -> str:
     """A figure the bulletin prints in 亿 with 2 decimals, with that precision: 285.01亿 / 28.501 billion."""
     if value is None:
         return "—"
-    number = f"{value / 1e8:,.2f}" if lang == "zh" else f"{value / 1e9:,.3f}"
+    divisor, digits = hundred_million_scale(lang)
+    number = f"{value / divisor:,.{digits}f}"
     return text("fmt.hundred_million", lang, value=number)
 
 

@@ -22,13 +22,14 @@ import re
 from dataclasses import dataclass
 
 from njbulletin.reading.textio import is_wide
+from njbulletin.report.jinja import print_stylesheet_number
 from njbulletin.report.strings import text
 
 MM = 96 / 25.4  # CSS pixels per millimetre
 PAGE_MARGIN_MM = (17, 12, 16, 12)  # top, right, bottom, left: room for the header and footer lines
 PORTRAIT_WIDTH = (210 - PAGE_MARGIN_MM[1] - PAGE_MARGIN_MM[3]) * MM  # 703 px of content on portrait A4
 LANDSCAPE_WIDTH = (297 - PAGE_MARGIN_MM[1] - PAGE_MARGIN_MM[3]) * MM  # 1032 px on landscape A4
-PRINT_FONT_PT = 8.5  # tables on paper (report.css)
+PRINT_FONT_PT = print_stylesheet_number(".njb-table table", "font-size", "pt")  # tables on paper: 8.5
 EM = PRINT_FONT_PT * 96 / 72  # 11.3 px
 CELL_PADDING = 2 * 4 + 1  # left and right padding of a printed cell, and its border
 TEXT_COLUMN_EM = 8  # a text column (a name, a measure) wraps beyond this width

@@ -9,7 +9,7 @@ size, and on screen at its own size its 7 pt text is 7 x DPI / 72 = 9.7 px.
 
 So a chart is drawn for its sheet, never drawn large and shrunk:
 - PAPER: at most 7.0 in wide (700 px, inside portrait A4's text column of 186 mm, 703 CSS px:
-  report.printing.PORTRAIT_WIDTH) and at most 5.6 in tall (560 px, 148 mm; report.css caps a printed image at
+  report.printing.PORTRAIT_WIDTH) and at most 5.6 in tall (560 px, 142 mm; report.css caps a printed image at
   150 mm, so none is shrunk). A chart a heading pushes to the next sheet leaves the one before it at least 40%
   full: 148 mm and its heading are less than 60% of the 264 mm a sheet holds. A chart with more rows than fit
   (the hospitals' completeness heatmap) is split into parts of at most MAX_ROWS rows (`parts`).
@@ -26,13 +26,14 @@ import re
 from dataclasses import dataclass
 
 from njbulletin.reading.textio import display_width
+from njbulletin.report.jinja import print_stylesheet_number
 
 DPI = 100  # pixels per inch of every chart's PNG
 SMALLEST_TEXT = 7  # points: bar labels, the source line; the smallest text of any chart
 ROW = 0.17  # inches per bar or heatmap row (9 pt labels, 7 pt values)
 OVERHEAD = 1.3  # inches of a row chart that are not rows: title, axis label, ticks, source line
 MAX_ROWS = 25  # rows per chart: 25 rows and the overhead fit PAPER's height (1.3 + 25 x 0.17 = 5.55 in)
-PRINT_MAX_HEIGHT_MM = 150  # report.css: `img { max-height: 150mm }` in print, above PAPER's 5.6 in (148 mm)
+PRINT_MAX_HEIGHT_MM = print_stylesheet_number("img", "max-height", "mm")  # 150, above PAPER's 5.6 in (142 mm)
 
 
 @dataclass(frozen=True)

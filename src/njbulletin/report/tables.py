@@ -162,6 +162,12 @@ def column_format(column: str) -> str | None:
     return None
 
 
+def hundred_million_scale(lang: str) -> tuple[float, int]:
+    """How a figure the bulletin prints in 亿 with 2 decimals is written, with that precision: (divisor, decimals),
+    in 亿 with 2 decimals (285.01亿) or in billions with 3 (28.501 billion). Tables and prose both use it."""
+    return (1e8, 2) if lang == "zh" else (1e9, 3)
+
+
 def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = None, *, lang: str):
     """One great_tables format over some columns (and rows, for wide tables): integer, percent, decimal2,
     decimal4, signed_percent (+1.2%), signed_points (a share's change: +0.16 个百分点 / +0.16 pp), or
@@ -178,8 +184,8 @@ def apply_format(table, kind: str, columns: list[str], rows: list[int] | None = 
         return table.fmt_number(columns=columns, rows=rows, decimals=2, scale_by=100, force_sign=True,
                                 pattern=text("fmt.points", lang, value="{x}"))
     if kind == "hundred_million":
-        scale, digits = (1e-8, 2) if lang == "zh" else (1e-9, 3)
-        return table.fmt_number(columns=columns, rows=rows, decimals=digits, scale_by=scale,
+        divisor, digits = hundred_million_scale(lang)
+        return table.fmt_number(columns=columns, rows=rows, decimals=digits, scale_by=1 / divisor,
                                 pattern=text("fmt.hundred_million", lang, value="{x}"))
     return table.fmt_number(columns=columns, rows=rows, decimals=2)
 

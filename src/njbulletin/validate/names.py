@@ -114,6 +114,12 @@ def resolve_names(frame: pl.DataFrame, column: str, registry: pl.DataFrame | Non
             .drop("_kind", "_institution"))
 
 
+def with_canonical_units(frame: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The frame with `unit` holding each row's canonical name (`resolve_names` on `column`): how a unit is known
+    across months and tables (the units present, their appearing and disappearing)."""
+    return resolve_names(frame, column).with_columns(pl.col("canonical_name").alias("unit"))
+
+
 def resolve_institutions(frame: pl.DataFrame, column: str, registry: pl.DataFrame | None = None) -> pl.DataFrame:
     """Like resolve_names, plus `institution`: the canonical name of the institution a name belongs
     to (the parent hospital for a campus, else the canonical name; the printed name when unknown)."""
