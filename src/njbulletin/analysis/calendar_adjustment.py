@@ -37,7 +37,7 @@ import polars as pl
 from njbulletin.analysis.spc import compute_spc
 from njbulletin.analysis.spc_queries import select_judged
 from njbulletin.indicators import VOLUME_INDICATORS
-from njbulletin.months import month_index
+from njbulletin.months import month_index, year_and_number
 from njbulletin.workdays import SOURCE_CALENDAR_DAYS, MonthCalendar, month_calendar
 
 MIN_FESTIVALS = 2  # festivals in the history before their effect is estimated
@@ -88,8 +88,10 @@ def calendar_months(months: list[str], calendar: Callable[[str], MonthCalendar] 
 def count_festivals(months: pl.DataFrame) -> int:
     """The Spring Festivals whose window is at least half covered by the months present (January to March
     of a year hold its festival's window)."""
-    shares = (months.filter(pl.col("festival_share") > 0)
-              .group_by(pl.col("month").str.slice(0, 4)).agg(pl.col("festival_share").sum()))
+    festive = months.filter(pl.col("festival_share") > 0)
+    years = {month: year_and_number(month)[0] for month in festive["month"].unique()}
+    shares = festive.group_by(pl.col("month").replace_strict(years, return_dtype=pl.Int64).alias("year")).agg(
+        pl.col("festival_share").sum())
     return int((shares["festival_share"] >= HALF_WINDOW).sum())
 
 
