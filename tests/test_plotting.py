@@ -323,18 +323,19 @@ def test_count_axes_have_whole_ticks():
         plt.close(figure)
 
 
-def test_every_chart_is_drawn_within_its_sheet_and_the_hospitals_heatmap_in_two_parts(seed):
+def test_every_chart_is_drawn_within_its_sheet_and_the_hospitals_heatmap_in_three_parts(seed):
     """report.sheets: on paper at most 7.0 x 5.6 in (portrait A4's 703 px column and 148 mm, never shrunk in
-    print), on a phone at most 3.6 in wide (360 px of a 390 px screen). The seed's 39 hospitals: ranks 1-20, 21-39."""
+    print), on a phone at most 3.6 in wide (360 px of a 390 px screen). The seed's 39 hospitals: ranks 1-13, 14-26, 27-39."""
     from njbulletin.report.sheets import PAPER, PHONE, parts
 
-    assert parts(39) == [range(0, 20), range(20, 39)] and parts(12) == [range(0, 12)] and parts(25) == [range(0, 25)]
+    assert parts(39) == [range(0, 13), range(13, 26), range(26, 39)] and parts(12) == [range(0, 12)]
+    assert parts(16) == [range(0, 16)] and parts(17) == [range(0, 9), range(9, 17)]
     ranked = completeness.rank_by_completeness(completeness.compute_upload_ratios(seed["uploads"], 30))
     for sheet in (PAPER, PHONE):
         figures = charts.chart_completeness_parts(ranked, "hospital", "2024-11", "zh", sheet)
-        assert [len(figure.axes[0].get_yticklabels()) for figure in figures] == [20, 19]
+        assert [len(figure.axes[0].get_yticklabels()) for figure in figures] == [13, 13, 13]
         title = figures[1].axes[0].get_title(loc="center" if sheet is PAPER else "right")  # a phone: at the right
-        assert title == "2024-11 数据采集完整度（医院）\n第 21–39 名，共 39 家（2 / 2）"
+        assert title == "2024-11 数据采集完整度（医院）\n第 14–26 名，共 39 家（2 / 3）"
         for figure in figures + [charts.chart_channels(channels.summarise_channels(seed["bookings"]), "2024-11", "en",
                                                        sheet=sheet)]:
             width, height = figure.get_size_inches()

@@ -76,8 +76,9 @@ def write_entry(processed_dir: Path, month: str, tables: Mapping[str, pl.DataFra
 
 def write_month(processed_dir: Path, month: str, tables: Mapping[str, pl.DataFrame]) -> None:
     """Store a month: its tables (each partition replaced atomically), then its entry in the history store.
-    The one writer of a month: the entry never describes tables other than those in place."""
-    history_stamp_path(processed_dir, month).unlink(missing_ok=True)
+    The one writer of a month: the entry never describes tables other than those in place (a stamp left beside
+    tables that a failed write changed in part no longer matches their digests, so it is not taken as fresh; a
+    write that failed before any table changed leaves the month, its stamp included, as it was)."""
     storage.write_month_tables(tables, processed_dir, month)
     write_entry(processed_dir, month, tables, code_version())
 

@@ -115,8 +115,8 @@ def chart_completeness(ratios: pl.DataFrame, level: str, month: str, lang: str, 
 
 def chart_completeness_parts(ratios: pl.DataFrame, level: str, month: str, lang: str,
                              sheet: Sheet = PAPER) -> list[Figure]:
-    """One level's completeness heatmap in parts that fit a sheet (report.sheets.parts: 39 hospitals, ranks 1-20
-    and 21-39), each part's title saying which ranks it shows."""
+    """One level's completeness heatmap in parts that fit a sheet (report.sheets.parts: 39 hospitals, ranks 1-13,
+    14-26 and 27-39), each part's title saying which ranks it shows."""
     split = parts(ratios.filter(pl.col("level") == level).height)
     return [chart_completeness(ratios, level, month, lang, sheet, rows, (number, len(split)))
             for number, rows in enumerate(split, start=1)]

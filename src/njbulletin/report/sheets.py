@@ -32,7 +32,9 @@ DPI = 100  # pixels per inch of every chart's PNG
 SMALLEST_TEXT = 7  # points: bar labels, the source line; the smallest text of any chart
 ROW = 0.17  # inches per bar or heatmap row (9 pt labels, 7 pt values)
 OVERHEAD = 1.3  # inches of a row chart that are not rows: title, axis label, ticks, source line
-MAX_ROWS = 25  # rows per chart: 25 rows and the overhead fit PAPER's height (1.3 + 25 x 0.17 = 5.55 in)
+# rows per chart: a part of 16 rows (1.3 + 0.6 + 16 x 0.17 = 4.6 in, 122 mm printed) fits a landscape sheet's 177 mm
+# below the last rows of the landscape ranking table before it, so that table's last sheet is not left nearly empty
+MAX_ROWS = 16
 PRINT_MAX_HEIGHT_MM = print_stylesheet_number("img", "max-height", "mm")  # 150, above PAPER's 5.6 in (142 mm)
 
 
@@ -101,7 +103,7 @@ def rows_height(rows: int, sheet: Sheet, extra: float = 0.0) -> float:
 
 
 def parts(rows: int, most: int = MAX_ROWS) -> list[range]:
-    """`rows` rows in as few parts of at most `most` rows as will do, of sizes as even as can be: 39 -> 20 + 19."""
+    """`rows` rows in as few parts of at most `most` rows as will do, of sizes as even as can be: 39 -> 13 + 13 + 13."""
     count = max(1, math.ceil(rows / most))
     size = math.ceil(rows / count) if rows else 0
     return [range(start, min(start + size, rows)) for start in range(0, rows, size)] if rows else [range(0)]
