@@ -163,7 +163,6 @@ def char_facts(path: Path, page: int, text: str) -> list[tuple[str, float, str, 
 # --------------------------------------------------------------------------------- every fixture reads right
 
 
-@pytest.mark.parametrize("name", FIXTURES)
 def assert_tables_of_the_text(bulletin, seed) -> None:
     """A PDF of the seed read as the seed's month, every table equal to the text's."""
     assert (bulletin.month, bulletin.encoding) == ("2024-11", "pdf")
@@ -171,6 +170,7 @@ def assert_tables_of_the_text(bulletin, seed) -> None:
         assert bulletin.tables[table].equals(frame), table
 
 
+@pytest.mark.parametrize("name", FIXTURES)
 def test_every_writer_pdf_gives_exactly_the_tables_of_the_text(as_bulletins, seed, name):
     bulletin = as_bulletins[name]
     assert_tables_of_the_text(bulletin, seed)
