@@ -70,8 +70,9 @@ lab: $(INSTALLED)
 
 ## Re-execute the notebooks in place with their default parameters (refreshes the outputs nbval compares)
 notebooks: $(INSTALLED)
-	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
-	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports NJBULLETIN_SCRATCH=$$scratch \
+	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch" "$(CURDIR)/scratch/notebooks"' EXIT; \
+	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
+	NJBULLETIN_SCRATCH="$(CURDIR)/scratch/notebooks" \
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.record_timing=False \
 		notebooks/[0-9][0-9]-*.ipynb

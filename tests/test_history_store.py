@@ -120,17 +120,37 @@ def test_an_entry_computed_by_other_code_is_stale(archive, monkeypatch):
 
 
 def test_an_entry_whose_writer_was_killed_midway_is_not_taken_for_fresh(archive, monkeypatch):
-    # the stamp goes first and comes back last: killed in between, the month has no stamp
-    def killed(*args, **kwargs):
-        raise KeyboardInterrupt
+    # the month's tables are written, then its entry: the entry's stamp goes first and comes back last, so a writer
+    # killed while it writes the entry's partitions leaves the month without a stamp
+    write_partitions, calls = storage.write_partitions, []
+
+    def killed_writing_the_entry(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 2:  # the first call writes the month's tables, the second the entry's datasets
+            raise KeyboardInterrupt
+        return write_partitions(*args, **kwargs)
 
     _, _, tables = read_month_tables(archive.raw_dir / "2024-10.txt", allow_errors=True)
-    monkeypatch.setattr(storage, "write_partitions", killed)
+    monkeypatch.setattr(storage, "write_partitions", killed_writing_the_entry)
     with pytest.raises(KeyboardInterrupt):
         history_store.write_month(archive.processed_dir, "2024-10", tables)
     monkeypatch.undo()
-    assert not (archive.processed_dir / "history" / "stamps" / "2024-10.json").exists()
+    assert len(calls) == 2 and not (archive.processed_dir / "history" / "stamps" / "2024-10.json").exists()
     assert history_store.refresh(archive.processed_dir, MONTHS) == ["2024-10"]
+
+
+def test_a_write_of_the_tables_that_failed_before_any_changed_keeps_the_month_fresh(archive, monkeypatch):
+    """A full disk on the first partition: the tables are as they were, and so is their stamp (still their digests)."""
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    _, _, tables = read_month_tables(archive.raw_dir / "2024-10.txt", allow_errors=True)
+    monkeypatch.setattr(storage, "write_partitions", disk_full)
+    with pytest.raises(OSError):
+        history_store.write_month(archive.processed_dir, "2024-10", tables)
+    monkeypatch.undo()
+    assert (archive.processed_dir / "history" / "stamps" / "2024-10.json").exists()
+    assert history_store.refresh(archive.processed_dir, MONTHS) == []
 
 
 def test_a_month_not_processed_yet_is_read_from_its_raw_file(archive, tmp_path):

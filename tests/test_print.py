@@ -41,7 +41,8 @@ PAGES = ["50-attention", "01-ingest", "02-validate", "10-booking-channels", "20-
 # 20-upload-completeness on 8 (was 6 in Chinese, 7 in English).
 SHEETS = {"zh": {"50-attention": 4, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 12, "20-upload-completeness": 9,
                  "30-hospital-throughput": 10, "40-trends": 4},
-          "en": {"50-attention": 6, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 12, "20-upload-completeness": 9,
+          # en 20: its longer labels, and the hospitals' heatmap in three parts, one sheet each after the first
+          "en": {"50-attention": 6, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 12, "20-upload-completeness": 10,
                  "30-hospital-throughput": 10, "40-trends": 4},
           "archive": {"50-attention": 5, "01-ingest": 2, "02-validate": 8, "10-booking-channels": 12,
                       "20-upload-completeness": 9, "30-hospital-throughput": 10, "40-trends": 14}}

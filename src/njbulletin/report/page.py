@@ -7,9 +7,16 @@ from pathlib import Path
 
 import polars as pl
 
+from njbulletin.config import PROJECT_ROOT
 from njbulletin.report import narrative
 from njbulletin.report.labels import text
 from njbulletin.report.tables import ReportTable, report_table
+
+
+def shown_folder(folder: Path) -> str:
+    """A folder as a reader is told it: relative to the project when it is inside it (scratch/<user>), else whole."""
+    folder = Path(folder)
+    return str(folder.relative_to(PROJECT_ROOT)) if folder.is_relative_to(PROJECT_ROOT) else str(folder)
 
 
 @dataclass(frozen=True)
@@ -24,7 +31,7 @@ class Page:
         """The page of a notebook for a MonthContext (its month, language and figures folder). A notebook run
         by hand says where it writes: its scratch folder, not the published reports."""
         if context.exploring:
-            print(text("p.exploring", context.lang, command="njbulletin run", folder=context.scratch_dir))
+            print(text("p.exploring", context.lang, command="njbulletin run", folder=shown_folder(context.scratch_dir)))
         return cls(notebook, context.month, context.lang, context.figures_dir)
 
     def text(self, key: str, **values: object) -> str:
