@@ -68,9 +68,10 @@ lint: $(INSTALLED)
 lab: $(INSTALLED)
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root)
 
-## Re-execute the notebooks in place with their default parameters (refreshes the outputs nbval compares)
+## Re-execute the notebooks in place as a hand run would (seed ingested in a temporary folder; writes to scratch/notebooks): refreshes the outputs nbval compares
 notebooks: $(INSTALLED)
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch" "$(CURDIR)/scratch/notebooks"' EXIT; \
+	$(BIN)/njbulletin ingest data/raw/2024-11.txt --processed $$scratch/processed > /dev/null; \
 	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports \
 	NJBULLETIN_SCRATCH="$(CURDIR)/scratch/notebooks" \
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.kernel_name=python3 \
