@@ -157,11 +157,6 @@ def load_indicator_history(ctx) -> pl.DataFrame:
     return read_months(ctx, ("indicator_values",))["indicator_values"]
 
 
-def load_flag_history(ctx) -> pl.DataFrame:
-    """The standing flags of every processed month up to the context's month."""
-    return read_months(ctx, ("standing_flags",))["standing_flags"]
-
-
 ATTENTION_HISTORY = ("indicator_values", "standing_flags", "key_figures")
 
 
