@@ -210,3 +210,66 @@ def test_before_history_notebooks_run_the_months_not_ingested_again_are_brought_
     assert refresh_history_store(kept, archive.processed_dir) == []  # no history notebook runs: nothing read
     assert refresh_history_store(plans, archive.processed_dir) == ["2024-09", "2024-10"]
     assert refresh_history_store(plans, archive.processed_dir) == []
+
+
+# ----------------------------------------------------------------------------- every month in one file
+
+
+def forbid_table_reads(monkeypatch):
+    def no_table_reads(*args, **kwargs):
+        raise AssertionError("a month's full table was read")
+
+    monkeypatch.setattr(storage, "read_month_table", no_table_reads)
+
+
+def test_once_consolidated_every_month_is_read_from_the_combined_files_alone(archive, monkeypatch):
+    expected = history_store.read_months(archive)
+    assert history_store.consolidate(archive.processed_dir) == list(history.DATASETS)
+    assert history_store.consolidate(archive.processed_dir) == []  # nothing changed: no file rewritten
+    combined = pl.read_parquet(archive.processed_dir / "history" / "combined" / "key_figures.parquet")
+    assert combined["month"].to_list() == MONTHS and combined["bookings_total"].to_list() == [276195, 276194, 276195]
+    for dataset in history.DATASETS:  # the months' own entries gone: only the combined files can give them
+        for month in MONTHS:
+            (archive.processed_dir / "history" / dataset / f"month={month}" / "data.parquet").unlink()
+    forbid_table_reads(monkeypatch)
+    read = history_store.read_months(archive)
+    assert all(read[dataset].equals(expected[dataset]) for dataset in history.DATASETS)
+
+
+def test_a_month_whose_tables_changed_is_not_read_from_the_combined_files(archive):
+    history_store.consolidate(archive.processed_dir)
+    bookings = storage.read_month_table(archive.processed_dir, "bookings", "2024-10")
+    storage.write_month_tables({"bookings": bookings.with_columns(pl.col("count") * 2)}, archive.processed_dir,
+                               "2024-10")  # rewritten by other means: the combined files still hold 276194
+    figures = history_store.read_months(archive, ("key_figures",))["key_figures"]
+    assert figures["bookings_total"].to_list() == [276195, 2 * 276194, 276195]
+    assert history_store.refresh(archive.processed_dir, MONTHS) == ["2024-10"]
+    combined = pl.read_parquet(archive.processed_dir / "history" / "combined" / "key_figures.parquet")
+    assert combined["bookings_total"].to_list() == [276195, 2 * 276194, 276195]
+
+
+def test_the_combined_files_of_other_code_are_not_read(archive, monkeypatch):
+    history_store.consolidate(archive.processed_dir)
+    reads = []
+    read_month_table = storage.read_month_table
+    monkeypatch.setattr(storage, "read_month_table", lambda *args: reads.append(args[1:]) or read_month_table(*args))
+    monkeypatch.setattr(history_store, "code_version", lambda: "other code")
+    figures = history_store.read_months(archive, ("key_figures",))["key_figures"]
+    assert figures["bookings_total"].to_list() == [276195, 276194, 276195]
+    assert {month for _, month in reads} == set(MONTHS)  # every month computed again from its tables
+
+
+def test_a_partition_touched_but_unchanged_is_hashed_once_and_its_month_still_read_from_the_combined_files(
+        archive, monkeypatch):
+    import os
+
+    history_store.consolidate(archive.processed_dir)
+    partition = archive.processed_dir / "uploads" / "month=2024-10" / "data.parquet"
+    os.utime(partition, ns=(partition.stat().st_atime_ns, partition.stat().st_mtime_ns + 10**9))
+    hashed = []
+    sha256_file = history_store.sha256_file
+    monkeypatch.setattr(history_store, "sha256_file", lambda path: hashed.append(path) or sha256_file(path))
+    forbid_table_reads(monkeypatch)
+    figures = history_store.read_months(archive, ("key_figures",))["key_figures"]
+    assert figures["month"].to_list() == MONTHS
+    assert hashed == [partition]  # the 17 other partitions' signatures are those recorded when they were hashed

@@ -13,14 +13,23 @@ tables; a month whose entry is missing or stale is computed in memory from its t
 context's own month from its raw file when it is not processed yet: the figures are always those of the
 tables in place, and the store only makes them cheap.
 
+Every month of a dataset is also kept in one file (``PROCESSED/history/combined/<dataset>.parquet``, written by
+`consolidate` after a month is ingested and after `refresh`), each month's stamp in the file's metadata, so that
+a history notebook opens one file per dataset, not one per month, whatever the length of the archive. A month
+of that file is used only while its stamp holds for the partitions in place (`is_current`); checking it hashes
+no file whose size, modification time and inode are those it had when hashed (`PartitionDigests`). A month
+missing from the file, or stale in it, is read from its own entry or computed, as above.
+
 This module sits above `analysis` (whose functions it calls, and which opens no file) and uses `storage`
 for the partitions.
 """
 from __future__ import annotations
 
+import io
 import json
+import os
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -28,36 +37,82 @@ import polars as pl
 from njbulletin import storage
 from njbulletin.analysis.history import DATASETS, derive_entry
 from njbulletin.analysis.summary import BULLETIN_TABLES
-from njbulletin.atomic import read_json, write_text_atomic
+from njbulletin.atomic import atomic_path, read_json, write_text_atomic
 from njbulletin.digests import code_version, sha256_file
 from njbulletin.errors import UsageError
 from njbulletin.ingest import ensure_outside_raw, read_month_tables
-from njbulletin.layout import history_partition_path, history_stamp_path, partition_path
+from njbulletin.layout import (
+    PARTITION_FILENAME,
+    history_combined_path,
+    history_partition_path,
+    history_signatures_path,
+    history_stamp_path,
+    partition_path,
+)
 from njbulletin.months import shift_month
 
 # ----------------------------------------------------------------------------- stamps
 
 
-def partition_digests(processed_dir: Path, month: str, tables: list[str]) -> dict[str, str | None]:
+class PartitionDigests:
+    """The sha256 of the month partitions of the tables, each file hashed at most once per version of it: a
+    partition whose size, modification time (ns) and inode are those recorded when it was last hashed
+    (``history/combined/signatures.json``, kept by `consolidate`) takes the recorded digest. The file is
+    stat'ed before it is hashed, so a file replaced meanwhile is recorded with the signature of the one before
+    it, which no longer matches: it is hashed again next time."""
+
+    def __init__(self, processed_dir: Path):
+        self.root = str(processed_dir)
+        self.recorded = read_json(history_signatures_path(processed_dir)) or {}
+        self.seen: dict[str, list] = {}
+
+    def digest(self, table: str, month: str) -> str | None:
+        """The sha256 of the table's partition of the month, or None when it has none."""
+        relative = f"{table}/month={month}/{PARTITION_FILENAME}"
+        if relative not in self.seen:
+            path = os.path.join(self.root, relative)
+            try:
+                status = os.stat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                return None
+            signature = [status.st_size, status.st_mtime_ns, status.st_ino]
+            recorded = self.recorded.get(relative)
+            known = isinstance(recorded, list) and len(recorded) == 4 and recorded[:3] == signature
+            self.seen[relative] = [*signature, recorded[3] if known else sha256_file(Path(path))]
+        return self.seen[relative][3]
+
+    def save(self) -> None:
+        """Record the signatures seen (those of files gone are dropped), when they differ from the record."""
+        if self.seen != self.recorded:
+            write_text_atomic(history_signatures_path(self.root), json.dumps(self.seen, sort_keys=True) + "\n")
+
+
+def partition_digests(processed_dir: Path, month: str, tables: list[str],
+                      digests: PartitionDigests | None = None) -> dict[str, str | None]:
     """The sha256 of each table's partition of the month (None for a table without one)."""
-    digests: dict[str, str | None] = {}
-    for table in sorted(tables):
-        path = partition_path(processed_dir, table, month)
-        digests[table] = sha256_file(path) if path.is_file() else None
-    return digests
+    digests = digests or PartitionDigests(processed_dir)
+    return {table: digests.digest(table, month) for table in sorted(tables)}
 
 
-def history_stamp(processed_dir: Path, month: str, tables: list[str], code: str) -> dict:
+def history_stamp(processed_dir: Path, month: str, tables: list[str], code: str,
+                  digests: PartitionDigests | None = None) -> dict:
     """What a month's entry in the history store is computed from: its tables' partitions and the code."""
-    return {"month": month, "code": code, "tables": partition_digests(processed_dir, month, tables)}
+    return {"month": month, "code": code, "tables": partition_digests(processed_dir, month, tables, digests)}
 
 
-def is_history_fresh(processed_dir: Path, month: str, code: str) -> bool:
-    """True when the month's entry was computed by this code from the partitions in place now."""
-    stamp = read_json(history_stamp_path(processed_dir, month))
-    if not stamp or stamp.get("code") != code or not stamp.get("tables"):
+def is_current(stamp: dict | None, month: str, code: str, digests: PartitionDigests) -> bool:
+    """True when a stamp of the month names this code and the partitions in place now."""
+    if not isinstance(stamp, dict) or stamp.get("month") != month or stamp.get("code") != code:
         return False
-    return stamp == history_stamp(processed_dir, month, list(stamp["tables"]), code)
+    tables = stamp.get("tables")
+    return bool(tables) and isinstance(tables, dict) and all(
+        digests.digest(table, month) == digest for table, digest in tables.items())
+
+
+def is_history_fresh(processed_dir: Path, month: str, code: str, digests: PartitionDigests | None = None) -> bool:
+    """True when the month's entry was computed by this code from the partitions in place now."""
+    return is_current(read_json(history_stamp_path(processed_dir, month)), month, code,
+                      digests or PartitionDigests(processed_dir))
 
 
 # ----------------------------------------------------------------------------- writing
@@ -90,19 +145,89 @@ def ingest_month(ctx):
     ensure_outside_raw(ctx.output_processed_dir)
     bulletin, report, tables = read_month_tables(ctx.raw_path(), ctx.allow_errors)
     write_month(ctx.output_processed_dir, ctx.month, tables)
+    consolidate(ctx.output_processed_dir)
     return bulletin, report, tables
 
 
 def refresh(processed_dir: Path, months: list[str]) -> list[str]:
-    """Compute again the entries of those months whose entry is missing or stale; returns those months."""
+    """Compute again the entries of those months whose entry is missing or stale, then bring the combined files
+    up to date (`consolidate`); returns those months."""
     code = code_version()
-    stale = [month for month in months if not is_history_fresh(processed_dir, month, code)]
+    digests = PartitionDigests(processed_dir)
+    stale = [month for month in months if not is_history_fresh(processed_dir, month, code, digests)]
     names = storage.processed_table_names(processed_dir) if stale else []
     for month in stale:
         tables = stored_tables(processed_dir, month, names)
         if tables:
             write_entry(processed_dir, month, tables, code)
+    if months:
+        consolidate(processed_dir)
     return stale
+
+
+# ----------------------------------------------------------------------------- every month in one file
+
+STAMPS_KEY = "njbulletin.history.stamps"  # the combined file's metadata: each month's stamp
+
+
+@dataclass(frozen=True)
+class Combined:
+    """A combined file as read: its rows (None for no file) and each month's stamp."""
+    frame: pl.DataFrame | None
+    stamps: dict[str, dict]
+
+    def months(self, month_list: list[str]) -> pl.DataFrame | None:
+        """Its rows of the given months (None for none)."""
+        if self.frame is None or not month_list:
+            return None
+        return self.frame.filter(pl.col("month").is_in(month_list))
+
+
+def read_combined(processed_dir: Path, dataset: str) -> Combined:
+    """A dataset's combined file, its rows and stamps read from one open of it (a writer replaces the file
+    whole, by rename); an absent or damaged file reads as empty."""
+    try:
+        data = history_combined_path(processed_dir, dataset).read_bytes()
+        stamps = json.loads(pl.read_parquet_metadata(io.BytesIO(data)).get(STAMPS_KEY, "{}"))
+        return Combined(pl.read_parquet(io.BytesIO(data)), stamps if isinstance(stamps, dict) else {})
+    except (OSError, ValueError, pl.exceptions.PolarsError):
+        return Combined(None, {})
+
+
+def write_combined(processed_dir: Path, dataset: str, frame: pl.DataFrame, stamps: dict[str, dict]) -> None:
+    with atomic_path(history_combined_path(processed_dir, dataset)) as temporary:
+        frame.write_parquet(temporary, metadata={STAMPS_KEY: json.dumps(stamps, sort_keys=True)})
+
+
+def consolidate(processed_dir: Path) -> list[str]:
+    """Bring each dataset's combined file up to date with the fresh entries of the months in place: a month
+    kept while its stamp holds, one added from its own entry when that is fresh, months gone dropped. A file
+    that needs no change is left as it is. Two writers at once may lose one's months (the last rename wins):
+    a reader then reads those months from their own entries, and the next call adds them. Returns the
+    datasets rewritten."""
+    code = code_version()
+    digests = PartitionDigests(processed_dir)
+    months = stored_months(processed_dir)
+    own_stamps = {month: read_json(history_stamp_path(processed_dir, month)) for month in months}
+    rewritten = []
+    for dataset in DATASETS:
+        combined = read_combined(processed_dir, dataset)
+        kept = [month for month in months if is_current(combined.stamps.get(month), month, code, digests)]
+        added = [month for month in months if month not in set(kept)
+                 and is_current(own_stamps[month], month, code, digests)]
+        if not added and len(kept) == len(combined.stamps):
+            continue
+        target = history_combined_path(processed_dir, dataset)
+        if not kept and not added:
+            target.unlink(missing_ok=True)
+            continue
+        parts = [part for part in (combined.months(kept), read_stored(processed_dir, dataset, added)) if part is not None]
+        stamps = {**{month: combined.stamps[month] for month in kept}, **{month: own_stamps[month] for month in added}}
+        write_combined(processed_dir, dataset, pl.concat(parts, how="vertical").sort("month", maintain_order=True),
+                       dict(sorted(stamps.items())))
+        rewritten.append(dataset)
+    digests.save()
+    return rewritten
 
 
 # ----------------------------------------------------------------------------- reading
@@ -114,10 +239,10 @@ def stored_tables(processed_dir: Path, month: str, names: list[str]) -> dict[str
             if partition_path(processed_dir, name, month).is_file()}
 
 
-def stored_months(processed_dir: Path, up_to: str) -> list[str]:
-    """The months up to `up_to` that have any bulletin table in the processed folder."""
+def stored_months(processed_dir: Path, up_to: str | None = None) -> list[str]:
+    """The months (up to `up_to`, when given) that have any bulletin table in the processed folder."""
     months = {month for name in BULLETIN_TABLES for month in storage.processed_months(processed_dir, name)}
-    return sorted(month for month in months if month <= up_to)
+    return sorted(month for month in months if up_to is None or month <= up_to)
 
 
 def read_stored(processed_dir: Path, dataset: str, months: list[str]) -> pl.DataFrame | None:
@@ -128,24 +253,33 @@ def read_stored(processed_dir: Path, dataset: str, months: list[str]) -> pl.Data
 
 
 def read_months(ctx, datasets: tuple[str, ...] = DATASETS) -> dict[str, pl.DataFrame]:
-    """The datasets of every month up to the context's month (`MonthContext`), oldest first: from the store
-    where the month's entry is fresh, else computed in memory from the month's tables (the context's own
-    month from its raw file when it is not processed yet)."""
+    """The datasets of every month up to the context's month (`MonthContext`), oldest first: from the combined
+    files for the months current in all of them, else from the month's own entry where it is fresh, else
+    computed in memory from the month's tables (the context's own month from its raw file when it is not
+    processed yet)."""
     code = code_version()
-    months = stored_months(ctx.processed_dir, ctx.month)
-    fresh = [month for month in months if is_history_fresh(ctx.processed_dir, month, code)]
-    names = storage.processed_table_names(ctx.processed_dir) if len(fresh) < len(months) else []
-    computed = {month: derive_entry(month, stored_tables(ctx.processed_dir, month, names), datasets)
-                for month in months if month not in fresh}
+    processed = ctx.processed_dir
+    digests = PartitionDigests(processed)
+    months = stored_months(processed, ctx.month)
+    combined = {dataset: read_combined(processed, dataset) for dataset in datasets}
+    kept = [month for month in months
+            if all(is_current(combined[dataset].stamps.get(month), month, code, digests) for dataset in datasets)]
+    rest = [month for month in months if month not in set(kept)]
+    fresh = [month for month in rest if is_history_fresh(processed, month, code, digests)]
+    names = storage.processed_table_names(processed) if len(fresh) < len(rest) else []
+    computed = {month: derive_entry(month, stored_tables(processed, month, names), datasets)
+                for month in rest if month not in fresh}
     if not ctx.is_processed():
         computed[ctx.month] = derive_entry(ctx.month, ctx.unprocessed_tables(), datasets)
-    return {dataset: assemble(dataset, read_stored(ctx.processed_dir, dataset, fresh), computed)
+    return {dataset: assemble(dataset, [combined[dataset].months(kept), read_stored(processed, dataset, fresh)],
+                              computed)
             for dataset in datasets}
 
 
-def assemble(dataset: str, stored: pl.DataFrame | None, computed: Mapping[str, dict[str, pl.DataFrame]]) -> pl.DataFrame:
+def assemble(dataset: str, stored: list[pl.DataFrame | None],
+             computed: Mapping[str, dict[str, pl.DataFrame]]) -> pl.DataFrame:
     """The stored months and the computed ones in one frame, oldest month first (each month's rows in order)."""
-    parts = ([stored] if stored is not None else []) + [entry[dataset] for entry in computed.values()]
+    parts = [part for part in stored if part is not None] + [entry[dataset] for entry in computed.values()]
     if not parts:
         raise UsageError(f"no processed month up to this one (history store: {dataset})")
     return pl.concat(parts, how="vertical").sort("month", maintain_order=True)

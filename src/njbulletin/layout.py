@@ -4,7 +4,9 @@
 - processed data: ``PROCESSED/<table>/month=YYYY-MM/data.parquet``, one hive-partitioned dataset per table,
   staged under ``PROCESSED/.staging/`` before it is renamed into place;
 - the history store beside them: ``PROCESSED/history/<dataset>/month=YYYY-MM/data.parquet``, each month's
-  entry stamped by ``PROCESSED/history/stamps/YYYY-MM.json`` (what it was computed from);
+  entry stamped by ``PROCESSED/history/stamps/YYYY-MM.json`` (what it was computed from); every month of a
+  dataset in one file, ``PROCESSED/history/combined/<dataset>.parquet`` (its stamps in its metadata), and the
+  partitions' digests by file signature, ``PROCESSED/history/combined/signatures.json``;
 - a raw folder lists its bulletins with `find_raw_months`; any other file is reported and skipped;
 - nothing is ever written under the raw folder (`refuse_writes_under_raw`).
 """
@@ -24,6 +26,7 @@ NOT_A_BULLETIN = "not named YYYY-MM.txt or YYYY-MM.pdf (MM from 01 to 12)"
 STAGING_DIRNAME = ".staging"
 PARTITION_FILENAME = "data.parquet"
 HISTORY_DIRNAME = "history"  # not a table: it has no month=* partitions of its own
+COMBINED_DIRNAME = "combined"  # in the history store: every month of each dataset in one file
 
 
 def month_from_filename(path: Path) -> str | None:
@@ -101,6 +104,16 @@ def history_partition_path(processed_dir: Path, dataset: str, month: str) -> Pat
 def history_stamp_path(processed_dir: Path, month: str) -> Path:
     """The stamp of a month's entry in the history store: the tables and the code it was computed from."""
     return Path(processed_dir) / HISTORY_DIRNAME / "stamps" / f"{month}.json"
+
+
+def history_combined_path(processed_dir: Path, dataset: str) -> Path:
+    """Every month of one dataset of the history store in one file (what the months' partitions hold)."""
+    return Path(processed_dir) / HISTORY_DIRNAME / COMBINED_DIRNAME / f"{dataset}.parquet"
+
+
+def history_signatures_path(processed_dir: Path) -> Path:
+    """The sha256 of each table partition, by the file's size, modification time and inode when hashed."""
+    return Path(processed_dir) / HISTORY_DIRNAME / COMBINED_DIRNAME / "signatures.json"
 
 
 def raw_folders(*extra: Path) -> set[Path]:

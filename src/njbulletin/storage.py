@@ -102,7 +102,10 @@ def processed_table_names(processed_dir: Path) -> list[str]:
 
 def processed_months(processed_dir: Path, table: str = "bookings") -> list[str]:
     """The months that have a partition of a table, oldest first."""
-    root = Path(processed_dir) / table
-    if not root.is_dir():
+    root = os.path.join(processed_dir, table)
+    try:
+        names = os.listdir(root)
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p.name.split("=", 1)[1] for p in root.glob("month=*") if (p / PARTITION_FILENAME).is_file())
+    return sorted(name[len("month="):] for name in names
+                  if name.startswith("month=") and os.path.isfile(os.path.join(root, name, PARTITION_FILENAME)))

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from njbulletin.months import month_index
+from njbulletin.months import month_index, shift_month
 from njbulletin.validate.checks import ACTIVITY_WITHOUT_INCOME, INCOME_WITHOUT_ACTIVITY, UPLOAD_RULES
 from njbulletin.validate.names import resolve_names
 
@@ -56,24 +56,16 @@ def standing_flags(month: str, quality_flags: pl.DataFrame) -> pl.DataFrame:
 
 def running_since(month: str, history: pl.DataFrame) -> pl.DataFrame:
     """Per (level, unit, rule) flagged in `month`: the first month of its run of consecutive calendar months
-    ending in `month` (`since`) and the run's length (`months_running`)."""
-    now = month_index(month)
-    indexed = history.with_columns(pl.col("month").map_elements(month_index, return_dtype=pl.Int64).alias("_i"))
-    flagged = indexed.filter(pl.col("_i") == now).select("level", "unit", "rule").unique()
-    runs = []
-    for level, unit, rule in flagged.iter_rows():
-        months = set(indexed.filter((pl.col("level") == level) & (pl.col("unit") == unit)
-                                    & (pl.col("rule") == rule))["_i"].to_list())
-        start = now
-        while start - 1 in months:
-            start -= 1
-        runs.append((level, unit, rule, month_of(start), now - start + 1))
-    return pl.DataFrame(runs, schema={"level": pl.String, "unit": pl.String, "rule": pl.String, "since": pl.String,
-                                      "months_running": pl.Int64}, orient="row")
-
-
-def month_of(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    ending in `month` (`since`) and the run's length (`months_running`). A key's months, newest first and
+    each once, are in the run while the k-th of them (from 0) is `month` less k months."""
+    now, keys = month_index(month), ["level", "unit", "rule"]
+    positions = {value: now - month_index(value) for value in history["month"].unique()}
+    back = pl.col("month").replace_strict(positions, return_dtype=pl.Int64)
+    runs = (history.select(*keys, back.alias("back")).filter(pl.col("back") >= 0).unique()
+            .sort("back").filter(pl.col("back") == pl.int_range(pl.len()).over(keys))
+            .group_by(keys).agg(pl.len().alias("months_running")).sort(keys))
+    since = [shift_month(month, 1 - length) for length in runs["months_running"]]
+    return runs.select(*keys, pl.Series("since", since, dtype=pl.String), "months_running")
 
 
 def city_ratio(hospitals: pl.DataFrame, income: str, activity: str) -> float | None:

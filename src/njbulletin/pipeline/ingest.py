@@ -1,5 +1,5 @@
 """`njbulletin ingest` as a library call: parse, validate and store each bulletin (its tables, then its entry in
-the history store: `history_store.write_month`). A month with validation errors is refused by the one rule
+the history store: `history_store.write_month`; then the store's combined files: `history_store.consolidate`). A month with validation errors is refused by the one rule
 (`ingest.refuse_errors`); its errors are printed in full, then the refusal in one line.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from njbulletin.errors import EXIT_OK, EXIT_UNREADABLE, EXIT_VALIDATION_ERRORS, BulletinError
-from njbulletin.history_store import write_month
+from njbulletin.history_store import consolidate, write_month
 from njbulletin.ingest import read_and_validate, refuse_errors, summarise_tables, tables_to_write
 from njbulletin.layout import refuse_writes_under_raw
 
@@ -34,4 +34,6 @@ def ingest_bulletins(paths: Iterable[Path], processed: Path, allow_errors: bool,
             continue
         write_month(processed, bulletin.month, tables_to_write(bulletin, report))
         print(summarise_tables(bulletin, report))
+    if Path(processed).is_dir():
+        consolidate(processed)  # every month of each history dataset in one file, once for all the files
     return status
