@@ -70,7 +70,7 @@ class PartitionDigests:
         """The sha256 of the table's partition of the month, or None when it has none."""
         relative = f"{table}/month={month}/{PARTITION_FILENAME}"
         if relative not in self.seen:
-            path = os.path.join(self.root, relative)
+            path = f"{self.root}/{relative}"
             try:
                 status = os.stat(path)
             except (FileNotFoundError, NotADirectoryError):
@@ -180,7 +180,20 @@ class Combined:
         """Its rows of the given months (None for none)."""
         if self.frame is None or not month_list:
             return None
+        if len(month_list) == len(self.stamps) and set(month_list) == set(self.stamps):
+            return self.frame  # every month it holds (the file's rows are of its stamps' months)
         return self.frame.filter(pl.col("month").is_in(month_list))
+
+
+def same_stamp(files, month: str) -> bool:
+    """True when every combined file holds the month under one stamp (two writers at once may differ)."""
+    stamps = [combined.stamps.get(month) for combined in files]
+    return stamps[0] is not None and all(stamp == stamps[0] for stamp in stamps[1:])
+
+
+def holds_a_bulletin_table(stamp: dict) -> bool:
+    """True when a stamp names a partition of a bulletin table (a month `stored_months` lists)."""
+    return any(stamp["tables"].get(name) is not None for name in BULLETIN_TABLES)
 
 
 def read_combined(processed_dir: Path, dataset: str) -> Combined:
@@ -260,11 +273,14 @@ def read_months(ctx, datasets: tuple[str, ...] = DATASETS) -> dict[str, pl.DataF
     code = code_version()
     processed = ctx.processed_dir
     digests = PartitionDigests(processed)
-    months = stored_months(processed, ctx.month)
+    folders = sorted({month for name in BULLETIN_TABLES for month in storage.month_folders(processed, name)
+                      if month <= ctx.month})
     combined = {dataset: read_combined(processed, dataset) for dataset in datasets}
-    kept = [month for month in months
-            if all(is_current(combined[dataset].stamps.get(month), month, code, digests) for dataset in datasets)]
-    rest = [month for month in months if month not in set(kept)]
+    kept = [month for month in folders if same_stamp(combined.values(), month)
+            and is_current(combined[datasets[0]].stamps.get(month), month, code, digests)
+            and holds_a_bulletin_table(combined[datasets[0]].stamps[month])]
+    rest = [month for month in stored_months(processed, ctx.month) if month not in set(kept)] \
+        if len(kept) < len(folders) else []
     fresh = [month for month in rest if is_history_fresh(processed, month, code, digests)]
     names = storage.processed_table_names(processed) if len(fresh) < len(rest) else []
     computed = {month: derive_entry(month, stored_tables(processed, month, names), datasets)
@@ -282,6 +298,8 @@ def assemble(dataset: str, stored: list[pl.DataFrame | None],
     parts = [part for part in stored if part is not None] + [entry[dataset] for entry in computed.values()]
     if not parts:
         raise UsageError(f"no processed month up to this one (history store: {dataset})")
+    if len(parts) == 1 and not computed:
+        return parts[0]  # one stored frame, in month order already
     return pl.concat(parts, how="vertical").sort("month", maintain_order=True)
 
 

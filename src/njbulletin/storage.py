@@ -102,10 +102,14 @@ def processed_table_names(processed_dir: Path) -> list[str]:
 
 def processed_months(processed_dir: Path, table: str = "bookings") -> list[str]:
     """The months that have a partition of a table, oldest first."""
-    root = os.path.join(processed_dir, table)
+    return [month for month in month_folders(processed_dir, table)
+            if os.path.isfile(os.path.join(processed_dir, table, f"month={month}", PARTITION_FILENAME))]
+
+
+def month_folders(processed_dir: Path, table: str) -> list[str]:
+    """The months that have a folder in a table's dataset, oldest first (its partition file not looked for)."""
     try:
-        names = os.listdir(root)
+        names = os.listdir(os.path.join(processed_dir, table))
     except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(name[len("month="):] for name in names
-                  if name.startswith("month=") and os.path.isfile(os.path.join(root, name, PARTITION_FILENAME)))
+    return sorted(name[len("month="):] for name in names if name.startswith("month="))

@@ -35,6 +35,7 @@ def briefing_figures(summary: pl.DataFrame, month: str,
     """One row per metric of `month`: value, previous_month/mom_pct, year_ago_month/yoy_pct (null when that
     month is not in the history), ytd, ytd_previous and ytd_yoy_pct (null for a ratio or stock, or when a
     month of the year to date is missing). `summary` is `trends.summarise_key_figures`'s frame."""
+    summary = summary.filter(pl.col("month").is_between(pl.lit(f"{int(month[:4]) - 1}-01"), pl.lit(month)))  # all it needs
     changes = (compute_changes(summary, metrics).filter(pl.col("month") == month)
                .select("metric", "value", "previous_month", "mom_pct", "year_ago_month", "yoy_pct"))
     year_before = shift_month(month, -12)

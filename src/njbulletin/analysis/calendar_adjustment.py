@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 
 from njbulletin.analysis.spc import compute_spc
-from njbulletin.analysis.spc_queries import select_judged
+from njbulletin.analysis.spc_queries import recent_months, select_judged
 from njbulletin.indicators import VOLUME_INDICATORS
 from njbulletin.months import month_index, year_and_number
 from njbulletin.workdays import SOURCE_CALENDAR_DAYS, MonthCalendar, month_calendar
@@ -135,23 +135,24 @@ def festival_residuals(logs: np.ndarray, shares: np.ndarray) -> np.ndarray:
     return residuals
 
 
-def series_matrix(frame: pl.DataFrame, first: str, total: int) -> np.ndarray:
-    """(units, months) log values of one indicator's volumes, NaN where a month has none."""
-    units = frame["unit"].unique(maintain_order=True)
-    keyed = frame.join(pl.Series("unit", units).to_frame().with_row_index("row"), on="unit")
-    logs = np.full((len(units), total), np.nan)
+def series_matrix(frame: pl.DataFrame, keys: list[str], first: str, total: int) -> tuple[pl.DataFrame, np.ndarray]:
+    """(the series, by `keys` in order of appearance; their (series, months) log values, NaN where a month has
+    none)."""
+    series = frame.select(keys).unique(maintain_order=True)
+    keyed = frame.join(series.with_row_index("row"), on=keys, maintain_order="left")
+    logs = np.full((series.height, total), np.nan)
     start = month_index(first)  # each month's column worked out once, not once per row
     columns = {month: month_index(month) - start for month in keyed["month"].unique()}
     positions = keyed["month"].replace_strict(columns, return_dtype=pl.Int64).to_numpy()
     logs[keyed["row"].to_numpy(), positions] = np.log(keyed["value"].to_numpy())
-    return logs
+    return series, logs
 
 
-def own_effect(logs: np.ndarray, shares: np.ndarray) -> tuple[float, float, int] | None:
-    """One indicator's festival effect from its own units: (beta, its standard error, festival months), or None.
-    beta is the weighted median of residual / share (weights share²); the standard error is the residuals'
-    spread about the fit (root mean square, n - 1 degrees of freedom) over √Σ share²."""
-    residuals = festival_residuals(logs, shares)
+def own_effect(residuals: np.ndarray, shares: np.ndarray) -> tuple[float, float, int] | None:
+    """One indicator's festival effect from its own units' residuals (`festival_residuals`): (beta, its
+    standard error, festival months), or None. beta is the weighted median of residual / share (weights
+    share²); the standard error is the residuals' spread about the fit (root mean square, n - 1 degrees of
+    freedom) over √Σ share²."""
     present = ~np.isnan(residuals)
     if not present.any():
         return None
@@ -184,9 +185,12 @@ def estimate_effects(per_day: pl.DataFrame, months: pl.DataFrame) -> pl.DataFram
     shares = np.zeros(total)
     shares[[month_index(month) - month_index(first) for month in calendar["month"]]] = calendar["festival_share"]
     volumes = per_day.filter(volume_rows() & (pl.col("value") > 0))
+    series, logs = series_matrix(volumes, ["level", "indicator", "unit"], first, total)
+    residuals = festival_residuals(logs, shares)  # each series' own: every series at once
+    members = series.with_row_index("row").group_by("level", "indicator", maintain_order=True).agg("row")
     rows = []
-    for (level, indicator), frame in volumes.group_by("level", "indicator", maintain_order=True):
-        effect = own_effect(series_matrix(frame, first, total), shares)
+    for level, indicator, series_rows in members.iter_rows():
+        effect = own_effect(residuals[series_rows], shares)
         if effect is not None:
             rows.append((level, indicator, *effect))
     if not rows:
@@ -225,6 +229,7 @@ def adjust_for_calendar(history: pl.DataFrame, calendar: Callable[[str], MonthCa
 def judge_history(history: pl.DataFrame, calendar: Callable[[str], MonthCalendar] = month_calendar
                   ) -> tuple[CalendarAdjustment, pl.DataFrame]:
     """How 50-attention judges a history (and the tests with it): the judged indicators (`spc.select_judged`)
-    adjusted for the calendar, then statistical process control of every series. Returns both."""
-    adjusted = adjust_for_calendar(select_judged(history), calendar)
+    of the last JUDGED_MONTHS months (`spc_queries.recent_months`), adjusted for the calendar, then statistical
+    process control of every series. Returns both."""
+    adjusted = adjust_for_calendar(recent_months(select_judged(history)), calendar)
     return adjusted, compute_spc(adjusted.history)

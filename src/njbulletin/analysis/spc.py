@@ -53,10 +53,11 @@ from njbulletin.analysis.spc_point_types import (
     HIGH,
     LIMIT,
     LOW,
+    RULE_SETS,
     RULES,
     VARIATIONS,
     classify,
-    rule_sets,
+    rule_masks,
     run_rules,
 )
 from njbulletin.contract import NO_LIMITS, PROPER, PROVISIONAL, SPC_SCHEMA
@@ -111,9 +112,9 @@ def baseline_limits(y: np.ndarray, screen_outliers: bool, fix_after: int | None)
 # ----------------------------------------------------------------------------- every series at once
 
 
-def limits_status(points: np.ndarray) -> np.ndarray:
-    """none, provisional or proper, by the number of baseline points (object array of strings)."""
-    return np.select([points >= PROPER_POINTS, points >= MIN_POINTS], [PROPER, PROVISIONAL], NO_LIMITS).astype(object)
+def limits_status(points: np.ndarray) -> pl.Series:
+    """none, provisional or proper, by the number of baseline points."""
+    return labels_of([NO_LIMITS, PROVISIONAL, PROPER], np.select([points >= PROPER_POINTS, points >= MIN_POINTS], [2, 1], 0))
 
 
 def part_bounds(total: int, rebase_at: Sequence[int]) -> list[tuple[int, int]]:
@@ -165,21 +166,31 @@ def point_columns(result: XmrArrays, rows: np.ndarray, cols: np.ndarray) -> dict
         "value": value, "mean": result.mean[rows, cols], "lower": result.lower[rows, cols],
         "upper": result.upper[rows, cols], "limits": limits_status(result.points[rows, cols]),
         "baseline_points": result.points[rows, cols],
-        "rules": rule_sets(result.fired[:, rows, cols]),
-        "special_cause": np.array([None, *RULES], dtype=object)[cause + 1],
-        "side": np.array([None, HIGH, LOW], dtype=object)[np.where(side > 0, 1, np.where(side < 0, 2, 0))],
-        "variation": np.array([None, *VARIATIONS], dtype=object)[variation + 1],
-        "began": rule_sets(result.began[:, rows, cols]),
+        "rules": labels_of(RULE_SETS, rule_masks(result.fired[:, rows, cols])),
+        "special_cause": labels_of([None, *RULES], cause + 1),
+        "side": labels_of([None, HIGH, LOW], np.where(side > 0, 1, np.where(side < 0, 2, 0))),
+        "variation": labels_of([None, *VARIATIONS], variation + 1),
+        "began": labels_of(RULE_SETS, rule_masks(result.began[:, rows, cols])),
         "moving_range": moving, "mean_moving_range": result.mean_moving_range[rows, cols],
     }
 
 
+def labels_of(labels: Sequence[str | None], codes: np.ndarray) -> pl.Series:
+    """The label of each code (an index into `labels`), as a string column."""
+    return pl.Series(list(labels), dtype=pl.String).gather(np.asarray(codes, dtype=np.int64))
+
+
 def points_frame(keys: dict[str, object], columns: dict[str, object]) -> pl.DataFrame:
     """A frame of SPC_SCHEMA from key columns and point columns; NaN becomes null."""
-    data = {name: values.tolist() if isinstance(values, np.ndarray) and values.dtype == object else values
-            for name, values in {**keys, **columns}.items()}
-    return pl.DataFrame({name: pl.Series(name, data[name], dtype=dtype, nan_to_null=dtype == pl.Float64)
-                         for name, dtype in SPC_SCHEMA.items() if name in data})
+    data = {**keys, **columns}
+    return pl.DataFrame({name: column(name, data[name], dtype) for name, dtype in SPC_SCHEMA.items() if name in data})
+
+
+def column(name: str, values: object, dtype: pl.DataType) -> pl.Series:
+    """One column of SPC_SCHEMA: a string column as given, numbers from numpy (NaN as null)."""
+    if isinstance(values, pl.Series):
+        return values.alias(name).cast(dtype)
+    return pl.Series(name, values, dtype=dtype, nan_to_null=dtype == pl.Float64)
 
 
 def xmr(values: Sequence[float | None], *, screen_outliers: bool = True, fix_after: int | None = None,
@@ -229,8 +240,8 @@ def compute_spc(history: pl.DataFrame, *, screen_outliers: bool = True, fix_afte
                           np.array([find_indicator(indicator, level).kind == "share"
                                     for level, _, indicator in keys.iter_rows()], dtype=bool))
     rows, cols = np.nonzero(~np.isnan(matrix))
-    months = np.array(calendar, dtype=object)
-    key_columns = {name: keys[name].to_numpy()[rows] for name in ("level", "unit", "indicator")}
-    return points_frame({**key_columns, "month": months[cols]}, point_columns(result, rows, cols))
+    key_columns = {name: keys[name].gather(rows) for name in ("level", "unit", "indicator")}
+    return points_frame({**key_columns, "month": pl.Series(calendar, dtype=pl.String).gather(cols)},
+                        point_columns(result, rows, cols))
 
 

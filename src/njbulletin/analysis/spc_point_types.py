@@ -131,9 +131,13 @@ RULE_SETS = np.array([";".join(rule for bit, rule in enumerate(RULES) if mask >>
                       for mask in range(2 ** len(RULES))], dtype=object)
 
 
+def rule_masks(flags: np.ndarray) -> np.ndarray:
+    """(rules, N) booleans as one bit mask per column (bit k: RULES[k] is true), an index into RULE_SETS."""
+    return sum(flags[bit].astype(np.int64) << bit for bit in range(len(RULES)))
+
+
 def rule_sets(flags: np.ndarray) -> np.ndarray:
     """(rules, N) booleans as the ';'-joined names of the rules that are true (None for none), per column."""
-    masks = sum(flags[bit].astype(np.int64) << bit for bit in range(len(RULES)))
-    return RULE_SETS[masks]
+    return RULE_SETS[rule_masks(flags)]
 
 

@@ -9,6 +9,13 @@ import polars as pl
 from njbulletin.channels import CHANNELS
 from njbulletin.contract import LIMITS_STATUSES, NO_LIMITS
 from njbulletin.indicators import CHANNEL_SHARE_PREFIX, NOT_JUDGED_BY_SPC, indicators_of
+from njbulletin.months import shift_month
+
+# The months a month is judged against: its own and the 35 before it. A process ten years back is not the
+# process now (Making Data Count recalculates limits when the process changes), three years give proper limits
+# (20 points or more) and three Spring Festivals for the calendar's estimate; and judging a month costs the same
+# however long the archive grows.
+JUDGED_MONTHS = 36
 
 
 def select_judged(history: pl.DataFrame, level: str | None = None) -> pl.DataFrame:
@@ -18,6 +25,13 @@ def select_judged(history: pl.DataFrame, level: str | None = None) -> pl.DataFra
                             orient="row")
     judged = history.join(left_out, on=["level", "indicator"], how="anti", maintain_order="left")
     return judged if level is None else judged.filter(pl.col("level") == level)
+
+
+def recent_months(history: pl.DataFrame, months: int = JUDGED_MONTHS) -> pl.DataFrame:
+    """The history's last `months` calendar months, up to its latest month (all of it when shorter)."""
+    if history.is_empty():
+        return history
+    return history.filter(pl.col("month") >= shift_month(history["month"].max(), 1 - months))
 
 
 def series_points(points: pl.DataFrame, level: str, unit: str, indicator: str) -> pl.DataFrame:
