@@ -3,11 +3,11 @@ history against 12 (issue 26: at most 1.1x).
 
 Both archives are the same synthetic months (`njbulletin.synth`, 2015-01 to 2024-12): the 12-month one is the
 last 12 of the 120, so both judge 2024-12 with the same tables. Each is ingested into its own temporary folder by
-`njbulletin ingest` (the history store included). What is timed is what the notebook's analysis cell calls, in its
-order (`attention_pass`): the indicator history read and judged (calendar adjustment, then SPC), the month's and
-the month before's tables, the standing flags' history, the ranked list and its links, its exports, the series
-counts, the key figures' summary and the briefing. The page's prose and charts are left out: they depend on the
-month's items, not on the length of the history. The two sides alternate run by run, after one warm-up run each.
+`njbulletin ingest` (the history store included). What is timed is the one call of the notebook's analysis cell
+(`report.attention_month.analyse_attention_month`): the indicator history read and judged (calendar adjustment,
+then SPC), the month's and the month before's tables, the standing flags' history, the ranked list and its links,
+its exports, the series counts, the key figures' summary and the briefing. The page's prose and charts are left
+out: they depend on the month's items, not on the length of the history. The two sides alternate run by run, after one warm-up run each.
 """
 from __future__ import annotations
 
@@ -23,23 +23,11 @@ START = "2015-01"
 
 
 def attention_pass(ctx) -> int:
-    """50-attention's analysis cell and its briefing, as the notebook calls them; returns the items listed."""
-    from njbulletin import history_store
-    from njbulletin.analysis import attention, calendar_adjustment, ranking, spc_queries, trends
-    from njbulletin.report import attention as listed
-    from njbulletin.report import briefing
+    """50-attention's analysis cell and its briefing (`report.attention_month.analyse_attention_month`, the one
+    call the notebook makes); returns the items listed."""
+    from njbulletin.report.attention_month import analyse_attention_month
 
-    history = history_store.load_attention_history(ctx)
-    _, points = calendar_adjustment.judge_history(history["indicator_values"])
-    tables, previous = history_store.load_attention_tables(ctx)
-    flag_history = history["standing_flags"]
-    items = listed.with_links(attention.build_attention_list(ctx.month, tables, previous, points, flag_history))
-    listed.write_attention_exports(ctx.report_dir, ctx.month, items, points)
-    months = max(points["month"].n_unique(), flag_history["month"].n_unique(), 1)
-    spc_queries.count_series(points, ctx.month), ranking.count_immaterial(points, ctx.month)
-    summary = trends.summarise_key_figures(history["key_figures"])
-    briefing.write_briefing(ctx.report_dir, summary, items, ctx.month, ctx.lang, months)
-    return items["item"].n_unique()
+    return analyse_attention_month(ctx).items["item"].n_unique()
 
 
 def ingested_archive(root: Path, name: str, files: dict[str, bytes], njbulletin: Path):

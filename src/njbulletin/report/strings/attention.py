@@ -80,14 +80,17 @@ ATTENTION: dict[str, tuple[str, str]] = {
         "（计算前剔除大于 3.267 × 平均移动极差的移动极差）。特殊原因变异包括：超出控制限；连续 7 个月在均值同一侧；"
         "连续 7 个月上升或下降；3 个月中有 2 个月接近控制限（超过均值到控制限距离的三分之二，且在均值同侧）。"
         "变异按指标的改善方向判为向好、需警惕或中性。少于 12 个月不画控制限，12 至 19 个月的控制限为暂定。"
-        "缺少的月份不计算移动极差，连续规则也不跨越缺月。",
+        "缺少的月份不计算移动极差，连续规则也不跨越缺月。每个月只与最近 {window} 个月（含本月）比较：均值和控制限"
+        "由这些月份计算，更早的月份不参与判断。",
         "Each indicator of the city, each district and each hospital is a monthly series judged with an XmR "
         "chart: the process limits are the mean ± 2.66 × the mean moving range (moving ranges above 3.267 × "
         "their mean are screened out first). Special-cause variation is a point outside the limits; 7 months in "
         "a row on one side of the mean; 7 months in a row rising or falling; or 2 of 3 months close to a limit "
         "(beyond two thirds of the way from the mean, on the same side). A signal is improving, concerning or "
         "neutral by the indicator's direction. Under 12 months there are no limits; from 12 to 19 they are "
-        "provisional. A missing month breaks moving ranges and runs."),
+        "provisional. A missing month breaks moving ranges and runs. Each month is judged against its last "
+        "{window} months (itself included): the mean and the limits come from those months, and older months "
+        "take no part."),
     "p.xmr_intro": (
         "全市各指标的 XmR 控制图：灰点为普通原因变异，彩色点为特殊原因变异（蓝色向好，橙色需警惕，紫色中性）；"
         "实线为均值，虚线为控制限；右上角为变异图标（最新一个月的判断）。",
