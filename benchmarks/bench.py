@@ -380,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
             results += bench_history(root, small=12, large=24 if args.quick else 120, rounds=1 if args.quick else 5)
         if "attention" in only:
             results += bench_attention(root, BIN / "njbulletin", synthetic_files(24 if args.quick else 120),
-                                       rounds=3 if args.quick else 7)
+                                       rounds=3 if args.quick else 15)
         if "scale" in only:
             results += bench_scale(root, months=6 if args.quick else 120)
         if "memory" in only:

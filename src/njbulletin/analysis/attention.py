@@ -32,7 +32,14 @@ from collections.abc import Mapping
 import polars as pl
 
 from njbulletin.analysis.completeness import list_units_without_uploads
-from njbulletin.analysis.ranking import MATERIAL_WEIGHT, event_score, family_threshold, judged_points, standing_score
+from njbulletin.analysis.ranking import (
+    MATERIAL_WEIGHT,
+    event_score,
+    family_threshold,
+    judged_points,
+    ranked_months,
+    standing_score,
+)
 from njbulletin.analysis.spc_point_types import OUTSIDE, SHIFT, TREND
 from njbulletin.analysis.standing import FLAG_HISTORY_SCHEMA, STANDING_RULES, list_standing
 from njbulletin.config import BRIEFING_ITEMS
@@ -219,6 +226,7 @@ def build_attention_list(month: str, tables: Mapping[str, pl.DataFrame], previou
     processed), `points` the SPC of every series up to the month (`spc.compute_spc`), `flag_history` the
     standing flags of the months before (`standing.FLAG_HISTORY_SCHEMA`; None: this month only)."""
     history = flag_history if flag_history is not None else pl.DataFrame(schema=FLAG_HISTORY_SCHEMA)
+    points = ranked_months(points, month)
     series = max(points.filter(pl.col("month") == month).height, 1)
     parts = [list_total_errors(tables["quality_flags"])]
     if "uploads" in tables:

@@ -96,17 +96,20 @@ def count_festivals(months: pl.DataFrame) -> int:
 
 
 def volume_rows() -> pl.Expr:
-    keys = pl.concat_str("level", pl.lit("\t"), "indicator")
-    return keys.is_in([f"{level}\t{indicator}" for level, indicator in sorted(VOLUME_INDICATORS)])
+    """True for a row of a volume (`indicators.VOLUME_INDICATORS`: a level and an indicator)."""
+    by_level: dict[str, list[str]] = {}
+    for level, indicator in sorted(VOLUME_INDICATORS):
+        by_level.setdefault(level, []).append(indicator)
+    return pl.any_horizontal([(pl.col("level") == level) & pl.col("indicator").is_in(indicators)
+                              for level, indicators in by_level.items()])
 
 
 def per_working_day(history: pl.DataFrame, months: pl.DataFrame) -> pl.DataFrame:
     """The history with each volume divided by its month's divisor (`calendar_months`); the rest unchanged."""
-    divisors = months.select("month", "divisor")
-    return (history.join(divisors, on="month", how="left", maintain_order="left")
-            .with_columns(pl.when(volume_rows()).then(pl.col("value") / pl.col("divisor"))
-                          .otherwise(pl.col("value")).alias("value"))
-            .drop("divisor"))
+    divisor = pl.col("month").replace_strict(months["month"], months["divisor"], default=None,
+                                             return_dtype=pl.Float64)
+    return history.with_columns(pl.when(volume_rows()).then(pl.col("value") / divisor)
+                                .otherwise(pl.col("value")).alias("value"))
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -138,14 +141,15 @@ def festival_residuals(logs: np.ndarray, shares: np.ndarray) -> np.ndarray:
 def series_matrix(frame: pl.DataFrame, keys: list[str], first: str, total: int) -> tuple[pl.DataFrame, np.ndarray]:
     """(the series, by `keys` in order of appearance; their (series, months) log values, NaN where a month has
     none)."""
-    series = frame.select(keys).unique(maintain_order=True)
-    keyed = frame.join(series.with_row_index("row"), on=keys, maintain_order="left")
-    logs = np.full((series.height, total), np.nan)
+    grouped = frame.with_row_index("_row").group_by(keys, maintain_order=True).agg("_row")
+    rows = np.empty(frame.height, dtype=np.int64)  # each of the frame's rows: its series
+    rows[grouped["_row"].explode().to_numpy()] = np.repeat(np.arange(grouped.height), grouped["_row"].list.len())
+    logs = np.full((grouped.height, total), np.nan)
     start = month_index(first)  # each month's column worked out once, not once per row
-    columns = {month: month_index(month) - start for month in keyed["month"].unique()}
-    positions = keyed["month"].replace_strict(columns, return_dtype=pl.Int64).to_numpy()
-    logs[keyed["row"].to_numpy(), positions] = np.log(keyed["value"].to_numpy())
-    return series, logs
+    columns = {month: month_index(month) - start for month in frame["month"].unique()}
+    positions = frame["month"].replace_strict(columns, return_dtype=pl.Int64).to_numpy()
+    logs[rows, positions] = np.log(frame["value"].to_numpy())
+    return grouped.select(keys), logs
 
 
 def own_effect(residuals: np.ndarray, shares: np.ndarray) -> tuple[float, float, int] | None:
@@ -202,13 +206,12 @@ def estimate_effects(per_day: pl.DataFrame, months: pl.DataFrame) -> pl.DataFram
 
 def take_out_festival(per_day: pl.DataFrame, months: pl.DataFrame, effects: pl.DataFrame) -> pl.DataFrame:
     """Each volume divided by what the festival explains in its month, exp(beta × share)."""
-    return (per_day.join(months.select("month", "festival_share"), on="month", how="left", maintain_order="left")
-            .join(effects.select("level", "indicator", "beta"), on=["level", "indicator"], how="left",
-                  maintain_order="left")
-            .with_columns(pl.when(pl.col("beta").is_not_null())
-                          .then(pl.col("value") / (pl.col("beta") * pl.col("festival_share")).exp())
-                          .otherwise(pl.col("value")).alias("value"))
-            .drop("festival_share", "beta"))
+    share = pl.col("month").replace_strict(months["month"], months["festival_share"], default=None,
+                                           return_dtype=pl.Float64)
+    beta = pl.coalesce([pl.when((pl.col("level") == level) & (pl.col("indicator") == indicator)).then(pl.lit(value))
+                        for level, indicator, value in effects.select("level", "indicator", "beta").iter_rows()])
+    return per_day.with_columns(pl.when(beta.is_not_null()).then(pl.col("value") / (beta * share).exp())
+                                .otherwise(pl.col("value")).alias("value"))
 
 
 def adjust_for_calendar(history: pl.DataFrame, calendar: Callable[[str], MonthCalendar] = month_calendar

@@ -75,6 +75,12 @@ def series_weights(points: pl.DataFrame, month: str) -> pl.DataFrame:
     return pl.concat([city, districts, hospitals]).with_columns(pl.col("weight").fill_null(0.0))
 
 
+def ranked_months(points: pl.DataFrame, month: str) -> pl.DataFrame:
+    """The points the list looks at: those of the RUN months ending in `month` (the month's own, the month
+    before's for a move, and the run's for its mean); their means and limits are those of the whole baseline."""
+    return points.filter(pl.col("month").is_between(pl.lit(shift_month(month, 1 - RUN)), pl.lit(month)))
+
+
 def run_means(points: pl.DataFrame, month: str) -> pl.DataFrame:
     """Each series' mean over the RUN months ending in `month` (level, unit, indicator, run_mean)."""
     first = shift_month(month, -(RUN - 1))
