@@ -234,5 +234,5 @@ def judge_history(history: pl.DataFrame, calendar: Callable[[str], MonthCalendar
     """How 50-attention judges a history (and the tests with it): the judged indicators (`spc.select_judged`)
     of the last JUDGED_MONTHS months (`spc_queries.recent_months`), adjusted for the calendar, then statistical
     process control of every series. Returns both."""
-    adjusted = adjust_for_calendar(recent_months(select_judged(history)), calendar)
+    adjusted = adjust_for_calendar(select_judged(recent_months(history)), calendar)
     return adjusted, compute_spc(adjusted.history)

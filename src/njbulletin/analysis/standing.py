@@ -59,9 +59,10 @@ def running_since(month: str, history: pl.DataFrame) -> pl.DataFrame:
     ending in `month` (`since`) and the run's length (`months_running`). A key's months, newest first and
     each once, are in the run while the k-th of them (from 0) is `month` less k months."""
     now, keys = month_index(month), ["level", "unit", "rule"]
-    positions = {value: now - month_index(value) for value in history["month"].unique()}
+    flagged = history.join(history.filter(pl.col("month") == month).select(keys).unique(), on=keys, how="semi")
+    positions = {value: now - month_index(value) for value in flagged["month"].unique()}
     back = pl.col("month").replace_strict(positions, return_dtype=pl.Int64)
-    runs = (history.select(*keys, back.alias("back")).filter(pl.col("back") >= 0).unique()
+    runs = (flagged.select(*keys, back.alias("back")).filter(pl.col("back") >= 0).unique()
             .sort("back").filter(pl.col("back") == pl.int_range(pl.len()).over(keys))
             .group_by(keys).agg(pl.len().alias("months_running")).sort(keys))
     since = [shift_month(month, 1 - length) for length in runs["months_running"]]
