@@ -225,6 +225,24 @@ def test_a_share_s_limits_stay_inside_0_to_100_percent():
     assert points["mean"][0] == pytest.approx((18 + 0.89 + 0.88) / 20)
 
 
+def test_a_month_is_judged_against_its_last_36_months_only():
+    # completeness 0.50 for the first 12 of 48 months, then 0.90 and 0.92 in turn: judged on all 48 the mean is
+    # (12 x 0.50 + 18 x 0.90 + 18 x 0.92) / 48 = 0.8075 and the last month sits far above it; judged on its last 36
+    # months (2022-01 to 2024-12, 18 of each), the mean is 0.91, the moving range 0.02 and the last month, 0.92,
+    # is inside the limits 0.91 +- 2.66 x 0.02
+    months = [f"{year}-{number:02d}" for year in range(2021, 2025) for number in range(1, 13)]
+    values = [0.50] * 12 + [0.90, 0.92] * 18
+    history = pl.DataFrame({"month": months, "level": "district", "unit": "六合区", "indicator": "completeness_score",
+                            "value": values})
+    _, points = judge_history(history)
+    assert points["month"].to_list() == months[12:]  # the 12 oldest months take no part
+    last = points.filter(pl.col("month") == "2024-12").row(0, named=True)
+    assert last["baseline_points"] == 36 and last["mean"] == pytest.approx(0.91)
+    assert last["mean_moving_range"] == pytest.approx(0.02) and last["special_cause"] is None
+    whole = compute_spc(history).filter(pl.col("month") == "2024-12").row(0, named=True)
+    assert whole["mean"] == pytest.approx(0.8075) and whole["special_cause"] is not None
+
+
 # ----------------------------------------------------------------------------- activity without its income
 
 

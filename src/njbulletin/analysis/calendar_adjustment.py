@@ -189,6 +189,8 @@ def estimate_effects(per_day: pl.DataFrame, months: pl.DataFrame) -> pl.DataFram
     shares = np.zeros(total)
     shares[[month_index(month) - month_index(first) for month in calendar["month"]]] = calendar["festival_share"]
     volumes = per_day.filter(volume_rows() & (pl.col("value") > 0))
+    if volumes.is_empty():
+        return pl.DataFrame(schema=EFFECTS_SCHEMA)
     series, logs = series_matrix(volumes, ["level", "indicator", "unit"], first, total)
     residuals = festival_residuals(logs, shares)  # each series' own: every series at once
     members = series.with_row_index("row").group_by("level", "indicator", maintain_order=True).agg("row")
