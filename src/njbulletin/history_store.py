@@ -42,12 +42,12 @@ from njbulletin.digests import code_version, sha256_file
 from njbulletin.errors import UsageError
 from njbulletin.ingest import ensure_outside_raw, read_month_tables
 from njbulletin.layout import (
-    PARTITION_FILENAME,
     history_combined_path,
     history_partition_path,
     history_signatures_path,
     history_stamp_path,
     partition_path,
+    partition_relative_path,
 )
 from njbulletin.months import shift_month
 
@@ -68,7 +68,7 @@ class PartitionDigests:
 
     def digest(self, table: str, month: str) -> str | None:
         """The sha256 of the table's partition of the month, or None when it has none."""
-        relative = f"{table}/month={month}/{PARTITION_FILENAME}"
+        relative = partition_relative_path(table, month)
         if relative not in self.seen:
             path = f"{self.root}/{relative}"
             try:

@@ -86,9 +86,14 @@ def find_raw_bulletin(raw_dir: Path, month: str) -> Path:
     return found[0]
 
 
+def partition_relative_path(table: str, month: str) -> str:
+    """Where one table's month lives, relative to the processed folder ('/'-separated)."""
+    return f"{table}/month={month}/{PARTITION_FILENAME}"
+
+
 def partition_path(processed_dir: Path, table: str, month: str) -> Path:
     """Where one table's month lives."""
-    return Path(processed_dir) / table / f"month={month}" / PARTITION_FILENAME
+    return Path(processed_dir) / partition_relative_path(table, month)
 
 
 def partition_glob(processed_dir: Path, table: str) -> Path:

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from njbulletin.analysis.calendar_adjustment import volume_rows
 from njbulletin.analysis.completeness import list_units_without_uploads
 from njbulletin.analysis.ranking import (
     MATERIAL_WEIGHT,
@@ -44,7 +45,7 @@ from njbulletin.analysis.spc_point_types import OUTSIDE, SHIFT, TREND
 from njbulletin.analysis.standing import FLAG_HISTORY_SCHEMA, STANDING_RULES, list_standing
 from njbulletin.config import BRIEFING_ITEMS
 from njbulletin.contract import ATTENTION_SCHEMA
-from njbulletin.indicators import CONCERNING, IMPROVING, NEUTRAL, VOLUME_INDICATORS
+from njbulletin.indicators import CONCERNING, IMPROVING, NEUTRAL
 from njbulletin.months import days_in_month, shift_month
 from njbulletin.validate.names import with_canonical_units
 from njbulletin.workdays import calendar_label
@@ -241,8 +242,7 @@ def build_attention_list(month: str, tables: Mapping[str, pl.DataFrame], previou
     ranked = ranked.filter(pl.col("section") == RANKED)
     folded.append(list_movers(points, month, ranked))
     listed = number_items(pl.concat([rank_items(ranked), number_folded(pl.concat(folded))]))
-    volume = pl.concat_str("level", "indicator", separator=":").is_in([f"{a}:{b}" for a, b in VOLUME_INDICATORS])
-    return (listed.with_columns(pl.when(volume).then(pl.lit(calendar_label(month))).alias("calendar"),
+    return (listed.with_columns(pl.when(volume_rows()).then(pl.lit(calendar_label(month))).alias("calendar"),
                                 pl.lit(month).alias("month"))
             .select(list(ITEM_SCHEMA)))
 

@@ -39,7 +39,7 @@ from statistics import NormalDist
 import polars as pl
 
 from njbulletin.analysis.spc_point_types import OUTSIDE, RUN, SHIFT
-from njbulletin.months import shift_month
+from njbulletin.analysis.spc_queries import recent_months
 
 D2 = 1.128  # sigma = mean moving range / d2 (n = 2)
 FAMILY_ALPHA = 0.05
@@ -78,13 +78,12 @@ def series_weights(points: pl.DataFrame, month: str) -> pl.DataFrame:
 def ranked_months(points: pl.DataFrame, month: str) -> pl.DataFrame:
     """The points the list looks at: those of the RUN months ending in `month` (the month's own, the month
     before's for a move, and the run's for its mean); their means and limits are those of the whole baseline."""
-    return points.filter(pl.col("month").is_between(pl.lit(shift_month(month, 1 - RUN)), pl.lit(month)))
+    return recent_months(points, RUN, month)
 
 
 def run_means(points: pl.DataFrame, month: str) -> pl.DataFrame:
     """Each series' mean over the RUN months ending in `month` (level, unit, indicator, run_mean)."""
-    first = shift_month(month, -(RUN - 1))
-    return (points.filter((pl.col("month") >= first) & (pl.col("month") <= month))
+    return (ranked_months(points, month)
             .group_by("level", "unit", "indicator").agg(pl.col("value").mean().alias("run_mean")))
 
 

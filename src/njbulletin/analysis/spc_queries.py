@@ -27,11 +27,13 @@ def select_judged(history: pl.DataFrame, level: str | None = None) -> pl.DataFra
     return judged if level is None else judged.filter(pl.col("level") == level)
 
 
-def recent_months(history: pl.DataFrame, months: int = JUDGED_MONTHS) -> pl.DataFrame:
-    """The history's last `months` calendar months, up to its latest month (all of it when shorter)."""
+def recent_months(history: pl.DataFrame, months: int = JUDGED_MONTHS, up_to: str | None = None) -> pl.DataFrame:
+    """The history's last `months` calendar months up to `up_to` (its latest month when None; all of it when
+    shorter)."""
     if history.is_empty():
         return history
-    return history.filter(pl.col("month") >= shift_month(history["month"].max(), 1 - months))
+    last = up_to or history["month"].max()
+    return history.filter(pl.col("month").is_between(pl.lit(shift_month(last, 1 - months)), pl.lit(last)))
 
 
 def series_points(points: pl.DataFrame, level: str, unit: str, indicator: str) -> pl.DataFrame:
