@@ -95,21 +95,61 @@ def count_festivals(months: pl.DataFrame) -> int:
     return int((shares["festival_share"] >= HALF_WINDOW).sum())
 
 
+VOLUMES = sorted(VOLUME_INDICATORS)  # (level, indicator): a volume's number is its place here
+
+
+def volume_numbers() -> pl.Expr:
+    """Each row's volume number (its place in VOLUMES), null for a row that is not a volume."""
+    by_level: dict[str, dict[str, int]] = {}
+    for number, (level, indicator) in enumerate(VOLUMES):
+        by_level.setdefault(level, {})[indicator] = number
+    return pl.coalesce([pl.when(pl.col("level") == level)
+                        .then(pl.col("indicator").replace_strict(numbers, default=None, return_dtype=pl.Int64))
+                        for level, numbers in by_level.items()])
+
+
 def volume_rows() -> pl.Expr:
     """True for a row of a volume (`indicators.VOLUME_INDICATORS`: a level and an indicator)."""
-    by_level: dict[str, list[str]] = {}
-    for level, indicator in sorted(VOLUME_INDICATORS):
-        by_level.setdefault(level, []).append(indicator)
-    return pl.any_horizontal([(pl.col("level") == level) & pl.col("indicator").is_in(indicators)
-                              for level, indicators in by_level.items()])
+    return volume_numbers().is_not_null()
+
+
+@dataclass(frozen=True)
+class RowCalendar:
+    """The calendar of a history's rows, worked out once for the adjustment's steps: each row's volume number
+    (-1 for a row that is not a volume) and its month's column (months counted from the first month of
+    `months`), and per column the divisor (NaN for a month absent) and the festival's share (0 for one absent)."""
+    volume: np.ndarray
+    column: np.ndarray
+    divisor: np.ndarray
+    share: np.ndarray
+
+
+def row_calendar(history: pl.DataFrame, months: pl.DataFrame) -> RowCalendar:
+    """The rows' calendar; `months` (`calendar_months`) must hold every month of the history."""
+    start = month_index(months["month"][0]) if months.height else 0
+    columns = [month_index(month) - start for month in months["month"]]
+    total = columns[-1] + 1 if columns else 0
+    divisor, share = np.full(total, np.nan), np.zeros(total)
+    divisor[columns], share[columns] = months["divisor"].to_numpy(), months["festival_share"].to_numpy()
+    codes = history.select(volume_numbers().fill_null(-1).alias("volume"),
+                           pl.col("month").replace_strict(months["month"], pl.Series(columns, dtype=pl.Int64))
+                           .alias("column"))
+    return RowCalendar(codes["volume"].to_numpy(), codes["column"].to_numpy(), divisor, share)
+
+
+def divided(history: pl.DataFrame, divisors: np.ndarray) -> pl.DataFrame:
+    return history.with_columns(pl.col("value") / pl.Series(divisors, dtype=pl.Float64))
+
+
+def working_day_divisors(rows: RowCalendar) -> np.ndarray:
+    """Each row's divisor: its month's for a volume, 1 for the rest."""
+    return np.where(rows.volume >= 0, rows.divisor[rows.column], 1.0)
 
 
 def per_working_day(history: pl.DataFrame, months: pl.DataFrame) -> pl.DataFrame:
-    """The history with each volume divided by its month's divisor (`calendar_months`); the rest unchanged."""
-    divisor = pl.col("month").replace_strict(months["month"], months["divisor"], default=None,
-                                             return_dtype=pl.Float64)
-    return history.with_columns(pl.when(volume_rows()).then(pl.col("value") / divisor)
-                                .otherwise(pl.col("value")).alias("value"))
+    """The history with each volume divided by its month's divisor (`calendar_months` of its months); the rest
+    unchanged."""
+    return divided(history, working_day_divisors(row_calendar(history, months)))
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
@@ -136,20 +176,6 @@ def festival_residuals(logs: np.ndarray, shares: np.ndarray) -> np.ndarray:
         median = np.where(counts > 0, (low + high) / 2, np.nan)
         residuals[:, t] = logs[:, t] - median
     return residuals
-
-
-def series_matrix(frame: pl.DataFrame, keys: list[str], first: str, total: int) -> tuple[pl.DataFrame, np.ndarray]:
-    """(the series, by `keys` in order of appearance; their (series, months) log values, NaN where a month has
-    none)."""
-    grouped = frame.with_row_index("_row").group_by(keys, maintain_order=True).agg("_row")
-    rows = np.empty(frame.height, dtype=np.int64)  # each of the frame's rows: its series
-    rows[grouped["_row"].explode().to_numpy()] = np.repeat(np.arange(grouped.height), grouped["_row"].list.len())
-    logs = np.full((grouped.height, total), np.nan)
-    start = month_index(first)  # each month's column worked out once, not once per row
-    columns = {month: month_index(month) - start for month in frame["month"].unique()}
-    positions = frame["month"].replace_strict(columns, return_dtype=pl.Int64).to_numpy()
-    logs[rows, positions] = np.log(frame["value"].to_numpy())
-    return grouped.select(keys), logs
 
 
 def own_effect(residuals: np.ndarray, shares: np.ndarray) -> tuple[float, float, int] | None:
@@ -180,40 +206,47 @@ def shrink(betas: np.ndarray, errors: np.ndarray) -> np.ndarray:
     return (betas * precision + common / tau2) / (precision + 1 / tau2)
 
 
-def estimate_effects(per_day: pl.DataFrame, months: pl.DataFrame) -> pl.DataFrame:
+def series_logs(per_day: pl.DataFrame, rows: RowCalendar) -> tuple[np.ndarray, np.ndarray]:
+    """The volumes' series (a volume of a unit) with a value above 0: each series' volume number, and their
+    (series, months) log values, NaN where a month has none. Series in order of volume, then unit."""
+    picked = (pl.DataFrame({"volume": rows.volume, "column": rows.column})
+              .with_columns(per_day["unit"], per_day["value"])
+              .filter((pl.col("volume") >= 0) & (pl.col("value") > 0)))
+    series = picked.select(pl.struct("volume", "unit").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
+    count = int(series.max()) + 1 if len(series) else 0
+    logs = np.full((count, len(rows.share)), np.nan)
+    logs[series, picked["column"].to_numpy()] = np.log(picked["value"].to_numpy())
+    volume = np.empty(count, dtype=np.int64)
+    volume[series] = picked["volume"].to_numpy()
+    return volume, logs
+
+
+def estimate_effects(per_day: pl.DataFrame, rows: RowCalendar) -> pl.DataFrame:
     """The festival's effect `beta` per volume indicator and level (EFFECTS_SCHEMA): each indicator's own
     estimate, pooled across its units, then shrunk towards the common effect (`shrink`)."""
-    calendar = months.sort("month")
-    first = calendar["month"][0]
-    total = month_index(calendar["month"][-1]) - month_index(first) + 1
-    shares = np.zeros(total)
-    shares[[month_index(month) - month_index(first) for month in calendar["month"]]] = calendar["festival_share"]
-    volumes = per_day.filter(volume_rows() & (pl.col("value") > 0))
-    if volumes.is_empty():
-        return pl.DataFrame(schema=EFFECTS_SCHEMA)
-    series, logs = series_matrix(volumes, ["level", "indicator", "unit"], first, total)
-    residuals = festival_residuals(logs, shares)  # each series' own: every series at once
-    members = series.with_row_index("row").group_by("level", "indicator", maintain_order=True).agg("row")
-    rows = []
-    for level, indicator, series_rows in members.iter_rows():
-        effect = own_effect(residuals[series_rows], shares)
+    volume, logs = series_logs(per_day, rows)
+    residuals = festival_residuals(logs, rows.share)  # each series' own: every series at once
+    estimated = []
+    for number in np.unique(volume):
+        effect = own_effect(residuals[volume == number], rows.share)
         if effect is not None:
-            rows.append((level, indicator, *effect))
-    if not rows:
+            estimated.append((*VOLUMES[number], *effect))
+    if not estimated:
         return pl.DataFrame(schema=EFFECTS_SCHEMA)
-    betas = shrink(np.array([row[2] for row in rows]), np.array([row[3] for row in rows]))
-    return pl.DataFrame([(level, indicator, float(beta), own, error, months) for (level, indicator, own, error, months), beta
-                         in zip(rows, betas)], schema=EFFECTS_SCHEMA, orient="row").sort("level", "indicator")
+    betas = shrink(np.array([row[2] for row in estimated]), np.array([row[3] for row in estimated]))
+    return pl.DataFrame([(level, indicator, float(beta), own, error, months)
+                         for (level, indicator, own, error, months), beta in zip(estimated, betas)],
+                        schema=EFFECTS_SCHEMA, orient="row")
 
 
-def take_out_festival(per_day: pl.DataFrame, months: pl.DataFrame, effects: pl.DataFrame) -> pl.DataFrame:
-    """Each volume divided by what the festival explains in its month, exp(beta × share)."""
-    share = pl.col("month").replace_strict(months["month"], months["festival_share"], default=None,
-                                           return_dtype=pl.Float64)
-    beta = pl.coalesce([pl.when((pl.col("level") == level) & (pl.col("indicator") == indicator)).then(pl.lit(value))
-                        for level, indicator, value in effects.select("level", "indicator", "beta").iter_rows()])
-    return per_day.with_columns(pl.when(beta.is_not_null()).then(pl.col("value") / (beta * share).exp())
-                                .otherwise(pl.col("value")).alias("value"))
+def festival_divisors(rows: RowCalendar, effects: pl.DataFrame) -> np.ndarray:
+    """Each row's divisor for the festival: what it explains in a volume's month, exp(beta × share); 1 for a
+    row that is not a volume or whose volume has no effect estimated."""
+    beta = np.zeros(len(VOLUMES))
+    numbers = {volume: number for number, volume in enumerate(VOLUMES)}
+    for level, indicator, value in effects.select("level", "indicator", "beta").iter_rows():
+        beta[numbers[(level, indicator)]] = value
+    return np.where(rows.volume >= 0, np.exp(beta[rows.volume] * rows.share[rows.column]), 1.0)
 
 
 def adjust_for_calendar(history: pl.DataFrame, calendar: Callable[[str], MonthCalendar] = month_calendar
@@ -223,10 +256,11 @@ def adjust_for_calendar(history: pl.DataFrame, calendar: Callable[[str], MonthCa
     months = calendar_months(history["month"].unique().to_list(), calendar) if history.height else \
         pl.DataFrame(schema=MONTHS_SCHEMA)
     festivals = count_festivals(months)
-    per_day = per_working_day(history, months)
-    effects = (estimate_effects(per_day, months) if festivals >= MIN_FESTIVALS
+    rows = row_calendar(history, months)
+    per_day = divided(history, working_day_divisors(rows))
+    effects = (estimate_effects(per_day, rows) if festivals >= MIN_FESTIVALS
                else pl.DataFrame(schema=EFFECTS_SCHEMA))
-    adjusted = take_out_festival(per_day, months, effects) if effects.height else per_day
+    adjusted = divided(per_day, festival_divisors(rows, effects)) if effects.height else per_day
     return CalendarAdjustment(history=adjusted.select(history.columns), months=months, effects=effects,
                               festivals=festivals)
 
