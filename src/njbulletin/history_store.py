@@ -188,7 +188,7 @@ class Combined:
 def same_stamp(files, month: str) -> bool:
     """True when every combined file holds the month under one stamp (two writers at once may differ)."""
     stamps = [combined.stamps.get(month) for combined in files]
-    return stamps[0] is not None and all(stamp == stamps[0] for stamp in stamps[1:])
+    return stamps[0] is not None and all(stamp is stamps[0] or stamp == stamps[0] for stamp in stamps[1:])
 
 
 def holds_a_bulletin_table(stamp: dict) -> bool:
@@ -196,12 +196,18 @@ def holds_a_bulletin_table(stamp: dict) -> bool:
     return any(stamp["tables"].get(name) is not None for name in BULLETIN_TABLES)
 
 
-def read_combined(processed_dir: Path, dataset: str) -> Combined:
+def read_combined(processed_dir: Path, dataset: str, parsed: dict[str, object] | None = None) -> Combined:
     """A dataset's combined file, its rows and stamps read from one open of it (a writer replaces the file
-    whole, by rename); an absent or damaged file reads as empty."""
+    whole, by rename); an absent or damaged file reads as empty. `parsed` (the stamps' text to what it parses
+    to) is shared by the reads of one reader: files that one consolidation wrote carry the same text, parsed
+    once, and their months' stamps are then the same objects."""
+    parsed = {} if parsed is None else parsed
     try:
         data = history_combined_path(processed_dir, dataset).read_bytes()
-        stamps = json.loads(pl.read_parquet_metadata(io.BytesIO(data)).get(STAMPS_KEY, "{}"))
+        text = pl.read_parquet_metadata(io.BytesIO(data)).get(STAMPS_KEY, "{}")
+        if text not in parsed:
+            parsed[text] = json.loads(text)
+        stamps = parsed[text]
         return Combined(pl.read_parquet(io.BytesIO(data)), stamps if isinstance(stamps, dict) else {})
     except (OSError, ValueError, pl.exceptions.PolarsError):
         return Combined(None, {})
@@ -275,7 +281,8 @@ def read_months(ctx, datasets: tuple[str, ...] = DATASETS) -> dict[str, pl.DataF
     digests = PartitionDigests(processed)
     folders = sorted({month for name in BULLETIN_TABLES for month in storage.month_folders(processed, name)
                       if month <= ctx.month})
-    combined = {dataset: read_combined(processed, dataset) for dataset in datasets}
+    parsed: dict[str, object] = {}
+    combined = {dataset: read_combined(processed, dataset, parsed) for dataset in datasets}
     kept = [month for month in folders if same_stamp(combined.values(), month)
             and is_current(combined[datasets[0]].stamps.get(month), month, code, digests)
             and holds_a_bulletin_table(combined[datasets[0]].stamps[month])]

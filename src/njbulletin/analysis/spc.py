@@ -157,21 +157,29 @@ def xmr_arrays(values: np.ndarray, directions: np.ndarray, *, screen_outliers: b
 
 def point_columns(result: XmrArrays, rows: np.ndarray, cols: np.ndarray) -> dict[str, object]:
     """The per-point columns of SPC_SCHEMA (after level, unit, indicator, month) for the points (rows, cols)."""
-    value = result.values[rows, cols]
+    flat = rows * result.values.shape[1] + cols  # each point's place in the (S, T) arrays, read flat
+
+    def at(array: np.ndarray) -> np.ndarray:
+        return array.reshape(-1)[flat]
+
+    def rules_at(array: np.ndarray) -> np.ndarray:
+        return array.reshape(len(array), -1)[:, flat]
+
+    value = at(result.values)
     moving = np.full(len(rows), np.nan)
     previous = cols > 0
-    moving[previous] = np.abs(value[previous] - result.values[rows[previous], cols[previous] - 1])
-    cause, side, variation = result.cause[rows, cols], result.side[rows, cols], result.variation[rows, cols]
+    moving[previous] = np.abs(value[previous] - result.values.reshape(-1)[flat[previous] - 1])
+    cause, side, variation = at(result.cause), at(result.side), at(result.variation)
+    points = at(result.points)
     return {
-        "value": value, "mean": result.mean[rows, cols], "lower": result.lower[rows, cols],
-        "upper": result.upper[rows, cols], "limits": limits_status(result.points[rows, cols]),
-        "baseline_points": result.points[rows, cols],
-        "rules": labels_of(RULE_SETS, rule_masks(result.fired[:, rows, cols])),
+        "value": value, "mean": at(result.mean), "lower": at(result.lower), "upper": at(result.upper),
+        "limits": limits_status(points), "baseline_points": points,
+        "rules": labels_of(RULE_SETS, rule_masks(rules_at(result.fired))),
         "special_cause": labels_of([None, *RULES], cause + 1),
         "side": labels_of([None, HIGH, LOW], np.where(side > 0, 1, np.where(side < 0, 2, 0))),
         "variation": labels_of([None, *VARIATIONS], variation + 1),
-        "began": labels_of(RULE_SETS, rule_masks(result.began[:, rows, cols])),
-        "moving_range": moving, "mean_moving_range": result.mean_moving_range[rows, cols],
+        "began": labels_of(RULE_SETS, rule_masks(rules_at(result.began))),
+        "moving_range": moving, "mean_moving_range": at(result.mean_moving_range),
     }
 
 
