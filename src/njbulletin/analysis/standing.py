@@ -26,6 +26,7 @@ Each problem has an **estimated weight**: the share of the city's figures it con
 """
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from njbulletin.months import month_index, shift_month
@@ -56,17 +57,25 @@ def standing_flags(month: str, quality_flags: pl.DataFrame) -> pl.DataFrame:
 
 def running_since(month: str, history: pl.DataFrame) -> pl.DataFrame:
     """Per (level, unit, rule) flagged in `month`: the first month of its run of consecutive calendar months
-    ending in `month` (`since`) and the run's length (`months_running`). A key's months, newest first and
-    each once, are in the run while the k-th of them (from 0) is `month` less k months."""
+    ending in `month` (`since`) and the run's length (`months_running`), sorted by the keys. Each key's
+    months are marked in a (keys, months back) table, and its run is the months back before its first gap."""
     now, keys = month_index(month), ["level", "unit", "rule"]
-    flagged = history.join(history.filter(pl.col("month") == month).select(keys).unique(), on=keys, how="semi")
-    positions = {value: now - month_index(value) for value in flagged["month"].unique()}
-    back = pl.col("month").replace_strict(positions, return_dtype=pl.Int64)
-    runs = (flagged.select(*keys, back.alias("back")).filter(pl.col("back") >= 0).unique()
-            .sort("back").filter(pl.col("back") == pl.int_range(pl.len()).over(keys))
-            .group_by(keys).agg(pl.len().alias("months_running")).sort(keys))
-    since = [shift_month(month, 1 - length) for length in runs["months_running"]]
-    return runs.select(*keys, pl.Series("since", since, dtype=pl.String), "months_running")
+    schema = {**dict.fromkeys(keys, pl.String), "since": pl.String, "months_running": pl.Int64}
+    if history.is_empty():
+        return pl.DataFrame(schema=schema)
+    back = {value: now - month_index(value) for value in history["month"].unique()}
+    rows = (history.select(*keys, pl.struct(keys).rank("dense").cast(pl.Int64).alias("key") - 1,
+                           pl.col("month").replace_strict(back, return_dtype=pl.Int64).alias("back"))
+            .filter(pl.col("back") >= 0))
+    flagged = rows.filter(pl.col("back") == 0).unique("key").sort(keys)
+    if flagged.is_empty():
+        return pl.DataFrame(schema=schema)
+    marked = np.zeros((int(rows["key"].max()) + 1, int(rows["back"].max()) + 2), dtype=bool)
+    marked[rows["key"].to_numpy(), rows["back"].to_numpy()] = True
+    lengths = marked.argmin(axis=1)[flagged["key"].to_numpy()]  # the first month back not flagged
+    return pl.DataFrame({**{key: flagged[key] for key in keys},
+                         "since": [shift_month(month, 1 - int(length)) for length in lengths],
+                         "months_running": lengths.astype(np.int64)}, schema=schema)
 
 
 def city_ratio(hospitals: pl.DataFrame, income: str, activity: str) -> float | None:
