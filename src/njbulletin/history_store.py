@@ -57,29 +57,32 @@ from njbulletin.months import shift_month
 class PartitionDigests:
     """The sha256 of the month partitions of the tables, each file hashed at most once per version of it: a
     partition whose size, modification time (ns) and inode are those recorded when it was last hashed
-    (``history/combined/signatures.json``, kept by `consolidate`) takes the recorded digest. The file is
-    stat'ed before it is hashed, so a file replaced meanwhile is recorded with the signature of the one before
-    it, which no longer matches: it is hashed again next time."""
+    (``history/combined/signatures.json``, kept by `consolidate`: each partition's [signature, sha256], the
+    signature "size:mtime_ns:inode") takes the recorded digest. The file is stat'ed before it is hashed, so a
+    file replaced meanwhile is recorded with the signature of the one before it, which no longer matches: it is
+    hashed again next time."""
 
     def __init__(self, processed_dir: Path):
         self.root = str(processed_dir)
-        self.recorded = read_json(history_signatures_path(processed_dir)) or {}
-        self.seen: dict[str, list] = {}
+        recorded = read_json(history_signatures_path(processed_dir))
+        self.recorded: dict = recorded if isinstance(recorded, dict) else {}
+        self.seen: dict[str, list[str]] = {}
 
     def digest(self, table: str, month: str) -> str | None:
         """The sha256 of the table's partition of the month, or None when it has none."""
         relative = partition_relative_path(table, month)
-        if relative not in self.seen:
+        seen = self.seen.get(relative)
+        if seen is None:
             path = f"{self.root}/{relative}"
             try:
                 status = os.stat(path)
             except (FileNotFoundError, NotADirectoryError):
                 return None
-            signature = [status.st_size, status.st_mtime_ns, status.st_ino]
+            signature = f"{status.st_size}:{status.st_mtime_ns}:{status.st_ino}"
             recorded = self.recorded.get(relative)
-            known = isinstance(recorded, list) and len(recorded) == 4 and recorded[:3] == signature
-            self.seen[relative] = [*signature, recorded[3] if known else sha256_file(Path(path))]
-        return self.seen[relative][3]
+            known = isinstance(recorded, list) and len(recorded) == 2 and recorded[0] == signature
+            seen = self.seen[relative] = [signature, recorded[1] if known else sha256_file(Path(path))]
+        return seen[1]
 
     def save(self) -> None:
         """Record the signatures seen (those of files gone are dropped), when they differ from the record."""
