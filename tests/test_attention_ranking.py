@@ -290,3 +290,20 @@ def test_activity_reported_with_zero_income_is_a_standing_problem_weighed_by_the
     assert standing_sentence(c, "en", months=3) == (
         "丙医院: 2,000 outpatient visits but no outpatient income: about 777.78 thousand yuan missing at the city's "
         "income per visit, 30.77% of the city's outpatient income (new this month)")
+
+
+def test_a_standing_run_stops_at_its_first_missing_month_and_ignores_later_months():
+    """Worked by hand for 2024-11: 乙医院 is flagged in 2024-05 and every month from 2024-07 to 2024-11 (2024-08
+    twice): 2024-06 breaks the run, so since 2024-07, 5 months. 甲区 is flagged in 2024-10, 2024-11 and 2024-12:
+    the later month does not count, so since 2024-10, 2 months. 丙医院 was flagged in 2024-10 only: not flagged
+    in 2024-11, it has no run. Keys come sorted (district before hospital)."""
+    from njbulletin.analysis.standing import running_since
+
+    rule = "no_uploads"
+    rows = ([("2024-05", "hospital", "乙医院")] + [(f"2024-{m:02d}", "hospital", "乙医院") for m in range(7, 12)]
+            + [("2024-08", "hospital", "乙医院"), ("2024-10", "district", "甲区"), ("2024-11", "district", "甲区"),
+               ("2024-12", "district", "甲区"), ("2024-10", "hospital", "丙医院")])
+    history = pl.DataFrame([(*row, rule) for row in rows], schema=["month", "level", "unit", "rule"], orient="row")
+    runs = running_since("2024-11", history)
+    assert runs.rows() == [("district", "甲区", rule, "2024-10", 2), ("hospital", "乙医院", rule, "2024-07", 5)]
+    assert running_since("2024-11", history.head(0)).is_empty()
