@@ -50,7 +50,7 @@ check: $(INSTALLED)
 
 ## Run every test: lint and import layers, pytest over tests/, then nbval over the notebooks (data in a temporary folder)
 test: lint
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests
 	@scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
 	NJBULLETIN_PROCESSED=$$scratch/processed NJBULLETIN_REPORTS=$$scratch/reports NJBULLETIN_SCRATCH=$$scratch \
 	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/nbval-sanitize.cfg -p no:cacheprovider notebooks

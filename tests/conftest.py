@@ -48,20 +48,37 @@ def seed_workspace(tmp_path: Path) -> Workspace:
     return make_workspace(tmp_path / "workspace")
 
 
+def shared_temp(tmp_path_factory) -> Path:
+    """The session's temporary folder that every process of the session sees: under pytest-xdist (`make test`
+    runs `pytest -n 2`) each worker's base folder is a subfolder of the run's (popen-gw0, popen-gw1)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def seed_reports(tmp_path_factory) -> Callable[[str], Path]:
     """`seed_reports(lang)`: the reports folder of one run of the seed month in `lang` ("zh" or "en"), made on
-    first use and shared by every test of the session that asks for it. Those tests only read it."""
+    first use and shared by every test of the session that asks for it. Those tests only read it. Under
+    pytest-xdist the first worker to ask runs it (the others wait on a lock) and records where; the others
+    read that record, so each language is still run once per session."""
+    from filelock import FileLock
+
     made: dict[str, Path] = {}
+    shared = shared_temp(tmp_path_factory)
 
     def reports(lang: str) -> Path:
         if lang not in made:
-            workspace = make_workspace(tmp_path_factory.mktemp(f"seed-reports-{lang}"))
-            result = subprocess.run([sys.executable, "-m", "njbulletin", "run", "--raw", str(workspace.raw),
-                                     "--processed", str(workspace.processed), "--reports", str(workspace.reports),
-                                     "--jobs", "2", "--lang", lang], capture_output=True, text=True, timeout=900)
-            assert result.returncode == 0, result.stdout + result.stderr
-            made[lang] = workspace.reports
+            record = shared / f"seed-reports-{lang}.path"
+            with FileLock(str(shared / f"seed-reports-{lang}.lock")):
+                if not record.exists():
+                    workspace = make_workspace(tmp_path_factory.mktemp(f"seed-reports-{lang}"))
+                    result = subprocess.run([sys.executable, "-m", "njbulletin", "run", "--raw", str(workspace.raw),
+                                             "--processed", str(workspace.processed), "--reports",
+                                             str(workspace.reports), "--jobs", "2", "--lang", lang],
+                                            capture_output=True, text=True, timeout=900)
+                    assert result.returncode == 0, result.stdout + result.stderr
+                    record.write_text(str(workspace.reports), encoding="utf-8")
+                made[lang] = Path(record.read_text(encoding="utf-8"))
         return made[lang]
 
     return reports
