@@ -6,7 +6,8 @@ history (40-trends, 50-attention): 7 + 11 x 2 = 29 notebooks. Every other page, 
 stays byte for byte what it was, apart from the pages' navigation bars (they say how many items of the month
 need attention, which the corrected history changes); months 3 to 13 show the corrected figure in their
 trends, and the all-months exports hold it. The backfill (--jobs 2) and the correction leave no kernel log,
-warning or standard-error text on any of the 92 pages.
+warning or standard-error text on any of the 105 pages (each of the 13 months' seven notebook pages and its
+briefing, and the index).
 """
 from __future__ import annotations
 
