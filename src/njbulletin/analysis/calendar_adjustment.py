@@ -96,12 +96,13 @@ def count_festivals(months: pl.DataFrame) -> int:
 
 
 VOLUMES = sorted(VOLUME_INDICATORS)  # (level, indicator): a volume's number is its place here
+VOLUME_NUMBERS = {volume: number for number, volume in enumerate(VOLUMES)}
 
 
 def volume_numbers() -> pl.Expr:
     """Each row's volume number (its place in VOLUMES), null for a row that is not a volume."""
     by_level: dict[str, dict[str, int]] = {}
-    for number, (level, indicator) in enumerate(VOLUMES):
+    for (level, indicator), number in VOLUME_NUMBERS.items():
         by_level.setdefault(level, {})[indicator] = number
     return pl.coalesce([pl.when(pl.col("level") == level)
                         .then(pl.col("indicator").replace_strict(numbers, default=None, return_dtype=pl.Int64))
@@ -138,6 +139,7 @@ def row_calendar(history: pl.DataFrame, months: pl.DataFrame) -> RowCalendar:
 
 
 def divided(history: pl.DataFrame, divisors: np.ndarray) -> pl.DataFrame:
+    """The history with each row's value divided by its divisor (one per row, in the frame's order)."""
     return history.with_columns(pl.col("value") / pl.Series(divisors, dtype=pl.Float64))
 
 
@@ -243,9 +245,8 @@ def festival_divisors(rows: RowCalendar, effects: pl.DataFrame) -> np.ndarray:
     """Each row's divisor for the festival: what it explains in a volume's month, exp(beta × share); 1 for a
     row that is not a volume or whose volume has no effect estimated."""
     beta = np.zeros(len(VOLUMES))
-    numbers = {volume: number for number, volume in enumerate(VOLUMES)}
     for level, indicator, value in effects.select("level", "indicator", "beta").iter_rows():
-        beta[numbers[(level, indicator)]] = value
+        beta[VOLUME_NUMBERS[(level, indicator)]] = value
     return np.where(rows.volume >= 0, np.exp(beta[rows.volume] * rows.share[rows.column]), 1.0)
 
 

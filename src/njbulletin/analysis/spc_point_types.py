@@ -46,6 +46,7 @@ def all_one_sign(signs: np.ndarray, width: int) -> np.ndarray:
 
 
 def ending_at(flags: np.ndarray, width: int, total: int) -> np.ndarray:
+    """Window results (S, T-width+1) placed at the month each window ends on (S, T); False before."""
     placed = np.zeros((flags.shape[0], total), dtype=bool)
     if flags.shape[1] > 0:
         placed[:, width - 1:] = flags
