@@ -17,7 +17,9 @@ Every month of a dataset is also kept in one file (``PROCESSED/history/combined/
 `consolidate` after a month is ingested and after `refresh`), each month's stamp in the file's metadata, so that
 a history notebook opens one file per dataset, not one per month, whatever the length of the archive. A month
 of that file is used only while its stamp holds for the partitions in place (`is_current`); checking it hashes
-no file whose size, modification time and inode are those it had when hashed (`PartitionDigests`). A month
+no file whose size, modification time and inode are those it had when hashed (`PartitionDigests`), and while
+every partition is as the files' check record gives it (`check_record`), no stamp is checked at all
+(`months_checked`). A month
 missing from the file, or stale in it, is read from its own entry or computed, as above.
 
 This module sits above `analysis` (whose functions it calls, and which opens no file) and uses `storage`
