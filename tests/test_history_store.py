@@ -280,7 +280,7 @@ def test_a_reader_of_combined_files_whose_check_holds_checks_no_stamp_one_by_one
     one holds (3 months x the stored tables), a reader takes the months from that record, without checking a
     stamp, hashing a file or reading signatures.json."""
     history_store.consolidate(archive.processed_dir)
-    expected = {dataset: frame for dataset, frame in history_store.read_months(archive).items()}
+    expected = history_store.read_months(archive)
     checks = []
     monkeypatch.setattr(history_store, "is_current", lambda *args: checks.append(args) or False)
     monkeypatch.setattr(history_store, "sha256_file", lambda path: pytest.fail(f"{path} hashed"))
