@@ -273,37 +273,3 @@ def test_a_partition_touched_but_unchanged_is_hashed_once_and_its_month_still_re
     figures = history_store.read_months(archive, ("key_figures",))["key_figures"]
     assert figures["month"].to_list() == MONTHS
     assert hashed == [partition]  # the 17 other partitions' signatures are those recorded when they were hashed
-
-
-def test_a_reader_of_combined_files_whose_check_holds_checks_no_stamp_one_by_one(archive, monkeypatch):
-    """The combined files record the signature each partition had when their stamps were checked: while every
-    one holds (3 months x the stored tables), a reader takes the months from that record, without checking a
-    stamp, hashing a file or reading signatures.json."""
-    history_store.consolidate(archive.processed_dir)
-    expected = history_store.read_months(archive)
-    checks = []
-    monkeypatch.setattr(history_store, "is_current", lambda *args: checks.append(args) or False)
-    monkeypatch.setattr(history_store, "sha256_file", lambda path: pytest.fail(f"{path} hashed"))
-    monkeypatch.setattr(history_store, "read_json", lambda path: pytest.fail(f"{path} read"))
-    forbid_table_reads(monkeypatch)
-    read = history_store.read_months(archive)
-    assert checks == []
-    assert all(read[dataset].equals(expected[dataset]) for dataset in history.DATASETS)
-
-
-def test_a_touched_partition_sends_the_reader_to_the_stamps_until_consolidation_renews_the_record(archive,
-                                                                                                monkeypatch):
-    import os
-
-    history_store.consolidate(archive.processed_dir)
-    partition = archive.processed_dir / "bookings" / "month=2024-09" / "data.parquet"
-    os.utime(partition, ns=(partition.stat().st_atime_ns, partition.stat().st_mtime_ns + 10**9))
-    checked = []
-    is_current = history_store.is_current
-    monkeypatch.setattr(history_store, "is_current", lambda *args: checked.append(args[1]) or is_current(*args))
-    history_store.read_months(archive, ("key_figures",))
-    assert checked == MONTHS  # the record no longer holds: each month's stamp checked
-    assert history_store.consolidate(archive.processed_dir) == list(history.DATASETS)  # same rows, record renewed
-    checked.clear()
-    figures = history_store.read_months(archive, ("key_figures",))["key_figures"]
-    assert checked == [] and figures["bookings_total"].to_list() == [276195, 276194, 276195]

@@ -17,9 +17,7 @@ Every month of a dataset is also kept in one file (``PROCESSED/history/combined/
 `consolidate` after a month is ingested and after `refresh`), each month's stamp in the file's metadata, so that
 a history notebook opens one file per dataset, not one per month, whatever the length of the archive. A month
 of that file is used only while its stamp holds for the partitions in place (`is_current`); checking it hashes
-no file whose size, modification time and inode are those it had when hashed (`PartitionDigests`), and while
-every partition is as the files' check record gives it (`check_record`), no stamp is checked at all
-(`months_checked`). A month
+no file whose size, modification time and inode are those it had when hashed (`PartitionDigests`). A month
 missing from the file, or stale in it, is read from its own entry or computed, as above.
 
 This module sits above `analysis` (whose functions it calls, and which opens no file) and uses `storage`
@@ -31,7 +29,7 @@ import io
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -56,24 +54,6 @@ from njbulletin.months import shift_month
 # ----------------------------------------------------------------------------- stamps
 
 
-NO_FILE = (-1, -1, -1)  # the status of a file that is not there
-
-
-def file_status(path: str) -> tuple[int, int, int]:
-    """A file's size, modification time (ns) and inode; NO_FILE when there is no file."""
-    try:
-        status = os.stat(path)
-    except (FileNotFoundError, NotADirectoryError):
-        return NO_FILE
-    return status.st_size, status.st_mtime_ns, status.st_ino
-
-
-def file_signature(path: str) -> str | None:
-    """A file's status as `PartitionDigests` records it, "size:mtime_ns:inode"; None when there is no file."""
-    status = file_status(path)
-    return None if status == NO_FILE else ":".join(map(str, status))
-
-
 class PartitionDigests:
     """The sha256 of the month partitions of the tables, each file hashed at most once per version of it: a
     partition whose size, modification time (ns) and inode are those recorded when it was last hashed
@@ -84,15 +64,9 @@ class PartitionDigests:
 
     def __init__(self, processed_dir: Path):
         self.root = str(processed_dir)
-        self._recorded: dict | None = None  # read on the first digest: a reader whose combined files hold needs none
+        recorded = read_json(history_signatures_path(processed_dir))
+        self.recorded: dict = recorded if isinstance(recorded, dict) else {}
         self.seen: dict[str, list[str]] = {}
-
-    @property
-    def recorded(self) -> dict:
-        if self._recorded is None:
-            recorded = read_json(history_signatures_path(self.root))
-            self._recorded = recorded if isinstance(recorded, dict) else {}
-        return self._recorded
 
     def digest(self, table: str, month: str) -> str | None:
         """The sha256 of the table's partition of the month, or None when it has none."""
@@ -100,18 +74,15 @@ class PartitionDigests:
         seen = self.seen.get(relative)
         if seen is None:
             path = f"{self.root}/{relative}"
-            signature = file_signature(path)
-            if signature is None:
+            try:
+                status = os.stat(path)
+            except (FileNotFoundError, NotADirectoryError):
                 return None
+            signature = f"{status.st_size}:{status.st_mtime_ns}:{status.st_ino}"
             recorded = self.recorded.get(relative)
             known = isinstance(recorded, list) and len(recorded) == 2 and recorded[0] == signature
             seen = self.seen[relative] = [signature, recorded[1] if known else sha256_file(Path(path))]
         return seen[1]
-
-    def signature(self, relative: str) -> str | None:
-        """The signature a partition had when its digest was taken (None for one without a partition)."""
-        seen = self.seen.get(relative)
-        return seen[0] if seen else None
 
     def save(self) -> None:
         """Record the signatures seen (those of files gone are dropped), when they differ from the record."""
@@ -200,39 +171,19 @@ def refresh(processed_dir: Path, months: list[str]) -> list[str]:
 # ----------------------------------------------------------------------------- every month in one file
 
 STAMPS_KEY = "njbulletin.history.stamps"  # the combined file's metadata: each month's stamp
-CHECKED_KEY = "njbulletin.history.checked"  # and what those stamps were checked against (`check_record`)
-
-
-def parsed_once(text: str, parsed: dict[str, object]) -> object:
-    """The JSON text parsed, once for all the combined files of one reader (one consolidation writes the same
-    text into each)."""
-    if text not in parsed:
-        parsed[text] = json.loads(text)
-    return parsed[text]
 
 
 @dataclass(frozen=True)
 class Combined:
-    """A combined file as read: its rows (None for no file), its stamps' text and its check record's (None for a
-    file without one); `parsed` is shared by the reads of one reader (`parsed_once`)."""
+    """A combined file as read: its rows (None for no file) and each month's stamp."""
     frame: pl.DataFrame | None
-    stamps_text: str = "{}"
-    checked_text: str | None = None
-    parsed: dict = field(default_factory=dict, compare=False, repr=False)
+    stamps: dict[str, dict]
 
-    @property
-    def stamps(self) -> dict[str, dict]:
-        """Each month's stamp."""
-        stamps = parsed_once(self.stamps_text, self.parsed)
-        return stamps if isinstance(stamps, dict) else {}
-
-    def months(self, month_list: list[str], held: list[str] | None = None) -> pl.DataFrame | None:
-        """Its rows of the given months (None for none); `held`, the months it holds, when the caller knows them
-        (else its stamps' months)."""
+    def months(self, month_list: list[str]) -> pl.DataFrame | None:
+        """Its rows of the given months (None for none)."""
         if self.frame is None or not month_list:
             return None
-        held = list(self.stamps) if held is None else held
-        if len(month_list) == len(held) and set(month_list) == set(held):
+        if len(month_list) == len(self.stamps) and set(month_list) == set(self.stamps):
             return self.frame  # every month it holds (the file's rows are of its stamps' months)
         return self.frame.filter(pl.col("month").is_in(month_list))
 
@@ -248,81 +199,34 @@ def holds_a_bulletin_table(stamp: dict) -> bool:
     return any(stamp["tables"].get(name) is not None for name in BULLETIN_TABLES)
 
 
-def check_record(stamps: dict[str, dict], code: str, digests: PartitionDigests) -> str:
-    """What a combined file records of the check of its months' stamps (CHECKED_KEY), as JSON: the code, each
-    month's tables, and the status (`file_status`) each of those partitions had when its digest was taken
-    (`digests`, after the stamps were found current; NO_FILE for a table without a partition), month by month,
-    in one flat list of numbers."""
-    tables = {month: sorted(stamp["tables"]) for month, stamp in stamps.items()}
-    statuses: list[int] = []
-    for month, names in tables.items():
-        for table in names:
-            signature = digests.signature(partition_relative_path(table, month))
-            statuses.extend(NO_FILE if signature is None else map(int, signature.split(":")))
-    return json.dumps({"code": code, "tables": tables, "statuses": statuses}, sort_keys=True)
-
-
-def statuses_now(processed_dir: Path, partitions: list[tuple[str, str]]) -> list[int]:
-    """The status (`file_status`) of each (month, table) partition now, in one flat list as `check_record`'s."""
-    root = str(processed_dir)
-    statuses: list[int] = []
-    for path in [f"{root}/{partition_relative_path(table, month)}" for month, table in partitions]:
-        try:  # `file_status`, inlined: this runs for every partition of every month at each read
-            status = os.stat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            statuses += NO_FILE
-            continue
-        statuses += (status.st_size, status.st_mtime_ns, status.st_ino)
-    return statuses
-
-
-def months_checked(files: list[Combined], code: str, processed_dir: Path) -> dict[str, bool] | None:
-    """The months of the combined files, whose stamps all hold, from their check record alone: when every file
-    carries the same record, of this code, and every partition it names has the status it had when checked (so its
-    digest is the one the stamp names, as `PartitionDigests` takes it), each month the files hold, True for
-    one with a partition of a bulletin table (`holds_a_bulletin_table`). None when any of that fails: the stamps
-    are then checked one by one."""
-    texts = {combined.checked_text for combined in files}
-    if len(texts) != 1 or None in texts:
-        return None
-    record = parsed_once(texts.pop(), files[0].parsed)
-    if not isinstance(record, dict) or record.get("code") != code or not isinstance(record.get("tables"), dict):
-        return None
-    partitions = [(month, table) for month, names in record["tables"].items() for table in names]
-    statuses = statuses_now(processed_dir, partitions)
-    if statuses != record.get("statuses"):
-        return None
-    bulletin = {month for index, (month, table) in enumerate(partitions)
-                if table in BULLETIN_TABLES and statuses[3 * index] != NO_FILE[0]}
-    return {month: month in bulletin for month in record["tables"]}
-
-
 def read_combined(processed_dir: Path, dataset: str, parsed: dict[str, object] | None = None) -> Combined:
-    """A dataset's combined file, its rows and metadata read from one open of it (a writer replaces the file
-    whole, by rename); an absent or damaged file reads as empty. `parsed` is shared by the reads of one reader
-    (`parsed_once`)."""
+    """A dataset's combined file, its rows and stamps read from one open of it (a writer replaces the file
+    whole, by rename); an absent or damaged file reads as empty. `parsed` (the stamps' text to what it parses
+    to) is shared by the reads of one reader: files that one consolidation wrote carry the same text, parsed
+    once, and their months' stamps are then the same objects."""
     parsed = {} if parsed is None else parsed
     try:
         data = history_combined_path(processed_dir, dataset).read_bytes()
-        metadata = pl.read_parquet_metadata(io.BytesIO(data))
-        return Combined(pl.read_parquet(io.BytesIO(data)), metadata.get(STAMPS_KEY, "{}"), metadata.get(CHECKED_KEY),
-                        parsed)
+        text = pl.read_parquet_metadata(io.BytesIO(data)).get(STAMPS_KEY, "{}")
+        if text not in parsed:
+            parsed[text] = json.loads(text)
+        stamps = parsed[text]
+        return Combined(pl.read_parquet(io.BytesIO(data)), stamps if isinstance(stamps, dict) else {})
     except (OSError, ValueError, pl.exceptions.PolarsError):
-        return Combined(None, parsed=parsed)
+        return Combined(None, {})
 
 
-def write_combined(processed_dir: Path, dataset: str, frame: pl.DataFrame, stamps: dict[str, dict],
-                   checked: str) -> None:
+def write_combined(processed_dir: Path, dataset: str, frame: pl.DataFrame, stamps: dict[str, dict]) -> None:
     with atomic_path(history_combined_path(processed_dir, dataset)) as temporary:
-        frame.write_parquet(temporary, metadata={STAMPS_KEY: json.dumps(stamps, sort_keys=True), CHECKED_KEY: checked})
+        frame.write_parquet(temporary, metadata={STAMPS_KEY: json.dumps(stamps, sort_keys=True)})
 
 
 def consolidate(processed_dir: Path) -> list[str]:
     """Bring each dataset's combined file up to date with the fresh entries of the months in place: a month
-    kept while its stamp holds, one added from its own entry when that is fresh, months gone dropped, and the
-    record of that check (`check_record`) renewed. A file that needs no change is left as it is. Two writers at
-    once may lose one's months (the last rename wins): a reader then reads those months from their own entries,
-    and the next call adds them. Returns the datasets rewritten."""
+    kept while its stamp holds, one added from its own entry when that is fresh, months gone dropped. A file
+    that needs no change is left as it is. Two writers at once may lose one's months (the last rename wins):
+    a reader then reads those months from their own entries, and the next call adds them. Returns the
+    datasets rewritten."""
     code = code_version()
     digests = PartitionDigests(processed_dir)
     months = stored_months(processed_dir)
@@ -333,18 +237,16 @@ def consolidate(processed_dir: Path) -> list[str]:
         kept = [month for month in months if is_current(combined.stamps.get(month), month, code, digests)]
         added = [month for month in months if month not in set(kept)
                  and is_current(own_stamps[month], month, code, digests)]
-        stamps = dict(sorted({**{month: combined.stamps[month] for month in kept},
-                              **{month: own_stamps[month] for month in added}}.items()))
-        checked = check_record(stamps, code, digests)
-        if not added and len(kept) == len(combined.stamps) and checked == combined.checked_text:
+        if not added and len(kept) == len(combined.stamps):
             continue
         target = history_combined_path(processed_dir, dataset)
         if not kept and not added:
             target.unlink(missing_ok=True)
             continue
         parts = [part for part in (combined.months(kept), read_stored(processed_dir, dataset, added)) if part is not None]
+        stamps = {**{month: combined.stamps[month] for month in kept}, **{month: own_stamps[month] for month in added}}
         write_combined(processed_dir, dataset, pl.concat(parts, how="vertical").sort("month", maintain_order=True),
-                       stamps, checked)
+                       dict(sorted(stamps.items())))
         rewritten.append(dataset)
     digests.save()
     return rewritten
@@ -384,13 +286,9 @@ def read_months(ctx, datasets: tuple[str, ...] = DATASETS) -> dict[str, pl.DataF
                       if month <= ctx.month})
     parsed: dict[str, object] = {}
     combined = {dataset: read_combined(processed, dataset, parsed) for dataset in datasets}
-    checked = months_checked(list(combined.values()), code, processed)
-    if checked is not None:  # every stamp holds: the files' record says so
-        kept = [month for month in folders if checked.get(month)]
-    else:
-        kept = [month for month in folders if same_stamp(combined.values(), month)
-                and is_current(combined[datasets[0]].stamps.get(month), month, code, digests)
-                and holds_a_bulletin_table(combined[datasets[0]].stamps[month])]
+    kept = [month for month in folders if same_stamp(combined.values(), month)
+            and is_current(combined[datasets[0]].stamps.get(month), month, code, digests)
+            and holds_a_bulletin_table(combined[datasets[0]].stamps[month])]
     rest = [month for month in stored_months(processed, ctx.month) if month not in set(kept)] \
         if len(kept) < len(folders) else []
     fresh = [month for month in rest if is_history_fresh(processed, month, code, digests)]
@@ -399,7 +297,7 @@ def read_months(ctx, datasets: tuple[str, ...] = DATASETS) -> dict[str, pl.DataF
                 for month in rest if month not in fresh}
     if not ctx.is_processed():
         computed[ctx.month] = derive_entry(ctx.month, ctx.unprocessed_tables(), datasets)
-    return {dataset: assemble(dataset, [combined[dataset].months(kept, None if checked is None else list(checked)), read_stored(processed, dataset, fresh)],
+    return {dataset: assemble(dataset, [combined[dataset].months(kept), read_stored(processed, dataset, fresh)],
                               computed)
             for dataset in datasets}
 
