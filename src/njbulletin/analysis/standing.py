@@ -26,7 +26,6 @@ Each problem has an **estimated weight**: the share of the city's figures it con
 """
 from __future__ import annotations
 
-import numpy as np
 import polars as pl
 
 from njbulletin.months import month_index, shift_month
@@ -57,25 +56,21 @@ def standing_flags(month: str, quality_flags: pl.DataFrame) -> pl.DataFrame:
 
 def running_since(month: str, history: pl.DataFrame) -> pl.DataFrame:
     """Per (level, unit, rule) flagged in `month`: the first month of its run of consecutive calendar months
-    ending in `month` (`since`) and the run's length (`months_running`), sorted by the keys. Each key's
-    months are marked in a (keys, months back) table, and its run is the months back before its first gap."""
+    ending in `month` (`since`) and the run's length (`months_running`), sorted by the keys. A key's distinct
+    months back from `month`, sorted, are 0, 1, 2, ... up to its first gap: its run is how many of them equal
+    their place (none for a key not flagged in `month`)."""
     now, keys = month_index(month), ["level", "unit", "rule"]
-    schema = {**dict.fromkeys(keys, pl.String), "since": pl.String, "months_running": pl.Int64}
     if history.is_empty():
-        return pl.DataFrame(schema=schema)
+        return pl.DataFrame(schema={**dict.fromkeys(keys, pl.String), "since": pl.String, "months_running": pl.Int64})
     back = {value: now - month_index(value) for value in history["month"].unique()}
-    rows = (history.select(*keys, pl.struct(keys).rank("dense").cast(pl.Int64).alias("key") - 1,
-                           pl.col("month").replace_strict(back, return_dtype=pl.Int64).alias("back"))
-            .filter(pl.col("back") >= 0))
-    flagged = rows.filter(pl.col("back") == 0).unique("key").sort(keys)
-    if flagged.is_empty():
-        return pl.DataFrame(schema=schema)
-    marked = np.zeros((int(rows["key"].max()) + 1, int(rows["back"].max()) + 2), dtype=bool)
-    marked[rows["key"].to_numpy(), rows["back"].to_numpy()] = True
-    lengths = marked.argmin(axis=1)[flagged["key"].to_numpy()]  # the first month back not flagged
-    return pl.DataFrame({**{key: flagged[key] for key in keys},
-                         "since": [shift_month(month, 1 - int(length)) for length in lengths],
-                         "months_running": lengths.astype(np.int64)}, schema=schema)
+    months_back = pl.col("back").unique().sort()
+    runs = (history.select(*keys, pl.col("month").replace_strict(back, return_dtype=pl.Int64).alias("back"))
+            .filter(pl.col("back") >= 0)
+            .group_by(keys).agg((months_back == pl.int_range(pl.col("back").n_unique())).sum().cast(pl.Int64)
+                                .alias("months_running"))
+            .filter(pl.col("months_running") > 0).sort(keys))
+    since = [shift_month(month, 1 - length) for length in runs["months_running"]]
+    return runs.select(*keys, pl.Series("since", since, dtype=pl.String), "months_running")
 
 
 def city_ratio(hospitals: pl.DataFrame, income: str, activity: str) -> float | None:
