@@ -211,15 +211,15 @@ def shrink(betas: np.ndarray, errors: np.ndarray) -> np.ndarray:
 def series_logs(per_day: pl.DataFrame, rows: RowCalendar) -> tuple[np.ndarray, np.ndarray]:
     """The volumes' series (a volume of a unit) with a value above 0: each series' volume number, and their
     (series, months) log values, NaN where a month has none. Series in order of volume, then unit."""
-    picked = (pl.DataFrame({"volume": rows.volume, "column": rows.column})
-              .with_columns(per_day["unit"], per_day["value"])
-              .filter((pl.col("volume") >= 0) & (pl.col("value") > 0)))
-    series = picked.select(pl.struct("volume", "unit").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
-    count = int(series.max()) + 1 if len(series) else 0
-    logs = np.full((count, len(rows.share)), np.nan)
-    logs[series, picked["column"].to_numpy()] = np.log(picked["value"].to_numpy())
-    volume = np.empty(count, dtype=np.int64)
-    volume[series] = picked["volume"].to_numpy()
+    values = per_day["value"].to_numpy()
+    picked = (rows.volume >= 0) & (values > 0)
+    volumes = rows.volume[picked]
+    units = per_day["unit"].filter(pl.Series(picked)).rank("dense").cast(pl.Int64).to_numpy()  # 1, 2, ... by name
+    codes, series = np.unique(volumes * (int(units.max(initial=0)) + 1) + units, return_inverse=True)
+    logs = np.full((len(codes), len(rows.share)), np.nan)
+    logs[series, rows.column[picked]] = np.log(values[picked])
+    volume = np.empty(len(codes), dtype=np.int64)
+    volume[series] = volumes
     return volume, logs
 
 
