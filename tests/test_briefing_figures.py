@@ -53,3 +53,17 @@ def test_year_to_date_without_last_year_has_no_yoy():
     recent = FULL.filter(pl.col("month") >= "2024-01")
     bookings = row(briefing_figures(recent, "2024-03", ("bookings_total",)), "bookings_total")
     assert bookings["ytd"] == 620 and bookings["ytd_previous"] is None and bookings["ytd_yoy_pct"] is None
+
+
+def test_the_months_50_attention_reads_cover_a_december_s_year_to_date_a_year_before():
+    # December 2024's 1-12 月累计 同比 needs 2023-01, 24 months back: the history store gives 50-attention the
+    # key figures of the JUDGED_MONTHS months ending in its month only (history_store.load_attention_history)
+    from njbulletin.analysis.spc_queries import JUDGED_MONTHS, recent_months
+
+    months = [f"{year}-{number:02d}" for year in (2021, 2022, 2023, 2024) for number in range(1, 13)]
+    history = archive(dict.fromkeys(months, (100, 0.5)))
+    recent = recent_months(history, JUDGED_MONTHS, "2024-12")
+    metrics = ("bookings_total", "third_party_share")
+    assert recent.height < history.height
+    assert briefing_figures(recent, "2024-12", metrics).equals(briefing_figures(history, "2024-12", metrics))
+    assert row(briefing_figures(recent, "2024-12", metrics), "bookings_total")["ytd_previous"] == 1200

@@ -273,3 +273,60 @@ def test_a_partition_touched_but_unchanged_is_hashed_once_and_its_month_still_re
     figures = history_store.read_months(archive, ("key_figures",))["key_figures"]
     assert figures["month"].to_list() == MONTHS
     assert hashed == [partition]  # the 17 other partitions' signatures are those recorded when they were hashed
+
+
+# ----------------------------------------------------------------------------- the recent months, and the old
+
+
+def test_each_dataset_derived_from_fewer_tables_derives_from_those_alone(bulletins):
+    _, tables = bulletins
+    month_tables = tables["2024-11"]
+    for dataset, sources in history.DERIVED_FROM.items():
+        alone = history.derive_entry("2024-11", {name: month_tables[name] for name in sources}, (dataset,))
+        assert alone[dataset].equals(history.derive_entry("2024-11", month_tables, (dataset,))[dataset])
+        assert not alone[dataset].is_empty()  # the seed has standing problems (秦淮区 uploads nothing)
+
+
+ATTENTION = ("indicator_values", "standing_flags", "key_figures")
+
+
+def read_recent(archive) -> dict[str, pl.DataFrame]:
+    """The last two months of the archive (2024-10 and 2024-11), the standing flags of all three."""
+    return history_store.read_months(archive, ATTENTION, recent=2, whole=("standing_flags",))
+
+
+def test_before_the_recent_months_only_the_whole_history_datasets_are_read(archive, monkeypatch):
+    everything = history_store.read_months(archive, ATTENTION)
+    history_store.consolidate(archive.processed_dir)
+    forbid_table_reads(monkeypatch)
+    read = read_recent(archive)
+    for dataset in ("indicator_values", "key_figures"):
+        assert read[dataset]["month"].unique().sort().to_list() == ["2024-10", "2024-11"]
+        assert read[dataset].equals(everything[dataset].filter(pl.col("month") >= "2024-10"))
+    assert read["standing_flags"]["month"].unique().sort().to_list() == MONTHS
+    assert read["standing_flags"].equals(everything["standing_flags"])
+
+
+def test_an_old_month_is_checked_for_the_tables_its_datasets_derive_from(archive, monkeypatch):
+    history_store.consolidate(archive.processed_dir)
+    processed = archive.processed_dir
+    # 2024-09's uploads rewritten by other means: its standing flags (derived from its quality flags alone) still
+    # hold, so they are read from the combined file without reading any table
+    uploads = storage.read_month_table(processed, "uploads", "2024-09")
+    storage.write_month_tables({"uploads": uploads.with_columns(pl.col("realtime_days") // 2)}, processed, "2024-09")
+    expected = history.derive_entry("2024-09", {"quality_flags": storage.read_month_table(
+        processed, "quality_flags", "2024-09")}, ("standing_flags",))["standing_flags"]
+    with monkeypatch.context() as patched:
+        forbid_table_reads(patched)
+        flags = read_recent(archive)["standing_flags"]
+    assert flags.filter(pl.col("month") == "2024-09").equals(expected)
+    # its quality flags rewritten: the month's standing flags are those of the flags in place now
+    quality_flags = storage.read_month_table(processed, "quality_flags", "2024-09")
+    kept = quality_flags.filter(~((pl.col("rule") == "no_uploads") & (pl.col("unit") == "秦淮区")))
+    assert kept.height < quality_flags.height
+    storage.write_month_tables({"quality_flags": kept}, processed, "2024-09")
+    old = read_recent(archive)["standing_flags"].filter(pl.col("month") == "2024-09")
+    assert old.equals(history.derive_entry("2024-09", {"quality_flags": kept}, ("standing_flags",))["standing_flags"])
+    assert old.filter((pl.col("rule") == "no_uploads") & (pl.col("unit") == "秦淮区")).is_empty()
+    assert not read_recent(archive)["standing_flags"].filter(
+        (pl.col("month") == "2024-11") & (pl.col("rule") == "no_uploads") & (pl.col("unit") == "秦淮区")).is_empty()

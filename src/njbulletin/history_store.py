@@ -35,7 +35,8 @@ from pathlib import Path
 import polars as pl
 
 from njbulletin import storage
-from njbulletin.analysis.history import DATASETS, derive_entry
+from njbulletin.analysis.history import DATASETS, derive_entry, tables_derived_from
+from njbulletin.analysis.spc_queries import JUDGED_MONTHS
 from njbulletin.analysis.summary import BULLETIN_TABLES
 from njbulletin.atomic import atomic_path, read_json, write_text_atomic
 from njbulletin.digests import code_version, sha256_file
@@ -120,12 +121,16 @@ def history_stamp(processed_dir: Path, month: str, tables: list[str], code: str,
     return {"month": month, "code": code, "tables": partition_digests(processed_dir, month, tables, digests)}
 
 
-def is_current(stamp: dict | None, month: str, code: str, digests: PartitionDigests) -> bool:
-    """True when a stamp of the month names this code and the partitions in place now."""
+def is_current(stamp: dict | None, month: str, code: str, digests: PartitionDigests,
+               only: tuple[str, ...] | None = None) -> bool:
+    """True when a stamp of the month names this code and the partitions in place now: every table it names,
+    or `only` those (a table it does not name must then have no partition)."""
     if not isinstance(stamp, dict) or stamp.get("month") != month or stamp.get("code") != code:
         return False
     tables = stamp.get("tables")
-    return bool(tables) and isinstance(tables, dict) and digests.match(month, tables)
+    if not tables or not isinstance(tables, dict):
+        return False
+    return digests.match(month, tables if only is None else {table: tables.get(table) for table in only})
 
 
 def is_history_fresh(processed_dir: Path, month: str, code: str, digests: PartitionDigests | None = None) -> bool:
@@ -290,32 +295,53 @@ def read_stored(processed_dir: Path, dataset: str, months: list[str]) -> pl.Data
     return pl.read_parquet([history_partition_path(processed_dir, dataset, month) for month in months])
 
 
-def read_months(ctx, datasets: tuple[str, ...] = DATASETS) -> dict[str, pl.DataFrame]:
+def read_months(ctx, datasets: tuple[str, ...] = DATASETS, recent: int | None = None,
+                whole: tuple[str, ...] = ()) -> dict[str, pl.DataFrame]:
     """The datasets of every month up to the context's month (`MonthContext`), oldest first: from the combined
     files for the months current in all of them, else from the month's own entry where it is fresh, else
     computed in memory from the month's tables (the context's own month from its raw file when it is not
-    processed yet)."""
+    processed yet). With `recent`, only the datasets of `whole` are read for the months before the last
+    `recent`; such a month is checked only for the tables those datasets derive from
+    (`analysis.history.DERIVED_FROM`), so that a long archive's old months cost one partition each, not all."""
+    first = shift_month(ctx.month, 1 - recent) if recent else None
+    older = tuple(dataset for dataset in datasets if dataset in whole)
+
+    def wanted(month: str) -> tuple[str, ...]:
+        return datasets if first is None or month >= first else older
+
     code = code_version()
     processed = ctx.processed_dir
     digests = PartitionDigests(processed)
     folders = sorted({month for name in BULLETIN_TABLES for month in storage.month_folders(processed, name)
-                      if month <= ctx.month})
+                      if month <= ctx.month and wanted(month)})
     parsed: dict[str, object] = {}
     combined = {dataset: read_combined(processed, dataset, parsed) for dataset in datasets}
-    kept = [month for month in folders if same_stamp(combined.values(), month)
-            and is_current(combined[datasets[0]].stamps.get(month), month, code, digests)
-            and holds_a_bulletin_table(combined[datasets[0]].stamps[month])]
-    rest = [month for month in stored_months(processed, ctx.month) if month not in set(kept)] \
+    kept = [month for month in folders if holds_current_month([combined[name] for name in wanted(month)], month,
+                                                              code, digests, tables_derived_from(wanted(month)))]
+    rest = [month for month in stored_months(processed, ctx.month) if wanted(month) and month not in set(kept)] \
         if len(kept) < len(folders) else []
     fresh = [month for month in rest if is_history_fresh(processed, month, code, digests)]
     names = storage.processed_table_names(processed) if len(fresh) < len(rest) else []
-    computed = {month: derive_entry(month, stored_tables(processed, month, names), datasets)
+    computed = {month: derive_entry(month, stored_tables(processed, month, names), wanted(month))
                 for month in rest if month not in fresh}
     if not ctx.is_processed():
         computed[ctx.month] = derive_entry(ctx.month, ctx.unprocessed_tables(), datasets)
-    return {dataset: assemble(dataset, [combined[dataset].months(kept), read_stored(processed, dataset, fresh)],
-                              computed)
+
+    def of(dataset: str, months: list[str]) -> list[str]:
+        return [month for month in months if dataset in wanted(month)]
+
+    return {dataset: assemble(dataset, [combined[dataset].months(of(dataset, kept)),
+                                        read_stored(processed, dataset, of(dataset, fresh))],
+                              {month: entry for month, entry in computed.items() if dataset in entry})
             for dataset in datasets}
+
+
+def holds_current_month(files: list[Combined], month: str, code: str, digests: PartitionDigests,
+                        only: tuple[str, ...] | None) -> bool:
+    """True when the combined files hold the month under one stamp that is current (`is_current`, for `only`
+    those tables when given) and names a bulletin table."""
+    return (same_stamp(files, month) and is_current(files[0].stamps.get(month), month, code, digests, only)
+            and holds_a_bulletin_table(files[0].stamps[month]))
 
 
 def assemble(dataset: str, stored: list[pl.DataFrame | None],
@@ -339,10 +365,11 @@ ATTENTION_HISTORY = ("indicator_values", "standing_flags", "key_figures")
 
 
 def load_attention_history(ctx) -> dict[str, pl.DataFrame]:
-    """What 50-attention and the briefing read of every processed month up to the context's month, in one read
-    of the history store (each month's entry checked fresh once, not once per dataset): the indicators' values
-    (for SPC), the standing flags (since when each problem has lasted) and the key figures (the briefing's)."""
-    return read_months(ctx, ATTENTION_HISTORY)
+    """What 50-attention and the briefing read of the processed months up to the context's month, in one read
+    of the history store (each month's entry checked fresh once, not once per dataset): the standing flags of
+    every month (since when each problem has lasted), and of the months SPC judges (`JUDGED_MONTHS`) the
+    indicators' values and the key figures (the briefing's reach back to January of the year before)."""
+    return read_months(ctx, ATTENTION_HISTORY, recent=JUDGED_MONTHS, whole=("standing_flags",))
 
 
 def load_attention_tables(ctx) -> tuple[dict[str, pl.DataFrame], dict[str, pl.DataFrame] | None]:

@@ -68,6 +68,16 @@ DERIVERS: dict[str, Callable[[str, Mapping[str, pl.DataFrame]], pl.DataFrame]] =
     "key_figures": derive_key_figures, "indicator_values": derive_indicator_values,
     "completeness": derive_completeness, "units": derive_units, "standing_flags": derive_standing_flags}
 DATASETS = tuple(DERIVERS)
+# The tables a dataset's frame is derived from, where it is fewer than every table of the month: a reader that
+# needs only such datasets of a month checks only those tables' partitions (`history_store.read_months`).
+DERIVED_FROM: dict[str, tuple[str, ...]] = {"standing_flags": ("quality_flags",)}
+
+
+def tables_derived_from(datasets: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The tables the datasets' frames are derived from (DERIVED_FROM), or None when one needs every table."""
+    if not datasets or any(dataset not in DERIVED_FROM for dataset in datasets):
+        return None
+    return tuple(sorted({table for dataset in datasets for table in DERIVED_FROM[dataset]}))
 
 
 def derive_entry(month: str, tables: Mapping[str, pl.DataFrame],
