@@ -206,6 +206,10 @@ class Combined:
             return None
         if len(month_list) == len(self.stamps) and set(month_list) == set(self.stamps):
             return self.frame  # every month it holds (the file's rows are of its stamps' months)
+        held = sorted(self.stamps)
+        months = self.frame["month"]
+        if month_list == held[len(held) - len(month_list):] and months.is_sorted():  # its last months: a slice
+            return self.frame.slice(int((months < month_list[0]).sum()))
         return self.frame.filter(pl.col("month").is_in(month_list))
 
 
@@ -316,8 +320,8 @@ def read_months(ctx, datasets: tuple[str, ...] = DATASETS, recent: int | None = 
                       if month <= ctx.month and wanted(month)})
     parsed: dict[str, object] = {}
     combined = {dataset: read_combined(processed, dataset, parsed) for dataset in datasets}
-    kept = [month for month in folders if holds_current_month([combined[name] for name in wanted(month)], month,
-                                                              code, digests, tables_derived_from(wanted(month)))]
+    files = {names: ([combined[name] for name in names], tables_derived_from(names)) for names in {datasets, older}}
+    kept = [month for month in folders if holds_current_month(*files[wanted(month)], month, code, digests)]
     rest = [month for month in stored_months(processed, ctx.month) if wanted(month) and month not in set(kept)] \
         if len(kept) < len(folders) else []
     fresh = [month for month in rest if is_history_fresh(processed, month, code, digests)]
@@ -336,8 +340,8 @@ def read_months(ctx, datasets: tuple[str, ...] = DATASETS, recent: int | None = 
             for dataset in datasets}
 
 
-def holds_current_month(files: list[Combined], month: str, code: str, digests: PartitionDigests,
-                        only: tuple[str, ...] | None) -> bool:
+def holds_current_month(files: list[Combined], only: tuple[str, ...] | None, month: str, code: str,
+                        digests: PartitionDigests) -> bool:
     """True when the combined files hold the month under one stamp that is current (`is_current`, for `only`
     those tables when given) and names a bulletin table."""
     return (same_stamp(files, month) and is_current(files[0].stamps.get(month), month, code, digests, only)
