@@ -210,15 +210,23 @@ def shrink(betas: np.ndarray, errors: np.ndarray) -> np.ndarray:
 
 def series_logs(per_day: pl.DataFrame, rows: RowCalendar) -> tuple[np.ndarray, np.ndarray]:
     """The volumes' series (a volume of a unit) with a value above 0: each series' volume number, and their
-    (series, months) log values, NaN where a month has none. Series in order of volume, then unit."""
+    (series, months) log values, NaN where a month has none. Series in order of volume, then unit: a series'
+    key is volume × units + the unit's place among the names sorted, and the keys present are numbered in
+    order."""
     values = per_day["value"].to_numpy()
     picked = (rows.volume >= 0) & (values > 0)
+    if not picked.any():
+        return np.empty(0, dtype=np.int64), np.empty((0, len(rows.share)))
     volumes = rows.volume[picked]
-    units = per_day["unit"].filter(pl.Series(picked)).rank("dense").cast(pl.Int64).to_numpy()  # 1, 2, ... by name
-    codes, series = np.unique(volumes * (int(units.max(initial=0)) + 1) + units, return_inverse=True)
-    logs = np.full((len(codes), len(rows.share)), np.nan)
+    units = per_day["unit"].filter(pl.Series(picked))
+    names = sorted(units.unique().to_list())
+    key = volumes * len(names) + units.cast(pl.Enum(names)).to_physical().cast(pl.Int64).to_numpy()
+    present = np.zeros(int(key.max()) + 1, dtype=bool)
+    present[key] = True
+    series = (np.cumsum(present) - 1)[key]
+    logs = np.full((int(present.sum()), len(rows.share)), np.nan)
     logs[series, rows.column[picked]] = np.log(values[picked])
-    volume = np.empty(len(codes), dtype=np.int64)
+    volume = np.empty(len(logs), dtype=np.int64)
     volume[series] = volumes
     return volume, logs
 
