@@ -74,33 +74,16 @@ class PartitionDigests:
         relative = partition_relative_path(table, month)
         seen = self.seen.get(relative)
         if seen is None:
-            seen = self.look(relative)
-        return None if seen is None else seen[1]
-
-    def look(self, relative: str) -> list[str] | None:
-        """Stat one partition (by its path relative to the processed folder) and record [signature, sha256]:
-        the recorded digest when the signature is the recorded one, else the file hashed; None when absent."""
-        path = f"{self.root}/{relative}"
-        try:
-            status = os.stat(path)
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        signature = f"{status.st_size}:{status.st_mtime_ns}:{status.st_ino}"
-        recorded = self.recorded.get(relative)
-        known = isinstance(recorded, list) and len(recorded) == 2 and recorded[0] == signature
-        seen = self.seen[relative] = [signature, recorded[1] if known else sha256_file(Path(path))]
-        return seen
-
-    def match(self, month: str, tables: dict) -> bool:
-        """True when each table's partition of the month has the digest given (None: no partition). The one
-        check of a long history's every month and table, so kept to a plain loop (`digest` for each, inlined)."""
-        seen, look = self.seen, self.look
-        for table, expected in tables.items():
-            relative = partition_relative_path(table, month)
-            found = seen.get(relative) or look(relative)
-            if (None if found is None else found[1]) != expected:
-                return False
-        return True
+            path = f"{self.root}/{relative}"
+            try:
+                status = os.stat(path)
+            except (FileNotFoundError, NotADirectoryError):
+                return None
+            signature = f"{status.st_size}:{status.st_mtime_ns}:{status.st_ino}"
+            recorded = self.recorded.get(relative)
+            known = isinstance(recorded, list) and len(recorded) == 2 and recorded[0] == signature
+            seen = self.seen[relative] = [signature, recorded[1] if known else sha256_file(Path(path))]
+        return seen[1]
 
     def save(self) -> None:
         """Record the signatures seen (those of files gone are dropped), when they differ from the record."""
@@ -130,7 +113,8 @@ def is_current(stamp: dict | None, month: str, code: str, digests: PartitionDige
     tables = stamp.get("tables")
     if not tables or not isinstance(tables, dict):
         return False
-    return digests.match(month, tables if only is None else {table: tables.get(table) for table in only})
+    checked = tables if only is None else {table: tables.get(table) for table in only}
+    return all(digests.digest(table, month) == digest for table, digest in checked.items())
 
 
 def is_history_fresh(processed_dir: Path, month: str, code: str, digests: PartitionDigests | None = None) -> bool:
